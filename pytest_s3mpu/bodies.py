@@ -1,0 +1,311 @@
+"""Request bodies: chunked framing (HTTP's and aws-chunked, one grammar), bounded reads, one-pass hashing.
+
+Layer 3 (protocol). Reads a body once, in bounded slices, into one buffer sized from the declared length,
+updating every hasher as the bytes arrive; nothing is held that was not received. Framing errors become
+S3 errors (``IncompleteBody``, ``MalformedTrailerError``); whether the digests match is the store's rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from . import errors, wire
+from .checksums import Algorithm, Hasher, new_hasher
+from .model import Payload
+
+READ_SLICE = 1024 * 1024
+MAX_LINE = 4096
+MAX_TRAILER_LINES = 64
+_HEX = re.compile(rb"[0-9a-fA-F]{1,16}\Z")
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}\Z")
+
+
+class FramingError(Exception):
+    """Chunked framing that does not parse; ``in_trailer`` tells which S3 error it maps to."""
+
+    def __init__(self, reason: str, in_trailer: bool = False) -> None:
+        super().__init__(reason)
+        self.in_trailer = in_trailer
+
+
+class BodyStream(Protocol):
+    """Anything a body can be read from: a socket file, a decoder, a BytesIO."""
+
+    def readinto(self, buffer: Any, /) -> int | None: ...
+
+
+class LineSource(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+    def readinto(self, buffer: memoryview, /) -> int | None: ...
+
+
+class ChunkedReader(io.RawIOBase):
+    """Decodes ``<hex>[;ext]\\r\\n<data>\\r\\n ... 0[;ext]\\r\\n<trailers>\\r\\n`` from ``source``.
+
+    HTTP/1.1 chunked transfer coding and S3's aws-chunked encoding share this grammar (chunk extensions
+    carry aws-chunked's signatures), so one decoder serves both layers. Data is read straight into the
+    caller's buffer; a declared chunk size costs nothing until its bytes arrive.
+
+    :param limit: the most data bytes accepted in total; a chunk claiming more is a framing error.
+    """
+
+    def __init__(self, source: LineSource, limit: int) -> None:
+        super().__init__()
+        self._source = source
+        self._limit = limit
+        self._left_in_chunk = 0
+        self._total = 0
+        self._done = False
+        self.trailers: list[tuple[str, str]] = []
+
+    def readable(self) -> bool:
+        return True
+
+    def _line(self, in_trailer: bool = False) -> bytes:
+        line = self._source.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise FramingError("line too long", in_trailer)
+        if not line.endswith(b"\r\n"):
+            raise FramingError("line not terminated by CRLF", in_trailer)
+        return line[:-2]
+
+    def _start_chunk(self) -> None:
+        size_text = self._line().split(b";", 1)[0].strip()
+        if not _HEX.match(size_text):
+            raise FramingError(f"bad chunk size {size_text[:32]!r}")
+        size = int(size_text, 16)
+        if self._total + size > self._limit:
+            raise FramingError("chunk larger than the declared length")
+        if size == 0:
+            self._read_trailers()
+            self._done = True
+        self._left_in_chunk = size
+
+    def _read_trailers(self) -> None:
+        for _ in range(MAX_TRAILER_LINES):
+            line = self._line(in_trailer=True)
+            if not line:
+                return
+            name, sep, value = line.partition(b":")
+            if not sep or not name.strip():
+                raise FramingError("trailer line without a name", in_trailer=True)
+            try:
+                self.trailers.append((name.strip().decode("ascii").lower(), value.strip().decode("ascii")))
+            except UnicodeDecodeError:
+                raise FramingError("trailer not ASCII", in_trailer=True) from None
+        raise FramingError("too many trailer lines", in_trailer=True)
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        if self._done or not len(view):
+            return 0
+        if self._left_in_chunk == 0:
+            self._start_chunk()
+            if self._done:
+                return 0
+        want = min(len(view), self._left_in_chunk)
+        got = self._source.readinto(view[:want]) or 0
+        if got == 0:
+            raise FramingError("body ended inside a chunk")
+        self._left_in_chunk -= got
+        self._total += got
+        if self._left_in_chunk == 0 and self._source.readline(3) != b"\r\n":
+            raise FramingError("chunk data not followed by CRLF")
+        return got
+
+
+class LengthReader(io.RawIOBase):
+    """At most ``length`` bytes of ``source``: the body of a request with a Content-Length."""
+
+    def __init__(self, source: BodyStream, length: int) -> None:
+        super().__init__()
+        self._source = source
+        self.remaining = length
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        want = min(len(view), self.remaining)
+        if want <= 0:
+            return 0
+        got = self._source.readinto(view[:want]) or 0
+        self.remaining -= got
+        return got
+
+
+def parse_content_length(value: str | None) -> int | None:
+    """A Content-Length header: ASCII digits only, else BadRequest (never Python's lenient int())."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
+        raise errors.BadRequest()
+    return int(text)
+
+
+def content_sha256_mode(value: str | None) -> str | None:
+    """Classify x-amz-content-sha256: a hex digest, one of S3's tokens, or InvalidArgument (spec §1.5)."""
+    if value is None or value == wire.UNSIGNED_PAYLOAD or value in wire.STREAMING_TOKENS:
+        return value
+    if _SHA256_HEX.match(value):
+        return "hex"
+    raise errors.InvalidArgument(
+        "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, "
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, "
+        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER "
+        "or a valid sha256 value.",
+        wire.CONTENT_SHA256,
+        value,
+    )
+
+
+def is_aws_chunked(headers: Mapping[str, str]) -> bool:
+    sha_mode = headers.get(wire.CONTENT_SHA256)
+    encodings = [e.strip().lower() for e in headers.get("Content-Encoding", "").split(",")]
+    return sha_mode in wire.STREAMING_TOKENS or wire.AWS_CHUNKED in encodings
+
+
+def declared_size(headers: Mapping[str, str], content_length: int | None) -> int | None:
+    """The decoded body size the request announces, before any byte is read."""
+    if is_aws_chunked(headers):
+        raw = headers.get(wire.DECODED_LENGTH)
+        if raw is None or not raw.isascii() or not raw.isdigit():
+            return None
+        return int(raw)
+    return content_length
+
+
+def header_claims(headers: Mapping[str, str]) -> dict[Algorithm, str]:
+    """The ``x-amz-checksum-{algo}`` request headers, by algorithm."""
+    claims: dict[Algorithm, str] = {}
+    for algorithm in Algorithm:
+        value = headers.get(algorithm.header)
+        if value is not None:
+            claims[algorithm] = value.strip()
+    return claims
+
+
+def _trailer_claims(trailers: Iterable[tuple[str, str]], announced: str | None) -> dict[Algorithm, str]:
+    """Checksum trailers; each must be one that ``x-amz-trailer`` announced (spec §1.5)."""
+    allowed = {name.strip().lower() for name in (announced or "").split(",") if name.strip()}
+    claims: dict[Algorithm, str] = {}
+    for name, value in trailers:
+        if name == "x-amz-trailer-signature":
+            continue
+        algorithm = Algorithm.parse(name.removeprefix("x-amz-checksum-"))
+        if not name.startswith("x-amz-checksum-") or algorithm is None or name not in allowed:
+            raise errors.MalformedTrailerError()
+        claims[algorithm] = value
+    return claims
+
+
+def read_payload(
+    stream: BodyStream,
+    headers: Mapping[str, str],
+    content_length: int | None,
+    compute: Iterable[Algorithm],
+) -> Payload:
+    """Read, decode and hash a request body in one pass.
+
+    :param stream: the request body as the server delivers it (HTTP framing already removed).
+    :param content_length: the Content-Length header, or None for HTTP chunked bodies.
+    :param compute: algorithms the store will need besides those the client claims.
+    """
+    sha_mode = content_sha256_mode(headers.get(wire.CONTENT_SHA256))
+    chunked = is_aws_chunked(headers)
+    size = declared_size(headers, content_length)
+    if size is None:
+        if chunked and content_length is not None:
+            raise errors.IncompleteBody()
+        raise errors.MissingContentLength()
+    claimed = header_claims(headers)
+    trailer_names = headers.get(wire.TRAILER)
+    wanted = set(compute) | set(claimed)
+    if chunked and trailer_names:
+        for name in trailer_names.split(","):
+            algorithm = Algorithm.parse(name.strip().lower().removeprefix("x-amz-checksum-"))
+            if algorithm is not None:
+                wanted.add(algorithm)
+    hashers: dict[Algorithm, Hasher] = {algorithm: new_hasher(algorithm) for algorithm in wanted}
+    md5 = hashlib.md5()
+    sha256 = hashlib.sha256() if sha_mode == "hex" else None
+    every = [md5, *hashers.values(), *([sha256] if sha256 is not None else [])]
+
+    source: BodyStream = stream
+    decoder: ChunkedReader | None = None
+    if chunked:
+        buffered = io.BufferedReader(_as_raw(stream), buffer_size=64 * 1024)
+        decoder = ChunkedReader(buffered, limit=size)
+        source = decoder
+    data = bytearray(size)
+    view = memoryview(data)
+    offset = 0
+    try:
+        while offset < size:
+            got = source.readinto(view[offset : offset + READ_SLICE]) or 0
+            if got == 0:
+                raise errors.IncompleteBody()
+            for hasher in every:
+                hasher.update(view[offset : offset + got])
+            offset += got
+        if decoder is not None:
+            # The final zero-size chunk and the trailers must follow the declared bytes exactly.
+            if decoder.readinto(bytearray(1)) != 0:
+                raise errors.IncompleteBody()
+            claimed = {**claimed, **_trailer_claims(decoder.trailers, trailer_names)}
+    except FramingError as exc:
+        if exc.in_trailer:
+            raise errors.MalformedTrailerError() from None
+        raise errors.IncompleteBody() from None
+    finally:
+        view.release()
+    return Payload(
+        data=data,
+        md5=md5.digest(),
+        digests={algorithm: hasher.digest() for algorithm, hasher in hashers.items()},
+        sha256=sha256.digest() if sha256 is not None else None,
+        content_md5=headers.get(wire.CONTENT_MD5),
+        content_sha256=headers.get(wire.CONTENT_SHA256) if sha_mode == "hex" else None,
+        claimed=claimed,
+    )
+
+
+def read_small_body(stream: BodyStream, limit: int) -> bytes:
+    """A small body of unknown length (HTTP chunked), bounded by ``limit`` bytes: MalformedXML past it."""
+    data = bytearray(limit + 1)
+    view = memoryview(data)
+    offset = 0
+    while offset <= limit:
+        got = stream.readinto(view[offset:]) or 0
+        if got == 0:
+            break
+        offset += got
+    view.release()
+    if offset > limit:
+        raise errors.MalformedXML()
+    return bytes(data[:offset])
+
+
+class _RawAdapter(io.RawIOBase):
+    """Lets io.BufferedReader sit on any object with ``readinto``."""
+
+    def __init__(self, stream: BodyStream) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        return self._stream.readinto(buffer) or 0
+
+
+def _as_raw(stream: BodyStream) -> io.RawIOBase:
+    return stream if isinstance(stream, io.RawIOBase) else _RawAdapter(stream)

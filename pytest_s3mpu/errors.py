@@ -1,0 +1,356 @@
+"""S3 errors as exceptions: the one place where S3's error codes, statuses and wire messages live.
+
+Layer 1: imports nothing of the package, nothing of HTTP or XML. Every message is the text real S3
+puts on the wire (``S3_MULTIPART_SPEC.md`` §11 and the sources it cites), not the wording of the docs.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+NUMBER_RANGE_MESSAGE = "Part number must be an integer between 1 and 10000, inclusive"
+MAX_INT32 = 2147483647
+
+
+class S3Error(Exception):
+    """An S3 error response: ``code``, HTTP ``status``, wire ``message`` and extra XML elements.
+
+    :param message: overrides the class's default message where S3 words it per case.
+    :param fields: the extra elements S3 puts between ``Message`` and ``RequestId``, in order.
+    """
+
+    code: ClassVar[str] = "InternalError"
+    status: ClassVar[int] = 500
+    default_message: ClassVar[str] = "We encountered an internal error. Please try again."
+
+    def __init__(self, message: str | None = None, **fields: object) -> None:
+        self.message = self.default_message if message is None else message
+        self._fields = {name: "" if value is None else str(value) for name, value in fields.items()}
+        super().__init__(f"{self.code}: {self.message}")
+
+    def fields(self) -> list[tuple[str, str]]:
+        """The extra elements, in the order S3 sends them."""
+        return list(self._fields.items())
+
+    def field(self, name: str) -> str | None:
+        """One extra element's value, for tests and the journal."""
+        return self._fields.get(name)
+
+
+class InternalError(S3Error):
+    code = "InternalError"
+    status = 500
+
+
+class NoSuchBucket(S3Error):
+    code = "NoSuchBucket"
+    status = 404
+    default_message = "The specified bucket does not exist"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
+class NoSuchKey(S3Error):
+    code = "NoSuchKey"
+    status = 404
+    default_message = "The specified key does not exist."
+
+    def __init__(self, key: str) -> None:
+        super().__init__(Key=key)
+
+
+class NoSuchUpload(S3Error):
+    code = "NoSuchUpload"
+    status = 404
+    default_message = (
+        "The specified upload does not exist. The upload ID may be invalid, "
+        "or the upload may have been aborted or completed."
+    )
+
+    def __init__(self, upload_id: str) -> None:
+        super().__init__(UploadId=upload_id)
+
+
+class InvalidPart(S3Error):
+    code = "InvalidPart"
+    status = 400
+    # Two spaces after "found." are on the wire (spec §5.1 step 9a).
+    default_message = (
+        "One or more of the specified parts could not be found.  The part may not have been uploaded, "
+        "or the specified entity tag may not match the part's entity tag."
+    )
+
+    def __init__(self, upload_id: str, part_number: str, etag: str) -> None:
+        super().__init__(UploadId=upload_id, PartNumber=part_number, ETag=etag)
+
+
+class InvalidPartOrder(S3Error):
+    code = "InvalidPartOrder"
+    status = 400
+    default_message = "The list of parts was not in ascending order. Parts must be ordered by part number."
+
+    def __init__(self, upload_id: str) -> None:
+        super().__init__(UploadId=upload_id)
+
+
+class EntityTooSmall(S3Error):
+    code = "EntityTooSmall"
+    status = 400
+    default_message = "Your proposed upload is smaller than the minimum allowed size"
+
+    def __init__(self, proposed_size: int, min_size: int, part_number: int, etag: str) -> None:
+        super().__init__(
+            ProposedSize=proposed_size, MinSizeAllowed=min_size, PartNumber=part_number, ETag=etag
+        )
+
+
+class EntityTooLarge(S3Error):
+    code = "EntityTooLarge"
+    status = 400
+    default_message = "Your proposed upload exceeds the maximum allowed size"
+
+    def __init__(self, proposed_size: int, max_size: int) -> None:
+        super().__init__(ProposedSize=proposed_size, MaxSizeAllowed=max_size)
+
+
+class MalformedXML(S3Error):
+    code = "MalformedXML"
+    status = 400
+    default_message = (
+        "The XML you provided was not well-formed or did not validate against our published schema"
+    )
+
+
+class InvalidRequest(S3Error):
+    code = "InvalidRequest"
+    status = 400
+    default_message = "Invalid Request"
+
+
+class InvalidArgument(S3Error):
+    code = "InvalidArgument"
+    status = 400
+    default_message = "Invalid Argument"
+
+    def __init__(self, message: str, name: str, value: str | None) -> None:
+        super().__init__(message, ArgumentName=name, ArgumentValue=value)
+
+
+class InvalidPartNumber(S3Error):
+    code = "InvalidPartNumber"
+    status = 416
+    default_message = "The requested partnumber is not satisfiable"
+
+    def __init__(self, requested: int, actual: int) -> None:
+        super().__init__(PartNumberRequested=requested, ActualPartCount=actual)
+
+
+class InvalidDigest(S3Error):
+    code = "InvalidDigest"
+    status = 400
+    default_message = "The Content-MD5 you specified was invalid."
+
+    def __init__(self, content_md5: str) -> None:
+        super().__init__(**{"Content-MD5": content_md5})
+
+
+class BadDigest(S3Error):
+    code = "BadDigest"
+    status = 400
+    default_message = "The Content-MD5 you specified did not match what we received."
+
+
+class XAmzContentSHA256Mismatch(S3Error):
+    code = "XAmzContentSHA256Mismatch"
+    status = 400
+    default_message = "The provided 'x-amz-content-sha256' header does not match what was computed."
+
+    def __init__(self, client: str, computed: str) -> None:
+        super().__init__(ClientComputedContentSHA256=client, S3ComputedContentSHA256=computed)
+
+
+class IncompleteBody(S3Error):
+    code = "IncompleteBody"
+    status = 400
+    default_message = "You did not provide the number of bytes specified by the Content-Length HTTP header"
+
+
+class MalformedTrailerError(S3Error):
+    code = "MalformedTrailerError"
+    status = 400
+    default_message = (
+        "The request contained trailing data that was not well-formed or did not conform to our "
+        "published schema."
+    )
+
+
+class MissingContentLength(S3Error):
+    code = "MissingContentLength"
+    status = 411
+    default_message = "You must provide the Content-Length HTTP header."
+
+
+class PreconditionFailed(S3Error):
+    code = "PreconditionFailed"
+    status = 412
+    default_message = "At least one of the pre-conditions you specified did not hold"
+
+    def __init__(self, condition: str) -> None:
+        super().__init__(Condition=condition)
+
+
+class InvalidRange(S3Error):
+    code = "InvalidRange"
+    status = 416
+    default_message = "The requested range is not satisfiable"
+
+    def __init__(self, requested: str, size: int) -> None:
+        super().__init__(RangeRequested=requested, ActualObjectSize=size)
+
+
+class NotImplementedByS3(S3Error):
+    """S3's ``NotImplemented`` (named so as not to shadow Python's ``NotImplemented``)."""
+
+    code = "NotImplemented"
+    status = 501
+    default_message = "A header you provided implies functionality that is not implemented"
+
+
+class MethodNotAllowed(S3Error):
+    code = "MethodNotAllowed"
+    status = 405
+    default_message = "The specified method is not allowed against this resource."
+
+    def __init__(self, method: str, resource_type: str) -> None:
+        super().__init__(Method=method, ResourceType=resource_type)
+
+
+class BucketNotEmpty(S3Error):
+    code = "BucketNotEmpty"
+    status = 409
+    default_message = "The bucket you tried to delete is not empty"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
+class BucketAlreadyOwnedByYou(S3Error):
+    code = "BucketAlreadyOwnedByYou"
+    status = 409
+    default_message = "Your previous request to create the named bucket succeeded and you already own it."
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
+class InvalidBucketName(S3Error):
+    code = "InvalidBucketName"
+    status = 400
+    default_message = "The specified bucket is not valid."
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
+class KeyTooLongError(S3Error):
+    code = "KeyTooLongError"
+    status = 400
+    default_message = "Your key is too long"
+
+    def __init__(self, size: int, max_size: int) -> None:
+        super().__init__(MaxSizeAllowed=max_size, Size=size)
+
+
+class InvalidURI(S3Error):
+    code = "InvalidURI"
+    status = 400
+    default_message = "Couldn't parse the specified URI."
+
+    def __init__(self, uri: str) -> None:
+        super().__init__(URI=uri)
+
+
+class SlowDown(S3Error):
+    code = "SlowDown"
+    status = 503
+    default_message = "Please reduce your request rate."
+
+
+class ServiceUnavailable(S3Error):
+    code = "ServiceUnavailable"
+    status = 503
+    default_message = "Please reduce your request rate."
+
+
+class RequestTimeout(S3Error):
+    code = "RequestTimeout"
+    status = 400
+    default_message = (
+        "Your socket connection to the server was not read from or written to within the timeout "
+        "period. Idle connections will be closed."
+    )
+
+
+class BadRequest(S3Error):
+    """What S3 answers a request it cannot even parse as HTTP."""
+
+    code = "BadRequest"
+    status = 400
+    default_message = "An error occurred when parsing the HTTP request."
+
+
+class CustomError(S3Error):
+    """Any code/status/message, for fault injection of errors this module does not model."""
+
+    def __init__(self, status: int, code: str, message: str, **fields: object) -> None:
+        super().__init__(message, **fields)
+        self.code = code  # type: ignore[misc]
+        self.status = status  # type: ignore[misc]
+
+
+def invalid_part_number(raw: str | None) -> InvalidArgument:
+    """The error for a part number outside 1..10000 (UploadPart, UploadPartCopy, GET ?partNumber)."""
+    return InvalidArgument(NUMBER_RANGE_MESSAGE, "partNumber", raw)
+
+
+def checksum_header_invalid(algorithm: str) -> InvalidRequest:
+    return InvalidRequest(f"Value for x-amz-checksum-{algorithm.lower()} header is invalid.")
+
+
+def checksum_mismatch(algorithm: str) -> BadDigest:
+    return BadDigest(f"The {algorithm} you specified did not match the calculated checksum.")
+
+
+class InvalidLocationConstraint(S3Error):
+    code = "InvalidLocationConstraint"
+    status = 400
+    default_message = "The specified location-constraint is not valid"
+
+    def __init__(self, constraint: str) -> None:
+        super().__init__(LocationConstraint=constraint)
+
+
+class IllegalLocationConstraintException(S3Error):
+    code = "IllegalLocationConstraintException"
+    status = 400
+    default_message = (
+        "The unspecified location constraint is incompatible for the region specific endpoint "
+        "this request was sent to."
+    )
+
+
+class InvalidContinuationToken(S3Error):
+    """S3 answers a continuation token it did not issue with InvalidArgument."""
+
+    code = "InvalidArgument"
+    status = 400
+    default_message = "The continuation token provided is incorrect"
+
+    def __init__(self) -> None:
+        super().__init__(ArgumentName="continuation-token")
+
+
+def missing_digest() -> InvalidRequest:
+    """DeleteObjects needs Content-MD5 or an x-amz-checksum-* header."""
+    return InvalidRequest("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")

@@ -1,0 +1,380 @@
+"""One function per S3 operation: read the request, call the store, render the answer.
+
+Layer 5 (app). Handlers hold no S3 rule of their own: what is valid, and which error comes first, is
+the store's business; a handler only turns HTTP into store calls and store results into HTTP.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import cast
+from urllib.parse import quote
+
+from werkzeug.wrappers import Request
+
+from . import bodies, errors, headers, integrity, validation, wire, xmldoc
+from .checksums import Algorithm
+from .model import CompleteOptions, Payload, StoredObject
+from .store import Store
+
+MAX_XML_BODY = 4 * 1024 * 1024
+Body = bytes | Iterable[bytes | memoryview]
+
+
+@dataclass(slots=True)
+class Call:
+    """One request, with its S3 target already resolved."""
+
+    request: Request
+    operation: str
+    bucket: str
+    key: str
+    query: dict[str, str]
+    base_url: str  # scheme://host of the endpoint, for Location
+    virtual: bool
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """Request headers; werkzeug's ``Headers`` look names up case-insensitively."""
+        return cast("Mapping[str, str]", self.request.headers)
+
+    @property
+    def stream(self) -> bodies.BodyStream:
+        return cast("bodies.BodyStream", self.request.environ["wsgi.input"])
+
+    @property
+    def content_length(self) -> int | None:
+        raw = self.request.environ.get("CONTENT_LENGTH")
+        if raw in (None, ""):
+            return None
+        value = validation.parse_decimal(str(raw).strip())
+        if value is None or value < 0:
+            raise errors.BadRequest()
+        return value
+
+
+@dataclass(slots=True)
+class Reply:
+    status: int = 200
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: Body = b""
+    length: int | None = None  # Content-Length when ``body`` is an iterable
+
+
+def _xml(document: bytes, status: int = 200, extra: list[tuple[str, str]] | None = None) -> Reply:
+    return Reply(status, [("Content-Type", wire.XML_CONTENT_TYPE), *(extra or [])], document)
+
+
+def _empty(status: int = 200, extra: list[tuple[str, str]] | None = None) -> Reply:
+    return Reply(status, list(extra or []))
+
+
+def _small_body(call: Call) -> Payload:
+    length = call.content_length
+    if length is not None and length > MAX_XML_BODY:
+        raise errors.MalformedXML()
+    if length is None and call.request.environ.get("wsgi.input_terminated"):
+        data = bodies.read_small_body(call.stream, MAX_XML_BODY)
+        return Payload.of(data)
+    return bodies.read_payload(call.stream, call.headers, length or 0, ())
+
+
+def _encoding(call: Call) -> str | None:
+    value = call.query.get("encoding-type")
+    if value is not None and value != "url":
+        raise errors.InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type", value)
+    return value
+
+
+# -- service and buckets ---------------------------------------------------------------------------
+
+
+def list_buckets(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.list_buckets(store.list_buckets()))
+
+
+def create_bucket(store: Store, call: Call) -> Reply:
+    constraint = xmldoc.parse_location_constraint(bytes(_small_body(call).data))
+    store.create_bucket(call.bucket, constraint)
+    return _empty(extra=[("Location", f"/{call.bucket}")])
+
+
+def head_bucket(store: Store, call: Call) -> Reply:
+    bucket = store.head_bucket(call.bucket)
+    return _empty(extra=[(wire.BUCKET_REGION, bucket.region), ("x-amz-access-point-alias", "false")])
+
+
+def delete_bucket(store: Store, call: Call) -> Reply:
+    store.delete_bucket(call.bucket)
+    return _empty(204)
+
+
+def get_bucket_location(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.location(store.head_bucket(call.bucket).region))
+
+
+def _max_keys(store: Store, call: Call) -> int:
+    page = store.limits.max_list_page
+    return validation.list_limit("max-keys", call.query.get("max-keys"), page, page)
+
+
+def _decode_token(token: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        raise errors.InvalidContinuationToken() from None
+
+
+def _encode_token(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode("utf-8")).decode("ascii")
+
+
+def list_objects_v2(store: Store, call: Call) -> Reply:
+    encoding = _encoding(call)
+    prefix = call.query.get("prefix", "")
+    delimiter = call.query.get("delimiter") or None
+    max_keys = _max_keys(store, call)
+    token = call.query.get("continuation-token")
+    start_after = call.query.get("start-after")
+    store.head_bucket(call.bucket)
+    marker = _decode_token(token) if token is not None else start_after
+    page = store.list_objects(call.bucket, prefix, delimiter, max_keys, marker)
+    next_token = _encode_token(page.next_marker) if page.truncated and page.next_marker else None
+    fetch_owner = call.query.get("fetch-owner", "").lower() == "true"
+    document = xmldoc.list_objects_v2(
+        page, prefix, delimiter, max_keys, encoding, token, next_token, start_after, fetch_owner
+    )
+    return _xml(document)
+
+
+def list_objects(store: Store, call: Call) -> Reply:
+    encoding = _encoding(call)
+    prefix = call.query.get("prefix", "")
+    delimiter = call.query.get("delimiter") or None
+    max_keys = _max_keys(store, call)
+    marker = call.query.get("marker", "")
+    page = store.list_objects(call.bucket, prefix, delimiter, max_keys, marker or None)
+    return _xml(xmldoc.list_objects_v1(page, prefix, delimiter, max_keys, encoding, marker))
+
+
+def list_object_versions(store: Store, call: Call) -> Reply:
+    encoding = _encoding(call)
+    prefix = call.query.get("prefix", "")
+    delimiter = call.query.get("delimiter") or None
+    max_keys = _max_keys(store, call)
+    key_marker = call.query.get("key-marker", "")
+    version_marker = call.query.get("version-id-marker")
+    if version_marker and not key_marker:
+        raise errors.InvalidArgument(
+            "A version-id marker cannot be specified without a key marker.",
+            "version-id-marker",
+            version_marker,
+        )
+    page = store.list_objects(call.bucket, prefix, delimiter, max_keys, key_marker or None)
+    return _xml(xmldoc.list_versions(page, prefix, delimiter, max_keys, encoding, key_marker))
+
+
+def delete_objects(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    payload = _small_body(call)
+    if payload.content_md5 is None and not payload.claimed:
+        raise errors.missing_digest()
+    integrity.verify_body(payload)
+    keys, quiet = xmldoc.parse_delete(bytes(payload.data))
+    outcomes = store.delete_objects(call.bucket, keys)
+    return _xml(xmldoc.delete_result(outcomes, quiet))
+
+
+# -- objects ---------------------------------------------------------------------------------------
+
+
+def put_object(store: Store, call: Call) -> Reply:
+    length = call.content_length
+    store.check_put(call.bucket, call.key, bodies.declared_size(call.headers, length))
+    payload = bodies.read_payload(call.stream, call.headers, length, (Algorithm.CRC64NVME,))
+    meta = headers.object_meta(call.headers, list(call.headers.items()))
+    result = store.put_object(call.bucket, call.key, payload, meta)
+    extra = [("ETag", f'"{result.etag}"')]
+    if result.checksum is not None:
+        extra.append((result.checksum.algorithm.header, result.checksum.value))
+        extra.append((wire.CHECKSUM_TYPE, result.checksum.type.value))
+    return _empty(extra=extra)
+
+
+def _overrides(call: Call) -> list[tuple[str, str]]:
+    """response-* query parameters; CR and LF never reach a response header."""
+    found = []
+    for parameter, header in wire.RESPONSE_OVERRIDES.items():
+        value = call.query.get(parameter)
+        if value is not None:
+            found.append((header, value.replace("\r", "").replace("\n", "")))
+    return found
+
+
+def _read_object(store: Store, call: Call) -> tuple[StoredObject, Reply]:
+    obj = store.get_object(call.bucket, call.key)
+    condition = headers.read_condition(call.headers, obj, store.now())
+    base = headers.object_headers(obj, checksum_mode=False)
+    if condition == "304":
+        kept = [(n, v) for n, v in base if n in ("ETag", "Last-Modified")]
+        return obj, Reply(304, kept)
+    if condition is not None:
+        raise errors.PreconditionFailed(condition.split(":", 1)[1])
+    checksum_mode = call.headers.get(wire.CHECKSUM_MODE, "").upper() == "ENABLED"
+    span = headers.parse_range(call.headers.get("Range"), obj.size)
+    if span == "unsatisfiable":
+        raise errors.InvalidRange(call.headers.get("Range", ""), obj.size)
+    override = dict(_overrides(call))
+    reply_headers = [
+        (n, override.pop(n, v)) for n, v in headers.object_headers(obj, checksum_mode and span is None)
+    ]
+    reply_headers.extend(override.items())
+    if isinstance(span, tuple):
+        start, end = span
+        reply_headers.append(("Content-Range", f"bytes {start}-{end - 1}/{obj.size}"))
+        return obj, Reply(206, reply_headers, obj.body.iter_range(start, end), end - start)
+    return obj, Reply(200, reply_headers, obj.body.iter_range(), obj.size)
+
+
+def get_object(store: Store, call: Call) -> Reply:
+    return _read_object(store, call)[1]
+
+
+def head_object(store: Store, call: Call) -> Reply:
+    reply = _read_object(store, call)[1]
+    return Reply(reply.status, reply.headers, b"", reply.length)
+
+
+def delete_object(store: Store, call: Call) -> Reply:
+    store.delete_object(call.bucket, call.key)
+    return _empty(204)
+
+
+# -- multipart -------------------------------------------------------------------------------------
+
+
+def create_multipart_upload(store: Store, call: Call) -> Reply:
+    meta = headers.object_meta(call.headers, list(call.headers.items()))
+    upload = store.create_multipart_upload(
+        call.bucket,
+        call.key,
+        meta,
+        call.headers.get(wire.CHECKSUM_ALGORITHM),
+        call.headers.get(wire.CHECKSUM_TYPE),
+    )
+    extra: list[tuple[str, str]] = []
+    if upload.algorithm is not None and upload.checksum_type is not None:
+        extra = [
+            (wire.CHECKSUM_ALGORITHM, upload.algorithm.value),
+            (wire.CHECKSUM_TYPE, upload.checksum_type.value),
+        ]
+    extra.extend(meta.encryption)
+    return _xml(xmldoc.initiate_result(call.bucket, call.key, upload.upload_id), extra=extra)
+
+
+def upload_part(store: Store, call: Call) -> Reply:
+    length = call.content_length
+    upload_id = call.query.get("uploadId", "")
+    part_number = call.query.get("partNumber")
+    target = store.check_upload_part(
+        call.bucket, call.key, upload_id, part_number, bodies.declared_size(call.headers, length)
+    )
+    compute = {Algorithm.CRC64NVME} | ({target.algorithm} if target.algorithm else set())
+    payload = bodies.read_payload(call.stream, call.headers, length, compute)
+    result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload)
+    extra = [("ETag", f'"{result.etag}"')]
+    if result.checksum is not None:
+        extra.append((result.checksum[0].header, result.checksum[1]))
+    return _empty(extra=extra)
+
+
+def _location(call: Call) -> str:
+    if call.virtual:
+        scheme, _, host = call.base_url.partition("://")
+        return f"{scheme}://{call.bucket}.{host}/{quote(call.key, safe='/')}"
+    return f"{call.base_url}/{call.bucket}/{quote(call.key, safe='/')}"
+
+
+def complete_multipart_upload(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    payload = _small_body(call)
+    integrity.verify_content_md5(payload)
+    document = xmldoc.parse_complete(bytes(payload.data))
+    options = CompleteOptions(
+        checksum_type=call.headers.get(wire.CHECKSUM_TYPE),
+        checksums=tuple(
+            (algorithm.value, value) for algorithm, value in bodies.header_claims(call.headers).items()
+        ),
+        mp_object_size=call.headers.get(wire.MP_OBJECT_SIZE),
+        if_match=call.headers.get("If-Match"),
+        if_none_match=call.headers.get("If-None-Match"),
+    )
+    result = store.complete_multipart_upload(
+        call.bucket, call.key, call.query.get("uploadId", ""), document, options
+    )
+    return _xml(xmldoc.complete_result(_location(call), result))
+
+
+def abort_multipart_upload(store: Store, call: Call) -> Reply:
+    store.abort_multipart_upload(call.bucket, call.key, call.query.get("uploadId", ""))
+    return _empty(204)
+
+
+def list_parts(store: Store, call: Call) -> Reply:
+    page = store.list_parts(
+        call.bucket,
+        call.key,
+        call.query.get("uploadId", ""),
+        call.query.get("max-parts"),
+        call.query.get("part-number-marker"),
+    )
+    return _xml(xmldoc.list_parts(page))
+
+
+def list_multipart_uploads(store: Store, call: Call) -> Reply:
+    encoding = _encoding(call)
+    page = store.list_multipart_uploads(
+        call.bucket,
+        prefix=call.query.get("prefix", ""),
+        delimiter=call.query.get("delimiter") or None,
+        key_marker=call.query.get("key-marker"),
+        upload_id_marker=call.query.get("upload-id-marker"),
+        max_uploads=call.query.get("max-uploads"),
+    )
+    return _xml(xmldoc.list_uploads(page, encoding))
+
+
+Handler = Callable[[Store, Call], Reply]
+
+HANDLERS: dict[str, Handler] = {
+    "ListBuckets": list_buckets,
+    "CreateBucket": create_bucket,
+    "HeadBucket": head_bucket,
+    "DeleteBucket": delete_bucket,
+    "GetBucketLocation": get_bucket_location,
+    "ListObjects": list_objects,
+    "ListObjectsV2": list_objects_v2,
+    "ListObjectVersions": list_object_versions,
+    "DeleteObjects": delete_objects,
+    "PutObject": put_object,
+    "GetObject": get_object,
+    "HeadObject": head_object,
+    "DeleteObject": delete_object,
+    "CreateMultipartUpload": create_multipart_upload,
+    "UploadPart": upload_part,
+    "CompleteMultipartUpload": complete_multipart_upload,
+    "AbortMultipartUpload": abort_multipart_upload,
+    "ListParts": list_parts,
+    "ListMultipartUploads": list_multipart_uploads,
+}
+
+
+def iter_body(body: Body) -> Iterator[bytes | memoryview]:
+    if isinstance(body, bytes):
+        if body:
+            yield body
+        return
+    yield from body

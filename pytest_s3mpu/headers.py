@@ -1,0 +1,167 @@
+"""Object headers: from a request into ``ObjectMeta``, from a stored object back into response headers;
+Range and conditional-GET headers.
+
+Layer 3 (protocol). Which header means what is a fact of the wire and lives here; the store sees only
+plain fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from email.utils import format_datetime, parsedate_to_datetime
+
+from . import wire
+from .checksums import Algorithm
+from .model import ObjectMeta, StoredObject
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)\Z", re.ASCII)
+
+
+def http_date(moment: dt.datetime) -> str:
+    """RFC 7231 date, as in Last-Modified."""
+    return format_datetime(moment.astimezone(dt.timezone.utc), usegmt=True)
+
+
+def iso_time(moment: dt.datetime) -> str:
+    """ISO-8601 with milliseconds, as in S3's XML (spec §1.3)."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + (
+        f"{moment.microsecond // 1000:03d}Z"
+    )
+
+
+def _strip_aws_chunked(value: str | None) -> str | None:
+    """Spec §1.5: ``gzip,aws-chunked`` is stored as ``gzip``, a bare ``aws-chunked`` as nothing."""
+    if value is None:
+        return None
+    kept = [part.strip() for part in value.split(",") if part.strip() and part.strip() != wire.AWS_CHUNKED]
+    return ",".join(kept) or None
+
+
+def object_meta(headers: Mapping[str, str], metadata_items: list[tuple[str, str]]) -> ObjectMeta:
+    """What PutObject / CreateMultipartUpload capture from the request (spec §2).
+
+    :param metadata_items: every request header as (name, value), for the ``x-amz-meta-*`` ones.
+    """
+    metadata = tuple(
+        (name.lower()[len(wire.META_PREFIX) :], value)
+        for name, value in metadata_items
+        if name.lower().startswith(wire.META_PREFIX)
+    )
+    encryption = tuple((name, headers[name]) for name in wire.SSE_HEADERS if headers.get(name) is not None)
+    return ObjectMeta(
+        content_type=headers.get("Content-Type") or "binary/octet-stream",
+        content_encoding=_strip_aws_chunked(headers.get("Content-Encoding")),
+        content_disposition=headers.get("Content-Disposition"),
+        content_language=headers.get("Content-Language"),
+        cache_control=headers.get("Cache-Control"),
+        expires=headers.get("Expires"),
+        metadata=metadata,
+        storage_class=headers.get(wire.STORAGE_CLASS) or "STANDARD",
+        tagging=headers.get(wire.TAGGING),
+        website_redirect_location=headers.get(wire.WEBSITE_REDIRECT),
+        encryption=encryption,
+    )
+
+
+def object_headers(obj: StoredObject, checksum_mode: bool) -> list[tuple[str, str]]:
+    """The headers GET and HEAD answer with for a stored object."""
+    meta = obj.meta
+    headers = [
+        ("ETag", f'"{obj.etag}"'),
+        ("Last-Modified", http_date(obj.last_modified)),
+        ("Accept-Ranges", "bytes"),
+        ("Content-Type", meta.content_type),
+    ]
+    optional = (
+        ("Content-Encoding", meta.content_encoding),
+        ("Content-Disposition", meta.content_disposition),
+        ("Content-Language", meta.content_language),
+        ("Cache-Control", meta.cache_control),
+        ("Expires", meta.expires),
+        (wire.WEBSITE_REDIRECT, meta.website_redirect_location),
+    )
+    headers.extend((name, value) for name, value in optional if value is not None)
+    headers.extend((f"{wire.META_PREFIX}{name}", value) for name, value in meta.metadata)
+    headers.extend(meta.encryption)
+    if meta.storage_class != "STANDARD":
+        headers.append((wire.STORAGE_CLASS, meta.storage_class))
+    if meta.tagging:
+        headers.append((wire.TAGGING_COUNT, str(len([t for t in meta.tagging.split("&") if t]))))
+    if checksum_mode and obj.checksum is not None:
+        headers.append((obj.checksum.algorithm.header, obj.checksum.value))
+        headers.append((wire.CHECKSUM_TYPE, obj.checksum.type.value))
+    return headers
+
+
+def checksum_headers(algorithm: Algorithm, value: str) -> list[tuple[str, str]]:
+    return [(algorithm.header, value)]
+
+
+def parse_range(value: str | None, size: int) -> tuple[int, int] | str | None:
+    """A single ``bytes=`` range as (start, end exclusive); None to serve the whole object;
+    ``"unsatisfiable"`` for a well-formed range that misses the object.
+
+    S3 ignores a Range it cannot parse, or one with several ranges, and serves the whole object.
+    """
+    if value is None:
+        return None
+    match = _RANGE.match(value.strip())
+    if match is None:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        suffix = int(last)
+        if suffix == 0:
+            return "unsatisfiable"
+        return (max(size - suffix, 0), size) if size else None
+    start = int(first)
+    end = int(last) + 1 if last else size
+    if last and end <= start:
+        return None
+    if start >= size:
+        return "unsatisfiable"
+    return start, min(end, size)
+
+
+def _parse_date(value: str) -> dt.datetime | None:
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    candidates = [c.strip().strip('"') for c in header.split(",")]
+    return "*" in candidates or etag in candidates
+
+
+def read_condition(headers: Mapping[str, str], obj: StoredObject, now: dt.datetime) -> str | None:
+    """RFC 7232 as S3 applies it to GET/HEAD: ``"412:<header>"``, ``"304"`` or None to serve.
+
+    If-Match beats If-Unmodified-Since; If-None-Match beats If-Modified-Since; a future
+    If-Modified-Since is ignored.
+    """
+    if_match = headers.get("If-Match")
+    if_none_match = headers.get("If-None-Match")
+    if if_match is not None and not _etag_matches(if_match, obj.etag):
+        return "412:If-Match"
+    unmodified = headers.get("If-Unmodified-Since")
+    if if_match is None and unmodified is not None:
+        date = _parse_date(unmodified)
+        if date is not None and obj.last_modified > date:
+            return "412:If-Unmodified-Since"
+    if if_none_match is not None and _etag_matches(if_none_match, obj.etag):
+        return "304"
+    modified = headers.get("If-Modified-Since")
+    if if_none_match is None and modified is not None:
+        date = _parse_date(modified)
+        if date is not None and date <= now and obj.last_modified <= date:
+            return "304"
+    return None

@@ -1,0 +1,74 @@
+"""Prefix, delimiter and page-size rules shared by ListObjects(V2), ListObjectVersions and
+ListMultipartUploads.
+
+Layer 2 (store): pure functions over entries already sorted and already past the caller's marker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Page(Generic[T]):
+    """One page: items and common prefixes in key order, and where the page stopped.
+
+    :param last_key: the key (or common prefix) of the page's last entry, for the next marker.
+    :param last_item: the last item returned or folded into the last prefix.
+    """
+
+    items: list[T] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    truncated: bool = False
+    last_key: str | None = None
+    last_item: T | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.items) + len(self.prefixes)
+
+
+def paginate(
+    entries: Iterable[tuple[str, T]], prefix: str, delimiter: str | None, max_entries: int
+) -> Page[T]:
+    """Fold keys that contain ``delimiter`` after ``prefix`` into common prefixes; stop at ``max_entries``.
+
+    Each common prefix counts as one entry (spec §8; AWS docs ListObjectsV2).
+    """
+    page: Page[T] = Page()
+    current_prefix: str | None = None
+    for key, item in entries:
+        if not key.startswith(prefix):
+            continue
+        folded: str | None = None
+        if delimiter:
+            cut = key.find(delimiter, len(prefix))
+            if cut >= 0:
+                folded = key[: cut + len(delimiter)]
+        if folded is not None and folded == current_prefix:
+            page.last_item = item
+            continue
+        if page.count >= max_entries:
+            page.truncated = True
+            break
+        if folded is not None:
+            current_prefix = folded
+            page.prefixes.append(folded)
+            page.last_key = folded
+        else:
+            current_prefix = None
+            page.items.append(item)
+            page.last_key = key
+        page.last_item = item
+    return page
+
+
+def after_marker(key: str, marker: str, delimiter: str | None) -> bool:
+    """Whether ``key`` comes after ``marker``; a marker that is a common prefix skips its whole group."""
+    if key <= marker:
+        return False
+    return not (delimiter and marker.endswith(delimiter) and key.startswith(marker))

@@ -1,0 +1,330 @@
+"""The values the state machine keeps and hands out: buckets, objects, uploads, parts, results.
+
+Layer 2 (store): no HTTP, no XML. Part bytes are kept as they arrived; an object made by
+CompleteMultipartUpload is a view over its parts' buffers, never a copy of them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from . import checksums
+from .checksums import Algorithm, ChecksumType
+
+Buffer = bytes | bytearray | memoryview
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """S3's size and count limits, as constructor arguments so tests can shrink the minimum part size.
+
+    :param min_part_size: every part of a Complete but the last must be at least this (S3: 5 MiB).
+    """
+
+    min_part_size: int = 5 * MIB
+    max_part_size: int = 5 * GIB
+    max_object_size: int = 5 * GIB  # the largest single PutObject
+    max_part_number: int = 10000
+    max_list_page: int = 1000
+    max_key_length: int = 1024
+
+
+class ObjectBody:
+    """The bytes of an object as a sequence of segments (the part buffers), read without joining.
+
+    Ranged reads find their first segment by bisection, so a GET of part 9,000 of a 10,000-part object
+    costs the same as a GET of part 1.
+    """
+
+    __slots__ = ("_ends", "_segments", "size")
+
+    def __init__(self, segments: tuple[Buffer, ...]) -> None:
+        self._segments = tuple(segment for segment in segments if len(segment))
+        ends: list[int] = []
+        total = 0
+        for segment in self._segments:
+            total += len(segment)
+            ends.append(total)
+        self._ends = ends
+        self.size = total
+
+    def iter_range(self, start: int = 0, end: int | None = None) -> Iterator[memoryview]:
+        """Yield views over bytes ``start`` to ``end`` (exclusive), segment by segment."""
+        stop = self.size if end is None else min(end, self.size)
+        if start >= stop:
+            return
+        index = bisect.bisect_right(self._ends, start)
+        offset = self._ends[index - 1] if index else 0
+        while offset < stop and index < len(self._segments):
+            segment = memoryview(self._segments[index])
+            lo = max(start - offset, 0)
+            hi = min(stop - offset, len(segment))
+            yield segment[lo:hi]
+            offset += len(segment)
+            index += 1
+
+    def read(self, start: int = 0, end: int | None = None) -> bytes:
+        """The bytes as one ``bytes`` (a copy: for tests and small objects)."""
+        return b"".join(self.iter_range(start, end))
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectMeta:
+    """Everything captured from PutObject or CreateMultipartUpload and returned on GET and HEAD."""
+
+    content_type: str = "binary/octet-stream"
+    content_encoding: str | None = None
+    content_disposition: str | None = None
+    content_language: str | None = None
+    cache_control: str | None = None
+    expires: str | None = None
+    metadata: tuple[tuple[str, str], ...] = ()
+    storage_class: str = "STANDARD"
+    tagging: str | None = None
+    website_redirect_location: str | None = None
+    encryption: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectChecksum:
+    """The checksum S3 keeps for an object; ``value`` carries ``-N`` for COMPOSITE."""
+
+    algorithm: Algorithm
+    type: ChecksumType
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """A decoded request body with what was computed while streaming it in, and what the client claimed.
+
+    :param data: the decoded bytes (aws-chunked framing already removed).
+    :param md5: raw MD5 of ``data``.
+    :param digests: raw digests computed of ``data``, per algorithm.
+    :param sha256: raw SHA-256 of ``data`` when the client sent a hex ``x-amz-content-sha256``.
+    :param content_md5: the ``Content-MD5`` header as sent.
+    :param content_sha256: the hex ``x-amz-content-sha256`` as sent, when it was a digest.
+    :param claimed: ``x-amz-checksum-*`` values sent as headers or trailers (base64 text as sent).
+    """
+
+    data: Buffer
+    md5: bytes
+    digests: Mapping[Algorithm, bytes] = field(default_factory=dict)
+    sha256: bytes | None = None
+    content_md5: str | None = None
+    content_sha256: str | None = None
+    claimed: Mapping[Algorithm, str] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @classmethod
+    def of(
+        cls,
+        data: Buffer,
+        *,
+        content_md5: str | None = None,
+        content_sha256: str | None = None,
+        claimed: Mapping[Algorithm, str] | None = None,
+    ) -> Payload:
+        """A payload with every digest computed in one call: for direct use of the store."""
+        digests = {algorithm: checksums.compute(algorithm, data) for algorithm in Algorithm}
+        return cls(
+            data=data,
+            md5=hashlib.md5(data).digest(),
+            digests=digests,
+            sha256=digests[Algorithm.SHA256] if content_sha256 is not None else None,
+            content_md5=content_md5,
+            content_sha256=content_sha256,
+            claimed=dict(claimed or {}),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One uploaded part. ``digests`` holds every checksum computed of it (always CRC64NVME)."""
+
+    number: int
+    data: Buffer
+    size: int
+    etag: str  # md5 hex, unquoted
+    md5: bytes
+    last_modified: dt.datetime
+    digests: Mapping[Algorithm, bytes]
+    reported: Algorithm | None  # the checksum UploadPart answered with, if any
+
+
+@dataclass(frozen=True, slots=True)
+class PartInfo:
+    """A part's boundary in a completed object, for GET ?partNumber and GetObjectAttributes."""
+
+    number: int
+    size: int
+    etag: str
+    checksum: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    key: str
+    body: ObjectBody
+    etag: str  # unquoted: md5 hex, or multipart "hex-N"
+    last_modified: dt.datetime
+    meta: ObjectMeta
+    checksum: ObjectChecksum | None
+    parts: tuple[PartInfo, ...] | None = None  # None for objects not made by multipart upload
+
+    @property
+    def size(self) -> int:
+        return self.body.size
+
+
+class UploadState(Enum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    ABORTED = "aborted"
+
+
+@dataclass(slots=True)
+class Upload:
+    """A multipart upload. Mutated only by the store, under its lock."""
+
+    upload_id: str
+    bucket: str
+    key: str
+    initiated: dt.datetime
+    order: int  # store sequence at Create: orders uploads of one key by initiation
+    meta: ObjectMeta
+    algorithm: Algorithm | None
+    checksum_type: ChecksumType | None
+    key_version_at_create: int
+    parts: dict[int, Part] = field(default_factory=dict)
+    state: UploadState = UploadState.OPEN
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteResult:
+    bucket: str
+    key: str
+    etag: str
+    checksum: ObjectChecksum | None
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """A completed upload's tombstone: what a retried Complete answers (spec §5.4)."""
+
+    result: CompleteResult
+    obj: StoredObject
+
+
+@dataclass(slots=True)
+class Bucket:
+    name: str
+    region: str
+    created: dt.datetime
+    objects: dict[str, StoredObject] = field(default_factory=dict)
+    uploads: dict[str, Upload] = field(default_factory=dict)
+    completions: dict[str, Completion] = field(default_factory=dict)
+    key_versions: dict[str, int] = field(default_factory=dict)  # store sequence of the last write
+
+
+@dataclass(frozen=True, slots=True)
+class PutResult:
+    etag: str
+    checksum: ObjectChecksum | None
+
+
+@dataclass(frozen=True, slots=True)
+class PartResult:
+    etag: str
+    checksum: tuple[Algorithm, str] | None  # what UploadPart echoes: algorithm and base64 value
+
+
+@dataclass(frozen=True, slots=True)
+class UploadTarget:
+    """What UploadPart learns before reading the body: which checksums to compute while streaming."""
+
+    upload_id: str
+    part_number: int
+    algorithm: Algorithm | None
+    checksum_type: ChecksumType | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedPartSpec:
+    """One ``<Part>`` of a CompleteMultipartUpload body, as sent (numbers still text)."""
+
+    part_number: str
+    etag: str
+    checksums: tuple[tuple[str, str], ...] = ()  # (element suffix such as "CRC32", value)
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteDocument:
+    """A parsed CompleteMultipartUpload body: ``parts`` is None for an empty body."""
+
+    parts: tuple[CompletedPartSpec, ...] | None
+    malformed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteOptions:
+    """The headers of a CompleteMultipartUpload request that change what it checks."""
+
+    checksum_type: str | None = None
+    checksums: tuple[tuple[str, str], ...] = ()  # x-amz-checksum-{algo} headers: (algo lower, value)
+    mp_object_size: str | None = None
+    if_match: str | None = None
+    if_none_match: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PartsPage:
+    upload: Upload
+    parts: tuple[Part, ...]
+    marker: int
+    next_marker: int
+    max_parts: int
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UploadsPage:
+    bucket: str
+    uploads: tuple[Upload, ...]
+    common_prefixes: tuple[str, ...]
+    prefix: str
+    delimiter: str | None
+    key_marker: str
+    upload_id_marker: str
+    next_key_marker: str
+    next_upload_id_marker: str
+    max_uploads: int
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectsPage:
+    bucket: str
+    objects: tuple[StoredObject, ...]
+    common_prefixes: tuple[str, ...]
+    truncated: bool
+    next_marker: str | None  # the last key or prefix returned, to resume after
+    key_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteOutcome:
+    key: str
+    error: str | None = None  # an S3 error code, when that key could not be deleted
+    message: str | None = None

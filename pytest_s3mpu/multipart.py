@@ -1,0 +1,197 @@
+"""The rules of CompleteMultipartUpload and ListParts, as pure functions over an ``Upload``.
+
+Layer 2 (store): no HTTP, no lock of its own. The store calls these under its lock; each either raises
+the S3 error that S3 would raise first, or returns what to commit, so a failed call changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+
+from . import checksums, errors, validation
+from .checksums import Algorithm, ChecksumType, PartDigest
+from .model import (
+    CompleteDocument,
+    CompletedPartSpec,
+    CompleteOptions,
+    CompleteResult,
+    Limits,
+    ObjectBody,
+    ObjectChecksum,
+    Part,
+    PartInfo,
+    PartsPage,
+    StoredObject,
+    Upload,
+)
+
+
+def check_document(document: CompleteDocument, upload_id: str) -> list[tuple[int, CompletedPartSpec]]:
+    """Spec §5.1 steps 2-5: empty body, malformed XML, part numbers below 1, strict ascending order."""
+    if document.parts is None:
+        raise errors.InvalidRequest("You must specify at least one part")
+    if document.malformed or not document.parts:
+        raise errors.MalformedXML()
+    numbered: list[tuple[int, CompletedPartSpec]] = []
+    for spec in document.parts:
+        number = validation.parse_decimal(spec.part_number.strip())
+        if number is None:
+            raise errors.MalformedXML()
+        if number < 1:
+            raise errors.InvalidArgument("PartNumber must be >= 1", "PartNumber", spec.part_number)
+        numbered.append((number, spec))
+    for (previous, _), (number, _) in itertools.pairwise(numbered):
+        if number <= previous:
+            raise errors.InvalidPartOrder(upload_id)
+    return numbered
+
+
+def check_checksum_mode(upload: Upload, options: CompleteOptions) -> None:
+    """Spec §5.1 step 7: x-amz-checksum-type must name the upload's own mode."""
+    if options.checksum_type is None:
+        return
+    own = upload.checksum_type.value if upload.checksum_type else "null"
+    if options.checksum_type.upper() != own:
+        raise errors.InvalidRequest(
+            f"The upload was created using the {own} checksum mode. "
+            "The complete request must use the same checksum mode."
+        )
+
+
+def _strip_quotes(etag: str) -> str:
+    etag = etag.strip()
+    if len(etag) >= 2 and etag[0] == etag[-1] == '"':
+        return etag[1:-1]
+    return etag
+
+
+def _check_part_checksums(upload: Upload, number: int, spec: CompletedPartSpec, part: Part) -> None:
+    """Spec §5.1 step 9b: the Checksum* elements of one listed part."""
+    invalid_part = errors.InvalidPart(upload.upload_id, spec.part_number, _strip_quotes(spec.etag))
+    if len(spec.checksums) > 1:
+        raise errors.InvalidArgument(
+            "Invalid Base64 or multiple checksums present in request", "Checksum", None
+        )
+    given = spec.checksums[0] if spec.checksums else None
+    if upload.algorithm is None:
+        if given is not None:
+            raise invalid_part
+        return
+    if given is None:
+        if upload.checksum_type is ChecksumType.COMPOSITE:
+            raise errors.InvalidRequest(
+                f"The upload was created using a {upload.algorithm.value.lower()} checksum. The complete "
+                "request must include the checksum for each part. It was missing for part "
+                f"{number} in the request."
+            )
+        return
+    name, value = given
+    algorithm = Algorithm.parse(name)
+    if algorithm is None or checksums.decode_b64_digest(algorithm, value.strip()) is None:
+        raise errors.InvalidArgument(
+            "Invalid Base64 or multiple checksums present in request", "Checksum", None
+        )
+    if algorithm is not upload.algorithm:
+        raise errors.BadDigest(
+            f"The {algorithm.value.lower()} you specified for part {number} did not match what we received."
+        )
+    if checksums.decode_b64_digest(algorithm, value.strip()) != part.digests.get(algorithm):
+        raise invalid_part
+
+
+def _object_checksum(upload: Upload, parts: list[Part]) -> ObjectChecksum:
+    """Spec §5.2: COMPOSITE ``-N``, FULL_OBJECT CRC, or S3's default CRC64NVME for plain uploads."""
+    algorithm = upload.algorithm or Algorithm.CRC64NVME
+    kind = upload.checksum_type or ChecksumType.FULL_OBJECT
+    digests = [PartDigest(part.digests[algorithm], part.size) for part in parts]
+    if kind is ChecksumType.COMPOSITE:
+        return ObjectChecksum(algorithm, kind, checksums.composite(algorithm, digests))
+    return ObjectChecksum(algorithm, kind, checksums.full_object(algorithm, digests))
+
+
+def _check_final_checksum(upload: Upload, options: CompleteOptions, computed: ObjectChecksum) -> None:
+    """Spec §5.1 step 10: an x-amz-checksum-{algo} header naming the whole object's checksum."""
+    if upload.algorithm is None:
+        return
+    name = upload.algorithm.value.lower()
+    for header_algorithm, value in options.checksums:
+        if header_algorithm.lower() != name:
+            continue
+        given = value.strip()
+        expected = computed.value
+        digest = given
+        if upload.checksum_type is ChecksumType.COMPOSITE:
+            digest = given.rsplit("-", 1)[0]
+            if "-" not in given:
+                expected = expected.rsplit("-", 1)[0]
+        if checksums.decode_b64_digest(upload.algorithm, digest) is None:
+            raise errors.checksum_header_invalid(name)
+        if given != expected:
+            raise errors.BadDigest(f"The {name} you specified did not match the calculated checksum.")
+
+
+def assemble(
+    upload: Upload,
+    numbered: list[tuple[int, CompletedPartSpec]],
+    options: CompleteOptions,
+    limits: Limits,
+    now: dt.datetime,
+) -> tuple[StoredObject, CompleteResult]:
+    """Spec §5.1 steps 9-11 and §5.2: check the listed parts in order and build the object over them.
+
+    The object's body is a view over the parts' buffers: no byte is copied.
+    """
+    parts: list[Part] = []
+    last_index = len(numbered) - 1
+    for index, (number, spec) in enumerate(numbered):
+        part = upload.parts.get(number)
+        if part is None or _strip_quotes(spec.etag) != part.etag:
+            raise errors.InvalidPart(upload.upload_id, spec.part_number, _strip_quotes(spec.etag))
+        _check_part_checksums(upload, number, spec, part)
+        if index != last_index and part.size < limits.min_part_size:
+            raise errors.EntityTooSmall(part.size, limits.min_part_size, number, part.etag)
+        parts.append(part)
+    checksum = _object_checksum(upload, parts)
+    _check_final_checksum(upload, options, checksum)
+    body = ObjectBody(tuple(part.data for part in parts))
+    if options.mp_object_size is not None:
+        declared = validation.parse_decimal(options.mp_object_size.strip())
+        if declared != body.size:
+            raise errors.InvalidRequest(
+                f"The provided 'x-amz-mp-object-size' header value {options.mp_object_size} "
+                f"does not match what was computed: {body.size}"
+            )
+    etag = hashlib.md5(b"".join(part.md5 for part in parts)).hexdigest() + f"-{len(parts)}"
+    part_checksums = [
+        checksums.b64(part.digests[upload.algorithm]) if upload.algorithm else None for part in parts
+    ]
+    infos = tuple(
+        PartInfo(part.number, part.size, part.etag, part_checksum)
+        for part, part_checksum in zip(parts, part_checksums, strict=True)
+    )
+    obj = StoredObject(
+        key=upload.key,
+        body=body,
+        etag=etag,
+        last_modified=now,
+        meta=upload.meta,
+        checksum=checksum,
+        parts=infos,
+    )
+    return obj, CompleteResult(upload.bucket, upload.key, etag, checksum)
+
+
+def list_parts(
+    upload: Upload, max_parts_raw: str | None, marker_raw: str | None, limits: Limits
+) -> PartsPage:
+    """Spec §7: parts numbered above the marker, ascending, at most max-parts (clamped to 1000)."""
+    page_size = limits.max_list_page
+    max_parts = validation.list_limit("max-parts", max_parts_raw, page_size, page_size)
+    marker = validation.list_marker("part-number-marker", marker_raw)
+    numbers = sorted(number for number in upload.parts if number > marker)
+    page = [upload.parts[number] for number in numbers[:max_parts]]
+    truncated = len(numbers) > max_parts
+    next_marker = page[-1].number if page else 0
+    return PartsPage(upload, tuple(page), marker, next_marker, max_parts, truncated)

@@ -1,0 +1,95 @@
+"""Which S3 operation a request is: the one table from (target, method, subresource) to AWS names.
+
+Layer 3 (protocol). The operation names are AWS's own (``UploadPart``), used by the app, the fault
+rules and the journal alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from . import errors, wire
+
+
+class Target(Enum):
+    SERVICE = "service"
+    BUCKET = "bucket"
+    OBJECT = "object"
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A request's operation, or why it has none."""
+
+    operation: str
+    implemented: bool = True
+
+
+# (target, method, subresource or None) -> operation. Subresource None: no subresource in the query.
+_TABLE: dict[tuple[Target, str, str | None], str] = {
+    (Target.SERVICE, "GET", None): "ListBuckets",
+    (Target.BUCKET, "PUT", None): "CreateBucket",
+    (Target.BUCKET, "HEAD", None): "HeadBucket",
+    (Target.BUCKET, "DELETE", None): "DeleteBucket",
+    (Target.BUCKET, "GET", None): "ListObjects",
+    (Target.BUCKET, "GET", "list-type=2"): "ListObjectsV2",
+    (Target.BUCKET, "GET", "uploads"): "ListMultipartUploads",
+    (Target.BUCKET, "GET", "versions"): "ListObjectVersions",
+    (Target.BUCKET, "GET", "location"): "GetBucketLocation",
+    (Target.BUCKET, "POST", "delete"): "DeleteObjects",
+    (Target.OBJECT, "PUT", None): "PutObject",
+    (Target.OBJECT, "PUT", "uploadId"): "UploadPart",
+    (Target.OBJECT, "GET", None): "GetObject",
+    (Target.OBJECT, "HEAD", None): "HeadObject",
+    (Target.OBJECT, "DELETE", None): "DeleteObject",
+    (Target.OBJECT, "POST", "uploads"): "CreateMultipartUpload",
+    (Target.OBJECT, "POST", "uploadId"): "CompleteMultipartUpload",
+    (Target.OBJECT, "DELETE", "uploadId"): "AbortMultipartUpload",
+    (Target.OBJECT, "GET", "uploadId"): "ListParts",
+}
+
+# Operations S3 has and this double does not (yet): answered 501 NotImplemented at once.
+_KNOWN_UNIMPLEMENTED: dict[tuple[Target, str, str | None], str] = {
+    (Target.OBJECT, "PUT", "copy"): "CopyObject",
+    (Target.OBJECT, "PUT", "uploadId+copy"): "UploadPartCopy",
+}
+
+_METHODS = frozenset({"GET", "HEAD", "PUT", "POST", "DELETE"})
+
+
+def _subresource(target: Target, query: Mapping[str, str]) -> str | None:
+    if target is Target.BUCKET and query.get("list-type") == "2":
+        return "list-type=2"
+    found = sorted(name for name in query if name in wire.SUBRESOURCES and name != "partNumber")
+    if target is Target.OBJECT and "uploadId" in found:
+        return "uploadId"
+    if target is Target.OBJECT and "uploads" in found:
+        return "uploads"
+    return found[0] if found else None
+
+
+def route(target: Target, method: str, query: Mapping[str, str], headers: Mapping[str, str]) -> Route:
+    """The operation a request asks for.
+
+    Raises InvalidArgument for ``partNumber`` without ``uploadId`` on a PUT (spec §1.1),
+    MethodNotAllowed / NotImplemented for what S3 has no operation for here.
+    """
+    if method not in _METHODS:
+        raise errors.NotImplementedByS3(Header="Method")
+    sub = _subresource(target, query)
+    copying = target is Target.OBJECT and method == "PUT" and wire.COPY_SOURCE in headers
+    if target is Target.OBJECT and method == "PUT" and "partNumber" in query and "uploadId" not in query:
+        raise errors.InvalidArgument(
+            "This operation does not accept partNumber without uploadId", "partNumber", query["partNumber"]
+        )
+    if copying and sub in (None, "uploadId"):
+        name = _KNOWN_UNIMPLEMENTED[(target, method, "uploadId+copy" if sub else "copy")]
+        return Route(name, implemented=False)
+    operation = _TABLE.get((target, method, sub))
+    if operation is not None:
+        return Route(operation)
+    if sub is not None:
+        return Route(f"{method}:{sub}", implemented=False)
+    raise errors.MethodNotAllowed(method, target.name if target is not Target.SERVICE else "SERVICE")

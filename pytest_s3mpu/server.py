@@ -1,0 +1,367 @@
+"""The threaded HTTP server on 127.0.0.1: Werkzeug's server with a request handler fit for S3.
+
+Layer 6 (server). Werkzeug's development handler closes every connection, answers malformed requests
+with HTML, sends ``100 Continue`` before the app has looked at a request, and trusts chunk sizes. This
+handler keeps HTTP/1.1 connections alive (bodies are framed exactly, and drained or the connection
+closed), sends ``100 Continue`` only when the app starts reading the body (so an early S3 error is
+answered before the client sends a byte of it), reads chunked bodies with the bounded decoder, and
+answers anything it cannot parse with S3 error XML.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import threading
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
+
+from . import bodies, errors, wire, xmldoc
+from .app import S3App, host_id_for, new_request_id
+from .model import Limits
+from .store import Store
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+DRAIN_LIMIT = 1024 * 1024
+MAX_CHUNKED_BODY = 6 * 1024**3
+
+
+class _ContinueOnRead:
+    """Wraps a body stream: the first read sends ``100 Continue`` if the client asked to wait for it."""
+
+    def __init__(self, handler: S3RequestHandler, stream: Any) -> None:
+        self._handler = handler
+        self._stream = stream
+
+    def _continue(self) -> None:
+        if self._handler.continue_pending:
+            self._handler.continue_pending = False
+            self._handler.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self._handler.wfile.flush()
+
+    def readinto(self, buffer: Any) -> int:
+        self._continue()
+        return int(self._stream.readinto(buffer) or 0)
+
+    def read(self, size: int = -1) -> bytes:
+        self._continue()
+        if size is None or size < 0:
+            chunks: list[bytes] = []
+            while True:
+                chunk = self.read(64 * 1024)
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+        buffer = bytearray(size)
+        got = self.readinto(buffer)
+        return bytes(buffer[:got])
+
+    def readline(self, size: int = -1) -> bytes:
+        self._continue()
+        return bytes(self._stream.readline(size))
+
+
+class S3RequestHandler(WSGIRequestHandler):
+    """HTTP/1.1 with keep-alive, lazy 100-continue, bounded bodies and S3 XML for protocol errors."""
+
+    protocol_version = "HTTP/1.1"
+    server: S3HTTPServer
+    continue_pending = False
+
+    def setup(self) -> None:
+        self.timeout = self.server.idle_timeout  # type: ignore[misc]
+        super().setup()
+        self.server.track(self.connection, add=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, add=False)
+
+    def handle_expect_100(self) -> bool:
+        self.continue_pending = True
+        return True
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Quiet: the journal records requests; stderr stays clean in test output."""
+
+    def log_error(self, format: str, *args: Any) -> None:
+        """Quiet, as above."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Protocol-level failures as S3 error XML, never HTML, never a 5xx (issue: hostile input)."""
+        error: errors.S3Error
+        if code == 414:
+            error = errors.InvalidURI("")
+        elif code == 431:
+            error = errors.CustomError(
+                400,
+                "RequestHeaderSectionTooLarge",
+                "Your request header section exceeds the maximum allowed size.",
+            )
+        elif code == 501:
+            error = errors.NotImplementedByS3()
+        else:
+            error = errors.BadRequest()
+        request_id = new_request_id()
+        body = xmldoc.render_error(error, request_id, host_id_for(request_id))
+        self.close_connection = True
+        try:
+            self.send_response(error.status)
+            self.send_header("Content-Type", wire.XML_CONTENT_TYPE)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header(wire.REQUEST_ID, request_id)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if getattr(self, "command", None) != "HEAD":
+                self.wfile.write(body)
+        except OSError:
+            pass
+
+    def version_string(self) -> str:
+        return "AmazonS3"
+
+    def make_environ(self) -> WSGIEnvironment:
+        environ = super().make_environ()
+        # http.server folds a leading "//" in the target; S3 keys may start with "/", so use the line.
+        words = self.requestline.split()
+        if len(words) >= 2:
+            target = words[1]
+            environ["RAW_URI"] = environ["REQUEST_URI"] = target
+            environ["QUERY_STRING"] = target.split("?", 1)[1] if "?" in target else ""
+        stream: Any
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            raw = bodies.ChunkedReader(self.rfile, limit=MAX_CHUNKED_BODY)
+            stream = _HttpChunked(raw)
+            environ["wsgi.input_terminated"] = True
+            environ.pop("CONTENT_LENGTH", None)
+        else:
+            length = bodies.parse_content_length(self.headers.get("Content-Length"))
+            stream = bodies.LengthReader(self.rfile, length or 0)
+        self.body_stream = stream
+        environ["wsgi.input"] = _ContinueOnRead(self, stream)
+        return environ
+
+    def _body_finished(self) -> bool:
+        """Whether the request body has been consumed, reading (bounded) what is left if need be."""
+        if self.continue_pending:
+            return False  # the client is still waiting to send the body: only closing is safe
+        stream = self.body_stream
+        scratch = bytearray(64 * 1024)
+        drained = 0
+        try:
+            while drained <= DRAIN_LIMIT:
+                got = stream.readinto(scratch)
+                if not got:
+                    return True
+                drained += got
+        except (OSError, bodies.FramingError):
+            return False
+        return False
+
+    def run_wsgi(self) -> None:
+        self.continue_pending = self.continue_pending and self.request_version >= "HTTP/1.1"
+        try:
+            environ = self.environ = self.make_environ()
+        except errors.S3Error:
+            self.send_error(400)
+            return
+        state: dict[str, Any] = {}
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            state["status"], state["headers"] = status, headers
+            return lambda data: None
+
+        try:
+            app_iter: Iterable[Any] = self.server.app(environ, start_response)
+        except Exception:  # the app answers its own errors; this is a last line of defence
+            self.close_connection = True
+            return
+        try:
+            self._send(environ, state["status"], state["headers"], app_iter)
+        except (TimeoutError, ConnectionError, ssl.SSLError, OSError):
+            self.close_connection = True
+        finally:
+            close = getattr(app_iter, "close", None)
+            if close is not None:
+                close()
+
+    def _send(
+        self, environ: WSGIEnvironment, status: str, headers: list[tuple[str, str]], body: Iterable[Any]
+    ) -> None:
+        if not self._body_finished():
+            self.close_connection = True
+        code_text, _, reason = status.partition(" ")
+        code = int(code_text)
+        names = {name.lower() for name, _ in headers}
+        self.send_response(code, reason)
+        for name, value in headers:
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        chunked = (
+            "content-length" not in names and environ["REQUEST_METHOD"] != "HEAD" and code not in (204, 304)
+        )
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for data in body:
+            if not data:
+                continue
+            if chunked:
+                self.wfile.write(f"{len(data):x}\r\n".encode())
+            self.wfile.write(data)
+            if chunked:
+                self.wfile.write(b"\r\n")
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+
+class _HttpChunked:
+    """HTTP chunked transfer coding as a readinto-able body, over a line-buffered socket file."""
+
+    def __init__(self, decoder: bodies.ChunkedReader) -> None:
+        self._decoder = decoder
+
+    def readinto(self, buffer: Any) -> int:
+        return self._decoder.readinto(buffer)
+
+
+class S3HTTPServer(BaseWSGIServer):
+    """Werkzeug's threaded server, tracking connections so ``stop()`` can close idle keep-alives."""
+
+    multithread = True
+    daemon_threads = True
+    block_on_close = False
+    idle_timeout: float = 60.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self._serve_one, args=(request, client_address), daemon=True, name="s3mpu-conn"
+        )
+        thread.start()
+
+    def _serve_one(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            pass
+        finally:
+            self.shutdown_request(request)
+
+    def track(self, connection: socket.socket, add: bool) -> None:
+        with self._connections_lock:
+            if add:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class S3Server:
+    """An in-memory S3 endpoint served from a daemon thread.
+
+    :param store: the state to serve; a new ``Store`` by default.
+    :param host: interface to bind; 127.0.0.1 by default (never a public address in tests).
+    :param port: 0 picks a free port.
+    :param ssl_context: serve https with this context (e.g. a throwaway self-signed certificate).
+    :param idle_timeout: seconds an idle keep-alive connection (or a stalled body) is kept.
+    """
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        min_part_size: int | None = None,
+        region: str = "us-east-1",
+        ssl_context: ssl.SSLContext | None = None,
+        idle_timeout: float = 60.0,
+        virtual_host_suffixes: Sequence[str] = ("localhost",),
+    ) -> None:
+        if store is None:
+            limits = Limits() if min_part_size is None else Limits(min_part_size=min_part_size)
+            store = Store(limits=limits, region=region)
+        self.store = store
+        self.app = S3App(store, virtual_host_suffixes=virtual_host_suffixes)
+        self._host = host
+        self._port = port
+        self._ssl_context = ssl_context
+        self._idle_timeout = idle_timeout
+        self._httpd: S3HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> S3Server:
+        """Bind and serve in a daemon thread; returns self once the socket is listening."""
+        if self._httpd is not None:
+            return self
+        server = S3HTTPServer(
+            self._host,
+            self._port,
+            self.app,
+            handler=S3RequestHandler,
+            ssl_context=self._ssl_context,
+        )
+        server.idle_timeout = self._idle_timeout
+        self._httpd = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="s3mpu-server"
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting, close open connections, and wait for the serving thread."""
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.server_close()
+        httpd.close_connections()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> S3Server:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("server not started")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def host(self) -> str:
+        return self._host
+
+    @property
+    def endpoint_url(self) -> str:
+        scheme = "https" if self._ssl_context is not None else "http"
+        return f"{scheme}://{self._host}:{self.port}"
+
+    @property
+    def handler_errors(self) -> list[BaseException]:
+        return self.app.handler_errors

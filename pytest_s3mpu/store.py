@@ -1,0 +1,459 @@
+"""The state machine: buckets, objects and multipart uploads in dicts, behind one lock.
+
+Layer 2 (store): plain calls in, dataclasses out, ``S3Error`` raised. No werkzeug, no XML, no sockets.
+Every call checks in S3's order first and mutates last, so a failed call leaves the state exactly as it
+was. Bodies are read and hashed by the caller before the call; the lock is held only for dict updates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import threading
+from collections.abc import Callable, Sequence
+
+from . import errors, integrity, listing, multipart, validation
+from .checksums import Algorithm, ChecksumType, b64
+from .model import (
+    Bucket,
+    CompleteDocument,
+    CompleteOptions,
+    CompleteResult,
+    Completion,
+    DeleteOutcome,
+    Limits,
+    ObjectBody,
+    ObjectChecksum,
+    ObjectMeta,
+    ObjectsPage,
+    Part,
+    PartResult,
+    PartsPage,
+    Payload,
+    PutResult,
+    StoredObject,
+    Upload,
+    UploadsPage,
+    UploadState,
+    UploadTarget,
+)
+
+_INCOMPATIBLE = {
+    (ChecksumType.COMPOSITE, Algorithm.CRC64NVME),
+    (ChecksumType.FULL_OBJECT, Algorithm.SHA1),
+    (ChecksumType.FULL_OBJECT, Algorithm.SHA256),
+}
+
+
+def utc_now() -> dt.datetime:
+    """S3 reports times to the second (its XML shows ``.000Z``)."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+class Store:
+    """All S3 state of one endpoint.
+
+    :param limits: S3's size limits; shrink ``min_part_size`` for fast tests.
+    :param region: the region new buckets report when the request names none.
+    :param clock: returns the current UTC time; injectable for tests.
+    """
+
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        region: str = "us-east-1",
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.limits = limits or Limits()
+        self.region = region
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._buckets: dict[str, Bucket] = {}
+        self._sequence = 0
+
+    # -- housekeeping ---------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget every bucket, object and upload (the per-test reset)."""
+        with self._lock:
+            self._buckets = {}
+
+    def _next(self) -> int:
+        self._sequence += 1
+        return self._sequence
+
+    def _bucket(self, name: str) -> Bucket:
+        bucket = self._buckets.get(name)
+        if bucket is None:
+            raise errors.NoSuchBucket(name)
+        return bucket
+
+    def _open_upload(self, bucket: Bucket, key: str, upload_id: str) -> Upload:
+        """The open upload with this ID *for this key*; anything else is NoSuchUpload (spec §1.4)."""
+        upload = bucket.uploads.get(upload_id)
+        if upload is None or upload.key != key or upload.state is not UploadState.OPEN:
+            raise errors.NoSuchUpload(upload_id)
+        return upload
+
+    # -- buckets --------------------------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        return self._clock()
+
+    def create_bucket(self, name: str, location_constraint: str | None = None) -> bool:
+        """Create a bucket; True if it was new.
+
+        The endpoint's region decides as S3's regional endpoints do: us-east-1 accepts any other
+        constraint and re-creating one's own bucket there is a 200; elsewhere the constraint must name
+        the endpoint's region, and an existing bucket is BucketAlreadyOwnedByYou.
+        """
+        validation.bucket_name(name)
+        if location_constraint == "us-east-1":
+            raise errors.InvalidLocationConstraint(location_constraint)
+        if self.region != "us-east-1" and location_constraint != self.region:
+            if location_constraint is None:
+                raise errors.IllegalLocationConstraintException()
+            raise errors.IllegalLocationConstraintException(
+                f"The {location_constraint} location constraint is incompatible for the region specific "
+                "endpoint this request was sent to."
+            )
+        region = location_constraint or self.region
+        with self._lock:
+            existing = self._buckets.get(name)
+            if existing is not None:
+                if existing.region == "us-east-1" and self.region == "us-east-1":
+                    return False
+                raise errors.BucketAlreadyOwnedByYou(name)
+            self._buckets[name] = Bucket(name=name, region=region, created=self._clock())
+            return True
+
+    def delete_bucket(self, name: str) -> None:
+        with self._lock:
+            bucket = self._bucket(name)
+            if bucket.objects:
+                raise errors.BucketNotEmpty(name)
+            del self._buckets[name]
+
+    def head_bucket(self, name: str) -> Bucket:
+        with self._lock:
+            return self._bucket(name)
+
+    def list_buckets(self) -> list[Bucket]:
+        with self._lock:
+            return sorted(self._buckets.values(), key=lambda bucket: bucket.name)
+
+    # -- objects --------------------------------------------------------------------------------
+
+    def check_put(self, bucket: str, key: str, declared_size: int | None) -> None:
+        """What PutObject checks before reading a body: the bucket, the key, the declared size."""
+        validation.object_key(key, self.limits.max_key_length)
+        if declared_size is not None and declared_size > self.limits.max_object_size:
+            raise errors.EntityTooLarge(declared_size, self.limits.max_object_size)
+        with self._lock:
+            self._bucket(bucket)
+
+    def put_object(self, bucket: str, key: str, payload: Payload, meta: ObjectMeta) -> PutResult:
+        """Store a whole object; it replaces any object at the key at once."""
+        self.check_put(bucket, key, payload.size)
+        claim = integrity.verify_body(payload)
+        if claim is not None:
+            checksum = ObjectChecksum(claim[0], ChecksumType.FULL_OBJECT, claim[1])
+        else:
+            value = b64(payload.digests[Algorithm.CRC64NVME])
+            checksum = ObjectChecksum(Algorithm.CRC64NVME, ChecksumType.FULL_OBJECT, value)
+        etag = payload.md5.hex()
+        with self._lock:
+            target = self._bucket(bucket)
+            target.objects[key] = StoredObject(
+                key=key,
+                body=ObjectBody((payload.data,)),
+                etag=etag,
+                last_modified=self._clock(),
+                meta=meta,
+                checksum=checksum,
+            )
+            target.key_versions[key] = self._next()
+        return PutResult(etag, checksum)
+
+    def get_object(self, bucket: str, key: str) -> StoredObject:
+        with self._lock:
+            obj = self._bucket(bucket).objects.get(key)
+            if obj is None:
+                raise errors.NoSuchKey(key)
+            return obj
+
+    def delete_object(self, bucket: str, key: str) -> None:
+        """Delete a key; deleting a missing key succeeds, as in S3."""
+        with self._lock:
+            target = self._bucket(bucket)
+            if target.objects.pop(key, None) is not None:
+                target.key_versions[key] = self._next()
+
+    def delete_objects(self, bucket: str, keys: Sequence[str]) -> list[DeleteOutcome]:
+        with self._lock:
+            target = self._bucket(bucket)
+            outcomes = []
+            for key in keys:
+                if target.objects.pop(key, None) is not None:
+                    target.key_versions[key] = self._next()
+                outcomes.append(DeleteOutcome(key))
+            return outcomes
+
+    def list_objects(
+        self, bucket: str, prefix: str, delimiter: str | None, max_keys: int, marker: str | None
+    ) -> ObjectsPage:
+        """One page of keys after ``marker``, in UTF-8 byte order (which for str is code-point order)."""
+        with self._lock:
+            target = self._bucket(bucket)
+            objects = dict(target.objects)
+        keys = sorted(objects)
+        entries = (
+            (key, objects[key])
+            for key in keys
+            if marker is None or listing.after_marker(key, marker, delimiter)
+        )
+        page = listing.paginate(entries, prefix, delimiter, max_keys)
+        return ObjectsPage(
+            bucket=bucket,
+            objects=tuple(page.items),
+            common_prefixes=tuple(page.prefixes),
+            truncated=page.truncated,
+            next_marker=page.last_key,
+            key_count=page.count,
+        )
+
+    # -- multipart ------------------------------------------------------------------------------
+
+    def create_multipart_upload(
+        self,
+        bucket: str,
+        key: str,
+        meta: ObjectMeta,
+        checksum_algorithm: str | None = None,
+        checksum_type: str | None = None,
+    ) -> Upload:
+        """Start an upload (spec §2). The object at the key, if any, is not touched."""
+        validation.object_key(key, self.limits.max_key_length)
+        with self._lock:
+            self._bucket(bucket)
+        algorithm, kind = _checksum_mode(checksum_algorithm, checksum_type)
+        with self._lock:
+            target = self._bucket(bucket)
+            upload = Upload(
+                upload_id=_new_upload_id(),
+                bucket=bucket,
+                key=key,
+                initiated=self._clock(),
+                order=self._next(),
+                meta=meta,
+                algorithm=algorithm,
+                checksum_type=kind,
+                key_version_at_create=target.key_versions.get(key, 0),
+            )
+            target.uploads[upload.upload_id] = upload
+            return upload
+
+    def check_upload_part(
+        self, bucket: str, key: str, upload_id: str, part_number: str | None, declared_size: int | None
+    ) -> UploadTarget:
+        """UploadPart's checks before the body is read (spec §3 steps 1-3, and the 5 GiB limit)."""
+        number = validation.part_number(part_number, self.limits.max_part_number)
+        with self._lock:
+            target = self._bucket(bucket)
+            # spec §3: the part-number check comes before NoSuchUpload, after NoSuchBucket.
+            upload = self._open_upload(target, key, upload_id)
+            algorithm, checksum_type = upload.algorithm, upload.checksum_type
+        if declared_size is not None and declared_size > self.limits.max_part_size:
+            raise errors.EntityTooLarge(declared_size, self.limits.max_part_size)
+        return UploadTarget(upload_id, number, algorithm, checksum_type)
+
+    def upload_part(
+        self, bucket: str, key: str, upload_id: str, part_number: str | None, payload: Payload
+    ) -> PartResult:
+        """Store a part, replacing any earlier part with the same number (spec §3)."""
+        target = self.check_upload_part(bucket, key, upload_id, part_number, payload.size)
+        reported = integrity.part_checksum(payload, target.algorithm, target.checksum_type)
+        part = Part(
+            number=target.part_number,
+            data=payload.data,
+            size=payload.size,
+            etag=payload.md5.hex(),
+            md5=payload.md5,
+            last_modified=self._clock(),
+            digests=payload.digests,
+            reported=reported[0] if reported else None,
+        )
+        with self._lock:
+            # Aborted or completed while the body streamed in: S3 answers NoSuchUpload.
+            upload = self._open_upload(self._bucket(bucket), key, upload_id)
+            upload.parts[part.number] = part
+        return PartResult(part.etag, reported)
+
+    def complete_multipart_upload(
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        document: CompleteDocument,
+        options: CompleteOptions | None = None,
+    ) -> CompleteResult:
+        """Assemble the listed parts into the object, checking in the order of spec §5.1."""
+        options = options or CompleteOptions()
+        with self._lock:
+            target = self._bucket(bucket)
+            numbered = multipart.check_document(document, upload_id)
+            completion = target.completions.get(upload_id)
+            if completion is not None and completion.result.key == key:
+                # Spec §5.4: a retried Complete answers the same result while its object is current.
+                if target.objects.get(key) is completion.obj:
+                    return completion.result
+                raise errors.NoSuchUpload(upload_id)
+            upload = self._open_upload(target, key, upload_id)
+            multipart.check_checksum_mode(upload, options)
+            obj, result = multipart.assemble(upload, numbered, options, self.limits, self._clock())
+            upload.state = UploadState.COMPLETED
+            del target.uploads[upload_id]
+            target.objects[key] = obj
+            target.key_versions[key] = self._next()
+            target.completions[upload_id] = Completion(result, obj)
+            return result
+
+    def abort_multipart_upload(self, bucket: str, key: str, upload_id: str) -> None:
+        """Forget an upload and its parts (spec §6); the object at the key is untouched."""
+        with self._lock:
+            target = self._bucket(bucket)
+            upload = self._open_upload(target, key, upload_id)
+            upload.state = UploadState.ABORTED
+            del target.uploads[upload_id]
+
+    def list_parts(
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        max_parts: str | None = None,
+        part_number_marker: str | None = None,
+    ) -> PartsPage:
+        with self._lock:
+            upload = self._open_upload(self._bucket(bucket), key, upload_id)
+            return multipart.list_parts(upload, max_parts, part_number_marker, self.limits)
+
+    def list_multipart_uploads(
+        self,
+        bucket: str,
+        prefix: str = "",
+        delimiter: str | None = None,
+        key_marker: str | None = None,
+        upload_id_marker: str | None = None,
+        max_uploads: str | None = None,
+    ) -> UploadsPage:
+        """Spec §8: open uploads by key, then initiation; markers, delimiter and max-uploads."""
+        limit = validation.list_limit(
+            "max-uploads", max_uploads, self.limits.max_list_page, self.limits.max_list_page
+        )
+        with self._lock:
+            target = self._bucket(bucket)
+            uploads = sorted(target.uploads.values(), key=lambda u: (u.key, u.order, u.upload_id))
+        key_marker = key_marker or ""
+        id_marker = (upload_id_marker or "") if key_marker else ""
+        if key_marker and id_marker:
+            marked = [u for u in uploads if u.key == key_marker and u.upload_id == id_marker]
+            if not marked:
+                raise errors.InvalidArgument("Invalid uploadId marker", "upload-id-marker", id_marker)
+            start = uploads.index(marked[0]) + 1
+            candidates = uploads[start:]
+        elif key_marker:
+            candidates = [u for u in uploads if listing.after_marker(u.key, key_marker, delimiter)]
+        else:
+            candidates = uploads
+        page = listing.paginate(((u.key, u) for u in candidates), prefix, delimiter, limit)
+        last = page.last_item
+        return UploadsPage(
+            bucket=bucket,
+            uploads=tuple(page.items),
+            common_prefixes=tuple(page.prefixes),
+            prefix=prefix,
+            delimiter=delimiter,
+            key_marker=key_marker,
+            upload_id_marker=id_marker,
+            next_key_marker=page.last_key or "",
+            next_upload_id_marker=last.upload_id if last is not None else "",
+            max_uploads=limit,
+            truncated=page.truncated,
+        )
+
+    # -- read access for assertions -------------------------------------------------------------
+
+    def bucket_names(self) -> list[str]:
+        with self._lock:
+            return sorted(self._buckets)
+
+    def objects(self, bucket: str) -> dict[str, StoredObject]:
+        with self._lock:
+            return dict(self._bucket(bucket).objects)
+
+    def uploads(self, bucket: str | None = None) -> list[Upload]:
+        """Open uploads, of one bucket or of all, in ListMultipartUploads order."""
+        with self._lock:
+            buckets = [self._bucket(bucket)] if bucket else list(self._buckets.values())
+            found = [upload for b in buckets for upload in b.uploads.values()]
+        return sorted(found, key=lambda u: (u.bucket, u.key, u.order))
+
+    def parts(self, upload_id: str) -> dict[int, Part]:
+        with self._lock:
+            for bucket in self._buckets.values():
+                upload = bucket.uploads.get(upload_id)
+                if upload is not None:
+                    return dict(sorted(upload.parts.items()))
+        raise errors.NoSuchUpload(upload_id)
+
+    def stored_bytes(self) -> int:
+        """Bytes held in objects and open parts (shared buffers counted once)."""
+        with self._lock:
+            seen: dict[int, int] = {}
+            for bucket in self._buckets.values():
+                for obj in bucket.objects.values():
+                    for segment in obj.body.iter_range():
+                        seen[id(segment.obj)] = len(segment.obj)  # type: ignore[arg-type]
+                for upload in bucket.uploads.values():
+                    for part in upload.parts.values():
+                        seen[id(part.data)] = len(part.data)
+            return sum(seen.values())
+
+
+def _checksum_mode(
+    algorithm_raw: str | None, type_raw: str | None
+) -> tuple[Algorithm | None, ChecksumType | None]:
+    """Spec §2 steps 2-5: the upload's checksum algorithm and type, with their defaults."""
+    if algorithm_raw is None:
+        if type_raw is not None:
+            raise errors.InvalidRequest(
+                "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."
+            )
+        return None, None
+    algorithm = Algorithm.parse(algorithm_raw)
+    if algorithm is None:
+        raise errors.InvalidRequest(
+            "Checksum algorithm provided is unsupported. Please try again with any of the valid types: "
+            "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
+        )
+    if type_raw is None:
+        kind = ChecksumType.FULL_OBJECT if algorithm is Algorithm.CRC64NVME else ChecksumType.COMPOSITE
+    else:
+        try:
+            kind = ChecksumType(type_raw.upper())
+        except ValueError:
+            raise errors.InvalidRequest(
+                f"Value for x-amz-checksum-type header is invalid: {type_raw}"
+            ) from None
+    if (kind, algorithm) in _INCOMPATIBLE:
+        raise errors.InvalidRequest(
+            f"The {kind.value} checksum type cannot be used with the "
+            f"{algorithm.value.lower()} checksum algorithm."
+        )
+    return algorithm, kind
+
+
+def _new_upload_id() -> str:
+    """Opaque, URL-safe and about as long as AWS's."""
+    return secrets.token_urlsafe(48)

@@ -1,0 +1,78 @@
+"""Strict readings of the values clients send: decimal numbers, bucket names, list limits.
+
+Layer 2 (store). Python's ``int()`` accepts ``"\u0661"`` (Arabic-Indic one), ``" 1"``, ``"+1"`` and ``"1_0"``;
+S3 accepts none of them, so numbers are read here as plain ASCII digits only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import errors
+from .errors import MAX_INT32
+
+_DECIMAL = re.compile(r"-?[0-9]+\Z", re.ASCII)
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z", re.ASCII)
+_IPV4 = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+\Z", re.ASCII)
+
+
+def parse_decimal(raw: str | None) -> int | None:
+    """The integer ``raw`` spells in ASCII decimal (an optional ``-``), else None."""
+    if raw is None or not _DECIMAL.match(raw) or len(raw) > 24:
+        return None
+    return int(raw)
+
+
+def part_number(raw: str | None, max_part_number: int) -> int:
+    """A part number in 1..max, or InvalidArgument naming the raw value (spec §3 step 2)."""
+    number = parse_decimal(raw)
+    if number is None or not 1 <= number <= max_part_number:
+        raise errors.invalid_part_number(raw)
+    return number
+
+
+def list_limit(name: str, raw: str | None, default: int, cap: int) -> int:
+    """A max-parts / max-uploads / max-keys value, clamped to ``cap`` (spec §7, §8)."""
+    if raw is None:
+        return default
+    value = _non_negative_int32(name, raw)
+    return min(value, cap)
+
+
+def list_marker(name: str, raw: str | None) -> int:
+    """A numeric marker such as part-number-marker; 0 when absent (spec §7)."""
+    if raw is None or raw == "":
+        return 0
+    return _non_negative_int32(name, raw)
+
+
+def _non_negative_int32(name: str, raw: str) -> int:
+    value = parse_decimal(raw)
+    if value is None or value > MAX_INT32:
+        raise errors.InvalidArgument(f"Provided {name} not an integer or within integer range", name, raw)
+    if value < 0:
+        raise errors.InvalidArgument(
+            f"Argument {name} must be an integer between 0 and {MAX_INT32}", name, raw
+        )
+    return value
+
+
+def bucket_name(name: str) -> None:
+    """InvalidBucketName unless ``name`` follows S3's general-purpose bucket naming rules."""
+    if (
+        not _BUCKET.match(name)
+        or ".." in name
+        or ".-" in name
+        or "-." in name
+        or _IPV4.match(name)
+        or name.startswith("xn--")
+        or name.endswith("-s3alias")
+    ):
+        raise errors.InvalidBucketName(name)
+
+
+def object_key(key: str, max_length: int) -> None:
+    """KeyTooLongError for keys over S3's 1024 bytes of UTF-8."""
+    size = len(key.encode("utf-8", "surrogatepass"))
+    if size > max_length:
+        raise errors.KeyTooLongError(size, max_length)

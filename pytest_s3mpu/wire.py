@@ -1,0 +1,123 @@
+"""Names that are facts of the S3 protocol: headers, query subresources, XML namespace, payload tokens.
+
+Layer 3 (protocol), imported by the protocol modules and the app. Error codes and messages live in
+``errors``; everything else the wire spells exactly is here, once.
+"""
+
+from __future__ import annotations
+
+NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+XML_CONTENT_TYPE = "application/xml"
+
+# Headers (lower case, as werkzeug's Headers look them up case-insensitively).
+REQUEST_ID = "x-amz-request-id"
+HOST_ID = "x-amz-id-2"
+CONTENT_MD5 = "Content-MD5"
+CONTENT_SHA256 = "x-amz-content-sha256"
+DECODED_LENGTH = "x-amz-decoded-content-length"
+TRAILER = "x-amz-trailer"
+SDK_CHECKSUM_ALGORITHM = "x-amz-sdk-checksum-algorithm"
+CHECKSUM_ALGORITHM = "x-amz-checksum-algorithm"
+CHECKSUM_TYPE = "x-amz-checksum-type"
+CHECKSUM_MODE = "x-amz-checksum-mode"
+MP_OBJECT_SIZE = "x-amz-mp-object-size"
+MP_PARTS_COUNT = "x-amz-mp-parts-count"
+META_PREFIX = "x-amz-meta-"
+STORAGE_CLASS = "x-amz-storage-class"
+TAGGING = "x-amz-tagging"
+TAGGING_COUNT = "x-amz-tagging-count"
+WEBSITE_REDIRECT = "x-amz-website-redirect-location"
+COPY_SOURCE = "x-amz-copy-source"
+BUCKET_REGION = "x-amz-bucket-region"
+SDK_REQUEST = "amz-sdk-request"
+SDK_INVOCATION_ID = "amz-sdk-invocation-id"
+SSE_HEADERS = (
+    "x-amz-server-side-encryption",
+    "x-amz-server-side-encryption-aws-kms-key-id",
+    "x-amz-server-side-encryption-context",
+    "x-amz-server-side-encryption-bucket-key-enabled",
+    "x-amz-server-side-encryption-customer-algorithm",
+    "x-amz-server-side-encryption-customer-key-md5",
+)
+
+# Standard object headers stored at PUT / Create and returned on GET / HEAD.
+CONTENT_HEADERS = (
+    "Content-Type",
+    "Content-Encoding",
+    "Content-Disposition",
+    "Content-Language",
+    "Cache-Control",
+    "Expires",
+)
+
+# GetObject's response-* query overrides and the header each one sets.
+RESPONSE_OVERRIDES = {
+    "response-content-type": "Content-Type",
+    "response-content-language": "Content-Language",
+    "response-expires": "Expires",
+    "response-cache-control": "Cache-Control",
+    "response-content-disposition": "Content-Disposition",
+    "response-content-encoding": "Content-Encoding",
+}
+
+# x-amz-content-sha256 values that are not a hex digest (spec §1.5).
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+STREAMING_UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+STREAMING_SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+STREAMING_SIGNED_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+STREAMING_ECDSA = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
+STREAMING_ECDSA_TRAILER = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER"
+STREAMING_TOKENS = frozenset(
+    {
+        STREAMING_UNSIGNED_TRAILER,
+        STREAMING_SIGNED,
+        STREAMING_SIGNED_TRAILER,
+        STREAMING_ECDSA,
+        STREAMING_ECDSA_TRAILER,
+    }
+)
+AWS_CHUNKED = "aws-chunked"
+
+# Query keys that name a subresource of a bucket or object, i.e. a different operation.
+# Anything else in the query (x-id, versionId, response-*, list parameters) is a parameter.
+SUBRESOURCES = frozenset(
+    {
+        "accelerate",
+        "acl",
+        "analytics",
+        "attributes",
+        "cors",
+        "delete",
+        "encryption",
+        "intelligent-tiering",
+        "inventory",
+        "legal-hold",
+        "lifecycle",
+        "location",
+        "logging",
+        "metadataTable",
+        "metrics",
+        "notification",
+        "object-lock",
+        "ownershipControls",
+        "policy",
+        "policyStatus",
+        "publicAccessBlock",
+        "replication",
+        "requestPayment",
+        "restore",
+        "retention",
+        "select",
+        "session",
+        "tagging",
+        "torrent",
+        "uploadId",
+        "uploads",
+        "versioning",
+        "versions",
+        "website",
+        "partNumber",
+        "renameObject",
+    }
+)

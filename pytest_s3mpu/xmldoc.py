@@ -1,0 +1,429 @@
+"""S3's XML documents: rendering results and errors, parsing request bodies.
+
+Layer 3 (protocol): the only module that imports xmltodict. Bodies with a DOCTYPE or an entity
+declaration are refused before parsing (no XXE, no entity expansion), and their size and nesting are
+bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+from xml.parsers.expat import ExpatError
+
+import xmltodict
+
+from . import errors, wire
+from .checksums import Algorithm, b64
+from .headers import iso_time
+from .model import (
+    Bucket,
+    CompleteDocument,
+    CompletedPartSpec,
+    CompleteResult,
+    DeleteOutcome,
+    ObjectsPage,
+    PartsPage,
+    StoredObject,
+    UploadsPage,
+)
+
+OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
+OWNER_NAME = "s3mpu"
+MAX_DEPTH = 16
+_Doc = dict[str, Any]
+
+
+def _document(root: str, body: _Doc) -> bytes:
+    content: _Doc = {"@xmlns": wire.NAMESPACE, **body}
+    return (wire.XML_DECLARATION + xmltodict.unparse({root: content}, full_document=False)).encode()
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _owner() -> _Doc:
+    return {"ID": OWNER_ID}
+
+
+def _initiator() -> _Doc:
+    return {"ID": OWNER_ID, "DisplayName": OWNER_NAME}
+
+
+def render_error(error: errors.S3Error, request_id: str, host_id: str) -> bytes:
+    """``<Error>`` with Code, Message, the error's own elements, RequestId and HostId (spec §1.2)."""
+    body: _Doc = {"Code": error.code, "Message": error.message}
+    for name, value in error.fields():
+        body[name] = value
+    body["RequestId"] = request_id
+    body["HostId"] = host_id
+    text = xmltodict.unparse({"Error": body}, full_document=False)
+    return (wire.XML_DECLARATION + text).encode("utf-8")
+
+
+def initiate_result(bucket: str, key: str, upload_id: str) -> bytes:
+    return _document("InitiateMultipartUploadResult", {"Bucket": bucket, "Key": key, "UploadId": upload_id})
+
+
+def complete_result(location: str, result: CompleteResult) -> bytes:
+    body: _Doc = {
+        "Location": location,
+        "Bucket": result.bucket,
+        "Key": result.key,
+        "ETag": f'"{result.etag}"',
+    }
+    if result.checksum is not None:
+        body[result.checksum.algorithm.xml_element] = result.checksum.value
+        body["ChecksumType"] = result.checksum.type.value
+    return _document("CompleteMultipartUploadResult", body)
+
+
+def list_parts(page: PartsPage) -> bytes:
+    upload = page.upload
+    body: _Doc = {
+        "Bucket": upload.bucket,
+        "Key": upload.key,
+        "UploadId": upload.upload_id,
+        "PartNumberMarker": str(page.marker),
+        "NextPartNumberMarker": str(page.next_marker),
+        "MaxParts": str(page.max_parts),
+        "IsTruncated": _bool(page.truncated),
+        "Initiator": _initiator(),
+        "Owner": _owner(),
+        "StorageClass": upload.meta.storage_class,
+    }
+    if upload.algorithm is not None and upload.checksum_type is not None:
+        body["ChecksumAlgorithm"] = upload.algorithm.value
+        body["ChecksumType"] = upload.checksum_type.value
+    parts = []
+    for part in page.parts:
+        entry: _Doc = {
+            "PartNumber": str(part.number),
+            "LastModified": iso_time(part.last_modified),
+            "ETag": f'"{part.etag}"',
+            "Size": str(part.size),
+        }
+        if upload.algorithm is not None and upload.algorithm in part.digests:
+            entry[upload.algorithm.xml_element] = b64(part.digests[upload.algorithm])
+        parts.append(entry)
+    if parts:
+        body["Part"] = parts
+    return _document("ListPartsResult", body)
+
+
+def _encoder(encoding: str | None) -> Any:
+    if encoding == "url":
+        return lambda value: quote(value, safe="/")
+    return lambda value: value
+
+
+def list_uploads(page: UploadsPage, encoding: str | None) -> bytes:
+    enc = _encoder(encoding)
+    body: _Doc = {
+        "Bucket": page.bucket,
+        "KeyMarker": enc(page.key_marker),
+        "UploadIdMarker": page.upload_id_marker,
+        "NextKeyMarker": enc(page.next_key_marker),
+        "NextUploadIdMarker": page.next_upload_id_marker,
+    }
+    if page.delimiter:
+        body["Delimiter"] = enc(page.delimiter)
+    if page.prefix:
+        body["Prefix"] = enc(page.prefix)
+    body["MaxUploads"] = str(page.max_uploads)
+    body["IsTruncated"] = _bool(page.truncated)
+    if encoding:
+        body["EncodingType"] = encoding
+    uploads = []
+    for upload in page.uploads:
+        entry: _Doc = {
+            "Key": enc(upload.key),
+            "UploadId": upload.upload_id,
+            "Initiator": _initiator(),
+            "Owner": _owner(),
+            "StorageClass": upload.meta.storage_class,
+            "Initiated": iso_time(upload.initiated),
+        }
+        if upload.algorithm is not None and upload.checksum_type is not None:
+            entry["ChecksumAlgorithm"] = upload.algorithm.value
+            entry["ChecksumType"] = upload.checksum_type.value
+        uploads.append(entry)
+    if uploads:
+        body["Upload"] = uploads
+    if page.common_prefixes:
+        body["CommonPrefixes"] = [{"Prefix": enc(p)} for p in page.common_prefixes]
+    return _document("ListMultipartUploadsResult", body)
+
+
+def list_buckets(buckets: Sequence[Bucket]) -> bytes:
+    entries = [
+        {"Name": b.name, "CreationDate": iso_time(b.created), "BucketRegion": b.region} for b in buckets
+    ]
+    return _document(
+        "ListAllMyBucketsResult", {"Owner": _owner(), "Buckets": {"Bucket": entries} if entries else None}
+    )
+
+
+def _object_entry(obj: StoredObject, enc: Any, owner: bool) -> _Doc:
+    entry: _Doc = {
+        "Key": enc(obj.key),
+        "LastModified": iso_time(obj.last_modified),
+        "ETag": f'"{obj.etag}"',
+    }
+    if obj.checksum is not None:
+        entry["ChecksumAlgorithm"] = obj.checksum.algorithm.value
+        entry["ChecksumType"] = obj.checksum.type.value
+    entry["Size"] = str(obj.size)
+    if owner:
+        entry["Owner"] = _owner()
+    entry["StorageClass"] = obj.meta.storage_class
+    return entry
+
+
+def list_objects_v2(
+    page: ObjectsPage,
+    prefix: str,
+    delimiter: str | None,
+    max_keys: int,
+    encoding: str | None,
+    continuation_token: str | None,
+    next_token: str | None,
+    start_after: str | None,
+    fetch_owner: bool,
+) -> bytes:
+    enc = _encoder(encoding)
+    body: _Doc = {"Name": page.bucket, "Prefix": enc(prefix)}
+    if continuation_token is not None:
+        body["ContinuationToken"] = continuation_token
+    if next_token is not None:
+        body["NextContinuationToken"] = next_token
+    body["KeyCount"] = str(page.key_count)
+    body["MaxKeys"] = str(max_keys)
+    if delimiter:
+        body["Delimiter"] = enc(delimiter)
+    body["IsTruncated"] = _bool(page.truncated)
+    if start_after is not None and continuation_token is None:
+        body["StartAfter"] = enc(start_after)
+    _add_contents(body, page, enc, fetch_owner)
+    if encoding:
+        body["EncodingType"] = encoding
+    return _document("ListBucketResult", body)
+
+
+def list_objects_v1(
+    page: ObjectsPage, prefix: str, delimiter: str | None, max_keys: int, encoding: str | None, marker: str
+) -> bytes:
+    enc = _encoder(encoding)
+    body: _Doc = {"Name": page.bucket, "Prefix": enc(prefix), "Marker": enc(marker)}
+    if page.truncated and delimiter and page.next_marker is not None:
+        body["NextMarker"] = enc(page.next_marker)
+    body["MaxKeys"] = str(max_keys)
+    if delimiter:
+        body["Delimiter"] = enc(delimiter)
+    body["IsTruncated"] = _bool(page.truncated)
+    _add_contents(body, page, enc, True)
+    if encoding:
+        body["EncodingType"] = encoding
+    return _document("ListBucketResult", body)
+
+
+def list_versions(
+    page: ObjectsPage,
+    prefix: str,
+    delimiter: str | None,
+    max_keys: int,
+    encoding: str | None,
+    key_marker: str,
+) -> bytes:
+    """ListObjectVersions of an unversioned bucket: every object is version ``null`` and the latest."""
+    enc = _encoder(encoding)
+    body: _Doc = {
+        "Name": page.bucket,
+        "Prefix": enc(prefix),
+        "KeyMarker": enc(key_marker),
+        "VersionIdMarker": "",
+    }
+    if page.truncated and page.next_marker is not None:
+        body["NextKeyMarker"] = enc(page.next_marker)
+        if not (delimiter and page.next_marker.endswith(delimiter) and page.common_prefixes):
+            body["NextVersionIdMarker"] = "null"
+    body["MaxKeys"] = str(max_keys)
+    if delimiter:
+        body["Delimiter"] = enc(delimiter)
+    body["IsTruncated"] = _bool(page.truncated)
+    versions = []
+    for obj in page.objects:
+        entry: _Doc = {
+            "Key": enc(obj.key),
+            "VersionId": "null",
+            "IsLatest": "true",
+            "LastModified": iso_time(obj.last_modified),
+            "ETag": f'"{obj.etag}"',
+        }
+        if obj.checksum is not None:
+            entry["ChecksumAlgorithm"] = obj.checksum.algorithm.value
+            entry["ChecksumType"] = obj.checksum.type.value
+        entry["Size"] = str(obj.size)
+        entry["StorageClass"] = obj.meta.storage_class
+        entry["Owner"] = _owner()
+        versions.append(entry)
+    if versions:
+        body["Version"] = versions
+    if page.common_prefixes:
+        body["CommonPrefixes"] = [{"Prefix": enc(p)} for p in page.common_prefixes]
+    if encoding:
+        body["EncodingType"] = encoding
+    return _document("ListVersionsResult", body)
+
+
+def _add_contents(body: _Doc, page: ObjectsPage, enc: Any, owner: bool) -> None:
+    if page.objects:
+        body["Contents"] = [_object_entry(obj, enc, owner) for obj in page.objects]
+    if page.common_prefixes:
+        body["CommonPrefixes"] = [{"Prefix": enc(p)} for p in page.common_prefixes]
+
+
+def delete_result(outcomes: Iterable[DeleteOutcome], quiet: bool) -> bytes:
+    deleted = []
+    failed = []
+    for outcome in outcomes:
+        if outcome.error is None:
+            if not quiet:
+                deleted.append({"Key": outcome.key})
+        else:
+            failed.append({"Key": outcome.key, "Code": outcome.error, "Message": outcome.message or ""})
+    body: _Doc = {}
+    if deleted:
+        body["Deleted"] = deleted
+    if failed:
+        body["Error"] = failed
+    return _document("DeleteResult", body)
+
+
+def location(region: str) -> bytes:
+    return _document("LocationConstraint", {"#text": "" if region == "us-east-1" else region})
+
+
+# -- parsing ---------------------------------------------------------------------------------------
+
+
+def _parse(body: bytes) -> _Doc | None:
+    """Parse a small XML body, or None if it is not well-formed, declares a DTD, or nests too deep."""
+    head = body[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in body.lower():
+        return None
+    try:
+        parsed = xmltodict.parse(body, disable_entities=True, process_namespaces=False)
+    except (ExpatError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(parsed, dict) or _depth(parsed) > MAX_DEPTH:
+        return None
+    return parsed
+
+
+def _depth(node: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(node, dict):
+        return max((_depth(v, level + 1) for v in node.values()), default=level)
+    if isinstance(node, list):
+        return max((_depth(v, level) for v in node), default=level)
+    return level
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+def _children(node: Any) -> dict[str, list[Any]]:
+    """Child elements by local name (namespace prefixes dropped), attributes left out."""
+    grouped: dict[str, list[Any]] = {}
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name.startswith("@") or name == "#text":
+                continue
+            values = value if isinstance(value, list) else [value]
+            grouped.setdefault(_local(name), []).extend(values)
+    return grouped
+
+
+def _text(node: Any) -> str | None:
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict) and set(node) <= {"#text"} | {k for k in node if k.startswith("@")}:
+        text = node.get("#text", "")
+        return text if isinstance(text, str) else None
+    return None
+
+
+def _root(parsed: _Doc, name: str) -> Any:
+    if len(parsed) != 1:
+        return None
+    ((root_name, root),) = parsed.items()
+    if _local(root_name) != name:
+        return None
+    return root if root is not None else {}
+
+
+def parse_complete(body: bytes) -> CompleteDocument:
+    """A CompleteMultipartUpload body (spec §5): None parts for an empty body, ``malformed`` flagged."""
+    if not body.strip():
+        return CompleteDocument(parts=None)
+    parsed = _parse(body)
+    root = _root(parsed, "CompleteMultipartUpload") if parsed is not None else None
+    if root is None:
+        return CompleteDocument(parts=(), malformed=True)
+    specs: list[CompletedPartSpec] = []
+    for part in _children(root).get("Part", []):
+        fields = _children(part)
+        numbers = fields.get("PartNumber", [])
+        etags = fields.get("ETag", [])
+        if len(numbers) != 1 or len(etags) != 1:
+            return CompleteDocument(parts=(), malformed=True)
+        number, etag = _text(numbers[0]), _text(etags[0])
+        if number is None or etag is None:
+            return CompleteDocument(parts=(), malformed=True)
+        checksums: list[tuple[str, str]] = []
+        for name, values in fields.items():
+            if name.startswith("Checksum") and Algorithm.parse(name[len("Checksum") :]) is not None:
+                checksums.extend((name[len("Checksum") :], _text(v) or "") for v in values)
+        specs.append(CompletedPartSpec(number, etag, tuple(checksums)))
+    return CompleteDocument(parts=tuple(specs))
+
+
+def parse_delete(body: bytes, max_keys: int = 1000) -> tuple[list[str], bool]:
+    """A DeleteObjects body: the keys and the Quiet flag; MalformedXML otherwise."""
+    parsed = _parse(body)
+    root = _root(parsed, "Delete") if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    fields = _children(root)
+    quiet = (_text(fields.get("Quiet", ["false"])[0]) or "").strip().lower() == "true"
+    keys: list[str] = []
+    for obj in fields.get("Object", []):
+        names = _children(obj).get("Key", [])
+        key = _text(names[0]) if len(names) == 1 else None
+        if key is None:
+            raise errors.MalformedXML()
+        keys.append(key)
+    if not keys or len(keys) > max_keys:
+        raise errors.MalformedXML()
+    return keys, quiet
+
+
+def parse_location_constraint(body: bytes) -> str | None:
+    """The LocationConstraint of a CreateBucket body; None when there is no body."""
+    if not body.strip():
+        return None
+    parsed = _parse(body)
+    root = _root(parsed, "CreateBucketConfiguration") if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    values = _children(root).get("LocationConstraint", [])
+    if not values:
+        return None
+    return (_text(values[0]) or "").strip() or None
