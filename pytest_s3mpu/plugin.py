@@ -1,0 +1,129 @@
+"""The pytest plugin (``pytest11`` entry point): options, ini keys, the ``s3mpu`` marker and fixtures.
+
+Layer 7. One server per session (per xdist worker); the ``s3mpu`` fixture resets its state at setup, so
+nothing leaks from one test into the next, and re-raises at teardown any bug the server hit while
+serving the test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from . import settings
+from .handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU
+from .model import Limits
+from .server import S3Server
+
+SERVER_KEY = pytest.StashKey[S3Server]()
+MARKER_HELP = (
+    "s3mpu(min_part_size=N, region=NAME): settings of the in-memory S3 for one test "
+    "(see the s3mpu options in pytest --help)."
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("s3mpu", "in-memory S3 with multipart uploads (pytest-s3mpu)")
+    for setting in settings.ALL:
+        help_text = f"{setting.help} Also ini {setting.ini}, env {setting.env}."
+        group.addoption(setting.option, dest=f"s3mpu_{setting.name}", default=None, help=help_text)
+        parser.addini(setting.ini, help=setting.help, default=None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER_HELP)
+
+
+def _sources(config: pytest.Config, marker: pytest.Mark | None) -> settings.Sources:
+    marker_values: dict[str, object] = dict(marker.kwargs) if marker is not None else {}
+    return settings.Sources(
+        marker=marker_values,
+        cli={s.name: config.getoption(f"s3mpu_{s.name}") for s in settings.ALL},
+        env=dict(os.environ),
+        ini={s.name: config.getini(s.ini) for s in settings.ALL},
+    )
+
+
+def _resolve(config: pytest.Config, setting: settings.Setting[Any], marker: pytest.Mark | None = None) -> Any:
+    try:
+        return settings.resolve(setting, _sources(config, marker))
+    except settings.SettingError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def _worker_offset(config: pytest.Config) -> int:
+    worker = getattr(config, "workerinput", {}).get("workerid", "")
+    return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    host = _resolve(config, settings.HOST)
+    port = _resolve(config, settings.PORT)
+    size = _resolve(config, settings.MIN_PART_SIZE)
+    where = f"{host}:{port}" if port else f"{host}:<free port>"
+    return f"s3mpu: in-memory S3 on {where}, min part size {size} bytes"
+
+
+@pytest.fixture(scope="session")
+def s3mpu_server(pytestconfig: pytest.Config) -> Iterator[S3Server]:
+    """The session's server (one per xdist worker), bound to 127.0.0.1 and a free port by default."""
+    port = _resolve(pytestconfig, settings.PORT)
+    if port:
+        port += _worker_offset(pytestconfig)
+    server = S3Server(
+        host=_resolve(pytestconfig, settings.HOST),
+        port=port,
+        min_part_size=_resolve(pytestconfig, settings.MIN_PART_SIZE),
+        region=_resolve(pytestconfig, settings.REGION),
+    )
+    server.start()
+    pytestconfig.stash[SERVER_KEY] = server
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3mpu(s3mpu_server: S3Server, request: pytest.FixtureRequest) -> Iterator[S3MPU]:
+    """A fresh, empty S3 for this test, with the test's settings (marker > CLI > env > ini > default).
+
+    At teardown, an exception the server raised while serving this test fails the test.
+    """
+    marker = request.node.get_closest_marker("s3mpu")
+    config = request.config
+    store = s3mpu_server.store
+    store.reset()
+    store.limits = Limits(min_part_size=_resolve(config, settings.MIN_PART_SIZE, marker))
+    store.region = _resolve(config, settings.REGION, marker)
+    seen = len(s3mpu_server.handler_errors)
+    yield S3MPU(s3mpu_server)
+    new_errors = s3mpu_server.handler_errors[seen:]
+    del s3mpu_server.handler_errors[seen:]
+    if new_errors:
+        raise new_errors[0]
+
+
+@pytest.fixture
+def s3mpu_client(s3mpu: S3MPU) -> Any:
+    """A boto3 S3 client for the in-memory endpoint (path style, dummy credentials, default checksums)."""
+    return s3mpu.client()
+
+
+@pytest.fixture
+def s3mpu_env(s3mpu: S3MPU, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> S3MPU:
+    """Point unmodified application code at the double: ``boto3.client("s3")`` inside the code under
+    test lands here (AWS_ENDPOINT_URL_S3, dummy credentials, region; the user's AWS config hidden)."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3mpu.endpoint_url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", DUMMY_ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET_KEY)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", s3mpu.region)
+    monkeypatch.setenv("AWS_REGION", s3mpu.region)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return s3mpu

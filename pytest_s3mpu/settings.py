@@ -1,0 +1,128 @@
+"""The plugin's settings and where each value comes from: marker > command line > environment > ini > default.
+
+Layer 7 (plugin), without pytest: a plain resolver, so the precedence is tested on its own and a bad
+value names the source it came from (pytest-timeout's habit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class SettingError(ValueError):
+    """A setting's value could not be read; the message names the setting and its source."""
+
+
+def _size(text: str) -> int:
+    """A byte count: digits, optionally with KiB/MiB/GiB (``5MiB``), never negative."""
+    units = {"kib": 1024, "mib": 1024**2, "gib": 1024**3, "b": 1}
+    lowered = text.strip().lower().replace(" ", "")
+    for suffix, factor in units.items():
+        if lowered.endswith(suffix) and lowered[: -len(suffix)].isdigit():
+            return int(lowered[: -len(suffix)]) * factor
+    if not lowered.isascii() or not lowered.isdigit():
+        raise ValueError(f"not a byte count: {text!r}")
+    return int(lowered)
+
+
+def _port(text: str) -> int:
+    value = int(text.strip())
+    if not 0 <= value <= 65535:
+        raise ValueError(f"not a port: {text!r}")
+    return value
+
+
+def _text(text: str) -> str:
+    if not text.strip():
+        raise ValueError("empty")
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One setting: its name in every source, its default, how to read text, and whether a marker may
+    change it per test (host and port belong to the session's server, so they may not)."""
+
+    name: str
+    default: T
+    parse: Callable[[str], T]
+    help: str
+    per_test: bool = True
+
+    @property
+    def option(self) -> str:
+        return f"--s3mpu-{self.name.replace('_', '-')}"
+
+    @property
+    def ini(self) -> str:
+        return f"s3mpu_{self.name}"
+
+    @property
+    def env(self) -> str:
+        return f"PYTEST_S3MPU_{self.name.upper()}"
+
+
+MIN_PART_SIZE: Setting[int] = Setting(
+    "min_part_size",
+    5 * 1024 * 1024,
+    _size,
+    "Minimum size of every part but the last at CompleteMultipartUpload (S3: 5 MiB = 5242880). "
+    "Bytes, or with a KiB/MiB suffix.",
+)
+REGION: Setting[str] = Setting(
+    "region", "us-east-1", _text, "Region of the endpoint and of its buckets (S3's default: us-east-1)."
+)
+HOST: Setting[str] = Setting(
+    "host", "127.0.0.1", _text, "Interface the server binds (default 127.0.0.1).", per_test=False
+)
+PORT: Setting[int] = Setting(
+    "port",
+    0,
+    _port,
+    "Port the server binds; 0 (default) picks a free one. Under xdist, worker N uses PORT+N.",
+    per_test=False,
+)
+ALL: tuple[Setting[object], ...] = (MIN_PART_SIZE, REGION, HOST, PORT)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The raw values each source offers, by setting name (None: that source says nothing)."""
+
+    marker: Mapping[str, object]
+    cli: Mapping[str, str | None]
+    env: Mapping[str, str]
+    ini: Mapping[str, str | None]
+
+
+def resolve(setting: Setting[T], sources: Sources) -> T:
+    """The value of ``setting`` by precedence marker > CLI > environment > ini > default."""
+    if setting.name in sources.marker:
+        if not setting.per_test:
+            raise SettingError(
+                f"{setting.name} cannot be set by the s3mpu marker: it belongs to the session's server"
+            )
+        value = sources.marker[setting.name]
+        if isinstance(value, str):
+            return _parse(setting, value, "the s3mpu marker")
+        return value  # type: ignore[return-value]
+    candidates = (
+        (sources.cli.get(setting.name), f"option {setting.option}"),
+        (sources.env.get(setting.env), f"environment variable {setting.env}"),
+        (sources.ini.get(setting.name), f"ini key {setting.ini}"),
+    )
+    for raw, origin in candidates:
+        if raw is not None and raw != "":
+            return _parse(setting, raw, origin)
+    return setting.default
+
+
+def _parse(setting: Setting[T], raw: str, origin: str) -> T:
+    try:
+        return setting.parse(raw)
+    except ValueError as exc:
+        raise SettingError(f"invalid {setting.name} {raw!r} from {origin}: {exc}") from None
