@@ -6,6 +6,7 @@ Layer 7 (cli). Serves in the foreground until SIGINT or SIGTERM, then exits 0.
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
@@ -31,12 +32,36 @@ def build_parser() -> argparse.ArgumentParser:
         help=settings.MIN_PART_SIZE.help,
     )
     parser.add_argument("--region", default=settings.REGION.default, help=settings.REGION.help)
+    parser.add_argument(
+        "--faults",
+        metavar="FILE.json",
+        help="Fault rules to load at start: one JSON object or a list (schema in the README).",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, help="Seed for probabilistic fault rules that name none."
+    )
     return parser
+
+
+def load_faults(server: S3Server, path: str, seed: int | None) -> None:
+    """Add the rules of a JSON file; a rule without a seed takes ``--seed``."""
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    specs = data if isinstance(data, list) else [data]
+    if seed is not None:
+        specs = [{"seed": seed, **spec} if isinstance(spec, dict) else spec for spec in specs]
+    server.faults.add_many(specs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     server = S3Server(host=args.host, port=args.port, min_part_size=args.min_part_size, region=args.region)
+    if args.faults:
+        try:
+            load_faults(server, args.faults, args.seed)
+        except (OSError, ValueError, TypeError) as exc:
+            print(f"s3mpu: cannot load faults from {args.faults}: {exc}", file=sys.stderr)
+            return 2
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

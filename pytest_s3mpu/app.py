@@ -8,17 +8,23 @@ no body); an exception that is not an ``S3Error`` is a bug of ours, answered Int
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formatdate
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote_to_bytes
 
 from werkzeug.wrappers import Request
 
-from . import errors, handlers, routes, wire, xmldoc
+from . import bodies, control, errors, handlers, routes, validation, wire, xmldoc
+from .control import Control
+from .faults import FaultInjector, FaultRule, RequestInfo
+from .journal import Journal, JournalEntry
 from .routes import Target
 from .store import Store
 
@@ -138,27 +144,162 @@ class S3App:
     :param virtual_host_suffixes: Host names under which ``{bucket}.{suffix}`` addresses a bucket.
     """
 
-    def __init__(self, store: Store, virtual_host_suffixes: Sequence[str] = ("localhost",)) -> None:
+    def __init__(
+        self,
+        store: Store,
+        virtual_host_suffixes: Sequence[str] = ("localhost",),
+        faults: FaultInjector | None = None,
+        journal: Journal | None = None,
+    ) -> None:
         self.store = store
         self.virtual_host_suffixes = tuple(virtual_host_suffixes)
+        self.faults = faults if faults is not None else FaultInjector()
+        self.journal = journal if journal is not None else Journal()
+        self.control = Control(store, self.faults, self.journal)
         self.handler_errors: list[BaseException] = []
         self._errors_lock = threading.Lock()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        counted = _CountingInput(environ.get("wsgi.input"))
+        environ["wsgi.input"] = counted
+        if str(environ.get("PATH_INFO", "")).startswith(control.PREFIX):
+            return self._control(environ, start_response)
         request = Request(environ)
         request_id = new_request_id()
         host_id = host_id_for(request_id)
         method = request.method.upper()
+        call: handlers.Call | None = None
+        rule: FaultRule | None = None
         try:
             call = self._call(request)
-            reply = handlers.HANDLERS[call.operation](self.store, call)
+            rule = self.faults.decide(_request_info(call))
+            reply = self._execute(call, rule, environ, request_id, host_id)
         except errors.S3Error as error:
             reply = self._error_reply(error, request_id, host_id, method)
         except Exception as exc:  # a bug of ours: answer as S3 would, and remember it for the test
             with self._errors_lock:
                 self.handler_errors.append(exc)
             reply = self._error_reply(errors.InternalError(), request_id, host_id, method)
-        return self._respond(reply, request_id, host_id, method, start_response)
+        body = self._respond(reply, request_id, host_id, method, start_response)
+        dropped = environ.get(DROP_KEY) == "reset"
+
+        def record(bytes_out: int) -> None:
+            info = _request_info(call) if call is not None else RequestInfo(operation="Unknown")
+            attempt, invocation = _sdk_attempt(request)
+            self.journal.record(
+                JournalEntry(
+                    seq=self.journal.next_seq(),
+                    time=time.time(),
+                    operation=info.operation,
+                    bucket=info.bucket,
+                    key=info.key,
+                    upload_id=info.upload_id,
+                    part_number=info.part_number,
+                    status=None if dropped else reply.status,
+                    error_code=reply.error_code,
+                    bytes_in=counted.count,
+                    bytes_out=0 if dropped else bytes_out,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                    fault=rule.id if rule is not None else None,
+                    attempt=attempt,
+                    invocation_id=invocation,
+                )
+            )
+
+        return _Recorded(body, record)
+
+    def _execute(
+        self,
+        call: handlers.Call,
+        rule: FaultRule | None,
+        environ: WSGIEnvironment,
+        request_id: str,
+        host_id: str,
+    ) -> handlers.Reply:
+        """Run the operation, with the fault that fired (if any) before or after it (faults layer)."""
+        handler = handlers.HANDLERS[call.operation]
+        if rule is None:
+            return handler(self.store, call)
+        method = call.request.method.upper()
+        applies = not (
+            rule.apply == "before" and rule.action in ("error", "reset", "truncate", "embedded_error")
+        )
+        reply: handlers.Reply | None = None
+        if rule.action == "delay" and rule.apply == "before":
+            time.sleep(rule.delay_s)
+        if applies:
+            try:
+                reply = handler(self.store, call)
+            except errors.S3Error as error:
+                reply = self._error_reply(error, request_id, host_id, method)
+        if rule.action == "delay":
+            if rule.apply == "after":
+                time.sleep(rule.delay_s)
+            assert reply is not None
+            return reply
+        if rule.action == "error":
+            failed = self._error_reply(rule.error(), request_id, host_id, method)
+            failed.headers.extend(rule.error_headers())
+            return failed
+        if rule.action == "embedded_error":
+            return self._embedded_error(rule, request_id, host_id)
+        if rule.action == "corrupt_etag":
+            assert reply is not None
+            reply.headers = [
+                (name, f'"{hashlib.md5(value.encode()).hexdigest()}"' if name == "ETag" else value)
+                for name, value in reply.headers
+            ]
+            return reply
+        # reset / truncate: the server carries them out on the wire.
+        environ[DROP_KEY] = rule.action
+        environ[TRUNCATE_AT_KEY] = rule.truncate_at
+        if reply is None:
+            reply = self._error_reply(errors.InternalError(), request_id, host_id, method)
+        return reply
+
+    @staticmethod
+    def _embedded_error(rule: FaultRule, request_id: str, host_id: str) -> handlers.Reply:
+        """200 at once, then whitespace every ``keepalive_s`` for ``duration_s``, then ``<Error>``: how S3
+        answers a CompleteMultipartUpload that fails after it has started (seed pages)."""
+        document = xmldoc.render_error(rule.error(), request_id, host_id)
+        declaration = wire.XML_DECLARATION.encode()
+        tail = document[len(declaration) :] if document.startswith(declaration) else document
+
+        def stream() -> Iterator[bytes]:
+            if not rule.whitespace_first:
+                yield declaration
+            deadline = time.monotonic() + rule.duration_s
+            while time.monotonic() < deadline:
+                yield b" "
+                time.sleep(min(rule.keepalive_s, max(deadline - time.monotonic(), 0)))
+            if rule.whitespace_first:
+                yield b"\n" + declaration
+            yield tail
+
+        reply = handlers.Reply(200, [("Content-Type", wire.XML_CONTENT_TYPE)], stream(), None)
+        reply.error_code = rule.code
+        return reply
+
+    def _control(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """The ``/_s3mpu/`` endpoint: JSON, never journaled, never faulted."""
+        request = Request(environ)
+
+        def body() -> bytes:
+            length = validation.parse_decimal(str(environ.get("CONTENT_LENGTH") or "0")) or 0
+            return (
+                bytes(bodies.read_small_body(environ["wsgi.input"], control.MAX_BODY)[:length])
+                if length
+                else b""
+            )
+
+        status, data = self.control.handle(request.method.upper(), str(environ.get("PATH_INFO")), body)
+        payload = json.dumps(data).encode()
+        start_response(
+            status_line(status),
+            [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
+        )
+        return [payload]
 
     def _call(self, request: Request) -> handlers.Call:
         environ = request.environ
@@ -187,9 +328,12 @@ class S3App:
     @staticmethod
     def _error_reply(error: errors.S3Error, request_id: str, host_id: str, method: str) -> handlers.Reply:
         if method == "HEAD":
-            return handlers.Reply(error.status, [("Content-Type", wire.XML_CONTENT_TYPE)], b"", 0)
-        body = xmldoc.render_error(error, request_id, host_id)
-        return handlers.Reply(error.status, [("Content-Type", wire.XML_CONTENT_TYPE)], body)
+            reply = handlers.Reply(error.status, [("Content-Type", wire.XML_CONTENT_TYPE)], b"", 0)
+        else:
+            body = xmldoc.render_error(error, request_id, host_id)
+            reply = handlers.Reply(error.status, [("Content-Type", wire.XML_CONTENT_TYPE)], body)
+        reply.error_code = error.code
+        return reply
 
     @staticmethod
     def _respond(
@@ -203,12 +347,79 @@ class S3App:
             *reply.headers,
         ]
         if isinstance(reply.body, bytes):
-            length = reply.length if reply.length is not None else len(reply.body)
+            length: int | None = reply.length if reply.length is not None else len(reply.body)
         else:
-            length = reply.length or 0
-        if reply.status not in (204, 304):
+            length = reply.length  # None: a streamed body of unknown length, sent chunked
+        if reply.status not in (204, 304) and length is not None:
             response_headers.append(("Content-Length", str(length)))
         start_response(status_line(reply.status), response_headers)
         if method == "HEAD" or reply.status in (204, 304):
             return []
         return handlers.iter_body(reply.body)  # type: ignore[return-value]
+
+
+DROP_KEY = "s3mpu.drop"
+TRUNCATE_AT_KEY = "s3mpu.truncate_at"
+
+
+def _request_info(call: handlers.Call) -> RequestInfo:
+    part = validation.parse_decimal(call.query.get("partNumber"))
+    return RequestInfo(
+        operation=call.operation,
+        bucket=call.bucket or None,
+        key=call.key or None,
+        upload_id=call.query.get("uploadId"),
+        part_number=part,
+    )
+
+
+def _sdk_attempt(request: Request) -> tuple[int | None, str | None]:
+    """The retry attempt and invocation id AWS SDKs send (``amz-sdk-request: attempt=2; max=5``)."""
+    attempt: int | None = None
+    for item in request.headers.get(wire.SDK_REQUEST, "").split(";"):
+        name, _, value = item.strip().partition("=")
+        if name == "attempt":
+            attempt = validation.parse_decimal(value)
+    return attempt, request.headers.get(wire.SDK_INVOCATION_ID)
+
+
+class _CountingInput:
+    """Counts the request body bytes the app reads (the journal's ``bytes_in``)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.count = 0
+
+    def readinto(self, buffer: Any) -> int:
+        got = int(self._stream.readinto(buffer) or 0) if self._stream is not None else 0
+        self.count += got
+        return got
+
+    def read(self, size: int = -1) -> bytes:
+        data = bytes(self._stream.read(size)) if self._stream is not None else b""
+        self.count += len(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = bytes(self._stream.readline(size)) if self._stream is not None else b""
+        self.count += len(data)
+        return data
+
+
+class _Recorded:
+    """The response body, recording the journal entry once it has been sent (or abandoned)."""
+
+    def __init__(self, body: Iterable[Any], finish: Callable[[int], None]) -> None:
+        self._body = body
+        self._finish: Callable[[int], None] | None = finish
+        self.sent = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for chunk in self._body:
+            self.sent += len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        finish, self._finish = self._finish, None
+        if finish is not None:
+            finish(self.sent)

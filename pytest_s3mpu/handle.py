@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .faults import FaultInjector
+from .journal import Journal
 from .model import Part, StoredObject, Upload
 
 if TYPE_CHECKING:
@@ -29,6 +31,16 @@ class S3MPU:
     @property
     def endpoint_url(self) -> str:
         return self.server.endpoint_url
+
+    @property
+    def faults(self) -> FaultInjector:
+        """Fault rules: ``s3mpu.faults.add(operation="UploadPart", part_number=2, preset="SlowDown")``."""
+        return self.server.faults
+
+    @property
+    def journal(self) -> Journal:
+        """Every request the server answered during this test, with helpers for assertions."""
+        return self.server.journal
 
     @property
     def region(self) -> str:
@@ -80,5 +92,5 @@ class S3MPU:
         return self.store.parts(upload_id)
 
     def reset(self) -> None:
-        """Forget all state; the ``s3mpu`` fixture does this before every test."""
-        self.store.reset()
+        """Forget all state, rules and journal; the ``s3mpu`` fixture does this before every test."""
+        self.server.reset()

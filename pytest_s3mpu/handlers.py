@@ -62,6 +62,7 @@ class Reply:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: Body = b""
     length: int | None = None  # Content-Length when ``body`` is an iterable
+    error_code: str | None = None  # the S3 error this reply carries, for the journal
 
 
 def _xml(document: bytes, status: int = 200, extra: list[tuple[str, str]] | None = None) -> Reply:

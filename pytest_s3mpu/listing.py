@@ -40,6 +40,9 @@ def paginate(
     Each common prefix counts as one entry (spec §8; AWS docs ListObjectsV2).
     """
     page: Page[T] = Page()
+    if max_entries <= 0:
+        # max-keys=0 is an empty page that is not truncated (ceph test_bucket_list_maxkeys_zero).
+        return page
     current_prefix: str | None = None
     for key, item in entries:
         if not key.startswith(prefix):

@@ -8,17 +8,22 @@ serving the test.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
 
 from . import settings
+from .faults import FaultSpecError
 from .handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU
 from .model import Limits
 from .server import S3Server
 
 SERVER_KEY = pytest.StashKey[S3Server]()
+FAULT_MARKER_HELP = (
+    "s3mpu_fault(operation=..., action=..., ...): a fault rule active for one test "
+    "(fields as in s3mpu.faults.add; the README documents them)."
+)
 MARKER_HELP = (
     "s3mpu(min_part_size=N, region=NAME): settings of the in-memory S3 for one test "
     "(see the s3mpu options in pytest --help)."
@@ -35,6 +40,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
+    config.addinivalue_line("markers", FAULT_MARKER_HELP)
+    for setting in settings.ALL:  # a bad option, env or ini value is a usage error before any test runs
+        _resolve(config, setting)
 
 
 def _sources(config: pytest.Config, marker: pytest.Mark | None) -> settings.Sources:
@@ -95,8 +103,18 @@ def s3mpu(s3mpu_server: S3Server, request: pytest.FixtureRequest) -> Iterator[S3
     """
     marker = request.node.get_closest_marker("s3mpu")
     config = request.config
+    if marker is not None:
+        try:
+            settings.check_marker(marker.kwargs)
+        except settings.SettingError as exc:
+            raise pytest.UsageError(str(exc)) from None
     store = s3mpu_server.store
-    store.reset()
+    s3mpu_server.reset()  # store, fault rules and journal, before the test: nothing leaks in
+    for fault_marker in reversed(list(request.node.iter_markers("s3mpu_fault"))):
+        try:
+            s3mpu_server.faults.add(**fault_marker.kwargs)
+        except FaultSpecError as exc:
+            raise pytest.UsageError(f"s3mpu_fault marker: {exc}") from None
     store.limits = Limits(min_part_size=_resolve(config, settings.MIN_PART_SIZE, marker))
     store.region = _resolve(config, settings.REGION, marker)
     seen = len(s3mpu_server.handler_errors)
@@ -127,3 +145,15 @@ def s3mpu_env(s3mpu: S3MPU, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> S
     for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     return s3mpu
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failing test that used the double gets the request journal in its report, like captured logs."""
+    report = yield
+    handle = getattr(item, "funcargs", {}).get("s3mpu")
+    if report.failed and isinstance(handle, S3MPU) and len(handle.journal):
+        report.sections.append(("s3mpu journal", handle.journal.table()))
+    return report

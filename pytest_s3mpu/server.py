@@ -13,14 +13,17 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+import struct
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from . import bodies, errors, wire, xmldoc
-from .app import S3App, host_id_for, new_request_id
+from .app import DROP_KEY, TRUNCATE_AT_KEY, S3App, host_id_for, new_request_id
+from .faults import FaultInjector
+from .journal import Journal
 from .model import Limits
 from .store import Store
 
@@ -195,12 +198,21 @@ class S3RequestHandler(WSGIRequestHandler):
     def _send(
         self, environ: WSGIEnvironment, status: str, headers: list[tuple[str, str]], body: Iterable[Any]
     ) -> None:
+        drop = environ.get(DROP_KEY)
+        if drop == "reset":
+            # A fault: drop the connection before any byte of the response (RST, not FIN).
+            self.close_connection = True
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return
         if not self._body_finished():
             self.close_connection = True
+        if drop == "truncate":
+            self.close_connection = True
+            body = _truncated(body, headers, float(environ.get(TRUNCATE_AT_KEY, 0.5)))
         code_text, _, reason = status.partition(" ")
         code = int(code_text)
         names = {name.lower() for name, _ in headers}
-        self.send_response(code, reason)
+        self.send_response_only(code, reason)  # the app already sent Date and Server
         for name, value in headers:
             self.send_header(name, value)
         if self.close_connection:
@@ -222,6 +234,20 @@ class S3RequestHandler(WSGIRequestHandler):
         if chunked:
             self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
+
+
+def _truncated(body: Iterable[Any], headers: list[tuple[str, str]], fraction: float) -> Iterator[Any]:
+    """The first ``fraction`` of a response body (by its Content-Length), then nothing: a fault."""
+    length = next((int(v) for n, v in headers if n.lower() == "content-length"), None)
+    budget = int((length or 0) * fraction) if length else None
+    for data in body:
+        if budget is None:
+            yield bytes(data)[: max(len(data) // 2, 1)]
+            return
+        if budget <= 0:
+            return
+        yield bytes(data)[:budget]
+        budget -= len(data)
 
 
 class _HttpChunked:
@@ -365,3 +391,15 @@ class S3Server:
     @property
     def handler_errors(self) -> list[BaseException]:
         return self.app.handler_errors
+
+    @property
+    def faults(self) -> FaultInjector:
+        return self.app.faults
+
+    @property
+    def journal(self) -> Journal:
+        return self.app.journal
+
+    def reset(self) -> None:
+        """Empty store, no fault rules, empty journal."""
+        self.app.control.reset()

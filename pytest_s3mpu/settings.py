@@ -99,17 +99,29 @@ class Sources:
     ini: Mapping[str, str | None]
 
 
+def check_marker(marker: Mapping[str, object]) -> None:
+    """Reject marker keywords that are no per-test setting: a typo, or host/port (the session's server)."""
+    known = {setting.name: setting for setting in ALL}
+    for name in marker:
+        if name not in known:
+            allowed = ", ".join(s.name for s in ALL if s.per_test)
+            raise SettingError(f"unknown setting {name!r} in the s3mpu marker (allowed: {allowed})")
+        if not known[name].per_test:
+            raise SettingError(
+                f"{name} cannot be set by the s3mpu marker: it belongs to the session's server"
+            )
+
+
 def resolve(setting: Setting[T], sources: Sources) -> T:
     """The value of ``setting`` by precedence marker > CLI > environment > ini > default."""
     if setting.name in sources.marker:
-        if not setting.per_test:
-            raise SettingError(
-                f"{setting.name} cannot be set by the s3mpu marker: it belongs to the session's server"
-            )
+        check_marker({setting.name: None})
         value = sources.marker[setting.name]
-        if isinstance(value, str):
-            return _parse(setting, value, "the s3mpu marker")
-        return value  # type: ignore[return-value]
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise SettingError(
+                f"invalid {setting.name} {value!r} from the s3mpu marker: not text or a number"
+            )
+        return _parse(setting, str(value), "the s3mpu marker")
     candidates = (
         (sources.cli.get(setting.name), f"option {setting.option}"),
         (sources.env.get(setting.env), f"environment variable {setting.env}"),

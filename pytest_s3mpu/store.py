@@ -257,10 +257,10 @@ class Store:
         self, bucket: str, key: str, upload_id: str, part_number: str | None, declared_size: int | None
     ) -> UploadTarget:
         """UploadPart's checks before the body is read (spec §3 steps 1-3, and the 5 GiB limit)."""
-        number = validation.part_number(part_number, self.limits.max_part_number)
         with self._lock:
             target = self._bucket(bucket)
             # spec §3: the part-number check comes before NoSuchUpload, after NoSuchBucket.
+            number = validation.part_number(part_number, self.limits.max_part_number)
             upload = self._open_upload(target, key, upload_id)
             algorithm, checksum_type = upload.algorithm, upload.checksum_type
         if declared_size is not None and declared_size > self.limits.max_part_size:
@@ -357,7 +357,14 @@ class Store:
         key_marker = key_marker or ""
         id_marker = (upload_id_marker or "") if key_marker else ""
         if key_marker and id_marker:
-            marked = [u for u in uploads if u.key == key_marker and u.upload_id == id_marker]
+            # A page truncated on a common prefix resumes from (prefix, last upload folded into it).
+            folded = bool(delimiter) and key_marker.endswith(delimiter or "")
+            marked = [
+                u
+                for u in uploads
+                if u.upload_id == id_marker
+                and (u.key == key_marker or (folded and u.key.startswith(key_marker)))
+            ]
             if not marked:
                 raise errors.InvalidArgument("Invalid uploadId marker", "upload-id-marker", id_marker)
             start = uploads.index(marked[0]) + 1

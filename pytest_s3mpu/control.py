@@ -1,0 +1,81 @@
+"""The HTTP control endpoint under ``/_s3mpu/``, for tests written in any language.
+
+Layer 5 (app). No bucket name can start with ``_``, so these paths never shadow S3. JSON in, JSON out:
+``GET /_s3mpu/health``, ``POST /_s3mpu/reset``, ``GET|POST|DELETE /_s3mpu/faults``,
+``GET|DELETE /_s3mpu/journal``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from .faults import FaultInjector, FaultSpecError
+from .journal import Journal
+from .store import Store
+
+PREFIX = "/_s3mpu/"
+MAX_BODY = 1024 * 1024
+
+JsonReply = tuple[int, Any]
+
+
+class Control:
+    """Answers control requests over the same store, fault rules and journal the S3 app uses."""
+
+    def __init__(self, store: Store, faults: FaultInjector, journal: Journal) -> None:
+        self.store = store
+        self.faults = faults
+        self.journal = journal
+
+    def reset(self) -> None:
+        """Empty store, no rules, empty journal: what the ``s3mpu`` fixture does before each test."""
+        self.store.reset()
+        self.faults.clear()
+        self.journal.clear()
+
+    def handle(self, method: str, path: str, body: Callable[[], bytes]) -> JsonReply:
+        resource = path[len(PREFIX) :].strip("/")
+        routes: dict[tuple[str, str], Callable[[], JsonReply]] = {
+            ("GET", "health"): lambda: (200, {"status": "ok"}),
+            ("POST", "reset"): self._reset,
+            ("GET", "faults"): lambda: (200, [rule.to_json() for rule in self.faults.rules()]),
+            ("POST", "faults"): lambda: self._add_faults(body()),
+            ("DELETE", "faults"): self._clear_faults,
+            ("GET", "journal"): lambda: (200, [entry.to_json() for entry in self.journal.entries()]),
+            ("DELETE", "journal"): self._clear_journal,
+        }
+        action = routes.get((method, resource))
+        if action is None:
+            known = {name for _, name in routes}
+            if resource in known:
+                return 405, {"error": f"{method} is not allowed on {PREFIX}{resource}"}
+            return 404, {"error": f"no control resource {PREFIX}{resource}"}
+        return action()
+
+    def _reset(self) -> JsonReply:
+        self.reset()
+        return 200, {"status": "reset"}
+
+    def _clear_faults(self) -> JsonReply:
+        self.faults.clear()
+        return 200, []
+
+    def _clear_journal(self) -> JsonReply:
+        self.journal.clear()
+        return 200, []
+
+    def _add_faults(self, raw: bytes) -> JsonReply:
+        try:
+            data = json.loads(raw or b"null")
+        except ValueError as exc:
+            return 400, {"error": f"body is not JSON: {exc}"}
+        specs = data if isinstance(data, list) else [data]
+        if not all(isinstance(spec, dict) for spec in specs):
+            return 400, {"error": "a fault rule is a JSON object, or a list of them"}
+        try:
+            rules = self.faults.add_many(specs)
+        except FaultSpecError as exc:
+            return 400, {"error": str(exc)}
+        return 200, [rule.to_json() for rule in rules]

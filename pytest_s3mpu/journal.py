@@ -1,0 +1,130 @@
+"""The journal of requests the server answered, and the questions tests ask of it.
+
+Layer 4 (beside faults): plain records, no HTTP. The app appends one entry per answered request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One answered request. Names are the JSON names of ``GET /_s3mpu/journal``.
+
+    :param status: the HTTP status sent, or None when a fault dropped the connection before any byte.
+    :param attempt: the SDK's retry attempt (``amz-sdk-request: attempt=N``), None when not sent.
+    """
+
+    seq: int
+    time: float
+    operation: str
+    bucket: str | None
+    key: str | None
+    upload_id: str | None
+    part_number: int | None
+    status: int | None
+    error_code: str | None
+    bytes_in: int
+    bytes_out: int
+    duration_ms: float
+    fault: str | None
+    attempt: int | None
+    invocation_id: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Journal:
+    """Thread-safe, append-only list of entries with helpers for assertions."""
+
+    def __init__(self) -> None:
+        self._entries: list[JournalEntry] = []
+        self._lock = threading.Lock()
+        self._seq = 0
+
+    def next_seq(self) -> int:
+        with self._lock:
+            self._seq += 1
+            return self._seq
+
+    def record(self, entry: JournalEntry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries = []
+            self._seq = 0
+
+    def entries(self) -> list[JournalEntry]:
+        with self._lock:
+            return sorted(self._entries, key=lambda e: e.seq)
+
+    def __iter__(self) -> Iterator[JournalEntry]:
+        return iter(self.entries())
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def requests(self, operation: str | None = None, **match: Any) -> list[JournalEntry]:
+        """Entries of one operation (or all), filtered on any field.
+
+        ``requests("UploadPart", part_number=2)``
+        """
+        return [
+            entry
+            for entry in self.entries()
+            if (operation is None or entry.operation == operation)
+            and all(getattr(entry, name) == value for name, value in match.items())
+        ]
+
+    def attempts(self, operation: str, **match: Any) -> list[int | None]:
+        """The SDK attempt numbers of each matching request, in order (``[1, 2, 3]`` after two retries)."""
+        return [entry.attempt for entry in self.requests(operation, **match)]
+
+    def part_attempts(self, part_number: int, upload_id: str | None = None) -> int:
+        """How many times UploadPart was sent for this part number."""
+        match: dict[str, Any] = {"part_number": part_number}
+        if upload_id is not None:
+            match["upload_id"] = upload_id
+        return len(self.requests("UploadPart", **match))
+
+    def failed(self) -> list[JournalEntry]:
+        """Requests answered with an error status, or dropped by a fault."""
+        return [e for e in self.entries() if e.status is None or e.status >= 400 or e.error_code]
+
+    def aborted(self, upload_id: str | None = None) -> bool:
+        """Whether an AbortMultipartUpload (of this upload, if given) succeeded."""
+        return any(
+            e.status == 204 and (upload_id is None or e.upload_id == upload_id)
+            for e in self.requests("AbortMultipartUpload")
+        )
+
+    def table(self, limit: int = 200) -> str:
+        """A compact text table, as the plugin adds to a failing test's report."""
+        rows = [("seq", "operation", "bucket/key", "part", "status", "error", "fault", "attempt", "ms")]
+        for e in self.entries()[-limit:]:
+            target = f"{e.bucket or ''}/{e.key or ''}".rstrip("/")
+            rows.append(
+                (
+                    str(e.seq),
+                    e.operation,
+                    target[:48],
+                    "" if e.part_number is None else str(e.part_number),
+                    "dropped" if e.status is None else str(e.status),
+                    e.error_code or "",
+                    e.fault or "",
+                    "" if e.attempt is None else str(e.attempt),
+                    f"{e.duration_ms:.1f}",
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        return "\n".join(
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
+        )
