@@ -193,9 +193,11 @@ def header_claims(headers: Mapping[str, str]) -> dict[Algorithm, str]:
 
 
 def _trailer_claims(trailers: Iterable[tuple[str, str]], announced: str | None) -> dict[Algorithm, str]:
-    """Checksum trailers; each must be one that ``x-amz-trailer`` announced (spec §1.5)."""
+    """Checksum trailers; each must be one that ``x-amz-trailer`` announced, and each announced checksum
+    must be there (spec §1.5; vgw UnsignedStreaminPayloadTrailer_malformed_trailer)."""
     allowed = {name.strip().lower() for name in (announced or "").split(",") if name.strip()}
     claims: dict[Algorithm, str] = {}
+    seen: set[str] = set()
     for name, value in trailers:
         if name == "x-amz-trailer-signature":
             continue
@@ -203,6 +205,9 @@ def _trailer_claims(trailers: Iterable[tuple[str, str]], announced: str | None) 
         if not name.startswith("x-amz-checksum-") or algorithm is None or name not in allowed:
             raise errors.MalformedTrailerError()
         claims[algorithm] = value
+        seen.add(name)
+    if any(name.startswith("x-amz-checksum-") and name not in seen for name in allowed):
+        raise errors.MalformedTrailerError()
     return claims
 
 
@@ -264,6 +269,10 @@ def read_payload(
         if exc.in_trailer:
             raise errors.MalformedTrailerError() from None
         raise errors.IncompleteBody() from None
+    except TimeoutError:
+        raise errors.RequestTimeout() from None
+    except OSError:
+        raise errors.IncompleteBody() from None
     finally:
         view.release()
     return Payload(
@@ -282,12 +291,20 @@ def read_small_body(stream: BodyStream, limit: int) -> bytes:
     data = bytearray(limit + 1)
     view = memoryview(data)
     offset = 0
-    while offset <= limit:
-        got = stream.readinto(view[offset:]) or 0
-        if got == 0:
-            break
-        offset += got
-    view.release()
+    try:
+        while offset <= limit:
+            got = stream.readinto(view[offset:]) or 0
+            if got == 0:
+                break
+            offset += got
+    except FramingError:
+        raise errors.IncompleteBody() from None
+    except TimeoutError:
+        raise errors.RequestTimeout() from None
+    except OSError:
+        raise errors.IncompleteBody() from None
+    finally:
+        view.release()
     if offset > limit:
         raise errors.MalformedXML()
     return bytes(data[:offset])

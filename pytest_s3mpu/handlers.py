@@ -122,15 +122,23 @@ def _max_keys(store: Store, call: Call) -> int:
     return validation.list_limit("max-keys", call.query.get("max-keys"), page, page)
 
 
+# Continuation tokens are opaque to clients; the tag lets a token this server never issued be told apart
+# (S3 answers InvalidArgument for those, where lenient base64 would decode garbage to some key).
+_TOKEN_TAG = b"s3mpu-token:"
+
+
 def _decode_token(token: str) -> str:
     try:
-        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+        raw = base64.b64decode(token.encode("ascii"), altchars=b"-_", validate=True)
+        if not raw.startswith(_TOKEN_TAG):
+            raise ValueError(token)
+        return raw[len(_TOKEN_TAG) :].decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise errors.InvalidContinuationToken() from None
 
 
 def _encode_token(key: str) -> str:
-    return base64.urlsafe_b64encode(key.encode("utf-8")).decode("ascii")
+    return base64.urlsafe_b64encode(_TOKEN_TAG + key.encode("utf-8")).decode("ascii")
 
 
 def list_objects_v2(store: Store, call: Call) -> Reply:
