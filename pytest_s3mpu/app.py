@@ -183,6 +183,8 @@ class S3App:
             reply = self._error_reply(errors.InternalError(), request_id, host_id, method)
         body = self._respond(reply, request_id, host_id, method, start_response)
         dropped = environ.get(DROP_KEY) == "reset"
+        if environ.get(DROP_KEY) == "truncate":
+            body = _truncated(body, _content_length(reply), float(environ[TRUNCATE_AT_KEY]))
 
         def record(bytes_out: int) -> None:
             info = _request_info(call) if call is not None else RequestInfo(operation="Unknown")
@@ -194,10 +196,10 @@ class S3App:
                     operation=info.operation,
                     bucket=info.bucket,
                     key=info.key,
-                    upload_id=info.upload_id,
+                    upload_id=info.upload_id or reply.upload_id,
                     part_number=info.part_number,
                     status=None if dropped else reply.status,
-                    error_code=reply.error_code,
+                    error_code=None if dropped else reply.error_code,
                     bytes_in=counted.count,
                     bytes_out=0 if dropped else bytes_out,
                     duration_ms=round((time.perf_counter() - started) * 1000, 3),
@@ -241,6 +243,7 @@ class S3App:
         if rule.action == "error":
             failed = self._error_reply(rule.error(), request_id, host_id, method)
             failed.headers.extend(rule.error_headers())
+            failed.upload_id = reply.upload_id if reply is not None else None
             return failed
         if rule.action == "embedded_error":
             return self._embedded_error(rule, request_id, host_id)
@@ -360,6 +363,26 @@ class S3App:
 
 DROP_KEY = "s3mpu.drop"
 TRUNCATE_AT_KEY = "s3mpu.truncate_at"
+
+
+def _content_length(reply: handlers.Reply) -> int | None:
+    if isinstance(reply.body, bytes):
+        return reply.length if reply.length is not None else len(reply.body)
+    return reply.length
+
+
+def _truncated(body: Iterable[Any], length: int | None, fraction: float) -> Iterator[Any]:
+    """The first ``fraction`` of a response body (by its length; of its first piece when the length is
+    unknown), then nothing: a fault. The server then closes the connection."""
+    budget = int(length * fraction) if length else None
+    for data in body:
+        if budget is None:
+            yield bytes(data)[: max(len(data) // 2, 1)]
+            return
+        if budget <= 0:
+            return
+        yield bytes(data)[:budget]
+        budget -= len(data)
 
 
 def _request_info(call: handlers.Call) -> RequestInfo:

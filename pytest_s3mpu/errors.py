@@ -354,3 +354,19 @@ class InvalidContinuationToken(S3Error):
 def missing_digest() -> InvalidRequest:
     """DeleteObjects needs Content-MD5 or an x-amz-checksum-* header."""
     return InvalidRequest("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
+
+
+class ConditionalRequestConflict(S3Error):
+    code = "ConditionalRequestConflict"
+    status = 409
+    default_message = (
+        "The conditional request cannot succeed due to a conflicting operation against this resource."
+    )
+
+    def __init__(self, condition: str, key: str) -> None:
+        super().__init__(Condition=condition, Key=key)
+
+
+def not_implemented_header(header: str, additional: str) -> NotImplementedByS3:
+    """501 for a conditional header S3 does not support in that form (spec §5.3)."""
+    return NotImplementedByS3(Header=header, additionalMessage=additional)

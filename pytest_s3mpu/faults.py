@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from . import errors
+from . import errors, routes
 
 ACTIONS = ("error", "delay", "reset", "truncate", "embedded_error", "corrupt_etag")
 EMBEDDED_OPERATIONS = ("CompleteMultipartUpload", "CopyObject", "UploadPartCopy")
@@ -83,6 +83,8 @@ class FaultRule:
     _random: random.Random | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.operation != "*" and self.operation not in routes.OPERATIONS:
+            raise FaultSpecError(f"operation must be '*' or an S3 operation name, not {self.operation!r}")
         if self.action not in ACTIONS:
             raise FaultSpecError(f"action must be one of {', '.join(ACTIONS)}, not {self.action!r}")
         if self.apply not in ("before", "after"):
@@ -101,6 +103,12 @@ class FaultRule:
             raise FaultSpecError("probability must be between 0 and 1")
         if (self.times is not None and self.times < 0) or self.skip < 0:
             raise FaultSpecError("times and skip must not be negative")
+        if self.delay_s < 0 or self.duration_s < 0:
+            raise FaultSpecError("delay_s and duration_s must not be negative")
+        if self.keepalive_s <= 0:
+            raise FaultSpecError("keepalive_s must be positive")
+        if not 0.0 <= self.truncate_at < 1.0:
+            raise FaultSpecError("truncate_at must be at least 0 and below 1")
         self._random = random.Random(self.seed)
 
     def _resolve_error(self) -> None:

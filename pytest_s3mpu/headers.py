@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping
 from email.utils import format_datetime, parsedate_to_datetime
 
-from . import wire
-from .checksums import Algorithm
-from .model import ObjectMeta, StoredObject
+from . import encryption, wire
+from .encryption import EncryptionRequest
+from .model import ObjectChecksum, ObjectMeta, StoredObject
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)\Z", re.ASCII)
 
@@ -49,7 +49,6 @@ def object_meta(headers: Mapping[str, str], metadata_items: list[tuple[str, str]
         for name, value in metadata_items
         if name.lower().startswith(wire.META_PREFIX)
     )
-    encryption = tuple((name, headers[name]) for name in wire.SSE_HEADERS if headers.get(name) is not None)
     return ObjectMeta(
         content_type=headers.get("Content-Type") or "binary/octet-stream",
         content_encoding=_strip_aws_chunked(headers.get("Content-Encoding")),
@@ -61,12 +60,14 @@ def object_meta(headers: Mapping[str, str], metadata_items: list[tuple[str, str]
         storage_class=headers.get(wire.STORAGE_CLASS) or "STANDARD",
         tagging=headers.get(wire.TAGGING),
         website_redirect_location=headers.get(wire.WEBSITE_REDIRECT),
-        encryption=encryption,
     )
 
 
-def object_headers(obj: StoredObject, checksum_mode: bool) -> list[tuple[str, str]]:
-    """The headers GET and HEAD answer with for a stored object."""
+def object_headers(obj: StoredObject, checksum: ObjectChecksum | None) -> list[tuple[str, str]]:
+    """The headers GET and HEAD answer with for a stored object.
+
+    :param checksum: the checksum to report (only with ``x-amz-checksum-mode: ENABLED``), or None.
+    """
     meta = obj.meta
     headers = [
         ("ETag", f'"{obj.etag}"'),
@@ -84,19 +85,28 @@ def object_headers(obj: StoredObject, checksum_mode: bool) -> list[tuple[str, st
     )
     headers.extend((name, value) for name, value in optional if value is not None)
     headers.extend((f"{wire.META_PREFIX}{name}", value) for name, value in meta.metadata)
-    headers.extend(meta.encryption)
+    headers.extend(meta.encryption.headers())
     if meta.storage_class != "STANDARD":
         headers.append((wire.STORAGE_CLASS, meta.storage_class))
     if meta.tagging:
         headers.append((wire.TAGGING_COUNT, str(len([t for t in meta.tagging.split("&") if t]))))
-    if checksum_mode and obj.checksum is not None:
-        headers.append((obj.checksum.algorithm.header, obj.checksum.value))
-        headers.append((wire.CHECKSUM_TYPE, obj.checksum.type.value))
+    if checksum is not None:
+        headers.append((checksum.algorithm.header, checksum.value))
+        headers.append((wire.CHECKSUM_TYPE, checksum.type.value))
     return headers
 
 
-def checksum_headers(algorithm: Algorithm, value: str) -> list[tuple[str, str]]:
-    return [(algorithm.header, value)]
+def encryption_request(headers: Mapping[str, str]) -> EncryptionRequest:
+    """The SSE headers of a request, as sent; the store decides what they mean."""
+    return EncryptionRequest(
+        sse=headers.get(encryption.SSE),
+        kms_key_id=headers.get(encryption.SSE_KMS_KEY),
+        context=headers.get(encryption.SSE_CONTEXT),
+        bucket_key=headers.get(encryption.SSE_BUCKET_KEY),
+        customer_algorithm=headers.get(encryption.SSE_C_ALGORITHM),
+        customer_key=headers.get(encryption.SSE_C_KEY),
+        customer_key_md5=headers.get(encryption.SSE_C_KEY_MD5),
+    )
 
 
 def parse_range(value: str | None, size: int) -> tuple[int, int] | str | None:

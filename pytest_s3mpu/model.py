@@ -15,6 +15,8 @@ from enum import Enum
 
 from . import checksums
 from .checksums import Algorithm, ChecksumType
+from .encryption import DEFAULT as DEFAULT_ENCRYPTION
+from .encryption import Encryption
 
 Buffer = bytes | bytearray | memoryview
 
@@ -90,7 +92,7 @@ class ObjectMeta:
     storage_class: str = "STANDARD"
     tagging: str | None = None
     website_redirect_location: str | None = None
-    encryption: tuple[tuple[str, str], ...] = ()
+    encryption: Encryption = DEFAULT_ENCRYPTION
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,38 @@ class PartInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PartRead:
+    """Where GET ``?partNumber=N`` reads: bytes ``start`` to ``end`` (exclusive) of the object.
+
+    :param count: the object's part count (None for an object not made by multipart upload).
+    :param checksum: the part's own checksum to report, if S3 reports one (spec §9 step 7).
+    """
+
+    start: int
+    end: int
+    count: int | None
+    checksum: ObjectChecksum | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectAttributes:
+    """GetObjectAttributes: the attributes asked for, and a page of the object's parts.
+
+    :param parts: the page of parts when ObjectParts was asked of a multipart object, else None.
+    :param part_details: whether S3 lists the parts (only when the upload had a checksum algorithm).
+    """
+
+    obj: StoredObject
+    names: frozenset[str]
+    parts: tuple[PartInfo, ...] | None
+    part_details: bool
+    marker: int
+    next_marker: int
+    max_parts: int
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
 class StoredObject:
     key: str
     body: ObjectBody
@@ -217,6 +251,7 @@ class CompleteResult:
     key: str
     etag: str
     checksum: ObjectChecksum | None
+    encryption: Encryption = DEFAULT_ENCRYPTION
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,12 +277,50 @@ class Bucket:
 class PutResult:
     etag: str
     checksum: ObjectChecksum | None
+    encryption: Encryption = DEFAULT_ENCRYPTION
 
 
 @dataclass(frozen=True, slots=True)
 class PartResult:
     etag: str
     checksum: tuple[Algorithm, str] | None  # what UploadPart echoes: algorithm and base64 value
+    encryption: Encryption = DEFAULT_ENCRYPTION
+
+
+@dataclass(frozen=True, slots=True)
+class CopyConditions:
+    """The ``x-amz-copy-source-if-*`` headers of a copy, as sent."""
+
+    if_match: str | None = None
+    if_none_match: str | None = None
+    if_modified_since: str | None = None
+    if_unmodified_since: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRequest:
+    """What a CopyObject request asks besides its source: directives, new metadata, what it changes.
+
+    :param meta: the metadata the request carries (used with ``REPLACE``).
+    :param storage_class: ``x-amz-storage-class`` as sent; a new class makes a copy onto itself legal.
+    """
+
+    meta: ObjectMeta
+    metadata_directive: str | None = None
+    tagging_directive: str | None = None
+    storage_class: str | None = None
+    website_redirect: str | None = None
+    checksum_algorithm: str | None = None
+    encryption_given: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CopyResult:
+    """What CopyObject and UploadPartCopy answer: the new ETag, its time and checksum."""
+
+    etag: str
+    last_modified: dt.datetime
+    checksum: ObjectChecksum | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +331,7 @@ class UploadTarget:
     part_number: int
     algorithm: Algorithm | None
     checksum_type: ChecksumType | None
+    encryption: Encryption = DEFAULT_ENCRYPTION
 
 
 @dataclass(frozen=True, slots=True)

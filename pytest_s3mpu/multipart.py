@@ -18,10 +18,12 @@ from .model import (
     CompleteOptions,
     CompleteResult,
     Limits,
+    ObjectAttributes,
     ObjectBody,
     ObjectChecksum,
     Part,
     PartInfo,
+    PartRead,
     PartsPage,
     StoredObject,
     Upload,
@@ -180,7 +182,7 @@ def assemble(
         checksum=checksum,
         parts=infos,
     )
-    return obj, CompleteResult(upload.bucket, upload.key, etag, checksum)
+    return obj, CompleteResult(upload.bucket, upload.key, etag, checksum, upload.meta.encryption)
 
 
 def list_parts(
@@ -195,3 +197,51 @@ def list_parts(
     truncated = len(numbers) > max_parts
     next_marker = page[-1].number if page else 0
     return PartsPage(upload, tuple(page), marker, next_marker, max_parts, truncated)
+
+
+def part_read(obj: StoredObject, number: int) -> PartRead:
+    """Spec §9: part N of a completed object, addressed by its index among the listed parts.
+
+    A non-multipart object is one part; N beyond the count is 416 InvalidPartNumber.
+    """
+    if obj.parts is None:
+        if number != 1:
+            raise errors.InvalidPartNumber(number, 1)
+        return PartRead(0, obj.size, None, obj.checksum)
+    if number > len(obj.parts):
+        raise errors.InvalidPartNumber(number, len(obj.parts))
+    start = sum(part.size for part in obj.parts[: number - 1])
+    part = obj.parts[number - 1]
+    checksum = None
+    if part.checksum is not None and obj.checksum is not None:
+        checksum = ObjectChecksum(obj.checksum.algorithm, obj.checksum.type, part.checksum)
+    return PartRead(start, start + part.size, len(obj.parts), checksum)
+
+
+ATTRIBUTE_NAMES = frozenset({"ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"})
+
+
+def attributes(
+    obj: StoredObject,
+    names_raw: str | None,
+    max_parts_raw: str | None,
+    marker_raw: str | None,
+    limits: Limits,
+) -> ObjectAttributes:
+    """GetObjectAttributes (research copy_attrs_sse §3): the named attributes; ObjectParts of a
+    multipart object, with its parts listed (and paged) only when the upload had a checksum algorithm."""
+    names = frozenset(name.strip() for name in (names_raw or "").split(",") if name.strip())
+    if not names or not names <= ATTRIBUTE_NAMES:
+        raise errors.InvalidArgument(
+            "Invalid attribute name specified.", "x-amz-object-attributes", names_raw or ""
+        )
+    page_size = limits.max_list_page
+    max_parts = validation.list_limit("max-parts", max_parts_raw, page_size, page_size)
+    marker = validation.list_marker("part-number-marker", marker_raw)
+    if obj.parts is None or "ObjectParts" not in names:
+        return ObjectAttributes(obj, names, None, False, marker, 0, max_parts, False)
+    later = [part for part in obj.parts if part.number > marker]
+    page = tuple(later[:max_parts])
+    details = any(part.checksum is not None for part in obj.parts)
+    next_marker = page[-1].number if page else 0
+    return ObjectAttributes(obj, names, page, details, marker, next_marker, max_parts, len(later) > max_parts)

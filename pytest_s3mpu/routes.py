@@ -43,18 +43,18 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.OBJECT, "PUT", "uploadId"): "UploadPart",
     (Target.OBJECT, "GET", None): "GetObject",
     (Target.OBJECT, "HEAD", None): "HeadObject",
+    (Target.OBJECT, "GET", "attributes"): "GetObjectAttributes",
     (Target.OBJECT, "DELETE", None): "DeleteObject",
     (Target.OBJECT, "POST", "uploads"): "CreateMultipartUpload",
     (Target.OBJECT, "POST", "uploadId"): "CompleteMultipartUpload",
     (Target.OBJECT, "DELETE", "uploadId"): "AbortMultipartUpload",
     (Target.OBJECT, "GET", "uploadId"): "ListParts",
+    (Target.OBJECT, "PUT", "uploadId+copy"): "UploadPartCopy",
+    (Target.OBJECT, "PUT", "copy"): "CopyObject",
 }
 
-# Operations S3 has and this double does not (yet): answered 501 NotImplemented at once.
-_KNOWN_UNIMPLEMENTED: dict[tuple[Target, str, str | None], str] = {
-    (Target.OBJECT, "PUT", "copy"): "CopyObject",
-    (Target.OBJECT, "PUT", "uploadId+copy"): "UploadPartCopy",
-}
+# Every AWS operation name a request can resolve to (fault rules refuse any other).
+OPERATIONS = frozenset(_TABLE.values())
 
 _METHODS = frozenset({"GET", "HEAD", "PUT", "POST", "DELETE"})
 
@@ -85,8 +85,7 @@ def route(target: Target, method: str, query: Mapping[str, str], headers: Mappin
             "This operation does not accept partNumber without uploadId", "partNumber", query["partNumber"]
         )
     if copying and sub in (None, "uploadId"):
-        name = _KNOWN_UNIMPLEMENTED[(target, method, "uploadId+copy" if sub else "copy")]
-        return Route(name, implemented=False)
+        sub = "uploadId+copy" if sub else "copy"
     operation = _TABLE.get((target, method, sub))
     if operation is not None:
         return Route(operation)

@@ -15,13 +15,13 @@ import socket
 import ssl
 import struct
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from . import bodies, errors, wire, xmldoc
-from .app import DROP_KEY, TRUNCATE_AT_KEY, S3App, host_id_for, new_request_id
+from .app import DROP_KEY, S3App, host_id_for, new_request_id
 from .faults import FaultInjector
 from .journal import Journal
 from .model import Limits
@@ -199,18 +199,26 @@ class S3RequestHandler(WSGIRequestHandler):
         except Exception:  # the app answers its own errors; this is a last line of defence
             self.close_connection = True
             return
+        close = getattr(app_iter, "close", None)
+        finish = close if close is not None else (lambda: None)
         try:
-            self._send(environ, state["status"], state["headers"], app_iter)
+            self._send(environ, state["status"], state["headers"], app_iter, finish)
         except (TimeoutError, ConnectionError, ssl.SSLError, OSError):
             self.close_connection = True
         finally:
-            close = getattr(app_iter, "close", None)
-            if close is not None:
-                close()
+            finish()  # idempotent: the app's iterator records its journal entry once
 
     def _send(
-        self, environ: WSGIEnvironment, status: str, headers: list[tuple[str, str]], body: Iterable[Any]
+        self,
+        environ: WSGIEnvironment,
+        status: str,
+        headers: list[tuple[str, str]],
+        body: Iterable[Any],
+        finish: Callable[[], None],
     ) -> None:
+        """Write the answer. The head (for an empty body) or the last piece of the body is held back
+        until ``finish`` (the app's ``close``, which writes the journal entry) has run, so a client
+        that has the whole answer finds its request in the journal."""
         drop = environ.get(DROP_KEY)
         if drop == "reset":
             # A fault: drop the connection before any byte of the response (RST, not FIN).
@@ -219,9 +227,8 @@ class S3RequestHandler(WSGIRequestHandler):
             return
         if not self._body_finished():
             self.close_connection = True
-        if drop == "truncate":
+        if drop == "truncate":  # the app cut the body short; closing tells the client it ended early
             self.close_connection = True
-            body = _truncated(body, headers, float(environ.get(TRUNCATE_AT_KEY, 0.5)))
         code_text, _, reason = status.partition(" ")
         code = int(code_text)
         names = {name.lower() for name, _ in headers}
@@ -235,32 +242,32 @@ class S3RequestHandler(WSGIRequestHandler):
         )
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
+        head_sent = False
+        held: Any = None
         for data in body:
             if not data:
                 continue
-            if chunked:
-                self.wfile.write(f"{len(data):x}\r\n".encode())
-            self.wfile.write(data)
-            if chunked:
-                self.wfile.write(b"\r\n")
+            if held is not None:
+                if not head_sent:
+                    self.end_headers()
+                    head_sent = True
+                self._write_piece(held, chunked)
+            held = data
+        finish()
+        if not head_sent:
+            self.end_headers()
+        if held is not None:
+            self._write_piece(held, chunked)
         if chunked:
             self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
-
-def _truncated(body: Iterable[Any], headers: list[tuple[str, str]], fraction: float) -> Iterator[Any]:
-    """The first ``fraction`` of a response body (by its Content-Length), then nothing: a fault."""
-    length = next((int(v) for n, v in headers if n.lower() == "content-length"), None)
-    budget = int((length or 0) * fraction) if length else None
-    for data in body:
-        if budget is None:
-            yield bytes(data)[: max(len(data) // 2, 1)]
-            return
-        if budget <= 0:
-            return
-        yield bytes(data)[:budget]
-        budget -= len(data)
+    def _write_piece(self, data: Any, chunked: bool) -> None:
+        if chunked:
+            self.wfile.write(f"{len(data):x}\r\n".encode())
+        self.wfile.write(data)
+        if chunked:
+            self.wfile.write(b"\r\n")
 
 
 class _HttpChunked:

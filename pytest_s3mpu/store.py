@@ -7,26 +7,34 @@ was. Bodies are read and hashed by the caller before the call; the lock is held 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import secrets
 import threading
 from collections.abc import Callable, Sequence
 
-from . import errors, integrity, listing, multipart, validation
+from . import checksums, conditions, copying, encryption, errors, integrity, listing, multipart, validation
 from .checksums import Algorithm, ChecksumType, b64
+from .encryption import EncryptionRequest
 from .model import (
     Bucket,
     CompleteDocument,
     CompleteOptions,
     CompleteResult,
     Completion,
+    CopyConditions,
+    CopyRequest,
+    CopyResult,
     DeleteOutcome,
     Limits,
+    ObjectAttributes,
     ObjectBody,
     ObjectChecksum,
     ObjectMeta,
     ObjectsPage,
     Part,
+    PartRead,
     PartResult,
     PartsPage,
     Payload,
@@ -144,17 +152,40 @@ class Store:
 
     # -- objects --------------------------------------------------------------------------------
 
-    def check_put(self, bucket: str, key: str, declared_size: int | None) -> None:
-        """What PutObject checks before reading a body: the bucket, the key, the declared size."""
+    def check_put(
+        self,
+        bucket: str,
+        key: str,
+        declared_size: int | None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        sse: EncryptionRequest | None = None,
+    ) -> None:
+        """What PutObject checks before reading a body: the bucket, the key, the declared size, the
+        encryption headers, and the write conditions (checked again, atomically, when storing)."""
         validation.object_key(key, self.limits.max_key_length)
         if declared_size is not None and declared_size > self.limits.max_object_size:
             raise errors.EntityTooLarge(declared_size, self.limits.max_object_size)
+        if sse is not None:
+            encryption.for_write(sse)
         with self._lock:
-            self._bucket(bucket)
+            target = self._bucket(bucket)
+            conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
 
-    def put_object(self, bucket: str, key: str, payload: Payload, meta: ObjectMeta) -> PutResult:
-        """Store a whole object; it replaces any object at the key at once."""
-        self.check_put(bucket, key, payload.size)
+    def put_object(
+        self,
+        bucket: str,
+        key: str,
+        payload: Payload,
+        meta: ObjectMeta,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        sse: EncryptionRequest | None = None,
+    ) -> PutResult:
+        """Store a whole object; it replaces any object at the key at once (spec §5.3 for conditions)."""
+        self.check_put(bucket, key, payload.size, if_match, if_none_match, sse)
+        if sse is not None:
+            meta = dataclasses.replace(meta, encryption=encryption.for_write(sse))
         claim = integrity.verify_body(payload)
         if claim is not None:
             checksum = ObjectChecksum(claim[0], ChecksumType.FULL_OBJECT, claim[1])
@@ -164,6 +195,7 @@ class Store:
         etag = payload.md5.hex()
         with self._lock:
             target = self._bucket(bucket)
+            conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
             target.objects[key] = StoredObject(
                 key=key,
                 body=ObjectBody((payload.data,)),
@@ -173,14 +205,46 @@ class Store:
                 checksum=checksum,
             )
             target.key_versions[key] = self._next()
-        return PutResult(etag, checksum)
+        return PutResult(etag, checksum, meta.encryption)
 
-    def get_object(self, bucket: str, key: str) -> StoredObject:
+    def get_object(self, bucket: str, key: str, sse: EncryptionRequest | None = None) -> StoredObject:
+        """The object at the key; with ``sse``, reading it must follow its encryption (SSE-C key)."""
         with self._lock:
             obj = self._bucket(bucket).objects.get(key)
-            if obj is None:
-                raise errors.NoSuchKey(key)
-            return obj
+        if obj is None:
+            raise errors.NoSuchKey(key)
+        if sse is not None:
+            encryption.check_read(obj.meta.encryption, sse)
+        return obj
+
+    def get_object_part(
+        self,
+        bucket: str,
+        key: str,
+        part_number: str | None,
+        has_range: bool,
+        sse: EncryptionRequest | None = None,
+    ) -> tuple[StoredObject, PartRead]:
+        """GET/HEAD ``?partNumber=N`` (spec §9): the object and where part N lies in it."""
+        with self._lock:
+            self._bucket(bucket)
+        number = validation.part_number(part_number, self.limits.max_part_number)
+        if has_range:
+            raise errors.InvalidRequest("Cannot specify both Range header and partNumber query parameter")
+        obj = self.get_object(bucket, key, sse)
+        return obj, multipart.part_read(obj, number)
+
+    def get_object_attributes(
+        self,
+        bucket: str,
+        key: str,
+        names: str | None,
+        max_parts: str | None = None,
+        part_number_marker: str | None = None,
+        sse: EncryptionRequest | None = None,
+    ) -> ObjectAttributes:
+        obj = self.get_object(bucket, key, sse)
+        return multipart.attributes(obj, names, max_parts, part_number_marker, self.limits)
 
     def delete_object(self, bucket: str, key: str) -> None:
         """Delete a key; deleting a missing key succeeds, as in S3."""
@@ -231,12 +295,15 @@ class Store:
         meta: ObjectMeta,
         checksum_algorithm: str | None = None,
         checksum_type: str | None = None,
+        sse: EncryptionRequest | None = None,
     ) -> Upload:
         """Start an upload (spec §2). The object at the key, if any, is not touched."""
         validation.object_key(key, self.limits.max_key_length)
         with self._lock:
             self._bucket(bucket)
         algorithm, kind = _checksum_mode(checksum_algorithm, checksum_type)
+        if sse is not None:
+            meta = dataclasses.replace(meta, encryption=encryption.for_write(sse))
         with self._lock:
             target = self._bucket(bucket)
             upload = Upload(
@@ -254,24 +321,40 @@ class Store:
             return upload
 
     def check_upload_part(
-        self, bucket: str, key: str, upload_id: str, part_number: str | None, declared_size: int | None
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        part_number: str | None,
+        declared_size: int | None,
+        sse: EncryptionRequest | None = None,
     ) -> UploadTarget:
-        """UploadPart's checks before the body is read (spec §3 steps 1-3, and the 5 GiB limit)."""
+        """UploadPart's checks before the body is read (spec §3 steps 1-3, the 5 GiB limit, and the
+        SSE-C key every part of an SSE-C upload must carry)."""
         with self._lock:
             target = self._bucket(bucket)
             # spec §3: the part-number check comes before NoSuchUpload, after NoSuchBucket.
             number = validation.part_number(part_number, self.limits.max_part_number)
             upload = self._open_upload(target, key, upload_id)
             algorithm, checksum_type = upload.algorithm, upload.checksum_type
+            upload_encryption = upload.meta.encryption
+        if sse is not None:
+            encryption.check_part(upload_encryption, sse)
         if declared_size is not None and declared_size > self.limits.max_part_size:
             raise errors.EntityTooLarge(declared_size, self.limits.max_part_size)
-        return UploadTarget(upload_id, number, algorithm, checksum_type)
+        return UploadTarget(upload_id, number, algorithm, checksum_type, upload_encryption)
 
     def upload_part(
-        self, bucket: str, key: str, upload_id: str, part_number: str | None, payload: Payload
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        part_number: str | None,
+        payload: Payload,
+        sse: EncryptionRequest | None = None,
     ) -> PartResult:
         """Store a part, replacing any earlier part with the same number (spec §3)."""
-        target = self.check_upload_part(bucket, key, upload_id, part_number, payload.size)
+        target = self.check_upload_part(bucket, key, upload_id, part_number, payload.size, sse)
         reported = integrity.part_checksum(payload, target.algorithm, target.checksum_type)
         part = Part(
             number=target.part_number,
@@ -287,7 +370,111 @@ class Store:
             # Aborted or completed while the body streamed in: S3 answers NoSuchUpload.
             upload = self._open_upload(self._bucket(bucket), key, upload_id)
             upload.parts[part.number] = part
-        return PartResult(part.etag, reported)
+        return PartResult(part.etag, reported, target.encryption)
+
+    def _copy_source(self, copy_source: str) -> tuple[str, str, StoredObject]:
+        """The object a copy reads, with its bucket and key: the header parsed, then looked up
+        (spec §4 steps 2-3)."""
+        source_bucket, source_key, _version = validation.copy_source(copy_source)
+        with self._lock:
+            source = self._bucket(source_bucket).objects.get(source_key)
+        if source is None:
+            raise errors.NoSuchKey(source_key)
+        return source_bucket, source_key, source
+
+    def upload_part_copy(
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        part_number: str | None,
+        copy_source: str,
+        copy_range: str | None = None,
+        copy_conditions: CopyConditions | None = None,
+    ) -> CopyResult:
+        """UploadPartCopy (spec §4): a part made of a whole object or a byte range of one."""
+        target = self.check_upload_part(bucket, key, upload_id, part_number, None)
+        copy_conditions = copy_conditions or CopyConditions()
+        _, _, source = self._copy_source(copy_source)
+        start, end = 0, source.size
+        if copy_range is not None:
+            first, last = validation.copy_range(copy_range)
+            start, end = validation.copy_range_fits(copy_range, first, last, source.size)
+        conditions.check_copy_source(
+            source,
+            copy_conditions.if_match,
+            copy_conditions.if_none_match,
+            copy_conditions.if_modified_since,
+            copy_conditions.if_unmodified_since,
+        )
+        data = source.body.read(start, end)
+        wanted = {Algorithm.CRC64NVME} | ({target.algorithm} if target.algorithm else set())
+        digests = {algorithm: checksums.compute(algorithm, data) for algorithm in wanted}
+        md5 = hashlib.md5(data).digest()
+        now = self._clock()
+        part = Part(
+            number=target.part_number,
+            data=data,
+            size=len(data),
+            etag=md5.hex(),
+            md5=md5,
+            last_modified=now,
+            digests=digests,
+            reported=target.algorithm,
+        )
+        with self._lock:
+            upload = self._open_upload(self._bucket(bucket), key, upload_id)
+            upload.parts[part.number] = part
+        checksum = None
+        if target.algorithm is not None and target.checksum_type is not None:
+            checksum = ObjectChecksum(target.algorithm, target.checksum_type, b64(digests[target.algorithm]))
+        return CopyResult(part.etag, now, checksum)
+
+    def copy_object(
+        self,
+        bucket: str,
+        key: str,
+        copy_source: str,
+        request: CopyRequest,
+        copy_conditions: CopyConditions | None = None,
+        sse: EncryptionRequest | None = None,
+    ) -> CopyResult:
+        """CopyObject: a new object sharing the source's bytes (no copy is made; objects are immutable).
+
+        The copy is not multipart: its ETag is the MD5 of the bytes, its checksum a FULL_OBJECT one.
+        """
+        validation.object_key(key, self.limits.max_key_length)
+        with self._lock:
+            self._bucket(bucket)
+        source_bucket, source_key, source = self._copy_source(copy_source)
+        copy_conditions = copy_conditions or CopyConditions()
+        conditions.check_copy_source(
+            source,
+            copy_conditions.if_match,
+            copy_conditions.if_none_match,
+            copy_conditions.if_modified_since,
+            copy_conditions.if_unmodified_since,
+        )
+        meta = copying.copied_meta(source.meta, request)
+        if sse is not None:
+            meta = dataclasses.replace(meta, encryption=encryption.for_write(sse))
+        copying.check_not_onto_itself((source_bucket, source_key) == (bucket, key), request)
+        algorithm = Algorithm.parse(request.checksum_algorithm) if request.checksum_algorithm else None
+        if request.checksum_algorithm and algorithm is None:
+            raise errors.InvalidRequest(
+                "Checksum algorithm provided is unsupported. Please try again with any of the valid types: "
+                "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
+            )
+        etag, checksum = copying.copied_digests(source, algorithm)
+        now = self._clock()
+        obj = StoredObject(
+            key=key, body=source.body, etag=etag, last_modified=now, meta=meta, checksum=checksum
+        )
+        with self._lock:
+            target = self._bucket(bucket)
+            target.objects[key] = obj
+            target.key_versions[key] = self._next()
+        return CopyResult(etag, now, checksum)
 
     def complete_multipart_upload(
         self,
@@ -310,6 +497,13 @@ class Store:
                 raise errors.NoSuchUpload(upload_id)
             upload = self._open_upload(target, key, upload_id)
             multipart.check_checksum_mode(upload, options)
+            conditions.check_write(
+                key,
+                target.objects.get(key),
+                options.if_match,
+                options.if_none_match,
+                conflict=target.key_versions.get(key, 0) > upload.key_version_at_create,
+            )
             obj, result = multipart.assemble(upload, numbered, options, self.limits, self._clock())
             upload.state = UploadState.COMPLETED
             del target.uploads[upload_id]

@@ -7,6 +7,7 @@ S3 accepts none of them, so numbers are read here as plain ASCII digits only.
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, unquote_to_bytes
 
 from . import errors
 from .errors import MAX_INT32
@@ -76,3 +77,54 @@ def object_key(key: str, max_length: int) -> None:
     size = len(key.encode("utf-8", "surrogatepass"))
     if size > max_length:
         raise errors.KeyTooLongError(size, max_length)
+
+
+COPY_SOURCE = "x-amz-copy-source"
+COPY_RANGE = "x-amz-copy-source-range"
+_COPY_RANGE = re.compile(r"bytes=([0-9]+)-([0-9]+)\Z", re.ASCII)
+_ESCAPE = re.compile(r"%(?![0-9a-fA-F]{2})")
+
+
+def copy_source(raw: str) -> tuple[str, str, str | None]:
+    """``x-amz-copy-source`` as (bucket, key, versionId), the key URL-decoded exactly once (spec §4)."""
+    path, _, query = raw.strip().partition("?")
+    path = path.removeprefix("/")
+    if _ESCAPE.search(path):
+        raise errors.InvalidArgument("Invalid copy source encoding", COPY_SOURCE, raw)
+    try:
+        decoded = unquote_to_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise errors.InvalidArgument("Invalid copy source encoding", COPY_SOURCE, raw) from None
+    bucket, _, key = decoded.partition("/")
+    try:
+        bucket_name(bucket)
+    except errors.InvalidBucketName:
+        raise errors.InvalidArgument("Invalid copy source bucket name", COPY_SOURCE, raw) from None
+    if not key or any(segment in (".", "..") for segment in key.split("/")):
+        raise errors.InvalidArgument("Invalid copy source object key", COPY_SOURCE, raw)
+    versions = parse_qs(query).get("versionId")
+    return bucket, key, versions[0] if versions else None
+
+
+def copy_range(raw: str) -> tuple[int, int]:
+    """``x-amz-copy-source-range: bytes=first-last`` with first <= last, nothing else (spec §4 step 4)."""
+    match = _COPY_RANGE.match(raw.strip())
+    if match is None or int(match.group(1)) > int(match.group(2)):
+        raise errors.InvalidArgument(
+            "The x-amz-copy-source-range value must be of the form bytes=first-last where first and "
+            "last are the zero-based offsets of the first and last bytes to copy",
+            COPY_RANGE,
+            raw,
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def copy_range_fits(raw: str, first: int, last: int, size: int) -> tuple[int, int]:
+    """The range against the source's size (spec §4 step 5), as (start, end exclusive)."""
+    if first >= size:
+        raise errors.InvalidRequest("The specified copy range is invalid for the source object size")
+    if last >= size:
+        raise errors.InvalidArgument(
+            f"Range specified is not valid for source object of size: {size}", COPY_RANGE, raw
+        )
+    return first, last + 1

@@ -29,17 +29,11 @@ TAGGING = "x-amz-tagging"
 TAGGING_COUNT = "x-amz-tagging-count"
 WEBSITE_REDIRECT = "x-amz-website-redirect-location"
 COPY_SOURCE = "x-amz-copy-source"
+COPY_SOURCE_RANGE = "x-amz-copy-source-range"
 BUCKET_REGION = "x-amz-bucket-region"
 SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION_ID = "amz-sdk-invocation-id"
-SSE_HEADERS = (
-    "x-amz-server-side-encryption",
-    "x-amz-server-side-encryption-aws-kms-key-id",
-    "x-amz-server-side-encryption-context",
-    "x-amz-server-side-encryption-bucket-key-enabled",
-    "x-amz-server-side-encryption-customer-algorithm",
-    "x-amz-server-side-encryption-customer-key-md5",
-)
+# The server-side-encryption header names live with their rules, in ``encryption``.
 
 # Standard object headers stored at PUT / Create and returned on GET / HEAD.
 CONTENT_HEADERS = (

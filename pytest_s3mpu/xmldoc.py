@@ -22,7 +22,9 @@ from .model import (
     CompleteDocument,
     CompletedPartSpec,
     CompleteResult,
+    CopyResult,
     DeleteOutcome,
+    ObjectAttributes,
     ObjectsPage,
     PartsPage,
     StoredObject,
@@ -78,6 +80,51 @@ def complete_result(location: str, result: CompleteResult) -> bytes:
         body[result.checksum.algorithm.xml_element] = result.checksum.value
         body["ChecksumType"] = result.checksum.type.value
     return _document("CompleteMultipartUploadResult", body)
+
+
+def copy_result(root: str, result: CopyResult) -> bytes:
+    """``CopyPartResult`` (UploadPartCopy) or ``CopyObjectResult`` (CopyObject)."""
+    body: _Doc = {"ETag": f'"{result.etag}"', "LastModified": iso_time(result.last_modified)}
+    if result.checksum is not None:
+        if root == "CopyObjectResult":
+            body["ChecksumType"] = result.checksum.type.value
+        body[result.checksum.algorithm.xml_element] = result.checksum.value
+    return _document(root, body)
+
+
+def object_attributes(found: ObjectAttributes) -> bytes:
+    """``GetObjectAttributesResponse``: ETag unquoted, a COMPOSITE checksum without its ``-N``, and
+    ``PartsCount`` (boto3's TotalPartsCount) with flattened ``Part`` elements."""
+    obj = found.obj
+    body: _Doc = {}
+    if "ETag" in found.names:
+        body["ETag"] = obj.etag
+    if "Checksum" in found.names and obj.checksum is not None:
+        body["Checksum"] = {
+            obj.checksum.algorithm.xml_element: obj.checksum.value.split("-", 1)[0],
+            "ChecksumType": obj.checksum.type.value,
+        }
+    if found.parts is not None and obj.parts is not None:
+        parts: _Doc = {"PartsCount": str(len(obj.parts))}
+        if found.part_details:
+            parts["PartNumberMarker"] = str(found.marker)
+            parts["NextPartNumberMarker"] = str(found.next_marker)
+            parts["MaxParts"] = str(found.max_parts)
+            parts["IsTruncated"] = _bool(found.truncated)
+            entries = []
+            for part in found.parts:
+                entry: _Doc = {"PartNumber": str(part.number), "Size": str(part.size)}
+                if part.checksum is not None and obj.checksum is not None:
+                    entry[obj.checksum.algorithm.xml_element] = part.checksum
+                entries.append(entry)
+            if entries:
+                parts["Part"] = entries
+        body["ObjectParts"] = parts
+    if "StorageClass" in found.names:
+        body["StorageClass"] = obj.meta.storage_class
+    if "ObjectSize" in found.names:
+        body["ObjectSize"] = str(obj.size)
+    return _document("GetObjectAttributesResponse", body)
 
 
 def list_parts(page: PartsPage) -> bytes:

@@ -1,0 +1,166 @@
+"""Server-side encryption as S3 checks and reports it: SSE-S3 by default, SSE-KMS echoed, SSE-C validated.
+
+Layer 2 (store): the values of the SSE headers arrive as plain strings in ``EncryptionRequest``; nothing
+is encrypted (the double keeps bytes as sent), but every rule a client can observe is enforced: the
+customer key's MD5, the same key on every part of an SSE-C upload, the key on every read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+
+from . import errors
+
+SSE = "x-amz-server-side-encryption"
+SSE_KMS_KEY = "x-amz-server-side-encryption-aws-kms-key-id"
+SSE_CONTEXT = "x-amz-server-side-encryption-context"
+SSE_BUCKET_KEY = "x-amz-server-side-encryption-bucket-key-enabled"
+SSE_C_ALGORITHM = "x-amz-server-side-encryption-customer-algorithm"
+SSE_C_KEY = "x-amz-server-side-encryption-customer-key"
+SSE_C_KEY_MD5 = "x-amz-server-side-encryption-customer-key-MD5"
+
+_MULTIPART_SSE_C = (
+    "The multipart upload initiate requested encryption. Subsequent part requests must include the "
+    "appropriate encryption parameters."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptionRequest:
+    """The SSE headers of one request, as sent (None when absent)."""
+
+    sse: str | None = None
+    kms_key_id: str | None = None
+    context: str | None = None
+    bucket_key: str | None = None
+    customer_algorithm: str | None = None
+    customer_key: str | None = None
+    customer_key_md5: str | None = None
+
+    @property
+    def customer(self) -> bool:
+        return any(v is not None for v in (self.customer_algorithm, self.customer_key, self.customer_key_md5))
+
+    @property
+    def given(self) -> bool:
+        return self.customer or self.sse is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Encryption:
+    """How an object or upload is encrypted, as S3 reports it; ``key_md5`` identifies an SSE-C key."""
+
+    sse: str | None = "AES256"
+    kms_key_id: str | None = None
+    bucket_key: str | None = None
+    customer_algorithm: str | None = None
+    key_md5: str | None = None
+
+    def headers(self) -> list[tuple[str, str]]:
+        """Response headers: SSE-C reports algorithm and key MD5, never the key; otherwise the SSE type."""
+        if self.customer_algorithm is not None and self.key_md5 is not None:
+            return [(SSE_C_ALGORITHM, self.customer_algorithm), (SSE_C_KEY_MD5, self.key_md5)]
+        found = [(SSE, self.sse)] if self.sse else []
+        if self.kms_key_id:
+            found.append((SSE_KMS_KEY, self.kms_key_id))
+        if self.bucket_key:
+            found.append((SSE_BUCKET_KEY, self.bucket_key))
+        return found
+
+
+DEFAULT = Encryption()
+
+
+def _invalid(message: str, value: str | None = None) -> errors.InvalidArgument:
+    return errors.InvalidArgument(message, SSE, value if value is not None else "null")
+
+
+def customer_key_md5(request: EncryptionRequest) -> str | None:
+    """Validate SSE-C headers (research: LS AWS captures); the key's MD5 when SSE-C is requested."""
+    if not request.customer:
+        return None
+    if request.sse is not None:
+        raise _invalid(
+            "Server Side Encryption with Customer provided key is incompatible with the encryption method "
+            "specified",
+            request.sse,
+        )
+    if request.customer_algorithm is None:
+        raise _invalid(
+            "Requests specifying Server Side Encryption with Customer provided keys must provide a valid "
+            "encryption algorithm."
+        )
+    if request.customer_algorithm != "AES256":
+        raise errors.CustomError(
+            400,
+            "InvalidEncryptionAlgorithmError",
+            "The Encryption request you specified is not valid. Supported value: AES256.",
+            ArgumentName=SSE,
+            ArgumentValue=request.customer_algorithm,
+        )
+    if request.customer_key is None:
+        raise _invalid(
+            "Requests specifying Server Side Encryption with Customer provided keys must provide an "
+            "appropriate secret key."
+        )
+    try:
+        key = base64.b64decode(request.customer_key.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        key = b""
+    actual = base64.b64encode(hashlib.md5(key).digest()).decode("ascii")
+    if request.customer_key_md5 is not None and request.customer_key_md5 != actual:
+        raise _invalid("The calculated MD5 hash of the key did not match the hash that was provided.")
+    if len(key) != 32:
+        raise _invalid("The secret key was invalid for the specified algorithm.")
+    return actual
+
+
+def for_write(request: EncryptionRequest) -> Encryption:
+    """The encryption of a new object or upload: SSE-C, the requested SSE, or S3's default SSE-S3."""
+    key_md5 = customer_key_md5(request)
+    if key_md5 is not None:
+        return Encryption(sse=None, customer_algorithm="AES256", key_md5=key_md5)
+    if request.sse is None:
+        return DEFAULT
+    if request.sse not in ("AES256", "aws:kms", "aws:kms:dsse"):
+        raise _invalid("The encryption method specified is not supported", request.sse)
+    return Encryption(sse=request.sse, kms_key_id=request.kms_key_id, bucket_key=request.bucket_key)
+
+
+def check_part(upload: Encryption, request: EncryptionRequest) -> None:
+    """UploadPart of an SSE-C upload carries the same key; a plain upload takes no SSE-C headers."""
+    key_md5 = customer_key_md5(request)
+    if upload.key_md5 is None:
+        if key_md5 is not None:
+            raise errors.InvalidRequest(_MULTIPART_SSE_C)
+        return
+    if key_md5 is None:
+        raise errors.InvalidRequest(_MULTIPART_SSE_C)
+    if key_md5 != upload.key_md5:
+        raise errors.InvalidRequest(
+            "The provided encryption parameters did not match the ones used originally."
+        )
+
+
+def check_read(stored: Encryption, request: EncryptionRequest) -> None:
+    """GET / HEAD / copy source: an SSE-C object needs its key; others refuse SSE-C headers."""
+    key_md5 = customer_key_md5(request)
+    if stored.key_md5 is None:
+        if key_md5 is not None:
+            raise errors.InvalidRequest("The encryption parameters are not applicable to this object.")
+        return
+    if key_md5 is None:
+        raise errors.InvalidRequest(
+            "The object was stored using a form of Server Side Encryption. The correct parameters must be "
+            "provided to retrieve the object."
+        )
+    if key_md5 != stored.key_md5:
+        raise errors.CustomError(
+            403,
+            "AccessDenied",
+            "Requests specifying Server Side Encryption with Customer provided keys must provide the correct "
+            "secret key.",
+        )

@@ -1,0 +1,523 @@
+"""Fault rules and the request journal without HTTP: matching, counting, ordering, presets, validation and
+the journal's assertion helpers (issue 3: "Fault rules"; STYLE.md: test_faults.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_s3mpu.faults import FaultInjector, FaultRule, FaultSpecError, RequestInfo, rule_from_mapping
+from pytest_s3mpu.journal import Journal, JournalEntry
+
+PART = RequestInfo("UploadPart", bucket="bkt", key="logs/a.gz", upload_id="U1", part_number=2)
+PUT = RequestInfo("PutObject", bucket="bkt", key="logs/a.gz")
+
+# The wire texts of S3's stress errors (AWS docs: Error responses, "List of error codes").
+SLOW_DOWN = "Please reduce your request rate."
+INTERNAL = "We encountered an internal error. Please try again."
+TIMEOUT = (
+    "Your socket connection to the server was not read from or written to within the timeout period. "
+    "Idle connections will be closed."
+)
+
+
+def fires(injector: FaultInjector, info: RequestInfo, count: int) -> list[str | None]:
+    """The id of the rule that fires for each of ``count`` identical requests (None: let through)."""
+    return [getattr(injector.decide(info), "id", None) for _ in range(count)]
+
+
+# -- matching ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "matches"),
+    [
+        ({"operation": "UploadPart"}, True),
+        ({"operation": "PutObject"}, False),
+        ({"operation": "*"}, True),
+        ({"operation": "UploadPart", "bucket": "bkt"}, True),
+        ({"operation": "UploadPart", "bucket": "other"}, False),
+        ({"operation": "UploadPart", "key": "logs/*.gz"}, True),
+        ({"operation": "UploadPart", "key": "logs/a.g?"}, True),
+        ({"operation": "UploadPart", "key": "LOGS/*"}, False),
+        ({"operation": "UploadPart", "key": "*.txt"}, False),
+        ({"operation": "UploadPart", "key": "logs/a.gz"}, True),
+        ({"operation": "UploadPart", "part_number": 2}, True),
+        ({"operation": "UploadPart", "part_number": 3}, False),
+        ({"operation": "UploadPart", "upload_id": "U1"}, True),
+        ({"operation": "UploadPart", "upload_id": "U2"}, False),
+        (
+            {
+                "operation": "UploadPart",
+                "bucket": "bkt",
+                "key": "logs/*",
+                "part_number": 2,
+                "upload_id": "U1",
+            },
+            True,
+        ),
+        (
+            {
+                "operation": "UploadPart",
+                "bucket": "bkt",
+                "key": "logs/*",
+                "part_number": 1,
+                "upload_id": "U1",
+            },
+            False,
+        ),
+    ],
+)
+def test_rule_matching(spec, matches):
+    """A rule matches on the operation (AWS name or ``*``) and, when given, bucket, key glob (case-sensitive,
+    as S3 keys are), part number and upload id; every given field must match (issue 3: Match)."""
+    assert FaultRule(preset="InternalError", **spec).matches(PART) is matches
+
+
+def test_key_glob_needs_a_key():
+    """A key pattern never matches a request without a key (a bucket-level request), even ``*``."""
+    rule = FaultRule(operation="*", key="*", preset="InternalError")
+    assert rule.matches(RequestInfo("ListObjectsV2", bucket="bkt")) is False
+    assert rule.matches(PUT) is True
+
+
+def test_part_number_rule_ignores_other_operations():
+    """``part_number`` narrows a rule; a request without one (PutObject) does not match it."""
+    assert FaultRule(operation="*", part_number=2, preset="InternalError").matches(PUT) is False
+
+
+# -- counting ------------------------------------------------------------------------------------------
+
+
+def test_times_defaults_to_one():
+    """``times`` defaults to 1: the rule fires once, then lets every request through (issue 3)."""
+    injector = FaultInjector()
+    rule = injector.add(operation="UploadPart", preset="InternalError")
+    assert fires(injector, PART, 4) == [rule.id, None, None, None]
+    assert rule.hits == 1
+
+
+def test_times_none_is_always():
+    """``times=None`` (JSON null) fires on every matching request (issue 3)."""
+    injector = FaultInjector()
+    rule = injector.add(operation="UploadPart", times=None, preset="InternalError")
+    assert fires(injector, PART, 50) == [rule.id] * 50
+    assert rule.hits == 50
+
+
+def test_times_zero_never_fires():
+    """``times=0`` is a rule that is present but spent."""
+    injector = FaultInjector()
+    rule = injector.add(operation="UploadPart", times=0, preset="InternalError")
+    assert fires(injector, PART, 3) == [None, None, None]
+    assert rule.hits == 0
+
+
+def test_skip_then_times():
+    """``skip=2, times=2``: the first two matching requests pass, the next two fail, the rest pass."""
+    injector = FaultInjector()
+    rule = injector.add(operation="UploadPart", skip=2, times=2, preset="InternalError")
+    assert fires(injector, PART, 6) == [None, None, rule.id, rule.id, None, None]
+    assert rule.hits == 2
+
+
+def test_non_matching_requests_do_not_count():
+    """Only matching requests count toward ``skip`` and ``times``."""
+    injector = FaultInjector()
+    rule = injector.add(operation="UploadPart", part_number=2, skip=1, preset="InternalError")
+    other = RequestInfo("UploadPart", bucket="bkt", key="k", upload_id="U1", part_number=1)
+    assert fires(injector, other, 3) == [None, None, None]
+    assert fires(injector, PART, 2) == [None, rule.id]
+
+
+def test_probability_with_seed_is_deterministic():
+    """The same seed gives the same sequence of fired/let through; another seed another (issue 3:
+    "probability with a seed (deterministic)")."""
+
+    def pattern(seed: int) -> list[bool]:
+        injector = FaultInjector()
+        injector.add(operation="PutObject", probability=0.3, seed=seed, times=None, preset="InternalError")
+        return [fired is not None for fired in fires(injector, PUT, 100)]
+
+    first, again, other = pattern(42), pattern(42), pattern(7)
+    assert first == again
+    assert first != other
+    assert 0 < sum(first) < 100  # some fire, some do not
+
+
+def test_probability_draws_only_for_eligible_requests():
+    """Skipped and non-matching requests do not consume draws: inserting them keeps the sequence."""
+
+    def pattern(noise: bool) -> list[bool]:
+        injector = FaultInjector()
+        injector.add(
+            operation="PutObject", probability=0.5, seed=3, skip=2, times=None, preset="InternalError"
+        )
+        result = []
+        for _ in range(40):
+            if noise:
+                injector.decide(PART)
+            result.append(injector.decide(PUT) is not None)
+        return result
+
+    assert pattern(False) == pattern(True)
+    assert pattern(False)[:2] == [False, False]
+
+
+@pytest.mark.parametrize(("probability", "expected"), [(0.0, 0), (1.0, 20)])
+def test_probability_bounds(probability, expected):
+    """Probability 0 never fires; 1 always does (within ``times``)."""
+    injector = FaultInjector()
+    injector.add(operation="PutObject", probability=probability, seed=1, times=None, preset="InternalError")
+    assert sum(fired is not None for fired in fires(injector, PUT, 20)) == expected
+
+
+def test_probability_respects_times():
+    """``times`` caps the hits of a probabilistic rule."""
+    injector = FaultInjector()
+    rule = injector.add(operation="PutObject", probability=1.0, seed=1, times=3, preset="InternalError")
+    assert sum(fired is not None for fired in fires(injector, PUT, 10)) == 3
+    assert rule.hits == 3
+
+
+# -- ordering ------------------------------------------------------------------------------------------
+
+
+def test_first_matching_rule_wins():
+    """Rules are tried in the order they were added; the first that fires answers (STYLE: faults)."""
+    injector = FaultInjector()
+    first = injector.add(operation="UploadPart", preset="SlowDown", times=2)
+    second = injector.add(operation="*", preset="InternalError", times=None)
+    assert fires(injector, PART, 4) == [first.id, first.id, second.id, second.id]
+    assert fires(injector, PUT, 1) == [second.id]
+    assert (first.hits, second.hits) == (2, 3)
+
+
+def test_a_rule_that_does_not_match_lets_the_next_one_fire():
+    """A first rule for another part does not shadow a later rule that matches."""
+    injector = FaultInjector()
+    injector.add(operation="UploadPart", part_number=1, preset="InternalError")
+    later = injector.add(operation="UploadPart", part_number=2, preset="InternalError")
+    assert injector.decide(PART) is later
+
+
+# -- the injector's API ----------------------------------------------------------------------------------
+
+
+def test_ids_remove_and_clear():
+    """``add`` returns the rule with an id; ``remove`` takes a rule or its id; ``clear`` empties the
+    list and restarts the ids."""
+    injector = FaultInjector()
+    one = injector.add(operation="PutObject", preset="InternalError")
+    two = injector.add(FaultRule(operation="GetObject", preset="SlowDown"))
+    three = injector.add(operation="UploadPart", preset="InternalError")
+    assert [one.id, two.id, three.id] == ["fault-1", "fault-2", "fault-3"]
+    injector.remove(two)
+    injector.remove(three.id)
+    assert injector.rules() == [one]
+    assert len(injector) == 1
+    injector.clear()
+    assert list(injector) == []
+    assert injector.add(operation="PutObject", preset="InternalError").id == "fault-1"
+
+
+def test_rule_context_manager_removes_the_rule():
+    """``with faults.rule(...) as rule`` activates the rule for the block only; the rule keeps its hits."""
+    injector = FaultInjector()
+    with injector.rule(operation="UploadPart", times=None, preset="SlowDown") as rule:
+        assert injector.rules() == [rule]
+        assert injector.decide(PART) is rule
+    assert injector.rules() == []
+    assert injector.decide(PART) is None
+    assert rule.hits == 1
+
+
+def test_add_many_is_all_or_nothing():
+    """A list with one invalid rule adds none (the control endpoint answers 400 and changes nothing)."""
+    injector = FaultInjector()
+    with pytest.raises(FaultSpecError):
+        injector.add_many(
+            [
+                {"operation": "PutObject", "preset": "SlowDown"},
+                {"operation": "PutObject", "action": "explode"},
+            ]
+        )
+    assert injector.rules() == []
+    rules = injector.add_many(
+        [
+            {"operation": "PutObject", "preset": "SlowDown"},
+            {"operation": "GetObject", "action": "reset", "times": None},
+        ]
+    )
+    assert [r.id for r in rules] == ["fault-1", "fault-2"]
+    assert rules[1].times is None
+
+
+def test_to_json_uses_the_field_names():
+    """A rule's JSON carries its fields, id and hits, and nothing internal."""
+    injector = FaultInjector()
+    rule = injector.add(operation="UploadPart", part_number=2, preset="SlowDown")
+    injector.decide(PART)
+    data = rule.to_json()
+    assert data["id"] == "fault-1"
+    assert data["hits"] == 1
+    assert data["operation"] == "UploadPart"
+    assert data["part_number"] == 2
+    assert data["times"] == 1
+    assert (data["status"], data["code"], data["message"]) == (503, "SlowDown", SLOW_DOWN)
+    assert "_random" not in data
+    assert "seen" not in data
+
+
+# -- presets and errors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("preset", "status", "code", "message"),
+    [
+        ("SlowDown", 503, "SlowDown", SLOW_DOWN),
+        ("InternalError", 500, "InternalError", INTERNAL),
+        ("ServiceUnavailable", 503, "ServiceUnavailable", SLOW_DOWN),
+        ("RequestTimeout", 400, "RequestTimeout", TIMEOUT),
+    ],
+)
+def test_presets(preset, status, code, message):
+    """Each preset is the status, code and wire message S3 sends (issue 3: presets; AWS docs: Error
+    responses list SlowDown 503, InternalError 500, ServiceUnavailable 503, RequestTimeout 400)."""
+    rule = FaultRule(operation="PutObject", preset=preset)
+    error = rule.error()
+    assert (error.status, error.code, error.message) == (status, code, message)
+    assert (rule.status, rule.code, rule.message) == (status, code, message)
+
+
+def test_slow_down_carries_retry_after():
+    """SlowDown asks the client to wait: Retry-After and x-amz-retry-after (issue 3); other presets do not."""
+    assert FaultRule(preset="SlowDown").error_headers() == [("Retry-After", "1"), ("x-amz-retry-after", "1")]
+    assert FaultRule(preset="SlowDown", retry_after=3).error_headers() == [
+        ("Retry-After", "3"),
+        ("x-amz-retry-after", "3"),
+    ]
+    for preset in ("InternalError", "ServiceUnavailable", "RequestTimeout"):
+        assert FaultRule(preset=preset).error_headers() == []
+
+
+def test_custom_error_and_overrides():
+    """An error may be given as status + code (+ message); a preset's message can be overridden."""
+    custom = FaultRule(operation="PutObject", status=403, code="AccessDenied", message="Access Denied")
+    assert (custom.error().status, custom.error().code, custom.error().message) == (
+        403,
+        "AccessDenied",
+        "Access Denied",
+    )
+    assert FaultRule(operation="PutObject", status=409, code="OperationAborted").error().message == (
+        "OperationAborted"
+    )
+    overridden = FaultRule(preset="InternalError", message="boom")
+    assert (overridden.status, overridden.code, overridden.message) == (500, "InternalError", "boom")
+
+
+def test_embedded_error_defaults_to_internal_error():
+    """An embedded error with no code is InternalError, the error S3 reports after a 200 (AWS docs:
+    CompleteMultipartUpload, "Special errors")."""
+    rule = FaultRule(operation="CompleteMultipartUpload", action="embedded_error")
+    assert (rule.status, rule.code, rule.message) == (500, "InternalError", INTERNAL)
+
+
+@pytest.mark.parametrize(
+    ("spec", "complaint"),
+    [
+        ({"operation": "UplodPart", "preset": "SlowDown"}, "operation"),
+        ({"operation": "UploadPart"}, "preset"),
+        ({"action": "explode"}, "action"),
+        ({"apply": "during"}, "apply"),
+        ({"preset": "Throttled"}, "preset"),
+        ({"action": "error", "code": "X"}, "status"),
+        ({"action": "error", "status": 500}, "code"),
+        ({"operation": "UploadPart", "action": "embedded_error"}, "embedded_error"),
+        ({"operation": "PutObject", "action": "corrupt_etag"}, "corrupt_etag"),
+        ({"preset": "SlowDown", "probability": 1.5}, "probability"),
+        ({"preset": "SlowDown", "probability": -0.1}, "probability"),
+        ({"preset": "SlowDown", "times": -1}, "times"),
+        ({"preset": "SlowDown", "skip": -1}, "skip"),
+        ({"action": "delay", "delay_s": -1}, "delay_s"),
+        (
+            {"operation": "CompleteMultipartUpload", "action": "embedded_error", "keepalive_s": 0},
+            "keepalive_s",
+        ),
+        ({"action": "truncate", "truncate_at": 1.5}, "truncate_at"),
+        ({"preset": "SlowDown", "colour": "red"}, "colour"),
+        ({"preset": "SlowDown", "times": "twice"}, None),
+        ({"preset": "SlowDown", "hits": 3}, "hits"),
+    ],
+)
+def test_invalid_specs(spec, complaint):
+    """A rule that cannot mean anything is refused with FaultSpecError naming the field, so a typo never
+    leaves a silent rule that never fires (issue 3; README: fault schema)."""
+    with pytest.raises(FaultSpecError, match=complaint):
+        rule_from_mapping(spec)
+    injector = FaultInjector()
+    with pytest.raises(FaultSpecError):
+        injector.add(**spec)
+    assert injector.rules() == []
+
+
+def test_fault_spec_error_is_a_value_error():
+    """Callers catching ValueError (JSON loaders, argparse) catch it too."""
+    assert issubclass(FaultSpecError, ValueError)
+
+
+# -- journal -------------------------------------------------------------------------------------------
+
+
+def entry(journal: Journal, operation: str, **fields: object) -> JournalEntry:
+    values: dict[str, object] = {
+        "seq": journal.next_seq(),
+        "time": 0.0,
+        "operation": operation,
+        "bucket": "bkt",
+        "key": "k",
+        "upload_id": None,
+        "part_number": None,
+        "status": 200,
+        "error_code": None,
+        "bytes_in": 0,
+        "bytes_out": 0,
+        "duration_ms": 1.0,
+        "fault": None,
+        "attempt": 1,
+        "invocation_id": "inv-1",
+    }
+    values.update(fields)
+    made = JournalEntry(**values)  # type: ignore[arg-type]
+    journal.record(made)
+    return made
+
+
+@pytest.fixture
+def journal() -> Journal:
+    """A journal of one multipart upload: part 2 failed twice (SlowDown), was retried, then completed."""
+    j = Journal()
+    entry(j, "CreateMultipartUpload", upload_id="U1")
+    entry(j, "UploadPart", upload_id="U1", part_number=1, bytes_in=10)
+    for attempt in (1, 2):
+        entry(
+            j,
+            "UploadPart",
+            upload_id="U1",
+            part_number=2,
+            status=503,
+            error_code="SlowDown",
+            fault="fault-1",
+            attempt=attempt,
+            invocation_id="inv-2",
+        )
+    entry(j, "UploadPart", upload_id="U1", part_number=2, attempt=3, invocation_id="inv-2")
+    entry(j, "UploadPart", upload_id="U2", part_number=2)
+    entry(j, "CompleteMultipartUpload", upload_id="U1", status=200, error_code="InternalError", fault="f-2")
+    entry(j, "PutObject", status=None, fault="fault-3")
+    entry(j, "AbortMultipartUpload", upload_id="U2", status=204)
+    return j
+
+
+def test_journal_entries_in_seq_order(journal):
+    """Entries come back in sequence order even when recorded out of order (threads finish in any order)."""
+    late = Journal()
+    seqs = [late.next_seq() for _ in range(3)]
+    for seq in reversed(seqs):
+        late.record(
+            JournalEntry(seq, 0.0, "PutObject", "b", "k", None, None, 200, None, 0, 0, 0.0, None, 1, None)
+        )
+    assert [e.seq for e in late.entries()] == [1, 2, 3]
+    assert len(journal) == 9
+    assert [e.seq for e in journal] == list(range(1, 10))
+
+
+def test_journal_requests_and_attempts(journal):
+    """``requests(op, **match)`` filters on any field; ``attempts`` lists the SDK attempt numbers."""
+    assert len(journal.requests()) == 9
+    assert len(journal.requests("UploadPart")) == 5
+    assert [e.status for e in journal.requests("UploadPart", upload_id="U1", part_number=2)] == [
+        503,
+        503,
+        200,
+    ]
+    assert journal.attempts("UploadPart", upload_id="U1", part_number=2) == [1, 2, 3]
+    assert journal.attempts("UploadPart", part_number=1) == [1]
+    assert journal.requests("UploadPart", fault="fault-1", attempt=2)[0].error_code == "SlowDown"
+
+
+def test_journal_part_attempts(journal):
+    """``part_attempts(n)`` counts UploadPart requests for part n, of one upload if given."""
+    assert journal.part_attempts(2) == 4
+    assert journal.part_attempts(2, upload_id="U1") == 3
+    assert journal.part_attempts(1) == 1
+    assert journal.part_attempts(9) == 0
+
+
+def test_journal_failed(journal):
+    """``failed()``: error statuses, dropped connections and 200s that carried an embedded error."""
+    failed = journal.failed()
+    assert [(e.operation, e.status, e.error_code) for e in failed] == [
+        ("UploadPart", 503, "SlowDown"),
+        ("UploadPart", 503, "SlowDown"),
+        ("CompleteMultipartUpload", 200, "InternalError"),
+        ("PutObject", None, None),
+    ]
+
+
+def test_journal_aborted(journal):
+    """``aborted()`` tells whether an AbortMultipartUpload succeeded (204), for one upload if given."""
+    assert journal.aborted() is True
+    assert journal.aborted("U2") is True
+    assert journal.aborted("U1") is False
+    assert Journal().aborted() is False
+    unsuccessful = Journal()
+    entry(unsuccessful, "AbortMultipartUpload", upload_id="U1", status=404, error_code="NoSuchUpload")
+    assert unsuccessful.aborted("U1") is False
+
+
+def test_journal_table(journal):
+    """``table()`` has a header and one row per entry, showing dropped connections and faults."""
+    lines = journal.table().splitlines()
+    assert lines[0].split() == [
+        "seq",
+        "operation",
+        "bucket/key",
+        "part",
+        "status",
+        "error",
+        "fault",
+        "attempt",
+        "ms",
+    ]
+    assert len(lines) == 10
+    assert lines[3].split() == ["3", "UploadPart", "bkt/k", "2", "503", "SlowDown", "fault-1", "1", "1.0"]
+    assert lines[8].split() == ["8", "PutObject", "bkt/k", "dropped", "fault-3", "1", "1.0"]
+    assert len(journal.table(limit=2).splitlines()) == 3
+
+
+def test_journal_clear_restarts_seq(journal):
+    """``clear()`` empties the journal and restarts the sequence at 1."""
+    journal.clear()
+    assert journal.entries() == []
+    assert journal.next_seq() == 1
+
+
+def test_journal_to_json_field_names(journal):
+    """The JSON names are those of the issue: seq … invocation_id."""
+    assert list(journal.entries()[0].to_json()) == [
+        "seq",
+        "time",
+        "operation",
+        "bucket",
+        "key",
+        "upload_id",
+        "part_number",
+        "status",
+        "error_code",
+        "bytes_in",
+        "bytes_out",
+        "duration_ms",
+        "fault",
+        "attempt",
+        "invocation_id",
+    ]
