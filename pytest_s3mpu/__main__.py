@@ -33,6 +33,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--region", default=settings.REGION.default, help=settings.REGION.help)
     parser.add_argument(
+        "--max-body-size",
+        type=settings.MAX_BODY_SIZE.parse,
+        default=settings.MAX_BODY_SIZE.default,
+        help=settings.MAX_BODY_SIZE.help,
+    )
+    parser.add_argument(
+        "--storage",
+        type=settings.STORAGE.parse,
+        default=settings.STORAGE.default,
+        help=settings.STORAGE.help,
+    )
+    parser.add_argument(
         "--faults",
         metavar="FILE.json",
         help="Fault rules to load at start: one JSON object or a list (schema in the README).",
@@ -55,7 +67,14 @@ def load_faults(server: S3Server, path: str, seed: int | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    server = S3Server(host=args.host, port=args.port, min_part_size=args.min_part_size, region=args.region)
+    server = S3Server(
+        host=args.host,
+        port=args.port,
+        min_part_size=args.min_part_size,
+        region=args.region,
+        max_body_size=args.max_body_size,
+        storage=args.storage,
+    )
     if args.faults:
         try:
             load_faults(server, args.faults, args.seed)

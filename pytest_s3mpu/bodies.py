@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+import mmap
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from . import errors, wire
 from .checksums import Algorithm, Hasher, new_hasher
-from .model import Payload
+from .model import Hollow, Payload
 
 READ_SLICE = 1024 * 1024
+MAPPED_FROM = 256 * 1024  # bodies this large go into anonymous memory maps
 MAX_LINE = 4096
 MAX_TRAILER_LINES = 64
 _HEX = re.compile(rb"[0-9a-fA-F]{1,16}\Z")
@@ -140,6 +142,18 @@ class LengthReader(io.RawIOBase):
         return got
 
 
+def new_buffer(size: int) -> bytearray | mmap.mmap:
+    """A writable buffer for a body of ``size`` bytes that costs nothing until its bytes arrive.
+
+    Large bodies get an anonymous memory map: the kernel commits its pages only as they are written,
+    so a Content-Length that lies high holds no more than what was received, the buffer is never
+    grown or copied, and it is returned to the system whole when the object is dropped.
+    """
+    if size >= MAPPED_FROM:
+        return mmap.mmap(-1, size)
+    return bytearray(size)
+
+
 def parse_content_length(value: str | None) -> int | None:
     """A Content-Length header: ASCII digits only, else BadRequest (never Python's lenient int())."""
     if value is None:
@@ -216,12 +230,15 @@ def read_payload(
     headers: Mapping[str, str],
     content_length: int | None,
     compute: Iterable[Algorithm],
+    keep: bool = True,
 ) -> Payload:
     """Read, decode and hash a request body in one pass.
 
     :param stream: the request body as the server delivers it (HTTP framing already removed).
     :param content_length: the Content-Length header, or None for HTTP chunked bodies.
     :param compute: algorithms the store will need besides those the client claims.
+    :param keep: False to hash the bytes and drop them (the ``sizes`` storage mode): the payload's
+        data is then a ``Hollow`` of the same length.
     """
     sha_mode = content_sha256_mode(headers.get(wire.CONTENT_SHA256))
     chunked = is_aws_chunked(headers)
@@ -249,17 +266,22 @@ def read_payload(
         buffered = io.BufferedReader(_as_raw(stream), buffer_size=64 * 1024)
         decoder = ChunkedReader(buffered, limit=size)
         source = decoder
-    data = bytearray(size)
-    view = memoryview(data)
+    data = new_buffer(size) if keep else Hollow(size)
+    scratch = None if keep else bytearray(min(size, READ_SLICE))
     offset = 0
     try:
-        while offset < size:
-            got = source.readinto(view[offset : offset + READ_SLICE]) or 0
-            if got == 0:
-                raise errors.IncompleteBody()
-            for hasher in every:
-                hasher.update(view[offset : offset + got])
-            offset += got
+        with memoryview(data if scratch is None else scratch) as view:  # type: ignore[arg-type]
+            while offset < size:
+                start = offset if scratch is None else 0
+                window = view[start : start + min(READ_SLICE, size - offset)]
+                got = source.readinto(window) or 0
+                window.release()
+                if got == 0:
+                    raise errors.IncompleteBody()
+                with view[start : start + got] as received:
+                    for hasher in every:
+                        hasher.update(received)
+                offset += got
         if decoder is not None:
             # The final zero-size chunk and the trailers must follow the declared bytes exactly.
             if decoder.readinto(bytearray(1)) != 0:
@@ -273,8 +295,6 @@ def read_payload(
         raise errors.RequestTimeout() from None
     except OSError:
         raise errors.IncompleteBody() from None
-    finally:
-        view.release()
     return Payload(
         data=data,
         md5=md5.digest(),
@@ -287,27 +307,26 @@ def read_payload(
 
 
 def read_small_body(stream: BodyStream, limit: int) -> bytes:
-    """A small body of unknown length (HTTP chunked), bounded by ``limit`` bytes: MalformedXML past it."""
-    data = bytearray(limit + 1)
-    view = memoryview(data)
-    offset = 0
+    """A small body of unknown length (HTTP chunked), bounded by ``limit`` bytes: MalformedXML past it.
+    Held: what was received, never the limit up front."""
+    data = bytearray()
+    scratch = bytearray(64 * 1024)
     try:
-        while offset <= limit:
-            got = stream.readinto(view[offset:]) or 0
+        while len(data) <= limit:
+            got = stream.readinto(scratch) or 0
             if got == 0:
                 break
-            offset += got
+            with memoryview(scratch) as view:
+                data += view[:got]
     except FramingError:
         raise errors.IncompleteBody() from None
     except TimeoutError:
         raise errors.RequestTimeout() from None
     except OSError:
         raise errors.IncompleteBody() from None
-    finally:
-        view.release()
-    if offset > limit:
+    if len(data) > limit:
         raise errors.MalformedXML()
-    return bytes(data[:offset])
+    return bytes(data)
 
 
 class _RawAdapter(io.RawIOBase):

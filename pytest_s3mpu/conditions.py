@@ -78,11 +78,14 @@ def check_copy_source(
     if_none_match: str | None,
     if_modified_since: str | None,
     if_unmodified_since: str | None,
+    now: dt.datetime | None = None,
 ) -> None:
     """``x-amz-copy-source-if-*`` on CopyObject and UploadPartCopy: a failed condition is 412.
 
     As S3 documents: if-match true with if-unmodified-since false copies; if-none-match false with
-    if-modified-since true fails (if-match / if-none-match decide when both kinds are given).
+    if-modified-since true fails (if-match / if-none-match decide when both kinds are given). An
+    if-modified-since date after ``now`` is ignored (research copy_attrs_sse §1.6, LS
+    "copy-ignore-future-modified-since").
     """
     names = "x-amz-copy-source-If-"
     if if_match is not None:
@@ -95,5 +98,9 @@ def check_copy_source(
         candidates = {_unquote(c) for c in if_none_match.split(",")}
         if source.etag in candidates or "*" in candidates:
             raise errors.PreconditionFailed(f"{names}None-Match")
-    elif (since := _date(if_modified_since)) is not None and source.last_modified <= since:
+    elif (
+        (since := _date(if_modified_since)) is not None
+        and (now is None or since <= now)
+        and source.last_modified <= since
+    ):
         raise errors.PreconditionFailed(f"{names}Modified-Since")

@@ -370,3 +370,15 @@ class ConditionalRequestConflict(S3Error):
 def not_implemented_header(header: str, additional: str) -> NotImplementedByS3:
     """501 for a conditional header S3 does not support in that form (spec §5.3)."""
     return NotImplementedByS3(Header=header, additionalMessage=additional)
+
+
+class BytesNotKept(S3Error):
+    """The ``sizes`` storage mode keeps sizes, ETags and checksums, never bytes: reading them is refused
+    in S3's terms (501, as for any functionality the endpoint does not offer), saying why."""
+
+    code = "NotImplemented"
+    status = 501
+    default_message = (
+        "pytest-s3mpu is running with storage=sizes: it kept the size, ETag and checksums of this "
+        "object but not its bytes, so it cannot return or copy them."
+    )

@@ -99,7 +99,7 @@ def list_buckets(store: Store, call: Call) -> Reply:
 
 
 def create_bucket(store: Store, call: Call) -> Reply:
-    constraint = xmldoc.parse_location_constraint(bytes(_small_body(call).data))
+    constraint = xmldoc.parse_location_constraint(_small_body(call).content())
     store.create_bucket(call.bucket, constraint)
     return _empty(extra=[("Location", f"/{call.bucket}")])
 
@@ -193,7 +193,7 @@ def delete_objects(store: Store, call: Call) -> Reply:
     if payload.content_md5 is None and not payload.claimed:
         raise errors.missing_digest()
     integrity.verify_body(payload)
-    keys, quiet = xmldoc.parse_delete(bytes(payload.data))
+    keys, quiet = xmldoc.parse_delete(payload.content())
     outcomes = store.delete_objects(call.bucket, keys)
     return _xml(xmldoc.delete_result(outcomes, quiet))
 
@@ -207,7 +207,9 @@ def put_object(store: Store, call: Call) -> Reply:
     declared = bodies.declared_size(call.headers, length)
     sse = headers.encryption_request(call.headers)
     store.check_put(call.bucket, call.key, declared, if_match, if_none_match, sse)
-    payload = bodies.read_payload(call.stream, call.headers, length, (Algorithm.CRC64NVME,))
+    payload = bodies.read_payload(
+        call.stream, call.headers, length, (Algorithm.CRC64NVME,), keep=store.keep_bytes
+    )
     meta = headers.object_meta(call.headers, list(call.headers.items()))
     result = store.put_object(call.bucket, call.key, payload, meta, if_match, if_none_match, sse)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]
@@ -227,7 +229,7 @@ def _overrides(call: Call) -> list[tuple[str, str]]:
     return found
 
 
-def _read_object(store: Store, call: Call) -> Reply:
+def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
     """GetObject / HeadObject: conditions, then ``?partNumber`` or Range, then the bytes."""
     sse = headers.encryption_request(call.headers)
     part_number = call.query.get("partNumber")
@@ -242,6 +244,8 @@ def _read_object(store: Store, call: Call) -> Reply:
         return Reply(304, kept)
     if condition is not None:
         raise errors.PreconditionFailed(condition.split(":", 1)[1])
+    if with_body and obj.body.hollow:
+        raise errors.BytesNotKept()
     checksum_mode = call.headers.get(wire.CHECKSUM_MODE, "").upper() == "ENABLED"
     if part is not None:
         span: tuple[int, int] | str | None = (part.start, part.end)
@@ -266,11 +270,11 @@ def _read_object(store: Store, call: Call) -> Reply:
 
 
 def get_object(store: Store, call: Call) -> Reply:
-    return _read_object(store, call)
+    return _read_object(store, call, with_body=True)
 
 
 def head_object(store: Store, call: Call) -> Reply:
-    reply = _read_object(store, call)
+    reply = _read_object(store, call, with_body=False)
     return Reply(reply.status, reply.headers, b"", reply.length)
 
 
@@ -325,7 +329,7 @@ def upload_part(store: Store, call: Call) -> Reply:
     declared = bodies.declared_size(call.headers, length)
     target = store.check_upload_part(call.bucket, call.key, upload_id, part_number, declared, sse)
     compute = {Algorithm.CRC64NVME} | ({target.algorithm} if target.algorithm else set())
-    payload = bodies.read_payload(call.stream, call.headers, length, compute)
+    payload = bodies.read_payload(call.stream, call.headers, length, compute, keep=store.keep_bytes)
     result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]
     if result.checksum is not None:
@@ -357,7 +361,7 @@ def copy_object(store: Store, call: Call) -> Reply:
     result = store.copy_object(
         call.bucket, call.key, call.headers.get(wire.COPY_SOURCE, ""), request, _copy_conditions(call), sse
     )
-    return _xml(xmldoc.copy_result("CopyObjectResult", result))
+    return _xml(xmldoc.copy_result("CopyObjectResult", result), extra=result.encryption.headers())
 
 
 def upload_part_copy(store: Store, call: Call) -> Reply:
@@ -371,6 +375,7 @@ def upload_part_copy(store: Store, call: Call) -> Reply:
         _copy_conditions(call),
     )
     extra = [(result.checksum.algorithm.header, result.checksum.value)] if result.checksum else []
+    extra.extend(result.encryption.headers())
     return _xml(xmldoc.copy_result("CopyPartResult", result), extra=extra)
 
 
@@ -385,7 +390,7 @@ def complete_multipart_upload(store: Store, call: Call) -> Reply:
     store.head_bucket(call.bucket)
     payload = _small_body(call)
     integrity.verify_content_md5(payload)
-    document = xmldoc.parse_complete(bytes(payload.data))
+    document = xmldoc.parse_complete(payload.content())
     options = CompleteOptions(
         checksum_type=call.headers.get(wire.CHECKSUM_TYPE),
         checksums=tuple(

@@ -9,16 +9,34 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import mmap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from . import checksums
+from . import checksums, errors
 from .checksums import Algorithm, ChecksumType
 from .encryption import DEFAULT as DEFAULT_ENCRYPTION
 from .encryption import Encryption
 
-Buffer = bytes | bytearray | memoryview
+
+class Hollow:
+    """The length of bytes that were hashed and not kept (the ``sizes`` storage mode).
+
+    Anything that needs the bytes themselves raises ``errors.BytesNotKept``.
+    """
+
+    __slots__ = ("size",)
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+
+Buffer = bytes | bytearray | memoryview | mmap.mmap
+Stored = Buffer | Hollow  # what a part or object segment holds
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -29,6 +47,8 @@ class Limits:
     """S3's size and count limits, as constructor arguments so tests can shrink the minimum part size.
 
     :param min_part_size: every part of a Complete but the last must be at least this (S3: 5 MiB).
+    :param max_body_size: an operator's cap on PutObject and UploadPart bodies, below S3's 5 GiB; a larger
+        declared size is EntityTooLarge before a byte of the body is read. None: S3's own limits.
     """
 
     min_part_size: int = 5 * MIB
@@ -37,6 +57,11 @@ class Limits:
     max_part_number: int = 10000
     max_list_page: int = 1000
     max_key_length: int = 1024
+    max_body_size: int | None = None
+
+    def body_limit(self, s3_limit: int) -> int:
+        """The largest body accepted where S3 allows ``s3_limit``."""
+        return s3_limit if self.max_body_size is None else min(s3_limit, self.max_body_size)
 
 
 class ObjectBody:
@@ -48,7 +73,7 @@ class ObjectBody:
 
     __slots__ = ("_ends", "_segments", "size")
 
-    def __init__(self, segments: tuple[Buffer, ...]) -> None:
+    def __init__(self, segments: tuple[Stored, ...]) -> None:
         self._segments = tuple(segment for segment in segments if len(segment))
         ends: list[int] = []
         total = 0
@@ -66,12 +91,19 @@ class ObjectBody:
         index = bisect.bisect_right(self._ends, start)
         offset = self._ends[index - 1] if index else 0
         while offset < stop and index < len(self._segments):
-            segment = memoryview(self._segments[index])
+            if isinstance(self._segments[index], Hollow):
+                raise errors.BytesNotKept()
+            segment = memoryview(self._segments[index])  # type: ignore[arg-type]
             lo = max(start - offset, 0)
             hi = min(stop - offset, len(segment))
             yield segment[lo:hi]
             offset += len(segment)
             index += 1
+
+    @property
+    def hollow(self) -> bool:
+        """Whether the bytes were not kept (the ``sizes`` storage mode)."""
+        return any(isinstance(segment, Hollow) for segment in self._segments)
 
     def read(self, start: int = 0, end: int | None = None) -> bytes:
         """The bytes as one ``bytes`` (a copy: for tests and small objects)."""
@@ -117,7 +149,7 @@ class Payload:
     :param claimed: ``x-amz-checksum-*`` values sent as headers or trailers (base64 text as sent).
     """
 
-    data: Buffer
+    data: Stored
     md5: bytes
     digests: Mapping[Algorithm, bytes] = field(default_factory=dict)
     sha256: bytes | None = None
@@ -129,6 +161,12 @@ class Payload:
     def size(self) -> int:
         return len(self.data)
 
+    def content(self) -> bytes:
+        """The body as ``bytes`` (small XML bodies); BytesNotKept if it was only hashed."""
+        if isinstance(self.data, Hollow):
+            raise errors.BytesNotKept()
+        return bytes(self.data)
+
     @classmethod
     def of(
         cls,
@@ -139,10 +177,11 @@ class Payload:
         claimed: Mapping[Algorithm, str] | None = None,
     ) -> Payload:
         """A payload with every digest computed in one call: for direct use of the store."""
-        digests = {algorithm: checksums.compute(algorithm, data) for algorithm in Algorithm}
+        view = memoryview(data)
+        digests = {algorithm: checksums.compute(algorithm, view) for algorithm in Algorithm}
         return cls(
             data=data,
-            md5=hashlib.md5(data).digest(),
+            md5=hashlib.md5(view).digest(),
             digests=digests,
             sha256=digests[Algorithm.SHA256] if content_sha256 is not None else None,
             content_md5=content_md5,
@@ -156,7 +195,7 @@ class Part:
     """One uploaded part. ``digests`` holds every checksum computed of it (always CRC64NVME)."""
 
     number: int
-    data: Buffer
+    data: Stored
     size: int
     etag: str  # md5 hex, unquoted
     md5: bytes
@@ -316,11 +355,12 @@ class CopyRequest:
 
 @dataclass(frozen=True, slots=True)
 class CopyResult:
-    """What CopyObject and UploadPartCopy answer: the new ETag, its time and checksum."""
+    """What CopyObject and UploadPartCopy answer: the new ETag, its time, checksum and encryption."""
 
     etag: str
     last_modified: dt.datetime
     checksum: ObjectChecksum | None
+    encryption: Encryption = DEFAULT_ENCRYPTION
 
 
 @dataclass(frozen=True, slots=True)

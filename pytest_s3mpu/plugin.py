@@ -86,6 +86,8 @@ def s3mpu_server(pytestconfig: pytest.Config) -> Iterator[S3Server]:
         port=port,
         min_part_size=_resolve(pytestconfig, settings.MIN_PART_SIZE),
         region=_resolve(pytestconfig, settings.REGION),
+        max_body_size=_resolve(pytestconfig, settings.MAX_BODY_SIZE),
+        storage=_resolve(pytestconfig, settings.STORAGE),
     )
     server.start()
     pytestconfig.stash[SERVER_KEY] = server
@@ -115,8 +117,12 @@ def s3mpu(s3mpu_server: S3Server, request: pytest.FixtureRequest) -> Iterator[S3
             s3mpu_server.faults.add(**fault_marker.kwargs)
         except FaultSpecError as exc:
             raise pytest.UsageError(f"s3mpu_fault marker: {exc}") from None
-    store.limits = Limits(min_part_size=_resolve(config, settings.MIN_PART_SIZE, marker))
+    store.limits = Limits(
+        min_part_size=_resolve(config, settings.MIN_PART_SIZE, marker),
+        max_body_size=_resolve(config, settings.MAX_BODY_SIZE),
+    )
     store.region = _resolve(config, settings.REGION, marker)
+    store.keep_bytes = _resolve(config, settings.STORAGE, marker) == "memory"
     seen = len(s3mpu_server.handler_errors)
     yield S3MPU(s3mpu_server)
     new_errors = s3mpu_server.handler_errors[seen:]

@@ -36,6 +36,13 @@ def _port(text: str) -> int:
     return value
 
 
+def _storage(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("memory", "sizes"):
+        raise ValueError("must be 'memory' or 'sizes'")
+    return value
+
+
 def _text(text: str) -> str:
     if not text.strip():
         raise ValueError("empty")
@@ -86,7 +93,22 @@ PORT: Setting[int] = Setting(
     "Port the server binds; 0 (default) picks a free one. Under xdist, worker N uses PORT+N.",
     per_test=False,
 )
-ALL: tuple[Setting[object], ...] = (MIN_PART_SIZE, REGION, HOST, PORT)  # type: ignore[assignment]
+MAX_BODY_SIZE: Setting[int] = Setting(
+    "max_body_size",
+    5 * 1024**3,
+    _size,
+    "Largest PutObject / UploadPart body accepted (S3: 5 GiB = 5368709120); a larger declared size is "
+    "answered EntityTooLarge before the body is read. Bytes, or with a KiB/MiB/GiB suffix.",
+    per_test=False,
+)
+STORAGE: Setting[str] = Setting(
+    "storage",
+    "memory",
+    _storage,
+    "What part and object bodies keep: 'memory' (the bytes) or 'sizes' (only sizes, ETags and "
+    "checksums: constant memory for huge uploads; reading the bytes back is refused).",
+)
+ALL: tuple[Setting[object], ...] = (MIN_PART_SIZE, REGION, HOST, PORT, MAX_BODY_SIZE, STORAGE)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

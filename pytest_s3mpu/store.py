@@ -78,6 +78,7 @@ class Store:
         self._lock = threading.Lock()
         self._buckets: dict[str, Bucket] = {}
         self._sequence = 0
+        self.keep_bytes = True  # False: the "sizes" storage mode, bodies hashed and dropped
 
     # -- housekeeping ---------------------------------------------------------------------------
 
@@ -164,8 +165,9 @@ class Store:
         """What PutObject checks before reading a body: the bucket, the key, the declared size, the
         encryption headers, and the write conditions (checked again, atomically, when storing)."""
         validation.object_key(key, self.limits.max_key_length)
-        if declared_size is not None and declared_size > self.limits.max_object_size:
-            raise errors.EntityTooLarge(declared_size, self.limits.max_object_size)
+        limit = self.limits.body_limit(self.limits.max_object_size)
+        if declared_size is not None and declared_size > limit:
+            raise errors.EntityTooLarge(declared_size, limit)
         if sse is not None:
             encryption.for_write(sse)
         with self._lock:
@@ -340,8 +342,9 @@ class Store:
             upload_encryption = upload.meta.encryption
         if sse is not None:
             encryption.check_part(upload_encryption, sse)
-        if declared_size is not None and declared_size > self.limits.max_part_size:
-            raise errors.EntityTooLarge(declared_size, self.limits.max_part_size)
+        limit = self.limits.body_limit(self.limits.max_part_size)
+        if declared_size is not None and declared_size > limit:
+            raise errors.EntityTooLarge(declared_size, limit)
         return UploadTarget(upload_id, number, algorithm, checksum_type, upload_encryption)
 
     def upload_part(
@@ -406,6 +409,7 @@ class Store:
             copy_conditions.if_none_match,
             copy_conditions.if_modified_since,
             copy_conditions.if_unmodified_since,
+            self._clock(),
         )
         data = source.body.read(start, end)
         wanted = {Algorithm.CRC64NVME} | ({target.algorithm} if target.algorithm else set())
@@ -428,7 +432,7 @@ class Store:
         checksum = None
         if target.algorithm is not None and target.checksum_type is not None:
             checksum = ObjectChecksum(target.algorithm, target.checksum_type, b64(digests[target.algorithm]))
-        return CopyResult(part.etag, now, checksum)
+        return CopyResult(part.etag, now, checksum, target.encryption)
 
     def copy_object(
         self,
@@ -454,6 +458,7 @@ class Store:
             copy_conditions.if_none_match,
             copy_conditions.if_modified_since,
             copy_conditions.if_unmodified_since,
+            self._clock(),
         )
         meta = copying.copied_meta(source.meta, request)
         if sse is not None:
@@ -474,7 +479,7 @@ class Store:
             target = self._bucket(bucket)
             target.objects[key] = obj
             target.key_versions[key] = self._next()
-        return CopyResult(etag, now, checksum)
+        return CopyResult(etag, now, checksum, meta.encryption)
 
     def complete_multipart_upload(
         self,

@@ -7,6 +7,7 @@ bounded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -54,11 +55,21 @@ def _initiator() -> _Doc:
     return {"ID": OWNER_ID, "DisplayName": OWNER_NAME}
 
 
+# Characters XML 1.0 cannot carry at all (NUL, most C0 controls, lone surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_chars(text: str) -> str:
+    """``text`` with what XML 1.0 cannot carry replaced by U+FFFD: an error naming a value sent with a NUL
+    (``partNumber=%00``) must still be a document a client can parse."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def render_error(error: errors.S3Error, request_id: str, host_id: str) -> bytes:
     """``<Error>`` with Code, Message, the error's own elements, RequestId and HostId (spec §1.2)."""
-    body: _Doc = {"Code": error.code, "Message": error.message}
+    body: _Doc = {"Code": error.code, "Message": _xml_chars(error.message)}
     for name, value in error.fields():
-        body[name] = value
+        body[name] = _xml_chars(value)
     body["RequestId"] = request_id
     body["HostId"] = host_id
     text = xmltodict.unparse({"Error": body}, full_document=False)

@@ -1,0 +1,79 @@
+"""Reference servers for the benchmark: the fastest a Werkzeug app can be, to measure against.
+
+- ``discard``: speaks just enough S3 for boto3's ``upload_fileobj`` and throws every body away.
+- ``memory``: serves one in-memory blob (for any key) with HEAD and ranged GET, for ``download_fileobj``.
+
+Both run on Werkzeug's own threaded development server, as a minimal Werkzeug app would.
+Run: ``python -m bench.reference_apps discard|memory PORT [SIZE_BYTES]``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from werkzeug.serving import run_simple
+from werkzeug.wrappers import Request, Response
+
+_RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+
+
+def discard_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    request = Request(environ)
+    stream = request.stream
+    while stream.read(1 << 20):
+        pass
+    query = request.args
+    if request.method == "POST" and "uploads" in query:
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?><InitiateMultipartUploadResult>'
+            f"<Bucket>b</Bucket><Key>k</Key><UploadId>{uuid.uuid4().hex}</UploadId>"
+            "</InitiateMultipartUploadResult>"
+        )
+        return Response(body, content_type="application/xml")(environ, start_response)
+    if request.method == "POST" and "uploadId" in query:
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUploadResult>'
+            '<Bucket>b</Bucket><Key>k</Key><ETag>"0-1"</ETag></CompleteMultipartUploadResult>'
+        )
+        return Response(body, content_type="application/xml")(environ, start_response)
+    response = Response(b"")
+    response.headers["ETag"] = '"d41d8cd98f00b204e9800998ecf8427e"'
+    return response(environ, start_response)
+
+
+def memory_app_factory(size: int) -> Any:
+    blob = os.urandom(size)
+
+    def memory_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        headers = {"ETag": '"0123456789abcdef0123456789abcdef"', "Accept-Ranges": "bytes"}
+        match = _RANGE.match(request.headers.get("Range", ""))
+        if match:
+            start = int(match.group(1))
+            end = min(int(match.group(2)) + 1 if match.group(2) else size, size)
+            headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+            data = memoryview(blob)[start:end]
+            status = 206
+        else:
+            data = memoryview(blob)
+            status = 200
+        headers["Content-Length"] = str(len(data))
+        start_response(f"{status} OK", list(headers.items()))
+        return [] if request.method == "HEAD" else [bytes(data)]
+
+    return memory_app
+
+
+def main() -> None:
+    kind, port = sys.argv[1], int(sys.argv[2])
+    app = discard_app if kind == "discard" else memory_app_factory(int(sys.argv[3]))
+    run_simple("127.0.0.1", port, app, threaded=True)
+
+
+if __name__ == "__main__":
+    main()

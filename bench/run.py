@@ -1,0 +1,395 @@
+"""Benchmark pytest-s3mpu against moto's server and minimal Werkzeug reference apps, side by side.
+
+Every server runs in its own process on 127.0.0.1; each workload runs interleaved (A B A B ...) for
+several rounds, and the table reports medians, min-max and ratios, since machines here are noisy.
+
+    python -m bench.run                      # the full run (several minutes)
+    python -m bench.run --smoke              # tiny sizes, one round: proves the benchmark still works
+    python -m bench.run --json out.json      # also write the results as JSON
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import io
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+
+MIB = 1024 * 1024
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- servers --------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _command(kind: str, port: int, blob_size: int) -> tuple[list[str], dict[str, str]]:
+    env = dict(os.environ)
+    if kind == "s3mpu":
+        return [sys.executable, "-m", "pytest_s3mpu", "--port", str(port), "--min-part-size", "1"], env
+    if kind == "moto":
+        env["S3_UPLOAD_PART_MIN_SIZE"] = "1"
+        return [sys.executable, "-m", "moto.server", "-p", str(port)], env
+    if kind in ("discard", "memory"):
+        args = [sys.executable, "-m", "bench.reference_apps", kind, str(port), str(blob_size)]
+        return args, env
+    raise ValueError(kind)
+
+
+@dataclass
+class Server:
+    kind: str
+    port: int
+    process: subprocess.Popen[bytes]
+    startup_s: float
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def rss(self) -> tuple[int, int]:
+        """(VmRSS, VmHWM) of the server process, in bytes."""
+        values = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            name, _, rest = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                values[name] = int(rest.split()[0]) * 1024
+        return values["VmRSS"], values["VmHWM"]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def start(kind: str, blob_size: int = MIB) -> Server:
+    """Start a server and wait until it answers HTTP (bounded: 30 s)."""
+    port = _free_port()
+    command, env = _command(kind, port, blob_size)
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = began + 30
+    while time.perf_counter() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            connection.close()
+            return Server(kind, port, process, time.perf_counter() - began)
+        except OSError:
+            time.sleep(0.005)
+    process.kill()
+    raise RuntimeError(f"{kind} did not start")
+
+
+@contextlib.contextmanager
+def running(kind: str, blob_size: int = MIB) -> Iterator[Server]:
+    server = start(kind, blob_size)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def client(endpoint: str) -> Any:
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+        config=Config(max_pool_connections=16, s3={"addressing_style": "path"}),
+    )
+
+
+TRANSFER = TransferConfig(
+    multipart_threshold=8 * MIB, multipart_chunksize=8 * MIB, max_concurrency=8, use_threads=True
+)
+
+
+# -- workloads --------------------------------------------------------------------------------------
+
+
+def upload_mb_s(server: Server, data: bytes, round_no: int) -> float:
+    """boto3 upload_fileobj, 8 MiB parts, 8 threads: MB/s."""
+    s3 = client(server.endpoint)
+    with contextlib.suppress(Exception):
+        s3.create_bucket(Bucket="bench")
+    key = f"up-{round_no}"
+    began = time.perf_counter()
+    s3.upload_fileobj(io.BytesIO(data), "bench", key, Config=TRANSFER)
+    elapsed = time.perf_counter() - began
+    with contextlib.suppress(Exception):
+        s3.delete_object(Bucket="bench", Key=key)
+    return len(data) / elapsed / 1e6
+
+
+def download_mb_s(server: Server, size: int, round_no: int) -> float:
+    """boto3 download_fileobj (HEAD, then ranged GETs of 8 MiB on 8 threads): MB/s."""
+    s3 = client(server.endpoint)
+    if server.kind != "memory" and round_no == 0:
+        with contextlib.suppress(Exception):
+            s3.create_bucket(Bucket="bench")
+        s3.upload_fileobj(io.BytesIO(os.urandom(size)), "bench", "down", Config=TRANSFER)
+    sink = io.BytesIO()
+    began = time.perf_counter()
+    s3.download_fileobj("bench", "down", sink, Config=TRANSFER)
+    elapsed = time.perf_counter() - began
+    assert len(sink.getbuffer()) == size, (server.kind, len(sink.getbuffer()), size)
+    return size / elapsed / 1e6
+
+
+def small_requests_per_s(server: Server, iterations: int) -> float:
+    """Create, 20 x 1 KiB UploadPart, ListParts, Abort: requests per second through boto3."""
+    s3 = client(server.endpoint)
+    with contextlib.suppress(Exception):
+        s3.create_bucket(Bucket="bench")
+    body = b"x" * 1024
+    count = 0
+    began = time.perf_counter()
+    for i in range(iterations):
+        upload = s3.create_multipart_upload(Bucket="bench", Key=f"small-{i}")["UploadId"]
+        for number in range(1, 21):
+            s3.upload_part(Bucket="bench", Key=f"small-{i}", UploadId=upload, PartNumber=number, Body=body)
+        s3.list_parts(Bucket="bench", Key=f"small-{i}", UploadId=upload)
+        s3.abort_multipart_upload(Bucket="bench", Key=f"small-{i}", UploadId=upload)
+        count += 23
+    return count / (time.perf_counter() - began)
+
+
+def _raw_parts(server: Server, key: str, upload_id: str, parts: int) -> list[dict[str, Any]]:
+    """Upload ``parts`` one-byte parts over one keep-alive connection (setup, not measured)."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    listed = []
+    for number in range(1, parts + 1):
+        connection.request(
+            "PUT",
+            f"/bench/{key}?partNumber={number}&uploadId={upload_id}",
+            body=b"x",
+            headers={"Content-Length": "1"},
+        )
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{server.kind}: UploadPart {number} answered {response.status}")
+        listed.append({"PartNumber": number, "ETag": response.getheader("ETag")})
+    connection.close()
+    return listed
+
+
+def complete_and_list_s(server: Server, parts: int, round_no: int) -> tuple[float, float]:
+    """Seconds for a paginated ListParts over every part, then for CompleteMultipartUpload."""
+    s3 = client(server.endpoint)
+    with contextlib.suppress(Exception):
+        s3.create_bucket(Bucket="bench")
+    key = f"many-{parts}-{round_no}"
+    upload = s3.create_multipart_upload(Bucket="bench", Key=key)["UploadId"]
+    listed = _raw_parts(server, key, upload, parts)
+    began = time.perf_counter()
+    seen = 0
+    for page in s3.get_paginator("list_parts").paginate(Bucket="bench", Key=key, UploadId=upload):
+        seen += len(page.get("Parts", []))
+    list_s = time.perf_counter() - began
+    assert seen == parts, (server.kind, seen)
+    began = time.perf_counter()
+    s3.complete_multipart_upload(Bucket="bench", Key=key, UploadId=upload, MultipartUpload={"Parts": listed})
+    complete_s = time.perf_counter() - began
+    with contextlib.suppress(Exception):
+        s3.delete_object(Bucket="bench", Key=key)
+    return list_s, complete_s
+
+
+def memory_ratios(kind: str, data: bytes) -> tuple[float, float, float]:
+    """A fresh server: (RSS growth per byte stored, peak per byte stored, RSS after reset per byte)."""
+    with running(kind) as server:
+        s3 = client(server.endpoint)
+        s3.create_bucket(Bucket="bench")
+        s3.list_buckets()
+        base, _ = server.rss()
+        s3.upload_fileobj(io.BytesIO(data), "bench", "mem", Config=TRANSFER)
+        time.sleep(0.2)
+        after, peak = server.rss()
+        if kind == "s3mpu":
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            connection.request("POST", "/_s3mpu/reset")
+            connection.getresponse().read()
+        else:
+            s3.delete_object(Bucket="bench", Key="mem")
+        time.sleep(0.2)
+        reset, _ = server.rss()
+        size = len(data)
+        return (after - base) / size, (peak - base) / size, (reset - base) / size
+
+
+def reset_microseconds(objects: int) -> float:
+    """The ``s3mpu`` fixture's per-test reset (store, rules, journal), in microseconds, in-process."""
+    from pytest_s3mpu.model import ObjectMeta, Payload
+    from pytest_s3mpu.server import S3Server
+
+    server = S3Server()
+    payload = Payload.of(b"x")
+    samples = []
+    for _ in range(20):
+        server.store.create_bucket("bench")
+        for i in range(objects):
+            server.store.put_object("bench", f"k{i}", payload, ObjectMeta())
+        began = time.perf_counter()
+        server.reset()
+        samples.append((time.perf_counter() - began) * 1e6)
+    return statistics.median(samples)
+
+
+# -- the run ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    samples: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+
+    def add(self, workload: str, server: str, value: float) -> None:
+        self.samples.setdefault(workload, {}).setdefault(server, []).append(value)
+
+    def median(self, workload: str, server: str) -> float:
+        return statistics.median(self.samples[workload][server])
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    unit: str
+    higher_is_better: bool
+    servers: tuple[str, ...]
+    measure: Callable[[Server, int], float] | None  # None: measured in its own way below
+
+
+def run(args: argparse.Namespace) -> Results:
+    results = Results()
+    data = os.urandom(args.upload_mib * MIB)
+    download_size = args.download_mib * MIB
+    kinds = ["s3mpu", "moto"]
+    servers = {kind: start(kind) for kind in kinds}
+    servers["discard"] = start("discard")
+    servers["memory"] = start("memory", download_size)
+    try:
+        for round_no in range(args.rounds):
+            for kind in ("s3mpu", "moto", "discard"):
+                results.add("upload", kind, upload_mb_s(servers[kind], data, round_no))
+            for kind in ("s3mpu", "moto", "memory"):
+                results.add("download", kind, download_mb_s(servers[kind], download_size, round_no))
+            for kind in kinds:
+                results.add(
+                    "small requests", kind, small_requests_per_s(servers[kind], args.small_iterations)
+                )
+            for parts in args.parts:
+                if round_no >= args.parts_rounds:
+                    continue
+                for kind in kinds:
+                    list_s, complete_s = complete_and_list_s(servers[kind], parts, round_no)
+                    results.add(f"ListParts x{parts}", kind, list_s)
+                    results.add(f"Complete x{parts}", kind, complete_s)
+            for kind in kinds:
+                with running(kind) as fresh:
+                    results.add("startup", kind, fresh.startup_s)
+            print(f"round {round_no + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+    finally:
+        for server in servers.values():
+            server.stop()
+    memory_data = os.urandom(args.memory_mib * MIB)
+    for _ in range(args.memory_rounds):
+        for kind in kinds:
+            growth, peak, reset = memory_ratios(kind, memory_data)
+            results.add("memory growth / byte", kind, growth)
+            results.add("memory peak / byte", kind, peak)
+            results.add("memory after reset / byte", kind, reset)
+    results.add("fixture reset (us)", "s3mpu", reset_microseconds(args.reset_objects))
+    return results
+
+
+LOWER_IS_BETTER = ("ListParts", "Complete", "startup", "memory", "fixture reset")
+
+
+def report(results: Results) -> tuple[str, dict[str, Any]]:
+    lines = [f"{'workload':28} {'server':8} {'median':>12} {'min-max':>24} {'ratio':>22}"]
+    table: dict[str, Any] = {}
+    for workload, by_server in results.samples.items():
+        ours = statistics.median(by_server["s3mpu"])
+        for kind, values in by_server.items():
+            median = statistics.median(values)
+            ratio = ""
+            if kind != "s3mpu" and median:
+                ratio = f"s3mpu/{kind} = {ours / median:.2f}x"
+            spread = f"{min(values):.4g}-{max(values):.4g}"
+            lines.append(f"{workload:28} {kind:8} {median:12.4g} {spread:>24} {ratio:>22}")
+            table.setdefault(workload, {})[kind] = {
+                "median": median,
+                "min": min(values),
+                "max": max(values),
+                "samples": values,
+            }
+    return "\n".join(lines), table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--upload-mib", type=int, default=256)
+    parser.add_argument("--download-mib", type=int, default=256)
+    parser.add_argument("--small-iterations", type=int, default=10)
+    parser.add_argument("--parts", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--parts-rounds", type=int, default=2)
+    parser.add_argument("--memory-mib", type=int, default=256)
+    parser.add_argument("--memory-rounds", type=int, default=2)
+    parser.add_argument("--reset-objects", type=int, default=100)
+    parser.add_argument("--json", type=Path, help="write the results here as JSON")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one round")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.rounds, args.upload_mib, args.download_mib, args.small_iterations = 1, 9, 9, 1
+        args.parts, args.parts_rounds, args.memory_mib, args.memory_rounds = [20], 1, 9, 1
+        args.reset_objects = 5
+    results = run(args)
+    text, table = report(results)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"machine: {machine}\n{text}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps(
+                {"machine": machine, "args": vars(args) | {"json": str(args.json)}, "results": table},
+                indent=2,
+                default=str,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
