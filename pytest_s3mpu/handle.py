@@ -1,10 +1,14 @@
 """What a test holds: the endpoint, ready boto3 clients, and read access to the state for assertions.
 
-Layer 7 (plugin), usable without pytest: ``S3MPU(server)`` works in any harness.
+Layer 7 (plugin), usable without pytest: ``S3MPU(server)`` works in any harness. Pointed at an external
+endpoint instead (``S3MPU.external(url, region)``, the plugin's ``--s3mpu-endpoint``), the same handle
+gives clients for real S3 or MinIO, answers what it can through the S3 API, and reports fault
+injection and state inspection as unavailable (``Unavailable``; the plugin skips such tests).
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from .faults import FaultInjector
@@ -13,75 +17,123 @@ from .model import Part, StoredObject, Upload
 
 if TYPE_CHECKING:
     from .server import S3Server
+    from .store import Store
 
 DUMMY_ACCESS_KEY = "s3mpu-access-key"
 DUMMY_SECRET_KEY = "s3mpu-secret-key"
 
 
-class S3MPU:
-    """A test's view of the in-memory S3.
+class Unavailable(RuntimeError):
+    """What the in-memory double offers and an external endpoint cannot (faults, journal, state)."""
 
-    :param server: the running server whose state this handle reads.
+
+class S3MPU:
+    """A test's view of the S3 it runs against.
+
+    :param server: the running in-memory server whose state this handle reads.
     """
 
     def __init__(self, server: S3Server) -> None:
-        self.server = server
-        self.store = server.store
+        self.server: S3Server | None = server
+        self._endpoint_url = server.endpoint_url
+        self._region: str | None = None
+        self._session: Any = None
+        self._session_lock = threading.Lock()
+
+    @classmethod
+    def external(cls, endpoint_url: str, region: str) -> S3MPU:
+        """A handle for an existing S3-compatible endpoint; credentials come from the environment."""
+        handle = cls.__new__(cls)
+        handle.server = None
+        handle._endpoint_url = endpoint_url
+        handle._region = region
+        handle._session = None
+        handle._session_lock = threading.Lock()
+        return handle
+
+    @property
+    def is_external(self) -> bool:
+        return self.server is None
+
+    def _server(self, what: str) -> S3Server:
+        if self.server is None:
+            raise Unavailable(f"{what} is not available against an external endpoint ({self._endpoint_url})")
+        return self.server
+
+    @property
+    def store(self) -> Store:
+        return self._server("state inspection").store
 
     @property
     def endpoint_url(self) -> str:
-        return self.server.endpoint_url
+        return self._endpoint_url
 
     @property
     def faults(self) -> FaultInjector:
         """Fault rules: ``s3mpu.faults.add(operation="UploadPart", part_number=2, preset="SlowDown")``."""
-        return self.server.faults
+        return self._server("fault injection").faults
 
     @property
     def journal(self) -> Journal:
         """Every request the server answered during this test, with helpers for assertions."""
-        return self.server.journal
+        return self._server("the request journal").journal
 
     @property
     def region(self) -> str:
-        return self.store.region
+        return self._region if self._region is not None else self.store.region
 
     @property
     def min_part_size(self) -> int:
         return self.store.limits.min_part_size
 
     def client(self, **config: Any) -> Any:
-        """A boto3 S3 client for this endpoint: dummy credentials, path-style addressing, and boto3's
-        default checksum behaviour left as it is.
+        """A boto3 S3 client for this endpoint: path-style addressing and boto3's default checksum
+        behaviour; dummy credentials for the double, the environment's for an external endpoint.
 
         :param config: botocore ``Config`` keyword arguments (e.g. ``retries``, ``read_timeout``).
         """
-        import boto3
         from botocore.config import Config
 
         options: dict[str, Any] = {"s3": {"addressing_style": "path"}, **config}
-        return boto3.session.Session().client(
-            "s3",
-            endpoint_url=self.endpoint_url,
-            region_name=self.region,
-            aws_access_key_id=DUMMY_ACCESS_KEY,
-            aws_secret_access_key=DUMMY_SECRET_KEY,
-            config=Config(**options),
-        )
+        credentials: dict[str, str] = {}
+        if not self.is_external:
+            credentials = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
+        import boto3
+
+        with self._session_lock:
+            if self._session is None:
+                # One session per handle: building one costs ~0.2 s, and clients of one session are
+                # made under a lock (boto3 sessions are not safe to build clients from concurrently).
+                self._session = boto3.session.Session()
+            return self._session.client(
+                "s3",
+                endpoint_url=self.endpoint_url,
+                region_name=self.region,
+                config=Config(**options),
+                **credentials,
+            )
 
     def create_bucket(self, name: str) -> str:
-        """Create a bucket directly in the store (no HTTP); returns its name."""
+        """Create a bucket (directly in the store for the double; through the API otherwise)."""
         constraint = None if self.region == "us-east-1" else self.region
-        self.store.create_bucket(name, constraint)
+        if self.is_external:
+            extra = {"CreateBucketConfiguration": {"LocationConstraint": constraint}} if constraint else {}
+            self.client().create_bucket(Bucket=name, **extra)
+        else:
+            self.store.create_bucket(name, constraint)
         return name
 
     def buckets(self) -> list[str]:
+        if self.is_external:
+            return sorted(b["Name"] for b in self.client().list_buckets().get("Buckets", []))
         return self.store.bucket_names()
 
     def objects(self, bucket: str) -> dict[str, StoredObject]:
         return self.store.objects(bucket)
 
     def object_bytes(self, bucket: str, key: str) -> bytes:
+        if self.is_external:
+            return bytes(self.client().get_object(Bucket=bucket, Key=key)["Body"].read())
         return self.store.get_object(bucket, key).body.read()
 
     def uploads(self, bucket: str | None = None) -> list[Upload]:
@@ -93,4 +145,4 @@ class S3MPU:
 
     def reset(self) -> None:
         """Forget all state, rules and journal; the ``s3mpu`` fixture does this before every test."""
-        self.server.reset()
+        self._server("reset").reset()

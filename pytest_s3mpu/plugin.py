@@ -15,7 +15,7 @@ import pytest
 
 from . import settings
 from .faults import FaultSpecError
-from .handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU
+from .handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU, Unavailable
 from .model import Limits
 from .server import S3Server
 
@@ -68,6 +68,9 @@ def _worker_offset(config: pytest.Config) -> int:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
+    endpoint = _resolve(config, settings.ENDPOINT)
+    if endpoint:
+        return f"s3mpu: external endpoint {endpoint} (fault injection and state inspection unavailable)"
     host = _resolve(config, settings.HOST)
     port = _resolve(config, settings.PORT)
     size = _resolve(config, settings.MIN_PART_SIZE)
@@ -78,6 +81,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def s3mpu_server(pytestconfig: pytest.Config) -> Iterator[S3Server]:
     """The session's server (one per xdist worker), bound to 127.0.0.1 and a free port by default."""
+    endpoint = _resolve(pytestconfig, settings.ENDPOINT)
+    if endpoint:
+        pytest.skip(f"no in-memory server: --s3mpu-endpoint points the fixtures at {endpoint}")
     port = _resolve(pytestconfig, settings.PORT)
     if port:
         port += _worker_offset(pytestconfig)
@@ -98,13 +104,21 @@ def s3mpu_server(pytestconfig: pytest.Config) -> Iterator[S3Server]:
 
 
 @pytest.fixture
-def s3mpu(s3mpu_server: S3Server, request: pytest.FixtureRequest) -> Iterator[S3MPU]:
+def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
     """A fresh, empty S3 for this test, with the test's settings (marker > CLI > env > ini > default).
 
-    At teardown, an exception the server raised while serving this test fails the test.
+    At teardown, an exception the server raised while serving this test fails the test. With
+    ``--s3mpu-endpoint``, the handle points at that endpoint instead, and nothing is reset.
     """
     marker = request.node.get_closest_marker("s3mpu")
     config = request.config
+    endpoint = _resolve(config, settings.ENDPOINT)
+    if endpoint:
+        if request.node.get_closest_marker("s3mpu_fault") is not None:
+            pytest.skip(f"fault injection is not available against an external endpoint ({endpoint})")
+        yield S3MPU.external(endpoint, _resolve(config, settings.REGION, marker))
+        return
+    s3mpu_server: S3Server = request.getfixturevalue("s3mpu_server")
     if marker is not None:
         try:
             settings.check_marker(marker.kwargs)
@@ -140,8 +154,13 @@ def s3mpu_client(s3mpu: S3MPU) -> Any:
 @pytest.fixture
 def s3mpu_env(s3mpu: S3MPU, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> S3MPU:
     """Point unmodified application code at the double: ``boto3.client("s3")`` inside the code under
-    test lands here (AWS_ENDPOINT_URL_S3, dummy credentials, region; the user's AWS config hidden)."""
+    test lands here (AWS_ENDPOINT_URL_S3, dummy credentials, region; the user's AWS config hidden).
+    With ``--s3mpu-endpoint`` only the endpoint and region are set: the environment's credentials stay."""
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3mpu.endpoint_url)
+    if s3mpu.is_external:
+        monkeypatch.setenv("AWS_DEFAULT_REGION", s3mpu.region)
+        monkeypatch.setenv("AWS_REGION", s3mpu.region)
+        return s3mpu
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", DUMMY_ACCESS_KEY)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET_KEY)
     monkeypatch.setenv("AWS_DEFAULT_REGION", s3mpu.region)
@@ -160,6 +179,16 @@ def pytest_runtest_makereport(
     """A failing test that used the double gets the request journal in its report, like captured logs."""
     report = yield
     handle = getattr(item, "funcargs", {}).get("s3mpu")
-    if report.failed and isinstance(handle, S3MPU) and len(handle.journal):
+    if report.failed and isinstance(handle, S3MPU) and not handle.is_external and len(handle.journal):
         report.sections.append(("s3mpu journal", handle.journal.table()))
     return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Against an external endpoint, a test that needs faults, the journal or the store is skipped,
+    saying why, rather than failed."""
+    try:
+        return (yield)
+    except Unavailable as exc:
+        pytest.skip(str(exc))

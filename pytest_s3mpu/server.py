@@ -16,6 +16,7 @@ import socket
 import ssl
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 DRAIN_LIMIT = 1024 * 1024
+# How long a connection closed with its request body unread keeps discarding what the client sends.
+LINGER_SECONDS = 2.0
 MAX_CHUNKED_BODY = 6 * 1024**3
 
 
@@ -99,8 +102,28 @@ class S3RequestHandler(WSGIRequestHandler):
     def finish(self) -> None:
         try:
             super().finish()
+            if self.close_connection and self._client_still_sending():
+                self._lingering_close()
         finally:
             self.server.track(self.connection, add=False)
+
+    def _client_still_sending(self) -> bool:
+        """The answer went out before the body it answers was read, and the client did not wait for
+        ``100 Continue``: it may still be writing that body."""
+        stream = getattr(self, "body_stream", None)
+        return not self.continue_pending and isinstance(stream, bodies.LengthReader) and stream.remaining > 0
+
+    def _lingering_close(self) -> None:
+        """Half-close, then read and discard for a bounded time before closing (RFC 9112 §9.6): closing
+        with unread body bytes sends a TCP reset, which can destroy the answer before the client reads
+        it (Go's HTTP client, e.g. rclone, then reports "broken pipe" instead of NoSuchUpload)."""
+        deadline = time.monotonic() + LINGER_SECONDS
+        with contextlib.suppress(OSError, ValueError):
+            self.connection.shutdown(socket.SHUT_WR)
+            while (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                if not self.connection.recv(64 * 1024):
+                    break
 
     def handle_expect_100(self) -> bool:
         self.continue_pending = True

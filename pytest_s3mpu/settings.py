@@ -43,6 +43,13 @@ def _storage(text: str) -> str:
     return value
 
 
+def _endpoint(text: str) -> str:
+    value = text.strip()
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError("must be an http:// or https:// URL")
+    return value.rstrip("/")
+
+
 def _text(text: str) -> str:
     if not text.strip():
         raise ValueError("empty")
@@ -108,7 +115,24 @@ STORAGE: Setting[str] = Setting(
     "What part and object bodies keep: 'memory' (the bytes) or 'sizes' (only sizes, ETags and "
     "checksums: constant memory for huge uploads; reading the bytes back is refused).",
 )
-ALL: tuple[Setting[object], ...] = (MIN_PART_SIZE, REGION, HOST, PORT, MAX_BODY_SIZE, STORAGE)  # type: ignore[assignment]
+ENDPOINT: Setting[str] = Setting(
+    "endpoint",
+    "",
+    _endpoint,
+    "Run against an existing S3-compatible endpoint (real S3, MinIO) instead of the in-memory server; "
+    "credentials come from the environment. Fault injection and state inspection are then unavailable "
+    "(tests that need them are skipped).",
+    per_test=False,
+)
+ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
+    MIN_PART_SIZE,
+    REGION,
+    HOST,
+    PORT,
+    MAX_BODY_SIZE,
+    STORAGE,
+    ENDPOINT,
+)
 
 
 @dataclass(frozen=True)

@@ -661,5 +661,7 @@ def _checksum_mode(
 
 
 def _new_upload_id() -> str:
-    """Opaque, URL-safe and about as long as AWS's."""
-    return secrets.token_urlsafe(48)
+    """Opaque, URL-safe and about as long as AWS's. Never starting with "-": command-line clients (the
+    AWS CLI's ``--upload-id ID``) would read such an id as an option."""
+    token = secrets.token_urlsafe(48)
+    return token if token[0].isalnum() else secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + token[1:]
