@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
-from awscrt import checksums as crt
+
+@functools.cache
+def _crt() -> Any:
+    """awscrt's checksums, imported on first use: loading the CRT takes ~60 ms, which the standalone
+    server's start-up need not pay before it can answer."""
+    from awscrt import checksums
+
+    return checksums
 
 
 class Algorithm(str, Enum):
@@ -84,9 +92,9 @@ class _Crc:
         if self._algorithm is Algorithm.CRC32:
             self.value = zlib.crc32(data, self.value)
         elif self._algorithm is Algorithm.CRC32C:
-            self.value = crt.crc32c(data, self.value)
+            self.value = _crt().crc32c(data, self.value)
         else:
-            self.value = crt.crc64nvme(data, self.value)
+            self.value = _crt().crc64nvme(data, self.value)
 
     def digest(self) -> bytes:
         return self.value.to_bytes(self._algorithm.digest_size, "big")
@@ -149,9 +157,9 @@ def full_object(algorithm: Algorithm, parts: Iterable[PartDigest]) -> str:
     again, so Complete costs nothing per byte. Spec §5.2.
     """
     combine = {
-        Algorithm.CRC32: crt.combine_crc32,
-        Algorithm.CRC32C: crt.combine_crc32c,
-        Algorithm.CRC64NVME: crt.combine_crc64nvme,
+        Algorithm.CRC32: _crt().combine_crc32,
+        Algorithm.CRC32C: _crt().combine_crc32c,
+        Algorithm.CRC64NVME: _crt().combine_crc64nvme,
     }[algorithm]
     value = 0
     for part in parts:
