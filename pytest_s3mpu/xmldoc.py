@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
+from xml.etree import ElementTree
 from xml.parsers.expat import ExpatError
 
 import xmltodict
@@ -367,10 +368,14 @@ def location(region: str) -> bytes:
 # -- parsing ---------------------------------------------------------------------------------------
 
 
+def _declares_dtd(body: bytes) -> bool:
+    """A DOCTYPE or an entity declaration: refused before any parser sees it (no XXE, no expansion)."""
+    return b"<!doctype" in body[:4096].lower() or b"<!entity" in body.lower()
+
+
 def _parse(body: bytes) -> _Doc | None:
     """Parse a small XML body, or None if it is not well-formed, declares a DTD, or nests too deep."""
-    head = body[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in body.lower():
+    if _declares_dtd(body):
         return None
     try:
         parsed = xmltodict.parse(body, disable_entities=True, process_namespaces=False)
@@ -392,7 +397,8 @@ def _depth(node: Any, level: int = 0) -> int:
 
 
 def _local(name: str) -> str:
-    return name.rsplit(":", 1)[-1]
+    """An element name without its namespace (``ns:Part`` from xmltodict, ``{uri}Part`` from ElementTree)."""
+    return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
 def _children(node: Any) -> dict[str, list[Any]]:
@@ -427,28 +433,59 @@ def _root(parsed: _Doc, name: str) -> Any:
     return root if root is not None else {}
 
 
+def _element_tree(body: bytes) -> ElementTree.Element | None:
+    """Parse with the C-accelerated ElementTree: a 10,000-part Complete body parses ~10x faster than
+    through xmltodict's Python callbacks. The same refusals apply: no DTD, no entities, bounded depth."""
+    if _declares_dtd(body):
+        return None
+    try:
+        root = ElementTree.fromstring(body)
+    except (ElementTree.ParseError, ValueError, UnicodeDecodeError):
+        return None
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return None
+        stack.extend((child, depth + 1) for child in element)
+    return root
+
+
+def _leaf_text(element: ElementTree.Element) -> str | None:
+    """The text of an element that has no child elements; None for one that has."""
+    return None if len(element) else (element.text or "")
+
+
 def parse_complete(body: bytes) -> CompleteDocument:
-    """A CompleteMultipartUpload body (spec §5): None parts for an empty body, ``malformed`` flagged."""
+    """A CompleteMultipartUpload body (spec §5): None parts for an empty body, ``malformed`` flagged.
+
+    The namespace is optional and the order of a Part's children is free.
+    """
     if not body.strip():
         return CompleteDocument(parts=None)
-    parsed = _parse(body)
-    root = _root(parsed, "CompleteMultipartUpload") if parsed is not None else None
-    if root is None:
+    root = _element_tree(body)
+    if root is None or _local(root.tag) != "CompleteMultipartUpload":
         return CompleteDocument(parts=(), malformed=True)
     specs: list[CompletedPartSpec] = []
-    for part in _children(root).get("Part", []):
-        fields = _children(part)
-        numbers = fields.get("PartNumber", [])
-        etags = fields.get("ETag", [])
-        if len(numbers) != 1 or len(etags) != 1:
-            return CompleteDocument(parts=(), malformed=True)
-        number, etag = _text(numbers[0]), _text(etags[0])
-        if number is None or etag is None:
-            return CompleteDocument(parts=(), malformed=True)
+    for part in root:
+        if _local(part.tag) != "Part":
+            continue
+        number: str | None = None
+        etag: str | None = None
+        seen_number = seen_etag = 0
         checksums: list[tuple[str, str]] = []
-        for name, values in fields.items():
-            if name.startswith("Checksum") and Algorithm.parse(name[len("Checksum") :]) is not None:
-                checksums.extend((name[len("Checksum") :], _text(v) or "") for v in values)
+        for field in part:
+            name = _local(field.tag)
+            if name == "PartNumber":
+                seen_number += 1
+                number = _leaf_text(field)
+            elif name == "ETag":
+                seen_etag += 1
+                etag = _leaf_text(field)
+            elif name.startswith("Checksum") and Algorithm.parse(name[len("Checksum") :]) is not None:
+                checksums.append((name[len("Checksum") :], _leaf_text(field) or ""))
+        if seen_number != 1 or seen_etag != 1 or number is None or etag is None:
+            return CompleteDocument(parts=(), malformed=True)
         specs.append(CompletedPartSpec(number, etag, tuple(checksums)))
     return CompleteDocument(parts=tuple(specs))
 
