@@ -1,10 +1,12 @@
 """Reference servers for the benchmark: the fastest a Werkzeug app can be, to measure against.
 
-- ``discard``: speaks just enough S3 for boto3's ``upload_fileobj`` and throws every body away.
+- ``discard``: speaks just enough S3 for boto3's ``upload_fileobj`` and throws every body away; it
+  answers ListParts with a canned page of N parts and Abort with 204, so it also measures what boto3
+  itself costs per request (the floor any server's ratio is bounded by).
 - ``memory``: serves one in-memory blob (for any key) with HEAD and ranged GET, for ``download_fileobj``.
 
 Both run on Werkzeug's own threaded development server, as a minimal Werkzeug app would.
-Run: ``python -m bench.reference_apps discard|memory PORT [SIZE_BYTES]``.
+Run: ``python -m bench.reference_apps discard PORT LIST_PARTS_COUNT`` or ``memory PORT SIZE_BYTES``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,23 @@ from werkzeug.serving import run_simple
 from werkzeug.wrappers import Request, Response
 
 _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+
+
+def _canned_list_parts(count: int) -> bytes:
+    parts = "".join(
+        f"<Part><PartNumber>{n}</PartNumber><LastModified>2026-01-01T00:00:00.000Z</LastModified>"
+        f'<ETag>"d41d8cd98f00b204e9800998ecf8427e"</ETag><Size>1</Size></Part>'
+        for n in range(1, count + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><Bucket>b</Bucket><Key>k</Key>'
+        f"<UploadId>u</UploadId><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>{count}"
+        "</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>"
+        f"{parts}</ListPartsResult>"
+    ).encode()
+
+
+LIST_PARTS = _canned_list_parts(20)
 
 
 def discard_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -41,6 +60,10 @@ def discard_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]
             '<Bucket>b</Bucket><Key>k</Key><ETag>"0-1"</ETag></CompleteMultipartUploadResult>'
         )
         return Response(body, content_type="application/xml")(environ, start_response)
+    if request.method == "GET" and "uploadId" in query:
+        return Response(LIST_PARTS, content_type="application/xml")(environ, start_response)
+    if request.method == "DELETE":
+        return Response(b"", status=204)(environ, start_response)
     response = Response(b"")
     response.headers["ETag"] = '"d41d8cd98f00b204e9800998ecf8427e"'
     return response(environ, start_response)
@@ -70,8 +93,11 @@ def memory_app_factory(size: int) -> Any:
 
 
 def main() -> None:
-    kind, port = sys.argv[1], int(sys.argv[2])
-    app = discard_app if kind == "discard" else memory_app_factory(int(sys.argv[3]))
+    global LIST_PARTS
+    kind, port, number = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    if kind == "discard":
+        LIST_PARTS = _canned_list_parts(number)
+    app = discard_app if kind == "discard" else memory_app_factory(number)
     run_simple("127.0.0.1", port, app, threaded=True)
 
 

@@ -54,6 +54,8 @@ def _command(kind: str, port: int, blob_size: int) -> tuple[list[str], dict[str,
     if kind in ("discard", "memory"):
         args = [sys.executable, "-m", "bench.reference_apps", kind, str(port), str(blob_size)]
         return args, env
+    if kind == "floor":  # the discard app with a canned 1000-part ListParts page
+        return [sys.executable, "-m", "bench.reference_apps", "discard", str(port), "1000"], env
     raise ValueError(kind)
 
 
@@ -203,6 +205,28 @@ def _raw_parts(server: Server, key: str, upload_id: str, parts: int) -> list[dic
     return listed
 
 
+_PAGE_UPLOADS: dict[str, str] = {}
+
+
+def list_page_s(server: Server) -> float:
+    """Seconds for one ListParts page of 1000 parts through boto3 (the floor server answers a canned
+    page: what boto3 alone costs to parse it)."""
+    s3 = client(server.endpoint)
+    if server.kind not in _PAGE_UPLOADS:
+        upload = "u"
+        if server.kind != "floor":
+            with contextlib.suppress(Exception):
+                s3.create_bucket(Bucket="bench")
+            upload = s3.create_multipart_upload(Bucket="bench", Key="page")["UploadId"]
+            _raw_parts(server, "page", upload, 1000)
+        _PAGE_UPLOADS[server.kind] = upload
+    began = time.perf_counter()
+    listed = s3.list_parts(Bucket="bench", Key="page", UploadId=_PAGE_UPLOADS[server.kind])
+    elapsed = time.perf_counter() - began
+    assert len(listed["Parts"]) == 1000, server.kind
+    return elapsed
+
+
 def complete_and_list_s(server: Server, parts: int, round_no: int) -> tuple[float, float]:
     """Seconds for a paginated ListParts over every part, then for CompleteMultipartUpload."""
     s3 = client(server.endpoint)
@@ -294,7 +318,8 @@ def run(args: argparse.Namespace) -> Results:
     download_size = args.download_mib * MIB
     kinds = ["s3mpu", "moto"]
     servers = {kind: start(kind) for kind in kinds}
-    servers["discard"] = start("discard")
+    servers["discard"] = start("discard", 20)
+    servers["floor"] = start("floor")
     servers["memory"] = start("memory", download_size)
     try:
         for round_no in range(args.rounds):
@@ -302,10 +327,11 @@ def run(args: argparse.Namespace) -> Results:
                 results.add("upload", kind, upload_mb_s(servers[kind], data, round_no))
             for kind in ("s3mpu", "moto", "memory"):
                 results.add("download", kind, download_mb_s(servers[kind], download_size, round_no))
-            for kind in kinds:
-                results.add(
-                    "small requests", kind, small_requests_per_s(servers[kind], args.small_iterations)
-                )
+            for kind in (*kinds, "discard"):
+                rate = small_requests_per_s(servers[kind], args.small_iterations)
+                results.add("small requests", kind, rate)
+            for kind in (*kinds, "floor"):
+                results.add("ListParts 1 page of 1000", kind, list_page_s(servers[kind]))
             for parts in args.parts:
                 if round_no >= args.parts_rounds:
                     continue

