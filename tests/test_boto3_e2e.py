@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import xmltodict
 from boto3.s3.transfer import TransferConfig
-from botocore.exceptions import ClientError
+from s3_assertions import expect_error, state
 
 MIB = 1024 * 1024
 REAL_MIN = 5 * MIB
@@ -49,31 +49,6 @@ def multipart_etag(parts: list[bytes]) -> str:
     """Spec §5.2, computed here from the bytes: md5 of the concatenated part digests, then -N, quoted."""
     digest = hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest()
     return f'"{digest}-{len(parts)}"'
-
-
-def expect_error(call, status: int, code: str, message: str, **fields: str) -> dict:
-    """Run a boto3 call that must fail; its parsed Error must be exactly Code, Message and ``fields``
-    (botocore puts the extra <Error> children there and RequestId/HostId in ResponseMetadata)."""
-    with pytest.raises(ClientError) as caught:
-        call()
-    response = caught.value.response
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-    assert response["Error"] == {"Code": code, "Message": message, **fields}
-    assert len(response["ResponseMetadata"]["RequestId"]) == 16
-    assert response["ResponseMetadata"]["HostId"]
-    return response
-
-
-def state(s3mpu) -> dict:
-    """Everything a failed request must leave alone: open uploads, their parts, the objects."""
-    uploads = s3mpu.uploads()
-    return {
-        "uploads": [(u.bucket, u.key, u.upload_id) for u in uploads],
-        "parts": {
-            u.upload_id: {n: (p.etag, p.size) for n, p in s3mpu.parts(u.upload_id).items()} for u in uploads
-        },
-        "objects": {b: {k: o.etag for k, o in s3mpu.objects(b).items()} for b in s3mpu.buckets()},
-    }
 
 
 @pytest.fixture

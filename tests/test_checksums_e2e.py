@@ -12,6 +12,7 @@ import zlib
 import pytest
 from awscrt import checksums as crt
 from botocore.exceptions import ClientError
+from s3_assertions import expect_error, state
 
 from pytest_s3mpu.errors import S3Error
 from pytest_s3mpu.model import Limits, ObjectMeta
@@ -53,24 +54,6 @@ def composite(algorithm: str, parts: list[bytes]) -> str:
     """Spec §5.2: the algorithm over the concatenated raw part checksums, then ``-N``."""
     joined = b"".join(raw_digest(algorithm, p) for p in parts)
     return f"{checksum(algorithm, joined)}-{len(parts)}"
-
-
-def expect_error(call, status: int, code: str, message: str, **fields: str) -> dict:
-    with pytest.raises(ClientError) as caught:
-        call()
-    response = caught.value.response
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-    assert response["Error"] == {"Code": code, "Message": message, **fields}
-    return response
-
-
-def state(s3mpu) -> dict:
-    uploads = s3mpu.uploads()
-    return {
-        "uploads": [(u.key, u.upload_id) for u in uploads],
-        "parts": {u.upload_id: {n: p.etag for n, p in s3mpu.parts(u.upload_id).items()} for u in uploads},
-        "objects": {k: o.etag for k, o in s3mpu.objects(BUCKET).items()},
-    }
 
 
 @pytest.fixture

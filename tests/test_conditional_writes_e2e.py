@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from botocore.exceptions import ClientError
+from s3_assertions import expect_error, state
 
 from pytest_s3mpu import conditions
 from pytest_s3mpu.errors import S3Error
@@ -25,24 +25,6 @@ pytestmark = pytest.mark.s3mpu(min_part_size=SMALL_MIN)
 
 def md5_hex(data: bytes) -> str:
     return hashlib.md5(data).hexdigest()
-
-
-def expect_error(call, status: int, code: str, message: str, **fields: str) -> dict:
-    with pytest.raises(ClientError) as caught:
-        call()
-    response = caught.value.response
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-    assert response["Error"] == {"Code": code, "Message": message, **fields}
-    return response
-
-
-def state(s3mpu) -> dict:
-    uploads = s3mpu.uploads()
-    return {
-        "uploads": [(u.key, u.upload_id) for u in uploads],
-        "parts": {u.upload_id: {n: p.etag for n, p in s3mpu.parts(u.upload_id).items()} for u in uploads},
-        "objects": {k: o.etag for k, o in s3mpu.objects(BUCKET).items()},
-    }
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import hashlib
 import zlib
 
 import pytest
-from botocore.exceptions import ClientError
+from s3_assertions import expect_error, state
 
 from pytest_s3mpu.errors import S3Error
 from pytest_s3mpu.model import CopyRequest, Limits, ObjectMeta, Payload
@@ -49,26 +49,6 @@ def b64(raw: bytes) -> str:
 
 def crc32_b64(data: bytes) -> str:
     return b64(zlib.crc32(data).to_bytes(4, "big"))
-
-
-def expect_error(call, status: int, code: str, message: str, **fields: str) -> dict:
-    """The call fails with exactly this status, Code, Message and extra <Error> fields."""
-    with pytest.raises(ClientError) as caught:
-        call()
-    response = caught.value.response
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-    assert response["Error"] == {"Code": code, "Message": message, **fields}
-    return response
-
-
-def state(s3mpu) -> dict:
-    """What a failed request must leave alone: uploads, their parts and every object's ETag."""
-    uploads = s3mpu.uploads()
-    return {
-        "uploads": [(u.bucket, u.key, u.upload_id) for u in uploads],
-        "parts": {u.upload_id: {n: p.etag for n, p in s3mpu.parts(u.upload_id).items()} for u in uploads},
-        "objects": {b: {k: o.etag for k, o in s3mpu.objects(b).items()} for b in s3mpu.buckets()},
-    }
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import hashlib
 
 import pytest
 from botocore.exceptions import ClientError
+from s3_assertions import expect_error, state
 
 from pytest_s3mpu import encryption
 from pytest_s3mpu.encryption import EncryptionRequest
@@ -49,28 +50,10 @@ def sse_c(key: bytes = CUSTOMER_KEY) -> dict:
     return {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": key}
 
 
-def expect_error(call, status: int, code: str, message: str, **fields: str) -> dict:
-    with pytest.raises(ClientError) as caught:
-        call()
-    response = caught.value.response
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-    assert response["Error"] == {"Code": code, "Message": message, **fields}
-    return response
-
-
 def expect_head_error(call, status: int) -> None:
     with pytest.raises(ClientError) as caught:
         call()
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
-
-
-def state(s3mpu) -> dict:
-    uploads = s3mpu.uploads()
-    return {
-        "uploads": [(u.key, u.upload_id) for u in uploads],
-        "parts": {u.upload_id: {n: p.etag for n, p in s3mpu.parts(u.upload_id).items()} for u in uploads},
-        "objects": {k: o.etag for k, o in s3mpu.objects(BUCKET).items()},
-    }
 
 
 def never_echoes_the_key(response: dict) -> None:

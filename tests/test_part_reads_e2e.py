@@ -10,6 +10,7 @@ import zlib
 
 import pytest
 from botocore.exceptions import ClientError
+from s3_assertions import expect_error
 
 from pytest_s3mpu.errors import S3Error
 from pytest_s3mpu.model import CompleteDocument, CompletedPartSpec, Limits, ObjectMeta, Payload
@@ -35,15 +36,6 @@ def crc32_raw(data: bytes) -> bytes:
 def multipart_etag(parts: list[bytes]) -> str:
     """Spec §5.2, from the bytes: md5 of the concatenated part MD5s, then -N, quoted."""
     return f'"{hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest()}-{len(parts)}"'
-
-
-def expect_error(call, status: int, code: str, message: str, **fields: str) -> dict:
-    with pytest.raises(ClientError) as caught:
-        call()
-    response = caught.value.response
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == status
-    assert response["Error"] == {"Code": code, "Message": message, **fields}
-    return response
 
 
 def expect_head_error(call, status: int) -> None:
