@@ -69,9 +69,13 @@ def _strip_quotes(etag: str) -> str:
     return etag
 
 
+def _invalid_part(upload: Upload, spec: CompletedPartSpec) -> errors.InvalidPart:
+    """InvalidPart as S3 words it: the client's part number and its ETag without quotes (§5.1 9a)."""
+    return errors.InvalidPart(upload.upload_id, spec.part_number, _strip_quotes(spec.etag))
+
+
 def _check_part_checksums(upload: Upload, number: int, spec: CompletedPartSpec, part: Part) -> None:
     """Spec §5.1 step 9b: the Checksum* elements of one listed part."""
-    invalid_part = errors.InvalidPart(upload.upload_id, spec.part_number, _strip_quotes(spec.etag))
     if len(spec.checksums) > 1:
         raise errors.InvalidArgument(
             "Invalid Base64 or multiple checksums present in request", "Checksum", None
@@ -79,7 +83,7 @@ def _check_part_checksums(upload: Upload, number: int, spec: CompletedPartSpec, 
     given = spec.checksums[0] if spec.checksums else None
     if upload.algorithm is None:
         if given is not None:
-            raise invalid_part
+            raise _invalid_part(upload, spec)
         return
     if given is None:
         if upload.checksum_type is ChecksumType.COMPOSITE:
@@ -100,7 +104,7 @@ def _check_part_checksums(upload: Upload, number: int, spec: CompletedPartSpec, 
             f"The {algorithm.value.lower()} you specified for part {number} did not match what we received."
         )
     if checksums.decode_b64_digest(algorithm, value.strip()) != part.digests.get(algorithm):
-        raise invalid_part
+        raise _invalid_part(upload, spec)
 
 
 def _object_checksum(upload: Upload, parts: list[Part]) -> ObjectChecksum:
@@ -150,7 +154,7 @@ def assemble(
     for index, (number, spec) in enumerate(numbered):
         part = upload.parts.get(number)
         if part is None or _strip_quotes(spec.etag) != part.etag:
-            raise errors.InvalidPart(upload.upload_id, spec.part_number, _strip_quotes(spec.etag))
+            raise _invalid_part(upload, spec)
         _check_part_checksums(upload, number, spec, part)
         if index != last_index and part.size < limits.min_part_size:
             raise errors.EntityTooSmall(part.size, limits.min_part_size, number, part.etag)
