@@ -165,7 +165,8 @@ class S3RequestHandler(WSGIRequestHandler):
     def send_s3_error(self, error: errors.S3Error) -> None:
         """Answer ``error`` as S3 error XML and close the connection (the request could not be framed)."""
         request_id = new_request_id()
-        body = xmldoc.render_error(error, request_id, host_id_for(request_id))
+        host_id = host_id_for(request_id)
+        body = xmldoc.render_error(error, request_id, host_id)
         self.close_connection = True
         if getattr(self, "request_version", "HTTP/0.9") in ("HTTP/0.9", ""):
             self.request_version = "HTTP/1.1"  # else http.server would omit the status line
@@ -174,6 +175,7 @@ class S3RequestHandler(WSGIRequestHandler):
             self.send_header("Content-Type", wire.XML_CONTENT_TYPE)
             self.send_header("Content-Length", str(len(body)))
             self.send_header(wire.REQUEST_ID, request_id)
+            self.send_header(wire.HOST_ID, host_id)
             self.send_header("Connection", "close")
             self.end_headers()
             if getattr(self, "command", None) != "HEAD":

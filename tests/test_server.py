@@ -1,0 +1,96 @@
+"""S3Server's lifecycle and the HTTP layer's own answers (issue 2, item 6; spec §1.2)."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import time
+
+import pytest
+
+from pytest_s3mpu.server import S3Server
+
+
+def test_binds_loopback_on_a_free_port_and_stops_cleanly():
+    """Port 0 picks a free port on 127.0.0.1; stop() releases it and is safe to repeat."""
+    server = S3Server().start()
+    port = server.port
+    assert port > 0
+    assert server.endpoint_url == f"http://127.0.0.1:{port}"
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", "/")
+    assert connection.getresponse().status == 200
+    connection.close()
+    server.stop()
+    server.stop()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))  # the port is free again
+
+
+def test_stop_closes_idle_keep_alive_connections_promptly():
+    """A client holding a keep-alive connection does not keep stop() waiting (bounded: 5 s)."""
+    server = S3Server(idle_timeout=60).start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    connection.request("GET", "/")
+    connection.getresponse().read()
+    began = time.monotonic()
+    server.stop()
+    assert time.monotonic() - began < 5
+    with pytest.raises((ConnectionError, http.client.HTTPException, OSError)):
+        connection.request("GET", "/")
+        connection.getresponse().read()
+
+
+def test_requests_share_one_connection():
+    """HTTP/1.1 keep-alive: successive answers on one connection, no ``Connection: close``."""
+    with S3Server() as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        sockets = set()
+        for _ in range(3):
+            connection.request("GET", "/")
+            response = connection.getresponse()
+            response.read()
+            assert response.getheader("Connection") is None
+            sockets.add(id(connection.sock))
+        assert len(sockets) == 1
+
+
+def test_unparseable_request_is_s3_xml_with_both_ids():
+    """Even a request the HTTP layer cannot parse is answered as S3: XML error, x-amz-request-id and
+    x-amz-id-2 equal to the body's RequestId and HostId (spec §1.2)."""
+    with S3Server() as server, socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+        raw.sendall(b"GARBAGE\r\n\r\n")
+        data = b""
+        while b"</Error>" not in data:
+            chunk = raw.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    request_id = re.search(rb"x-amz-request-id: (\S+)", head, re.I).group(1)
+    host_id = re.search(rb"x-amz-id-2: (\S+)", head, re.I).group(1)
+    assert b"<Code>BadRequest</Code>" in body
+    assert b"<RequestId>" + request_id + b"</RequestId>" in body
+    assert b"<HostId>" + host_id + b"</HostId>" in body
+    assert b"<html" not in body.lower()
+
+
+def test_handler_bug_is_internal_error_and_kept_for_the_test():
+    """An exception that is not an S3Error answers 500 InternalError XML and is kept in
+    handler_errors, which the plugin re-raises in the test that caused it."""
+    with S3Server() as server:
+        server.store.create_bucket("bkt")
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("bug")
+
+        server.store.list_buckets = broken  # type: ignore[method-assign]
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        body = response.read()
+        assert response.status == 500
+        assert b"<Code>InternalError</Code>" in body
+        assert [str(e) for e in server.handler_errors] == ["bug"]
