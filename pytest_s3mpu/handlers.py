@@ -359,7 +359,13 @@ def copy_object(store: Store, call: Call) -> Reply:
         encryption_given=sse.given,
     )
     result = store.copy_object(
-        call.bucket, call.key, call.headers.get(wire.COPY_SOURCE, ""), request, _copy_conditions(call), sse
+        call.bucket,
+        call.key,
+        call.headers.get(wire.COPY_SOURCE, ""),
+        request,
+        _copy_conditions(call),
+        sse,
+        headers.copy_source_encryption_request(call.headers),
     )
     return _xml(xmldoc.copy_result("CopyObjectResult", result), extra=result.encryption.headers())
 
@@ -373,6 +379,8 @@ def upload_part_copy(store: Store, call: Call) -> Reply:
         call.headers.get(wire.COPY_SOURCE, ""),
         call.headers.get(wire.COPY_SOURCE_RANGE),
         _copy_conditions(call),
+        headers.encryption_request(call.headers),
+        headers.copy_source_encryption_request(call.headers),
     )
     extra = [(result.checksum.algorithm.header, result.checksum.value)] if result.checksum else []
     extra.extend(result.encryption.headers())

@@ -96,6 +96,16 @@ def object_headers(obj: StoredObject, checksum: ObjectChecksum | None) -> list[t
     return headers
 
 
+def copy_source_encryption_request(headers: Mapping[str, str]) -> EncryptionRequest:
+    """The SSE-C key a copy sends for its source (``x-amz-copy-source-server-side-encryption-customer-*``)."""
+    prefix = "x-amz-copy-source-"
+    return EncryptionRequest(
+        customer_algorithm=headers.get(prefix + encryption.SSE_C_ALGORITHM.removeprefix("x-amz-")),
+        customer_key=headers.get(prefix + encryption.SSE_C_KEY.removeprefix("x-amz-")),
+        customer_key_md5=headers.get(prefix + encryption.SSE_C_KEY_MD5.removeprefix("x-amz-")),
+    )
+
+
 def encryption_request(headers: Mapping[str, str]) -> EncryptionRequest:
     """The SSE headers of a request, as sent; the store decides what they mean."""
     return EncryptionRequest(

@@ -375,7 +375,9 @@ class Store:
             upload.parts[part.number] = part
         return PartResult(part.etag, reported, target.encryption)
 
-    def _copy_source(self, copy_source: str) -> tuple[str, str, StoredObject]:
+    def _copy_source(
+        self, copy_source: str, source_sse: EncryptionRequest | None = None
+    ) -> tuple[str, str, StoredObject]:
         """The object a copy reads, with its bucket and key: the header parsed, then looked up
         (spec §4 steps 2-3)."""
         source_bucket, source_key, _version = validation.copy_source(copy_source)
@@ -383,6 +385,8 @@ class Store:
             source = self._bucket(source_bucket).objects.get(source_key)
         if source is None:
             raise errors.NoSuchKey(source_key)
+        if source_sse is not None:  # an SSE-C source is read with its key (x-amz-copy-source-...-customer-*)
+            encryption.check_read(source.meta.encryption, source_sse)
         return source_bucket, source_key, source
 
     def upload_part_copy(
@@ -394,11 +398,17 @@ class Store:
         copy_source: str,
         copy_range: str | None = None,
         copy_conditions: CopyConditions | None = None,
+        sse: EncryptionRequest | None = None,
+        source_sse: EncryptionRequest | None = None,
     ) -> CopyResult:
-        """UploadPartCopy (spec §4): a part made of a whole object or a byte range of one."""
-        target = self.check_upload_part(bucket, key, upload_id, part_number, None)
+        """UploadPartCopy (spec §4): a part made of a whole object or a byte range of one.
+
+        Like every part of an SSE-C upload it carries the upload's key (``sse``); an SSE-C source is read
+        with its own key (``source_sse``).
+        """
+        target = self.check_upload_part(bucket, key, upload_id, part_number, None, sse)
         copy_conditions = copy_conditions or CopyConditions()
-        _, _, source = self._copy_source(copy_source)
+        _, _, source = self._copy_source(copy_source, source_sse)
         start, end = 0, source.size
         if copy_range is not None:
             first, last = validation.copy_range(copy_range)
@@ -442,6 +452,7 @@ class Store:
         request: CopyRequest,
         copy_conditions: CopyConditions | None = None,
         sse: EncryptionRequest | None = None,
+        source_sse: EncryptionRequest | None = None,
     ) -> CopyResult:
         """CopyObject: a new object sharing the source's bytes (no copy is made; objects are immutable).
 
@@ -450,7 +461,7 @@ class Store:
         validation.object_key(key, self.limits.max_key_length)
         with self._lock:
             self._bucket(bucket)
-        source_bucket, source_key, source = self._copy_source(copy_source)
+        source_bucket, source_key, source = self._copy_source(copy_source, source_sse)
         copy_conditions = copy_conditions or CopyConditions()
         conditions.check_copy_source(
             source,

@@ -345,3 +345,54 @@ def test_sse_s3_reported_on_copies(s3mpu, s3):
         Bucket=BUCKET, Key=KEY, UploadId=upload_id, PartNumber=1, CopySource=f"{BUCKET}/src"
     )
     assert part["ServerSideEncryption"] == "AES256"
+
+
+def copy_source_sse_c(key: bytes = CUSTOMER_KEY) -> dict:
+    """boto3 parameters for reading an SSE-C copy source with its key."""
+    return {"CopySourceSSECustomerAlgorithm": "AES256", "CopySourceSSECustomerKey": key}
+
+
+def test_upload_part_copy_into_an_sse_c_upload(s3mpu, s3):
+    """UploadPartCopy is a part like any other: an SSE-C upload needs its key on it (research §4.2), and an
+    SSE-C source needs its own key through x-amz-copy-source-server-side-encryption-customer-*."""
+    s3.put_object(Bucket=BUCKET, Key="src", Body=b"secret source", **sse_c(OTHER_KEY))
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key=KEY, **sse_c())["UploadId"]
+    before = state(s3mpu)
+    copy = {"Bucket": BUCKET, "Key": KEY, "UploadId": upload, "PartNumber": 1, "CopySource": f"{BUCKET}/src"}
+    expect_error(lambda: s3.upload_part_copy(**copy), 400, "InvalidRequest", MULTIPART_SSE_C)
+    expect_error(lambda: s3.upload_part_copy(**copy, **sse_c()), 400, "InvalidRequest", NEEDS_KEY)
+    expect_error(
+        lambda: s3.upload_part_copy(**copy, **sse_c(OTHER_KEY), **copy_source_sse_c(OTHER_KEY)),
+        400,
+        "InvalidRequest",
+        "The provided encryption parameters did not match the ones used originally.",
+    )
+    assert state(s3mpu) == before
+    reply = s3.upload_part_copy(**copy, **sse_c(), **copy_source_sse_c(OTHER_KEY))
+    assert reply["CopyPartResult"]["ETag"] == f'"{hashlib.md5(b"secret source").hexdigest()}"'
+    assert reply["SSECustomerKeyMD5"] == key_md5(CUSTOMER_KEY)
+    never_echoes_the_key(reply)
+
+
+def test_copy_object_of_an_sse_c_source(s3mpu, s3):
+    """CopyObject reads an SSE-C source only with its key (400 InvalidRequest without it, 403 with the
+    wrong one); the copy is encrypted as the request says (SSE-S3 by default)."""
+    s3.put_object(Bucket=BUCKET, Key="src", Body=b"secret source", **sse_c())
+    expect_error(
+        lambda: s3.copy_object(Bucket=BUCKET, Key="dst", CopySource=f"{BUCKET}/src"),
+        400,
+        "InvalidRequest",
+        NEEDS_KEY,
+    )
+    expect_error(
+        lambda: s3.copy_object(
+            Bucket=BUCKET, Key="dst", CopySource=f"{BUCKET}/src", **copy_source_sse_c(OTHER_KEY)
+        ),
+        403,
+        "AccessDenied",
+        WRONG_KEY,
+    )
+    assert "dst" not in s3mpu.objects(BUCKET)
+    reply = s3.copy_object(Bucket=BUCKET, Key="dst", CopySource=f"{BUCKET}/src", **copy_source_sse_c())
+    assert reply["ServerSideEncryption"] == "AES256"
+    assert s3.get_object(Bucket=BUCKET, Key="dst")["Body"].read() == b"secret source"
