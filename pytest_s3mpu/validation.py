@@ -51,7 +51,7 @@ def _non_negative_int32(name: str, raw: str) -> int:
     value = parse_decimal(raw)
     if value is None or value > MAX_INT32:
         raise errors.InvalidArgument(f"Provided {name} not an integer or within integer range", name, raw)
-    if value < 0:
+    if value < 0 or raw.startswith("-"):  # "-0" too: only plain digits name a non-negative number
         raise errors.InvalidArgument(
             f"Argument {name} must be an integer between 0 and {MAX_INT32}", name, raw
         )
