@@ -13,8 +13,6 @@ import hashlib
 import http.client
 import os
 import socket
-import ssl
-import subprocess
 import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Callable
@@ -525,7 +523,7 @@ def test_stored_content_encoding_drops_aws_chunked(s3mpu, encoding, stored):
 
 
 @pytest.fixture
-def https_s3(tmp_path, monkeypatch):
+def https_s3(tmp_path, monkeypatch, self_signed_tls):
     """An S3Server over TLS with a throwaway self-signed certificate for 127.0.0.1, and a boto3 client
     trusting exactly that certificate; the requests botocore sends are recorded (before-send)."""
     import boto3
@@ -533,19 +531,7 @@ def https_s3(tmp_path, monkeypatch):
 
     from pytest_s3mpu.server import S3Server
 
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-            "-keyout", str(key), "-out", str(cert),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )  # fmt: skip
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    cert, context = self_signed_tls
     for name in ("AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "AWS_REQUEST_CHECKSUM_CALCULATION", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import ssl
 import subprocess
 import threading
 import time
@@ -91,24 +90,6 @@ def run(command: Sequence[str], *, timeout: float = 60, **kwargs: Any) -> subpro
     return subprocess.run(
         [str(c) for c in command], capture_output=True, text=True, timeout=timeout, check=False, **kwargs
     )
-
-
-def self_signed(tmp_path: Path) -> tuple[Path, ssl.SSLContext]:
-    """A throwaway self-signed certificate for 127.0.0.1 (openssl) and the server-side context for it."""
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-            "-keyout", str(key), "-out", str(cert),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )  # fmt: skip
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    return cert, context
 
 
 @contextmanager

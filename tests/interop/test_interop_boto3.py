@@ -28,7 +28,6 @@ from interop_support import (
     lowlevel_seed_error,
     md5_hex,
     multipart_etag,
-    self_signed,
     state,
 )
 
@@ -200,14 +199,14 @@ def test_transfer_no_such_upload(s3mpu, s3mpu_client, bucket, source):
 
 
 @pytest.fixture
-def https_client(tmp_path, monkeypatch):
+def https_client(tmp_path, monkeypatch, self_signed_tls):
     """An S3Server over TLS (throwaway self-signed certificate), min part size 1024, and a boto3 client
     trusting exactly that certificate; the UploadPart request headers boto3 sends are recorded."""
     for name in ("AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "AWS_REQUEST_CHECKSUM_CALCULATION", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    cert, context = self_signed(tmp_path)
+    cert, context = self_signed_tls
     with S3Server(ssl_context=context, min_part_size=SMALL_MIN) as server:
         client = boto3.session.Session().client(
             "s3",
