@@ -878,3 +878,31 @@ def test_standalone_refuses_a_bad_faults_file(tmp_path):
     assert f"cannot load faults from {path}" in done.stderr
     assert "action must be one of" in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.s3mpu(min_part_size=SMALL_MIN)
+@pytest.mark.parametrize("operation", ["CopyObject", "UploadPartCopy"])
+def test_embedded_error_on_copies(s3mpu, bucket, operation):
+    """S3 answers a copy that fails after it started as 200 + <Error> too (AWS docs for CopyObject and
+    UploadPartCopy): botocore detects it and retries; once the fault is spent the copy succeeds and its
+    result is exact (issue 3: embedded_error for CopyObject / UploadPartCopy)."""
+    client = s3mpu.client(retries=FEW_RETRIES)
+    client.put_object(Bucket=BUCKET, Key="source", Body=b"copy me")
+    s3mpu.faults.add(operation=operation, action="embedded_error", duration_s=0.1, keepalive_s=0.05)
+    if operation == "CopyObject":
+        reply = client.copy_object(Bucket=BUCKET, Key="copy", CopySource=f"{BUCKET}/source")
+        etag = reply["CopyObjectResult"]["ETag"]
+        assert s3mpu.object_bytes(BUCKET, "copy") == b"copy me"
+    else:
+        upload_id = client.create_multipart_upload(Bucket=BUCKET, Key="copy")["UploadId"]
+        reply = client.upload_part_copy(
+            Bucket=BUCKET, Key="copy", UploadId=upload_id, PartNumber=1, CopySource=f"{BUCKET}/source"
+        )
+        etag = reply["CopyPartResult"]["ETag"]
+        assert s3mpu.parts(upload_id)[1].size == len(b"copy me")
+    assert etag == f'"{hashlib.md5(b"copy me").hexdigest()}"'
+    copies = s3mpu.journal.requests(operation)
+    assert [(e.status, e.error_code, e.attempt) for e in copies] == [
+        (200, "InternalError", 1),
+        (200, None, 2),
+    ]
