@@ -6,8 +6,6 @@ the store's business; a handler only turns HTTP into store calls and store resul
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import cast
@@ -15,7 +13,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Request
 
-from . import bodies, errors, headers, integrity, validation, wire, xmldoc
+from . import bodies, errors, headers, integrity, listing, validation, wire, xmldoc
 from .checksums import Algorithm
 from .model import CompleteOptions, CopyConditions, CopyRequest, Payload
 from .store import Store
@@ -85,10 +83,7 @@ def _small_body(call: Call) -> Payload:
 
 
 def _encoding(call: Call) -> str | None:
-    value = call.query.get("encoding-type")
-    if value is not None and value != "url":
-        raise errors.InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type", value)
-    return value
+    return validation.encoding_type(call.query.get("encoding-type"))
 
 
 # -- service and buckets ---------------------------------------------------------------------------
@@ -125,23 +120,6 @@ def _max_keys(store: Store, call: Call) -> int:
 
 # Continuation tokens are opaque to clients; the tag lets a token this server never issued be told apart
 # (S3 answers InvalidArgument for those, where lenient base64 would decode garbage to some key).
-_TOKEN_TAG = b"s3mpu-token:"
-
-
-def _decode_token(token: str) -> str:
-    try:
-        raw = base64.b64decode(token.encode("ascii"), altchars=b"-_", validate=True)
-        if not raw.startswith(_TOKEN_TAG):
-            raise ValueError(token)
-        return raw[len(_TOKEN_TAG) :].decode("utf-8")
-    except (binascii.Error, UnicodeError, ValueError):
-        raise errors.InvalidContinuationToken() from None
-
-
-def _encode_token(key: str) -> str:
-    return base64.urlsafe_b64encode(_TOKEN_TAG + key.encode("utf-8")).decode("ascii")
-
-
 def list_objects_v2(store: Store, call: Call) -> Reply:
     encoding = _encoding(call)
     prefix = call.query.get("prefix", "")
@@ -150,9 +128,9 @@ def list_objects_v2(store: Store, call: Call) -> Reply:
     token = call.query.get("continuation-token")
     start_after = call.query.get("start-after")
     store.head_bucket(call.bucket)
-    marker = _decode_token(token) if token is not None else start_after
+    marker = listing.decode_token(token) if token is not None else start_after
     page = store.list_objects(call.bucket, prefix, delimiter, max_keys, marker)
-    next_token = _encode_token(page.next_marker) if page.truncated and page.next_marker else None
+    next_token = listing.encode_token(page.next_marker) if page.truncated and page.next_marker else None
     fetch_owner = call.query.get("fetch-owner", "").lower() == "true"
     document = xmldoc.list_objects_v2(
         page, prefix, delimiter, max_keys, encoding, token, next_token, start_after, fetch_owner
@@ -177,12 +155,7 @@ def list_object_versions(store: Store, call: Call) -> Reply:
     max_keys = _max_keys(store, call)
     key_marker = call.query.get("key-marker", "")
     version_marker = call.query.get("version-id-marker")
-    if version_marker and not key_marker:
-        raise errors.InvalidArgument(
-            "A version-id marker cannot be specified without a key marker.",
-            "version-id-marker",
-            version_marker,
-        )
+    validation.version_id_marker(key_marker, version_marker)
     page = store.list_objects(call.bucket, prefix, delimiter, max_keys, key_marker or None)
     return _xml(xmldoc.list_versions(page, prefix, delimiter, max_keys, encoding, key_marker))
 
@@ -190,8 +163,7 @@ def list_object_versions(store: Store, call: Call) -> Reply:
 def delete_objects(store: Store, call: Call) -> Reply:
     store.head_bucket(call.bucket)
     payload = _small_body(call)
-    if payload.content_md5 is None and not payload.claimed:
-        raise errors.missing_digest()
+    integrity.require_digest(payload)
     integrity.verify_body(payload)
     keys, quiet = xmldoc.parse_delete(payload.content())
     outcomes = store.delete_objects(call.bucket, keys)

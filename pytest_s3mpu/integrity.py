@@ -58,6 +58,12 @@ def verify_claimed_checksums(payload: Payload) -> tuple[Algorithm, str] | None:
     return algorithm, value
 
 
+def require_digest(payload: Payload) -> None:
+    """DeleteObjects must carry Content-MD5 or an x-amz-checksum-* (research basic_ops §3)."""
+    if payload.content_md5 is None and not payload.claimed:
+        raise errors.missing_digest()
+
+
 def verify_body(payload: Payload) -> tuple[Algorithm, str] | None:
     """All body checks in S3's order: MD5, then SHA-256, then the flexible checksum."""
     verify_content_md5(payload)

@@ -6,9 +6,13 @@ Layer 2 (store): pure functions over entries already sorted and already past the
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
+
+from . import errors
 
 T = TypeVar("T")
 
@@ -75,3 +79,23 @@ def after_marker(key: str, marker: str, delimiter: str | None) -> bool:
     if key <= marker:
         return False
     return not (delimiter and marker.endswith(delimiter) and key.startswith(marker))
+
+
+_TOKEN_TAG = b"s3mpu-token:"
+
+
+def encode_token(key: str) -> str:
+    """A ListObjectsV2 continuation token: opaque to clients, tagged so that a token this endpoint did
+    not issue is recognised."""
+    return base64.urlsafe_b64encode(_TOKEN_TAG + key.encode("utf-8")).decode("ascii")
+
+
+def decode_token(token: str) -> str:
+    """The key a continuation token resumes after; InvalidArgument for one not issued here."""
+    try:
+        raw = base64.b64decode(token.encode("ascii"), altchars=b"-_", validate=True)
+        if not raw.startswith(_TOKEN_TAG):
+            raise ValueError(token)
+        return raw[len(_TOKEN_TAG) :].decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        raise errors.InvalidContinuationToken() from None

@@ -356,8 +356,6 @@ class S3HTTPServer(BaseWSGIServer):
     """Werkzeug's threaded server, tracking connections so ``stop()`` can close idle keep-alives."""
 
     multithread = True
-    daemon_threads = True
-    block_on_close = False
     idle_timeout: float = 60.0
 
     def __init__(self, *args: Any, ssl_context: ssl.SSLContext | None = None, **kwargs: Any) -> None:

@@ -624,19 +624,6 @@ class Store:
                     return dict(sorted(upload.parts.items()))
         raise errors.NoSuchUpload(upload_id)
 
-    def stored_bytes(self) -> int:
-        """Bytes held in objects and open parts (shared buffers counted once)."""
-        with self._lock:
-            seen: dict[int, int] = {}
-            for bucket in self._buckets.values():
-                for obj in bucket.objects.values():
-                    for segment in obj.body.iter_range():
-                        seen[id(segment.obj)] = len(segment.obj)  # type: ignore[arg-type]
-                for upload in bucket.uploads.values():
-                    for part in upload.parts.values():
-                        seen[id(part.data)] = len(part.data)
-            return sum(seen.values())
-
 
 def _checksum_mode(
     algorithm_raw: str | None, type_raw: str | None

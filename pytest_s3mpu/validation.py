@@ -58,6 +58,23 @@ def _non_negative_int32(name: str, raw: str) -> int:
     return value
 
 
+def encoding_type(value: str | None) -> str | None:
+    """``encoding-type`` of the list operations: only ``url`` (spec §8)."""
+    if value is not None and value != "url":
+        raise errors.InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type", value)
+    return value
+
+
+def version_id_marker(key_marker: str, version_marker: str | None) -> None:
+    """ListObjectVersions: a version-id marker needs a key marker (research basic_ops §5)."""
+    if version_marker and not key_marker:
+        raise errors.InvalidArgument(
+            "A version-id marker cannot be specified without a key marker.",
+            "version-id-marker",
+            version_marker,
+        )
+
+
 def bucket_name(name: str) -> None:
     """InvalidBucketName unless ``name`` follows S3's general-purpose bucket naming rules."""
     if (

@@ -17,7 +17,6 @@ CONTENT_MD5 = "Content-MD5"
 CONTENT_SHA256 = "x-amz-content-sha256"
 DECODED_LENGTH = "x-amz-decoded-content-length"
 TRAILER = "x-amz-trailer"
-SDK_CHECKSUM_ALGORITHM = "x-amz-sdk-checksum-algorithm"
 CHECKSUM_ALGORITHM = "x-amz-checksum-algorithm"
 CHECKSUM_TYPE = "x-amz-checksum-type"
 CHECKSUM_MODE = "x-amz-checksum-mode"
@@ -34,16 +33,6 @@ BUCKET_REGION = "x-amz-bucket-region"
 SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION_ID = "amz-sdk-invocation-id"
 # The server-side-encryption header names live with their rules, in ``encryption``.
-
-# Standard object headers stored at PUT / Create and returned on GET / HEAD.
-CONTENT_HEADERS = (
-    "Content-Type",
-    "Content-Encoding",
-    "Content-Disposition",
-    "Content-Language",
-    "Cache-Control",
-    "Expires",
-)
 
 # GetObject's response-* query overrides and the header each one sets.
 RESPONSE_OVERRIDES = {

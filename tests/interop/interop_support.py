@@ -5,6 +5,7 @@ the "someone aborts the upload while the client is still sending parts" helper."
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import threading
@@ -90,6 +91,26 @@ def run(command: Sequence[str], *, timeout: float = 60, **kwargs: Any) -> subpro
     return subprocess.run(
         [str(c) for c in command], capture_output=True, text=True, timeout=timeout, check=False, **kwargs
     )
+
+
+def scenario_runner(
+    program: Sequence[Any], endpoint_url: str, tmp_path: Path, env: dict[str, str] | None = None
+) -> Any:
+    """A caller for a client script in another process (JS SDK, side venv): ``call(scenario, key, data,
+    extra)`` runs ``program scenario endpoint bucket key in out extra`` and returns its JSON result, with
+    the bytes it read back (if any) as ``read_back``."""
+
+    def call(scenario: str, key: str, data: bytes = b"", extra: str = "") -> dict[str, Any]:
+        source, target = tmp_path / "in.bin", tmp_path / "out.bin"
+        source.write_bytes(data)
+        command = [*program, scenario, endpoint_url, BUCKET, key, source, target, extra]
+        done = run(command, timeout=90, **({"env": env} if env is not None else {}))
+        assert done.returncode == 0, done.stdout + done.stderr
+        result: dict[str, Any] = json.loads(done.stdout)
+        result["read_back"] = target.read_bytes() if target.exists() else None
+        return result
+
+    return call
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from interop_support import (
     clean_env,
     md5_hex,
     multipart_etag,
-    run,
+    scenario_runner,
 )
 
 CLIENT = Path(__file__).parent / "js" / "client.cjs"
@@ -31,20 +31,8 @@ CLIENT = Path(__file__).parent / "js" / "client.cjs"
 
 @pytest.fixture
 def js(s3mpu, bucket, node_modules, tmp_path):
-    def call(scenario: str, key: str, data: bytes = b"", extra: str = "") -> dict[str, Any]:
-        source, target = tmp_path / "in.bin", tmp_path / "out.bin"
-        source.write_bytes(data)
-        done = run(
-            ["node", CLIENT, scenario, s3mpu.endpoint_url, BUCKET, key, source, target, extra],
-            env=clean_env(NODE_PATH=str(node_modules)),
-            timeout=90,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        result = json.loads(done.stdout)
-        result["read_back"] = target.read_bytes() if target.exists() else None
-        return result
-
-    return call
+    env = clean_env(NODE_PATH=str(node_modules))
+    return scenario_runner(["node", CLIENT], s3mpu.endpoint_url, tmp_path, env)
 
 
 def assert_sdk_error(result: dict[str, Any], code: str) -> dict[str, Any]:

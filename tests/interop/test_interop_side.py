@@ -21,7 +21,7 @@ from interop_support import (
     chunks,
     md5_hex,
     multipart_etag,
-    run,
+    scenario_runner,
 )
 
 CLIENT = Path(__file__).parent / "side" / "side_client.py"
@@ -29,18 +29,7 @@ CLIENT = Path(__file__).parent / "side" / "side_client.py"
 
 @pytest.fixture
 def side(s3mpu, bucket, side_python, tmp_path):
-    def call(scenario: str, key: str, data: bytes = b"", arg: str = "") -> dict[str, Any]:
-        source, target = tmp_path / "in.bin", tmp_path / "out.bin"
-        source.write_bytes(data)
-        done = run(
-            [side_python, CLIENT, scenario, s3mpu.endpoint_url, BUCKET, key, source, target, arg], timeout=90
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        result = json.loads(done.stdout)
-        result["read_back"] = target.read_bytes() if target.exists() else None
-        return result
-
-    return call
+    return scenario_runner([side_python, CLIENT], s3mpu.endpoint_url, tmp_path)
 
 
 # -- aiobotocore ------------------------------------------------------------------------------------
@@ -64,7 +53,7 @@ def test_aiobotocore_round_trip(s3mpu, side):
 def test_aiobotocore_seed_errors(s3mpu, side, code):
     """aiobotocore's complete_multipart_upload meeting each seed error raises botocore's ClientError
     (the generated subclass for modelled codes) with S3's status, Code, Message and fields (spec §11)."""
-    error = side("aio-error", "err.bin", arg=code)["error"]
+    error = side("aio-error", "err.bin", extra=code)["error"]
     status, message = SEED_ERRORS[code]
     assert error["type"].startswith("botocore.")
     assert (error["code"], error["status"], error["fields"]["Message"]) == (code, status, message)
