@@ -55,8 +55,8 @@ def _command(kind: str, port: int, blob_size: int) -> tuple[list[str], dict[str,
     if kind in ("discard", "memory"):
         args = [sys.executable, "-m", "bench.reference_apps", kind, str(port), str(blob_size)]
         return args, env
-    if kind == "floor":  # the discard app with a canned 1000-part ListParts page
-        return [sys.executable, "-m", "bench.reference_apps", "discard", str(port), "1000"], env
+    if kind == "floor":  # canned answers over plain sockets: what boto3 alone costs (bench/null_server.py)
+        return [sys.executable, "-m", "bench.null_server", str(port)], env
     raise ValueError(kind)
 
 
@@ -211,7 +211,7 @@ _PAGE_UPLOADS: dict[str, str] = {}
 
 def list_page_s(server: Server) -> float:
     """Seconds for one ListParts page of 1000 parts through boto3 (the floor server answers a canned
-    page: what boto3 alone costs to parse it)."""
+    page: what boto3 alone costs to receive and parse it)."""
     s3 = client(server.endpoint)
     if server.kind not in _PAGE_UPLOADS:
         upload = "u"
@@ -336,7 +336,7 @@ def run(args: argparse.Namespace) -> Results:
                 results.add("upload", kind, upload_mb_s(servers[kind], data, round_no))
             for kind in ("s3mpu", "moto", "memory"):
                 results.add("download", kind, download_mb_s(servers[kind], download_size, round_no))
-            for kind in (*kinds, "discard"):
+            for kind in (*kinds, "discard", "floor"):
                 rate = small_requests_per_s(servers[kind], args.small_iterations)
                 results.add("small requests", kind, rate)
             for kind in (*kinds, "floor"):
@@ -344,7 +344,7 @@ def run(args: argparse.Namespace) -> Results:
             for parts in args.parts:
                 if round_no >= args.parts_rounds:
                     continue
-                for kind in kinds:
+                for kind in (*kinds, "floor"):
                     list_s, complete_s = complete_and_list_s(servers[kind], parts, round_no)
                     results.add(f"ListParts x{parts}", kind, list_s)
                     results.add(f"Complete x{parts}", kind, complete_s)

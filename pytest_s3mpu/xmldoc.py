@@ -42,9 +42,14 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
+class _Written(str):
+    """Elements already written as XML (escaped where needed): ``_emit`` copies them as they are."""
+
+
 def _emit(out: list[str], name: str, value: Any) -> None:
     """Write ``value`` as element ``name``: a dict is an element with children (``@x`` attributes,
-    ``#text`` text), a list repeats the element, None is an empty element, anything else is text.
+    ``#text`` text), a list repeats the element, None is an empty element, ``_Written`` is copied as
+    it is (``name`` unused), anything else is text.
 
     The same shape xmltodict.unparse takes, written directly: a 1,000-part ListParts page renders in
     ~2 ms instead of ~30 ms (the benchmark's ListParts and Complete workloads).
@@ -52,6 +57,9 @@ def _emit(out: list[str], name: str, value: Any) -> None:
     if isinstance(value, list):
         for item in value:
             _emit(out, name, item)
+        return
+    if isinstance(value, _Written):
+        out.append(value)
         return
     if isinstance(value, dict):
         attributes = "".join(
@@ -193,19 +201,21 @@ def list_parts(page: PartsPage) -> bytes:
     if upload.algorithm is not None and upload.checksum_type is not None:
         body["ChecksumAlgorithm"] = upload.algorithm.value
         body["ChecksumType"] = upload.checksum_type.value
+    # The parts are written directly: a page has up to 1000 of them, each with the same five elements,
+    # and nothing in them needs escaping (numbers, S3's own time format, hex ETags, base64).
+    algorithm = upload.algorithm
+    element = algorithm.xml_element if algorithm is not None else ""
     parts = []
     for part in page.parts:
-        entry: _Doc = {
-            "PartNumber": str(part.number),
-            "LastModified": iso_time(part.last_modified),
-            "ETag": f'"{part.etag}"',
-            "Size": str(part.size),
-        }
-        if upload.algorithm is not None and upload.algorithm in part.digests:
-            entry[upload.algorithm.xml_element] = b64(part.digests[upload.algorithm])
-        parts.append(entry)
+        checksum = ""
+        if algorithm is not None and algorithm in part.digests:
+            checksum = f"<{element}>{b64(part.digests[algorithm])}</{element}>"
+        parts.append(
+            f"<Part><PartNumber>{part.number}</PartNumber><LastModified>{iso_time(part.last_modified)}"
+            f'</LastModified><ETag>"{part.etag}"</ETag><Size>{part.size}</Size>{checksum}</Part>'
+        )
     if parts:
-        body["Part"] = parts
+        body["Part"] = _Written("".join(parts))
     return _document("ListPartsResult", body)
 
 
@@ -481,13 +491,12 @@ def _element_tree(body: bytes) -> ElementTree.Element | None:
         root = ElementTree.fromstring(body)
     except (ElementTree.ParseError, ValueError, UnicodeDecodeError):
         return None
-    stack = [(root, 0)]
-    while stack:
-        element, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return None
-        stack.extend((child, depth + 1) for child in element)
-    return root
+    level = [root]
+    for _ in range(MAX_DEPTH + 1):  # one level at a time: a list per level, not a tuple per element
+        level = [child for element in level for child in element]
+        if not level:
+            return root
+    return None  # an element deeper than MAX_DEPTH
 
 
 def _leaf_text(element: ElementTree.Element) -> str | None:
@@ -498,29 +507,32 @@ def _leaf_text(element: ElementTree.Element) -> str | None:
 def parse_complete(body: bytes) -> CompleteDocument:
     """A CompleteMultipartUpload body (spec §5): None parts for an empty body, ``malformed`` flagged.
 
-    The namespace is optional and the order of a Part's children is free.
+    The namespace is optional and the order of a Part's children is free. Local names are worked out
+    once per distinct tag (a 10,000-part body has four), not once per element.
     """
     if not body.strip():
         return CompleteDocument(parts=None)
     root = _element_tree(body)
     if root is None or _local(root.tag) != "CompleteMultipartUpload":
         return CompleteDocument(parts=(), malformed=True)
+    names: dict[str, str] = {}
     specs: list[CompletedPartSpec] = []
     for part in root:
-        if _local(part.tag) != "Part":
+        name = names.get(part.tag) or names.setdefault(part.tag, _local(part.tag))
+        if name != "Part":
             continue
         number: str | None = None
         etag: str | None = None
         seen_number = seen_etag = 0
         checksums: list[tuple[str, str]] = []
         for field in part:
-            name = _local(field.tag)
+            name = names.get(field.tag) or names.setdefault(field.tag, _local(field.tag))
             if name == "PartNumber":
                 seen_number += 1
-                number = _leaf_text(field)
+                number = None if len(field) else (field.text or "")  # _leaf_text, inlined: 2 per part
             elif name == "ETag":
                 seen_etag += 1
-                etag = _leaf_text(field)
+                etag = None if len(field) else (field.text or "")
             elif name.startswith("Checksum") and Algorithm.parse(name[len("Checksum") :]) is not None:
                 checksums.append((name[len("Checksum") :], _leaf_text(field) or ""))
         if seen_number != 1 or seen_etag != 1 or number is None or etag is None:
