@@ -108,10 +108,11 @@ class S3RequestHandler(WSGIRequestHandler):
             self.server.track(self.connection, add=False)
 
     def _client_still_sending(self) -> bool:
-        """The answer went out before the body it answers was read, and the client did not wait for
-        ``100 Continue``: it may still be writing that body."""
+        """The answer went out before the body it answers was read: the client may still be writing
+        that body -- also when it asked for ``100 Continue``, since a client may stop waiting for it and
+        send the body anyway (RFC 9110 §10.1.1; Go's net/http after ExpectContinueTimeout)."""
         stream = getattr(self, "body_stream", None)
-        return not self.continue_pending and isinstance(stream, bodies.LengthReader) and stream.remaining > 0
+        return isinstance(stream, bodies.LengthReader) and stream.remaining > 0
 
     def _lingering_close(self) -> None:
         """Half-close, then read and discard for a bounded time before closing (RFC 9112 §9.6): closing
@@ -227,7 +228,7 @@ class S3RequestHandler(WSGIRequestHandler):
     def _body_finished(self) -> bool:
         """Whether the request body has been consumed, reading (bounded) what is left if need be."""
         if self.continue_pending:
-            return False  # the client is still waiting to send the body: only closing is safe
+            return False  # the client may still be waiting to send the body: only closing is safe
         stream = self.body_stream
         scratch = bytearray(64 * 1024)
         drained = 0

@@ -684,6 +684,45 @@ def test_expect_continue_error_answered_before_body(s3mpu):
     assert error["UploadId"] == "no-such-upload"
 
 
+def test_expect_continue_client_that_stops_waiting_still_gets_the_error(s3mpu):
+    """A client that sent ``Expect: 100-continue`` may stop waiting and send the body anyway (RFC 9110
+    §10.1.1; Go's net/http does after ExpectContinueTimeout, 1 s in rclone). Here the body goes out at once
+    while a delay fault holds the answer, which is then 404 NoSuchUpload without a byte of the body read.
+    Closing with those bytes unread would make the kernel send a TCP reset, which can destroy the answer
+    before the client reads it (rclone then reported "broken pipe" instead of NoSuchUpload): the server
+    discards the body instead, so the client's send completes, it reads the whole 404, and the connection
+    ends with FIN, not reset (RFC 9112 §9.6; spec §11 NoSuchUpload)."""
+    s3mpu.create_bucket(BUCKET)
+    s3mpu.faults.add(operation="UploadPart", action="delay", delay_s=0.3)
+    size = 4 * 1024 * 1024  # more than the socket buffers hold while the server reads nothing
+    block = b"x" * (1024 * 1024)
+    path = f"/{BUCKET}/{quote(KEY)}?partNumber=1&uploadId=no-such-upload"
+    received = b""
+    with _connect(s3mpu) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+        sock.sendall(
+            f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {size}\r\n"
+            "Expect: 100-continue\r\n\r\n".encode()
+        )
+        for _ in range(size // len(block)):
+            sock.sendall(block)  # a reset here: BrokenPipeError / ConnectionResetError
+        for _ in range(1000):  # bounded; a reset here: ConnectionResetError
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 404 "), head
+    assert b"100 Continue" not in head
+    assert b"\r\nConnection: close" in head
+    error = Response(404, http.client.HTTPMessage(), body).error()
+    assert error["Code"] == "NoSuchUpload"
+    assert error["Message"] == NO_SUCH_UPLOAD
+    assert error["UploadId"] == "no-such-upload"
+    (entry,) = s3mpu.journal.requests("UploadPart")
+    assert (entry.status, entry.error_code, entry.bytes_in) == (404, "NoSuchUpload", 0)
+
+
 def test_expect_continue_valid_part(s3mpu):
     """A valid UploadPart with ``Expect: 100-continue`` gets ``100 Continue``, then, once the body is sent,
     200 with the part's ETag (RFC 9110 §10.1.1; spec §3 response)."""
