@@ -295,10 +295,12 @@ class CompleteResult:
 
 @dataclass(frozen=True, slots=True)
 class Completion:
-    """A completed upload's tombstone: what a retried Complete answers (spec §5.4)."""
+    """A completed upload's tombstone: what a retried Complete answers (spec §5.4) while the object it
+    made is still current, i.e. while its key's write sequence is still ``version``. It holds that
+    number rather than the object, so a deleted or overwritten object's bytes are given back at once."""
 
     result: CompleteResult
-    obj: StoredObject
+    version: int
 
 
 @dataclass(slots=True)

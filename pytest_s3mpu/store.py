@@ -508,7 +508,7 @@ class Store:
             completion = target.completions.get(upload_id)
             if completion is not None and completion.result.key == key:
                 # Spec §5.4: a retried Complete answers the same result while its object is current.
-                if target.objects.get(key) is completion.obj:
+                if target.key_versions.get(key) == completion.version:
                     return completion.result
                 raise errors.NoSuchUpload(upload_id)
             upload = self._open_upload(target, key, upload_id)
@@ -524,8 +524,8 @@ class Store:
             upload.state = UploadState.COMPLETED
             del target.uploads[upload_id]
             target.objects[key] = obj
-            target.key_versions[key] = self._next()
-            target.completions[upload_id] = Completion(result, obj)
+            version = target.key_versions[key] = self._next()
+            target.completions[upload_id] = Completion(result, version)
             return result
 
     def abort_multipart_upload(self, bucket: str, key: str, upload_id: str) -> None:
