@@ -7,7 +7,6 @@ S3 errors (``IncompleteBody``, ``MalformedTrailerError``); whether the digests m
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import mmap
@@ -21,7 +20,6 @@ from .model import Hollow, Payload
 
 READ_SLICE = 1024 * 1024
 MAPPED_FROM = 256 * 1024  # bodies this large go into anonymous memory maps
-HUGE_FROM = 4 * 1024 * 1024  # and from this size ask for huge pages: 512x fewer page faults
 MAX_LINE = 4096
 MAX_TRAILER_LINES = 64
 _HEX = re.compile(rb"[0-9a-fA-F]{1,16}\Z")
@@ -152,11 +150,7 @@ def new_buffer(size: int) -> bytearray | mmap.mmap:
     grown or copied, and it is returned to the system whole when the object is dropped.
     """
     if size >= MAPPED_FROM:
-        buffer = mmap.mmap(-1, size)
-        if size >= HUGE_FROM and hasattr(mmap, "MADV_HUGEPAGE"):
-            with contextlib.suppress(OSError):
-                buffer.madvise(mmap.MADV_HUGEPAGE)
-        return buffer
+        return mmap.mmap(-1, size)
     return bytearray(size)
 
 
