@@ -94,7 +94,8 @@ def raw_path(environ: WSGIEnvironment) -> str:
     uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     if uri:
         path = str(uri).split("?", 1)[0]
-        if "://" in path:
+        if not path.startswith("/") and "://" in path:
+            # absolute-form (RFC 9112 §3.2.2); origin-form starts with "/" and may hold "://" in a key
             path = "/" + path.split("://", 1)[1].partition("/")[2]
         return _strict_unquote(path, str(uri))
     path_info = str(environ.get("PATH_INFO", "/"))

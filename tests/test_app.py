@@ -15,6 +15,7 @@ import pytest
 import xmltodict
 from werkzeug.test import Client
 
+from pytest_s3mpu import app as app_module
 from pytest_s3mpu import handlers
 from pytest_s3mpu.app import S3App
 from pytest_s3mpu.model import Limits, ObjectMeta, Payload
@@ -382,6 +383,30 @@ def test_keys_round_trip(s3, store, key):
     assert [c["Key"] for c in listed["Contents"]] == [key]
     assert s3("DELETE", path).status_code == 204
     assert store.objects(BUCKET) == {}
+
+
+@pytest.mark.parametrize(
+    ("target", "path"),
+    [
+        ("/bkt/s3://other/key", "/bkt/s3://other/key"),
+        ("/://", "/://"),
+        ("/bkt/a%3A//b", "/bkt/a://b"),
+        ("http://127.0.0.1:9000/bkt/k?uploads", "/bkt/k"),
+    ],
+)
+def test_request_target_origin_and_absolute_form(target, path):
+    """RFC 9112 §3.2: a target that starts with '/' is origin-form, so a key may hold '://' sent raw
+    (``s3://other/key``); only a target that starts with a scheme is absolute-form, whose path is used
+    (spec §1.1: the key is the raw path, decoded once). Found by the hypothesis path property."""
+    assert app_module.raw_path({"RAW_URI": target}) == path
+
+
+def test_key_with_raw_scheme_separator_round_trips(s3, store):
+    """A key such as ``s3://other/key``, with ':' unescaped in the path (RFC 3986 allows it in a
+    segment), is stored and read back under exactly that name (spec §1.1)."""
+    assert s3("PUT", f"/{BUCKET}/s3://other/key", data=b"x").status_code == 200
+    assert list(store.objects(BUCKET)) == ["s3://other/key"]
+    assert s3("GET", f"/{BUCKET}/s3://other/key").data == b"x"
 
 
 def test_plus_in_path_is_literal(s3, store):
