@@ -16,6 +16,18 @@ from types import FrameType
 from . import settings
 from .server import S3Server
 
+DEFAULT_JOURNAL_LIMIT = 100_000
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -43,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=settings.STORAGE.parse,
         default=settings.STORAGE.default,
         help=settings.STORAGE.help,
+    )
+    parser.add_argument(
+        "--journal-limit",
+        type=_positive,
+        default=DEFAULT_JOURNAL_LIMIT,
+        metavar="N",
+        help=f"Keep the newest N request journal entries (default {DEFAULT_JOURNAL_LIMIT}): a server "
+        "that runs for long does not grow with every request it answers.",
     )
     parser.add_argument(
         "--faults",
@@ -74,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         region=args.region,
         max_body_size=args.max_body_size,
         storage=args.storage,
+        journal_limit=args.journal_limit,
     )
     if args.faults:
         try:

@@ -6,6 +6,7 @@ Layer 4 (beside faults): plain records, no HTTP. The app appends one entry per a
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -40,10 +41,17 @@ class JournalEntry:
 
 
 class Journal:
-    """Thread-safe, append-only list of entries with helpers for assertions."""
+    """Thread-safe, append-only list of entries with helpers for assertions.
 
-    def __init__(self) -> None:
-        self._entries: list[JournalEntry] = []
+    :param limit: keep only the newest ``limit`` entries (None: all). A long-running standalone server
+        sets one, so the journal does not grow with every request it ever answers; ``seq`` keeps counting.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        if limit is not None and limit < 1:
+            raise ValueError(f"journal limit must be at least 1, not {limit}")
+        self.limit = limit
+        self._entries: deque[JournalEntry] = deque(maxlen=limit)
         self._lock = threading.Lock()
         self._seq = 0
 
@@ -58,7 +66,7 @@ class Journal:
 
     def clear(self) -> None:
         with self._lock:
-            self._entries = []
+            self._entries = deque(maxlen=self.limit)
             self._seq = 0
 
     def entries(self) -> list[JournalEntry]:

@@ -415,6 +415,7 @@ class S3Server:
     :param max_body_size: the largest PutObject / UploadPart body accepted (default: S3's 5 GiB); a
         larger declared size is answered EntityTooLarge before the body is read.
     :param storage: ``memory`` keeps bodies; ``sizes`` keeps only sizes, ETags and checksums.
+    :param journal_limit: keep only the newest this many journal entries (None: all of them).
     """
 
     def __init__(
@@ -430,6 +431,7 @@ class S3Server:
         virtual_host_suffixes: Sequence[str] = ("localhost",),
         max_body_size: int | None = None,
         storage: str = "memory",
+        journal_limit: int | None = None,
     ) -> None:
         if store is None:
             limits = Limits() if min_part_size is None else Limits(min_part_size=min_part_size)
@@ -438,7 +440,9 @@ class S3Server:
             store.limits = dataclasses.replace(store.limits, max_body_size=max_body_size)
         store.keep_bytes = storage == "memory"
         self.store = store
-        self.app = S3App(store, virtual_host_suffixes=virtual_host_suffixes)
+        self.app = S3App(
+            store, virtual_host_suffixes=virtual_host_suffixes, journal=Journal(limit=journal_limit)
+        )
         self._host = host
         self._port = port
         self._ssl_context = ssl_context

@@ -7,6 +7,7 @@ Every wait is bounded; the server binds 127.0.0.1 on a free port (``--port 0``).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import select
 import signal
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -173,6 +175,7 @@ def test_help_lists_options() -> None:
     [
         (["--port", "70000"], "'70000'"),
         (["--min-part-size", "lots"], "'lots'"),
+        (["--journal-limit", "0"], "must be at least 1"),
     ],
 )
 def test_bad_argument_is_a_usage_error(args: list[str], message: str) -> None:
@@ -181,6 +184,30 @@ def test_bad_argument_is_a_usage_error(args: list[str], message: str) -> None:
         [sys.executable, "-m", "pytest_s3mpu", *args], capture_output=True, text=True, timeout=30, check=False
     )
     assert result.returncode == 2
-    assert f"s3mpu: error: argument {args[0]}: invalid" in result.stderr
+    assert f"s3mpu: error: argument {args[0]}: " in result.stderr
     assert message in result.stderr
     assert "serving on" not in result.stdout
+
+
+def test_journal_limit_keeps_the_newest_entries(launcher: list[str]) -> None:
+    """``--journal-limit 3``: the standalone server's journal keeps the newest 3 requests and its
+    sequence numbers keep counting, so a server that runs for long does not grow with every request."""
+    running = _start(launcher, "--journal-limit", "3")
+    try:
+        client = running.client()
+        client.create_bucket(Bucket="cli-bucket")
+        for number in range(5):
+            client.put_object(Bucket="cli-bucket", Key=f"k{number}", Body=b"x")
+        with urllib.request.urlopen(f"{running.endpoint_url}/_s3mpu/journal", timeout=10) as answer:
+            entries = json.loads(answer.read())
+        assert [(e["seq"], e["operation"], e["key"]) for e in entries] == [
+            (4, "PutObject", "k2"),
+            (5, "PutObject", "k3"),
+            (6, "PutObject", "k4"),
+        ]
+    finally:
+        running.proc.send_signal(signal.SIGTERM)
+        assert running.proc.wait(timeout=EXIT_TIMEOUT) == 0
+        for stream in (running.proc.stdout, running.proc.stderr):
+            if stream is not None:
+                stream.close()

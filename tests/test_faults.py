@@ -502,6 +502,22 @@ def test_journal_clear_restarts_seq(journal):
     assert journal.next_seq() == 1
 
 
+def test_journal_limit_keeps_the_newest_entries():
+    """``Journal(limit=3)`` keeps the newest three entries; ``seq`` keeps counting past them, and a
+    cleared journal keeps its limit. A limit below 1 is refused."""
+    bounded = Journal(limit=3)
+    for number in range(5):
+        entry(bounded, "PutObject", key=f"k{number}")
+    assert [(e.seq, e.key) for e in bounded] == [(3, "k2"), (4, "k3"), (5, "k4")]
+    assert len(bounded) == 3
+    bounded.clear()
+    for number in range(4):
+        entry(bounded, "PutObject", key=f"k{number}")
+    assert [e.seq for e in bounded] == [2, 3, 4]
+    with pytest.raises(ValueError, match="at least 1"):
+        Journal(limit=0)
+
+
 def test_journal_to_json_field_names(journal):
     """The JSON names are those of the issue: seq … invocation_id."""
     assert list(journal.entries()[0].to_json()) == [
