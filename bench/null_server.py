@@ -22,7 +22,8 @@ _XML = '<?xml version="1.0" encoding="UTF-8"?>'
 _PAGE = 1000
 
 
-def _list_parts_page(upload_id: str, total: int, marker: int) -> bytes:
+def list_parts_page(upload_id: str, total: int, marker: int) -> bytes:
+    """A canned ListParts page: parts ``marker+1`` onwards (at most 1000) of an upload of ``total``."""
     last = min(total, marker + _PAGE)
     parts = "".join(
         f"<Part><PartNumber>{n}</PartNumber><LastModified>2026-01-01T00:00:00.000Z</LastModified>"
@@ -50,7 +51,7 @@ class _State:
             total = self.parts.get(upload_id, _PAGE)  # an upload it never saw: one full page
             key = (upload_id, total, marker)
             if key not in self.pages:
-                self.pages[key] = _list_parts_page(upload_id, total, marker)
+                self.pages[key] = list_parts_page(upload_id, total, marker)
             return self.pages[key]
 
 

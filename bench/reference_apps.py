@@ -1,8 +1,8 @@
 """Reference servers for the benchmark: the fastest a Werkzeug app can be, to measure against.
 
 - ``discard``: speaks just enough S3 for boto3's ``upload_fileobj`` and throws every body away; it
-  answers ListParts with a canned page of N parts and Abort with 204, so it also measures what boto3
-  itself costs per request (the floor any server's ratio is bounded by).
+  answers ListParts with a canned page of N parts and Abort with 204, so it also measures what the
+  smallest Werkzeug app costs per request (what boto3 alone costs is ``bench/null_server.py``'s floor).
 - ``memory``: serves one in-memory blob (for any key) with HEAD and ranged GET, for ``download_fileobj``.
 
 Both run on Werkzeug's own threaded development server, as a minimal Werkzeug app would.
@@ -21,24 +21,12 @@ from typing import Any
 from werkzeug.serving import run_simple
 from werkzeug.wrappers import Request, Response
 
+from bench.null_server import list_parts_page
+
 _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 
 
-def _canned_list_parts(count: int) -> bytes:
-    parts = "".join(
-        f"<Part><PartNumber>{n}</PartNumber><LastModified>2026-01-01T00:00:00.000Z</LastModified>"
-        f'<ETag>"d41d8cd98f00b204e9800998ecf8427e"</ETag><Size>1</Size></Part>'
-        for n in range(1, count + 1)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><Bucket>b</Bucket><Key>k</Key>'
-        f"<UploadId>u</UploadId><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>{count}"
-        "</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>"
-        f"{parts}</ListPartsResult>"
-    ).encode()
-
-
-LIST_PARTS = _canned_list_parts(20)
+LIST_PARTS = list_parts_page("u", 20, 0)
 
 
 def discard_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -96,7 +84,7 @@ def main() -> None:
     global LIST_PARTS
     kind, port, number = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     if kind == "discard":
-        LIST_PARTS = _canned_list_parts(number)
+        LIST_PARTS = list_parts_page("u", number, 0)
     app = discard_app if kind == "discard" else memory_app_factory(number)
     run_simple("127.0.0.1", port, app, threaded=True)
 

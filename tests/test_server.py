@@ -94,3 +94,19 @@ def test_handler_bug_is_internal_error_and_kept_for_the_test():
         assert response.status == 500
         assert b"<Code>InternalError</Code>" in body
         assert [str(e) for e in server.handler_errors] == ["bug"]
+
+
+def test_raw_scheme_separator_in_the_path_is_part_of_the_key(s3mpu, s3mpu_client):
+    """A request target that starts with '/' is origin-form (RFC 9112 §3.2), so a key sent with ':'
+    unescaped, such as ``s3://other/key``, is stored under exactly that name (spec §1.1: the key is the
+    raw path, decoded once); boto3, which escapes ':', then reads the same object back."""
+    s3mpu.create_bucket("raw-colon")
+    host, port = s3mpu.endpoint_url.removeprefix("http://").rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("PUT", "/raw-colon/s3://other/key", body=b"raw", headers={"Content-Length": "3"})
+    answer = connection.getresponse()
+    answer.read()
+    connection.close()
+    assert answer.status == 200
+    assert list(s3mpu.objects("raw-colon")) == ["s3://other/key"]
+    assert s3mpu_client.get_object(Bucket="raw-colon", Key="s3://other/key")["Body"].read() == b"raw"
