@@ -8,13 +8,13 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class JournalEntry:
+class JournalEntry(NamedTuple):
     """One answered request. Names are the JSON names of ``GET /_s3mpu/journal``.
+
+    A named tuple, so the journal can keep it as a plain tuple of plain values (see ``Journal``).
 
     :param status: the HTTP status sent, or None when a fault dropped the connection before any byte.
     :param attempt: the SDK's retry attempt (``amz-sdk-request: attempt=N``), None when not sent.
@@ -37,7 +37,7 @@ class JournalEntry:
     invocation_id: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
 
 class Journal:
@@ -51,7 +51,10 @@ class Journal:
         if limit is not None and limit < 1:
             raise ValueError(f"journal limit must be at least 1, not {limit}")
         self.limit = limit
-        self._entries: deque[JournalEntry] = deque(maxlen=limit)
+        # Plain tuples, not entries: CPython's collector stops tracking a plain tuple of untracked values
+        # the first time it sees one (never a subclass), so 100,000 kept entries add nothing to the cost
+        # of a full collection, nor bring the next one sooner. Entries are rebuilt when asked for.
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=limit)
         self._lock = threading.Lock()
         self._seq = 0
 
@@ -62,7 +65,7 @@ class Journal:
 
     def record(self, entry: JournalEntry) -> None:
         with self._lock:
-            self._entries.append(entry)
+            self._entries.append(tuple(entry))
 
     def clear(self) -> None:
         with self._lock:
@@ -71,7 +74,8 @@ class Journal:
 
     def entries(self) -> list[JournalEntry]:
         with self._lock:
-            return sorted(self._entries, key=lambda e: e.seq)
+            kept = list(self._entries)
+        return sorted(map(JournalEntry._make, kept), key=lambda e: e.seq)
 
     def __iter__(self) -> Iterator[JournalEntry]:
         return iter(self.entries())

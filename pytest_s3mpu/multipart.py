@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
+import operator
 
 from . import checksums, errors, validation
 from .checksums import Algorithm, ChecksumType, PartDigest
@@ -44,9 +44,10 @@ def check_document(document: CompleteDocument, upload_id: str) -> list[tuple[int
         if number < 1:
             raise errors.InvalidArgument("PartNumber must be >= 1", "PartNumber", spec.part_number)
         numbered.append((number, spec))
-    for (previous, _), (number, _) in itertools.pairwise(numbered):
-        if number <= previous:
-            raise errors.InvalidPartOrder(upload_id)
+    # Every number is checked before the order (step 4 before step 5), so one pass cannot do both.
+    numbers = [number for number, _ in numbered]
+    if any(map(operator.le, numbers[1:], numbers)):
+        raise errors.InvalidPartOrder(upload_id)
     return numbered
 
 
@@ -63,6 +64,8 @@ def check_checksum_mode(upload: Upload, options: CompleteOptions) -> None:
 
 
 def _strip_quotes(etag: str) -> str:
+    if len(etag) == 34 and etag[0] == etag[33] == '"':
+        return etag[1:33]  # the common case, '"' + 32 hex digits + '"', without stripping spaces first
     etag = etag.strip()
     if len(etag) >= 2 and etag[0] == etag[-1] == '"':
         return etag[1:-1]
@@ -151,17 +154,20 @@ def assemble(
     """
     parts: list[Part] = []
     last_index = len(numbered) - 1
+    uploaded = upload.parts
+    plain = upload.algorithm is None  # no checksum to compare unless the client lists one anyway
     for index, (number, spec) in enumerate(numbered):
-        part = upload.parts.get(number)
+        part = uploaded.get(number)
         if part is None or _strip_quotes(spec.etag) != part.etag:
             raise _invalid_part(upload, spec)
-        _check_part_checksums(upload, number, spec, part)
+        if spec.checksums or not plain:
+            _check_part_checksums(upload, number, spec, part)
         if index != last_index and part.size < limits.min_part_size:
             raise errors.EntityTooSmall(part.size, limits.min_part_size, number, part.etag)
         parts.append(part)
     checksum = _object_checksum(upload, parts)
     _check_final_checksum(upload, options, checksum)
-    body = ObjectBody(tuple(part.data for part in parts))
+    body = ObjectBody(tuple([part.data for part in parts]))
     if options.mp_object_size is not None:
         declared = validation.parse_decimal(options.mp_object_size.strip())
         if declared != body.size:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 from xml.parsers.expat import ExpatError
 
-from . import errors, wire
+from . import complete_shape, errors, wire
 from .checksums import Algorithm, b64
 from .headers import iso_time
 from .model import (
@@ -507,11 +507,18 @@ def _leaf_text(element: ElementTree.Element) -> str | None:
 def parse_complete(body: bytes) -> CompleteDocument:
     """A CompleteMultipartUpload body (spec §5): None parts for an empty body, ``malformed`` flagged.
 
-    The namespace is optional and the order of a Part's children is free. Local names are worked out
-    once per distinct tag (a 10,000-part body has four), not once per element.
+    The namespace is optional and the order of a Part's children is free. A body of the common shape is
+    read by ``complete_shape``; any other goes through ElementTree, where local names are worked out once
+    per distinct tag (a 10,000-part body has four), not once per element.
     """
     if not body.strip():
         return CompleteDocument(parts=None)
+    common = complete_shape.read(body)  # the shape every SDK sends, without building a tree
+    return common if common is not None else parse_complete_tree(body)
+
+
+def parse_complete_tree(body: bytes) -> CompleteDocument:
+    """A non-empty CompleteMultipartUpload body read through ElementTree: any shape XML allows."""
     root = _element_tree(body)
     if root is None or _local(root.tag) != "CompleteMultipartUpload":
         return CompleteDocument(parts=(), malformed=True)

@@ -3,6 +3,8 @@ the journal's assertion helpers (issue 3: "Fault rules"; STYLE.md: test_faults.p
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from pytest_s3mpu.faults import FaultInjector, FaultRule, FaultSpecError, RequestInfo, rule_from_mapping
@@ -516,6 +518,18 @@ def test_journal_limit_keeps_the_newest_entries():
     assert [e.seq for e in bounded] == [2, 3, 4]
     with pytest.raises(ValueError, match="at least 1"):
         Journal(limit=0)
+
+
+def test_journal_entries_cost_the_garbage_collector_nothing():
+    """Kept entries are plain tuples of plain values, which CPython's collector stops tracking after one
+    pass: a standalone server's 100,000 entries must not make every full collection (and with it every
+    request that triggers one) slower. Entries come back as ``JournalEntry``, equal to what was recorded."""
+    journal = Journal()
+    recorded = [entry(journal, "UploadPart", part_number=number) for number in range(1, 4)]
+    gc.collect()
+    assert sum(map(gc.is_tracked, list(journal._entries))) == 0
+    assert journal.entries() == recorded
+    assert all(isinstance(e, JournalEntry) for e in journal.entries())
 
 
 def test_journal_to_json_field_names(journal):
