@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formatdate
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
 from werkzeug.wrappers import Request
@@ -25,6 +25,7 @@ from . import bodies, control, errors, handlers, routes, validation, wire, xmldo
 from .control import Control
 from .faults import FaultInjector, FaultRule, RequestInfo
 from .journal import Journal, JournalEntry
+from .request_headers import RequestHeaders
 from .routes import Target
 from .store import Store
 
@@ -167,13 +168,14 @@ class S3App:
         if str(environ.get("PATH_INFO", "")).startswith(control.PREFIX):
             return self._control(environ, start_response)
         request = Request(environ)
+        fields = RequestHeaders.from_environ(environ)
         request_id = new_request_id()
         host_id = host_id_for(request_id)
         method = request.method.upper()
         call: handlers.Call | None = None
         rule: FaultRule | None = None
         try:
-            call = self._call(request)
+            call = self._call(request, fields)
             rule = self.faults.decide(_request_info(call))
             reply = self._execute(call, rule, environ, request_id, host_id)
         except errors.S3Error as error:
@@ -189,7 +191,7 @@ class S3App:
 
         def record(bytes_out: int) -> None:
             info = _request_info(call) if call is not None else RequestInfo(operation="Unknown")
-            attempt, invocation = _sdk_attempt(request)
+            attempt, invocation = _sdk_attempt(fields)
             self.journal.record(
                 JournalEntry(
                     seq=self.journal.next_seq(),
@@ -305,15 +307,13 @@ class S3App:
         )
         return [payload]
 
-    def _call(self, request: Request) -> handlers.Call:
+    def _call(self, request: Request, fields: RequestHeaders) -> handlers.Call:
         environ = request.environ
         path = raw_path(environ)
         query = parse_query(environ)
-        host = request.headers.get("Host", "") or str(environ.get("SERVER_NAME", "localhost"))
+        host = fields.get("Host", "") or str(environ.get("SERVER_NAME", "localhost"))
         resolved = resolve(path, host, self.virtual_host_suffixes)
-        route = routes.route(
-            resolved.target, request.method.upper(), query, cast("Mapping[str, str]", request.headers)
-        )
+        route = routes.route(resolved.target, request.method.upper(), query, fields)
         if not route.implemented:
             raise errors.NotImplementedByS3()
         scheme = str(environ.get("wsgi.url_scheme", "http"))
@@ -327,6 +327,7 @@ class S3App:
             query=query,
             base_url=f"{scheme}://{host}",
             virtual=resolved.virtual,
+            headers=fields,
         )
 
     @staticmethod
@@ -397,14 +398,14 @@ def _request_info(call: handlers.Call) -> RequestInfo:
     )
 
 
-def _sdk_attempt(request: Request) -> tuple[int | None, str | None]:
+def _sdk_attempt(headers: Mapping[str, str]) -> tuple[int | None, str | None]:
     """The retry attempt and invocation id AWS SDKs send (``amz-sdk-request: attempt=2; max=5``)."""
     attempt: int | None = None
-    for item in request.headers.get(wire.SDK_REQUEST, "").split(";"):
+    for item in headers.get(wire.SDK_REQUEST, "").split(";"):
         name, _, value = item.strip().partition("=")
         if name == "attempt":
             attempt = validation.parse_decimal(value)
-    return attempt, request.headers.get(wire.SDK_INVOCATION_ID)
+    return attempt, headers.get(wire.SDK_INVOCATION_ID)
 
 
 class _CountingInput:

@@ -33,11 +33,7 @@ class Call:
     query: dict[str, str]
     base_url: str  # scheme://host of the endpoint, for Location
     virtual: bool
-
-    @property
-    def headers(self) -> Mapping[str, str]:
-        """Request headers; werkzeug's ``Headers`` look names up case-insensitively."""
-        return cast("Mapping[str, str]", self.request.headers)
+    headers: Mapping[str, str]  # looked up case-insensitively (RequestHeaders)
 
     @property
     def stream(self) -> bodies.BodyStream:

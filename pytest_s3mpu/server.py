@@ -15,14 +15,16 @@ import dataclasses
 import socket
 import ssl
 import struct
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
-from . import bodies, errors, wire, xmldoc
+from . import bodies, errors, http_head, wire, xmldoc
 from .app import DROP_KEY, S3App, host_id_for, new_request_id
 from .faults import FaultInjector
 from .journal import Journal
@@ -79,6 +81,7 @@ class S3RequestHandler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
     server: S3HTTPServer
     continue_pending = False
+    target = ""  # the request target exactly as sent
 
     def setup(self) -> None:
         self.timeout = self.server.idle_timeout  # type: ignore[misc]
@@ -92,12 +95,37 @@ class S3RequestHandler(WSGIRequestHandler):
         self.server.track(self.connection, add=True)
 
     def parse_request(self) -> bool:
-        """http.server's parsing, refusing HTTP/0.9 (S3 answers only with a status line and headers)."""
-        if len(self.raw_requestline.split()) == 2:  # HTTP/0.9 has no headers to wait for
-            self.command, self.request_version = "", "HTTP/1.1"
-            self.send_error(400)
+        """The request line as http.server checks it, refusing HTTP/0.9 (S3 answers only with a status
+        line and headers), then the header fields read by ``http_head`` instead of the email package."""
+        self.command = None  # type: ignore[assignment]
+        self.request_version = "HTTP/0.9"
+        self.close_connection = True
+        self.continue_pending = False
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        words = self.requestline.split()
+        if not words:
             return False
-        return bool(super().parse_request())
+        try:
+            if len(words) != 3:  # HTTP/0.9 (two words) has no headers to wait for
+                raise http_head.HeadError(400)
+            if http_head.parse_version(words[2]) >= (1, 1):
+                self.close_connection = False
+            self.request_version = words[2]
+            self.command, self.path, self.target = words[0], words[1], words[1]
+            fields = http_head.read_fields(self.rfile.readline)
+        except http_head.HeadError as error:
+            self.request_version = "HTTP/1.1"
+            self.send_error(error.status)
+            return False
+        self.headers = fields  # type: ignore[assignment]
+        connection = (fields.get("Connection") or "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive":
+            self.close_connection = False
+        if (fields.get("Expect") or "").lower() == "100-continue" and self.request_version >= "HTTP/1.1":
+            self.continue_pending = True  # sent when the app starts reading the body (_ContinueOnRead)
+        return True
 
     def finish(self) -> None:
         try:
@@ -126,10 +154,6 @@ class S3RequestHandler(WSGIRequestHandler):
                 if not self.connection.recv(64 * 1024):
                     break
 
-    def handle_expect_100(self) -> bool:
-        self.continue_pending = True
-        return True
-
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Quiet: the journal records requests; stderr stays clean in test output."""
 
@@ -139,12 +163,7 @@ class S3RequestHandler(WSGIRequestHandler):
     def send_header(self, keyword: str, value: str) -> None:
         """http.server's, but CR and LF never split a header, and a value that is not Latin-1 goes out
         as its UTF-8 bytes instead of raising mid-answer (issue: hostile input)."""
-        text = str(value).replace("\r", "").replace("\n", "")
-        try:
-            text.encode("latin-1")
-        except UnicodeEncodeError:
-            text = text.encode("utf-8", "replace").decode("latin-1")
-        super().send_header(keyword, text)
+        super().send_header(keyword, _header_text(value))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Protocol-level failures as S3 error XML, never HTML, never a 5xx (issue: hostile input)."""
@@ -188,23 +207,55 @@ class S3RequestHandler(WSGIRequestHandler):
         return "AmazonS3"
 
     def make_environ(self) -> WSGIEnvironment:
-        environ = super().make_environ()
-        # http.server folds a leading "//" in the target; S3 keys may start with "/", so use the line.
-        words = self.requestline.split()
-        if len(words) >= 2:
-            target = words[1]
-            environ["RAW_URI"] = environ["REQUEST_URI"] = target
-            environ["QUERY_STRING"] = target.split("?", 1)[1] if "?" in target else ""
+        """The WSGI environ, built as Werkzeug's is, from the target exactly as sent: S3 keys may start
+        with "/", so a leading "//" is never folded and the path never slash-merged."""
+        target = self.target
+        path, _, query = target.partition("?")
+        if not path.startswith("/"):  # absolute-form (RFC 9112 §3.2.2): the path after scheme://host
+            path = urlsplit(target).path
+        server_name, server_port = self.server.server_address[:2]
+        environ: WSGIEnvironment = {
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http" if self.server.ssl_context is None else "https",
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "werkzeug.socket": self.connection,
+            "SERVER_SOFTWARE": self.server_version,
+            "REQUEST_METHOD": self.command,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": unquote_to_bytes(path.partition("#")[0]).decode("latin-1"),
+            "QUERY_STRING": query,
+            "REQUEST_URI": target,
+            "RAW_URI": target,
+            "REMOTE_ADDR": self.client_address[0],
+            "REMOTE_PORT": self.client_address[1],
+            "SERVER_NAME": str(server_name),
+            "SERVER_PORT": str(server_port),
+            "SERVER_PROTOCOL": self.request_version,
+        }
+        fields: http_head.Fields = self.headers  # type: ignore[assignment]
+        declared_lengths: list[str] = []
+        for name, value in fields:
+            if "_" in name:
+                continue  # as Werkzeug: "X_Forwarded" must not pose as "X-Forwarded"
+            key = name.upper().replace("-", "_")
+            if key == "CONTENT_LENGTH":
+                declared_lengths.append(value)
+            elif key != "CONTENT_TYPE":
+                key = "HTTP_" + key
+                if key in environ:
+                    value = f"{environ[key]},{value}"
+            environ[key] = value
         stream: Any
-        declared = ",".join(self.headers.get_all("Transfer-Encoding") or [])
+        declared = str(environ.get("HTTP_TRANSFER_ENCODING", ""))
         codings = [c.strip().lower() for c in declared.split(",") if c.strip()]
         if codings and codings != ["chunked"]:
             # RFC 9112 §6.1: a transfer coding the server does not know leaves the body unframed; S3
             # answers 501 NotImplemented naming the header (research basic_ops: NotImplemented).
             raise errors.NotImplementedByS3(Header="Transfer-Encoding")
-        lengths = {
-            v.strip() for item in self.headers.get_all("Content-Length") or [] for v in item.split(",")
-        }
+        lengths = {v.strip() for item in declared_lengths for v in item.split(",")}
         if len(lengths) > 1:
             raise errors.BadRequest()  # RFC 9112 §6.3: differing Content-Length values cannot be framed
         if codings:
@@ -290,23 +341,22 @@ class S3RequestHandler(WSGIRequestHandler):
             self.close_connection = True
         if drop == "truncate":  # the app cut the body short; closing tells the client it ended early
             self.close_connection = True
-        code_text, _, reason = status.partition(" ")
-        code = int(code_text)
-        names = {name.lower() for name, _ in headers}
-        self.send_response_only(code, reason)  # the app already sent Date and Server
-        for name, value in headers:
-            self.send_header(name, value)
+        code = int(status.partition(" ")[0])
+        # The head is written here, not through send_header (a third of the cost of a small request's
+        # answer); the app already sent Date and Server.
+        lines = [f"{self.protocol_version} {status}\r\n"]
+        lines.extend(f"{name}: {_header_text(value)}\r\n" for name, value in headers)
         if self.close_connection:
-            self.send_header("Connection", "close")
+            lines.append("Connection: close\r\n")
         chunked = (
-            "content-length" not in names and environ["REQUEST_METHOD"] != "HEAD" and code not in (204, 304)
+            environ["REQUEST_METHOD"] != "HEAD"
+            and code not in (204, 304)
+            and all(name.lower() != "content-length" for name, _ in headers)
         )
         if chunked:
-            self.send_header("Transfer-Encoding", "chunked")
-        buffered: list[bytes] = getattr(self, "_headers_buffer", [])
-        buffered.append(b"\r\n")
-        head: bytes | None = b"".join(buffered)
-        buffered.clear()  # sent with the first piece of the body instead of on its own
+            lines.append("Transfer-Encoding: chunked\r\n")
+        lines.append("\r\n")
+        head: bytes | None = "".join(lines).encode("latin-1")  # sent with the body's first piece
         held: Any = None
         for data in body:
             if not data:
@@ -341,6 +391,20 @@ class S3RequestHandler(WSGIRequestHandler):
             self.wfile.write(data)
             if suffix:
                 self.wfile.write(suffix)
+
+
+def _header_text(value: object) -> str:
+    """A header value that cannot break the head: CR and LF dropped, and text that is not Latin-1 sent
+    as its UTF-8 bytes (issue: hostile input)."""
+    text = str(value)
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to drop, nothing to encode
+    text = text.replace("\r", "").replace("\n", "")
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("latin-1")
+    return text
 
 
 class _HttpChunked:

@@ -1078,3 +1078,24 @@ def test_last_modified_format(s3, store):
     """Last-Modified is an RFC 1123 GMT date (basic_ops: Misc)."""
     put(store, "t")
     assert s3("HEAD", f"/{BUCKET}/t").headers["Last-Modified"] == format_datetime(NOW, usegmt=True)
+
+
+def test_request_headers_read_once_from_the_environ():
+    """``RequestHeaders``: case-insensitive lookups by the names clients send, ``x-amz-meta-*`` names for
+    metadata in lower case, and Content-Type / Content-Length only when set (as Werkzeug's headers)."""
+    from pytest_s3mpu.request_headers import RequestHeaders
+
+    environ = {
+        "HTTP_X_AMZ_META_COLOR": "blue",
+        "HTTP_IF_MATCH": '"e"',
+        "CONTENT_TYPE": "",
+        "CONTENT_LENGTH": "3",
+        "REQUEST_METHOD": "PUT",
+    }
+    fields = RequestHeaders.from_environ(environ)
+    assert fields.get("If-Match") == fields["if-match"] == '"e"'
+    assert "Content-Length" in fields and "Content-Type" not in fields
+    assert fields.get("Content-Type", "none") == "none"
+    expected = [("x-amz-meta-color", "blue"), ("if-match", '"e"'), ("content-length", "3")]
+    assert list(fields.items()) == expected
+    assert 1 not in fields

@@ -1,0 +1,93 @@
+"""The head of an HTTP/1.1 request: its request line and header fields, read strictly.
+
+Layer 6 (server), no S3 rule. http.server reads header fields through the ``email`` package, which
+costs about a quarter of the server's time per small request, folds continuation lines, and treats a
+line it cannot parse as the start of a body (silently dropping the fields after it). This reads the
+fields as RFC 9112 §5 lays them out, refusing what it forbids instead of guessing: whitespace before
+the colon, obsolete line folding, CR, LF or NUL inside a value (RFC 9110 §5.5). The limits are
+http.server's: 65,536 bytes a line, 100 fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+MAX_LINE = 65536
+MAX_FIELDS = 100
+
+# One field line: a token (RFC 9110 §5.6.2) right before the colon, optional white space around a value
+# with no CR, LF or NUL in it, then the line's end (CRLF, or a lone LF as http.server accepts).
+_FIELD_LINE = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\r\n\x00]*?)[ \t]*\r?\n?")
+_VERSION = re.compile(r"HTTP/([0-9]{1,10})\.([0-9]{1,10})\Z")
+
+
+class HeadError(Exception):
+    """A request head that cannot be accepted; ``status`` is the HTTP status that says why."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def parse_version(word: str) -> tuple[int, int]:
+    """``HTTP/1.1`` as (1, 1); a malformed version is 400, 2.0 and later 505 (this server speaks 1.x)."""
+    found = _VERSION.match(word)
+    if found is None:
+        raise HeadError(400)
+    number = (int(found.group(1)), int(found.group(2)))
+    if number >= (2, 0):
+        raise HeadError(505)
+    return number
+
+
+class Fields:
+    """Header fields in the order and case sent, looked up case-insensitively (as ``http.client``'s
+    message is, for the code that used it)."""
+
+    __slots__ = ("_fields", "_first")
+
+    def __init__(self, fields: list[tuple[str, str]]) -> None:
+        self._fields = fields
+        self._first: dict[str, str] = {}
+        for field, value in reversed(fields):
+            self._first[field.lower()] = value
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The first value of ``name``, or ``default``."""
+        return self._first.get(name.lower(), default)
+
+    def get_all(self, name: str) -> list[str]:
+        """Every value of ``name``, in order (an empty list when it was not sent)."""
+        wanted = name.lower()
+        return [value for field, value in self._fields if field.lower() == wanted]
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._fields)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+
+def read_fields(readline: Callable[[int], bytes]) -> Fields:
+    """Read header field lines up to the empty line that ends them (or the end of the stream).
+
+    Raises ``HeadError`` 431 for a line over ``MAX_LINE`` bytes or more than ``MAX_FIELDS`` fields, and
+    400 for a line that is not ``name: value`` (RFC 9112 §5.1, §5.2; RFC 9110 §5.5).
+    """
+    fields: list[tuple[str, str]] = []
+    while True:
+        line = readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise HeadError(431)
+        if line in (b"\r\n", b"\n", b""):
+            return Fields(fields)
+        if len(fields) == MAX_FIELDS:
+            raise HeadError(431)
+        field = _FIELD_LINE.fullmatch(line.decode("latin-1"))
+        if field is None:  # no colon, white space before it, a folded line, or CR, LF, NUL in the value
+            raise HeadError(400)
+        fields.append(field.groups())  # type: ignore[arg-type]
