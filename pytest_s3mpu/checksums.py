@@ -13,7 +13,7 @@ import hashlib
 import zlib
 from collections.abc import Iterable
 from enum import Enum
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 
 @functools.cache
@@ -128,32 +128,24 @@ def decode_b64_digest(algorithm: Algorithm, value: str) -> bytes | None:
     return raw if len(raw) == algorithm.digest_size else None
 
 
-class PartDigest(NamedTuple):
-    """What a multipart combination needs of one part: its raw digest and size (a named tuple: Complete
-    makes one per part, and a frozen dataclass costs three times as much to create)."""
-
-    raw: bytes
-    size: int
-
-
-def composite(algorithm: Algorithm, parts: Iterable[PartDigest]) -> str:
+def composite(algorithm: Algorithm, parts: Iterable[tuple[bytes, int]]) -> str:
     """COMPOSITE object checksum: the algorithm over the concatenated raw part digests, then ``-N``.
 
-    Spec §5.2 (ceph test_multipart_use_cksum_helper_*).
+    Spec §5.2 (ceph test_multipart_use_cksum_helper_*). ``parts``: (raw digest, size) of each part.
     """
     hasher = new_hasher(algorithm)
     count = 0
-    for part in parts:
-        hasher.update(part.raw)
+    for raw, _ in parts:
+        hasher.update(raw)
         count += 1
     return f"{b64(hasher.digest())}-{count}"
 
 
-def full_object(algorithm: Algorithm, parts: Iterable[PartDigest]) -> str:
+def full_object(algorithm: Algorithm, parts: Iterable[tuple[bytes, int]]) -> str:
     """FULL_OBJECT checksum: the CRC of the whole object, combined from the part CRCs.
 
     Combining (awscrt's ``combine_*``) gives the CRC of the concatenation without reading the bytes
-    again, so Complete costs nothing per byte. Spec §5.2.
+    again, so Complete costs nothing per byte. Spec §5.2. ``parts``: (raw digest, size) of each part.
     """
     combine = {
         Algorithm.CRC32: _crt().combine_crc32,
@@ -161,6 +153,6 @@ def full_object(algorithm: Algorithm, parts: Iterable[PartDigest]) -> str:
         Algorithm.CRC64NVME: _crt().combine_crc64nvme,
     }[algorithm]
     value = 0
-    for part in parts:
-        value = combine(value, int.from_bytes(part.raw, "big"), part.size)
+    for raw, size in parts:
+        value = combine(value, int.from_bytes(raw, "big"), size)
     return b64(value.to_bytes(algorithm.digest_size, "big"))

@@ -13,6 +13,7 @@ body of this shape both readings give the same parts (a hypothesis test holds th
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .model import CompleteDocument, CompletedPartSpec
@@ -52,6 +53,9 @@ def read(body: bytes) -> CompleteDocument | None:
     text = body.decode("ascii")
     if _DOCUMENT.fullmatch(text) is None:
         return None
+    uniform = _read_uniform(text)
+    if uniform is not None:
+        return CompleteDocument(parts=uniform)
     specs: list[CompletedPartSpec] = []
     number: str | None = None
     etag: str | None = None
@@ -73,3 +77,32 @@ def read(body: bytes) -> CompleteDocument | None:
         else:
             checksums.append((name[_CHECKSUM:], value))
     return CompleteDocument(parts=tuple(specs))
+
+
+@functools.lru_cache(maxsize=32)
+def _fields_in_order(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One ``<Part>`` whose fields come in exactly this order, each field's text captured."""
+    fields = "".join(f"{_SPACE}<{name}>({_TEXT})</{name}>" for name in names)
+    return re.compile(f"<Part>{fields}{_SPACE}</Part>")
+
+
+def _read_uniform(text: str) -> tuple[CompletedPartSpec, ...] | None:
+    """The parts of a document (already matched whole) whose parts all list their fields in the order
+    of the first, each once: one match per part instead of one per field. None for any other."""
+    first = text[text.index("<Part>") : text.index("</Part>")] if "<Part>" in text else ""
+    names = tuple(name for name, _ in _TOKENS.findall(first))
+    if "PartNumber" not in names or "ETag" not in names or len(set(names)) != len(names):
+        return None  # the walk in ``read`` finds the part without exactly one of each
+    found = _fields_in_order(names).findall(text)
+    if len(found) != text.count("<Part>"):
+        return None
+    number, etag = names.index("PartNumber"), names.index("ETag")
+    extra = [(index, name[_CHECKSUM:]) for index, name in enumerate(names) if index not in (number, etag)]
+    if not extra:
+        return tuple([CompletedPartSpec(fields[number], fields[etag], ()) for fields in found])
+    return tuple(
+        [
+            CompletedPartSpec(fields[number], fields[etag], tuple([(name, fields[i]) for i, name in extra]))
+            for fields in found
+        ]
+    )

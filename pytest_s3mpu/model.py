@@ -199,6 +199,7 @@ class Part:
     last_modified: dt.datetime
     digests: Mapping[Algorithm, bytes]
     reported: Algorithm | None  # the checksum UploadPart answered with, if any
+    info: PartInfo  # its entry in the part list of the object it may become, made once, not at Complete
 
 
 class PartInfo(NamedTuple):

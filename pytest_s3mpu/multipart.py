@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
+from collections.abc import Mapping, Sequence
 
 from . import checksums, errors, validation
-from .checksums import Algorithm, ChecksumType, PartDigest
+from .checksums import Algorithm, ChecksumType
 from .model import (
     CompleteDocument,
     CompletedPartSpec,
@@ -30,25 +31,31 @@ from .model import (
 )
 
 
-def check_document(document: CompleteDocument, upload_id: str) -> list[tuple[int, CompletedPartSpec]]:
-    """Spec §5.1 steps 2-5: empty body, malformed XML, part numbers below 1, strict ascending order."""
+def check_document(document: CompleteDocument, upload_id: str) -> list[int]:
+    """Spec §5.1 steps 2-5: empty body, malformed XML, part numbers below 1, strict ascending order.
+
+    Returns the listed part numbers, in the order of ``document.parts``.
+    """
     if document.parts is None:
         raise errors.InvalidRequest("You must specify at least one part")
     if document.malformed or not document.parts:
         raise errors.MalformedXML()
-    numbered: list[tuple[int, CompletedPartSpec]] = []
+    numbers: list[int] = []
     for spec in document.parts:
-        number = validation.parse_decimal(spec.part_number.strip())
+        text = spec.part_number
+        # Plain ASCII digits, the common case, without the call; anything else as parse_decimal says.
+        number = int(text) if text.isdigit() and text.isascii() and len(text) <= 24 else None
         if number is None:
-            raise errors.MalformedXML()
+            number = validation.parse_decimal(text.strip())
+            if number is None:
+                raise errors.MalformedXML()
         if number < 1:
             raise errors.InvalidArgument("PartNumber must be >= 1", "PartNumber", spec.part_number)
-        numbered.append((number, spec))
+        numbers.append(number)
     # Every number is checked before the order (step 4 before step 5), so one pass cannot do both.
-    numbers = [number for number, _ in numbered]
     if any(map(operator.le, numbers[1:], numbers)):
         raise errors.InvalidPartOrder(upload_id)
-    return numbered
+    return numbers
 
 
 def check_checksum_mode(upload: Upload, options: CompleteOptions) -> None:
@@ -110,11 +117,21 @@ def _check_part_checksums(upload: Upload, number: int, spec: CompletedPartSpec, 
         raise _invalid_part(upload, spec)
 
 
+def part_info(
+    number: int, size: int, etag: str, digests: Mapping[Algorithm, bytes], algorithm: Algorithm | None
+) -> PartInfo:
+    """A part's entry in the object Complete may make of it, with its checksum in the upload's
+    ``algorithm`` as GET ?partNumber and GetObjectAttributes report it (spec §9). Made when the part is
+    stored, so Complete copies a reference per part instead of building one."""
+    checksum = checksums.b64(digests[algorithm]) if algorithm else None
+    return PartInfo(number, size, etag, checksum)
+
+
 def _object_checksum(upload: Upload, parts: list[Part]) -> ObjectChecksum:
     """Spec §5.2: COMPOSITE ``-N``, FULL_OBJECT CRC, or S3's default CRC64NVME for plain uploads."""
     algorithm = upload.algorithm or Algorithm.CRC64NVME
     kind = upload.checksum_type or ChecksumType.FULL_OBJECT
-    digests = [PartDigest(part.digests[algorithm], part.size) for part in parts]
+    digests = [(part.digests[algorithm], part.size) for part in parts]
     if kind is ChecksumType.COMPOSITE:
         return ObjectChecksum(algorithm, kind, checksums.composite(algorithm, digests))
     return ObjectChecksum(algorithm, kind, checksums.full_object(algorithm, digests))
@@ -143,7 +160,8 @@ def _check_final_checksum(upload: Upload, options: CompleteOptions, computed: Ob
 
 def assemble(
     upload: Upload,
-    numbered: list[tuple[int, CompletedPartSpec]],
+    numbers: list[int],
+    specs: Sequence[CompletedPartSpec],
     options: CompleteOptions,
     limits: Limits,
     now: dt.datetime,
@@ -153,10 +171,10 @@ def assemble(
     The object's body is a view over the parts' buffers: no byte is copied.
     """
     parts: list[Part] = []
-    last_index = len(numbered) - 1
+    last_index = len(numbers) - 1
     uploaded = upload.parts
     plain = upload.algorithm is None  # no checksum to compare unless the client lists one anyway
-    for index, (number, spec) in enumerate(numbered):
+    for index, (number, spec) in enumerate(zip(numbers, specs, strict=True)):
         part = uploaded.get(number)
         if part is None or _strip_quotes(spec.etag) != part.etag:
             raise _invalid_part(upload, spec)
@@ -176,13 +194,6 @@ def assemble(
                 f"does not match what was computed: {body.size}"
             )
     etag = hashlib.md5(b"".join(part.md5 for part in parts)).hexdigest() + f"-{len(parts)}"
-    part_checksums = [
-        checksums.b64(part.digests[upload.algorithm]) if upload.algorithm else None for part in parts
-    ]
-    infos = tuple(
-        PartInfo(part.number, part.size, part.etag, part_checksum)
-        for part, part_checksum in zip(parts, part_checksums, strict=True)
-    )
     obj = StoredObject(
         key=upload.key,
         body=body,
@@ -190,7 +201,7 @@ def assemble(
         last_modified=now,
         meta=upload.meta,
         checksum=checksum,
-        parts=infos,
+        parts=tuple([part.info for part in parts]),
     )
     return obj, CompleteResult(upload.bucket, upload.key, etag, checksum, upload.meta.encryption)
 

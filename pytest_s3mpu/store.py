@@ -359,15 +359,19 @@ class Store:
         """Store a part, replacing any earlier part with the same number (spec §3)."""
         target = self.check_upload_part(bucket, key, upload_id, part_number, payload.size, sse)
         reported = integrity.part_checksum(payload, target.algorithm, target.checksum_type)
+        etag = payload.md5.hex()
         part = Part(
             number=target.part_number,
             data=payload.data,
             size=payload.size,
-            etag=payload.md5.hex(),
+            etag=etag,
             md5=payload.md5,
             last_modified=self._clock(),
             digests=payload.digests,
             reported=reported[0] if reported else None,
+            info=multipart.part_info(
+                target.part_number, payload.size, etag, payload.digests, target.algorithm
+            ),
         )
         with self._lock:
             # Aborted or completed while the body streamed in: S3 answers NoSuchUpload.
@@ -435,6 +439,7 @@ class Store:
             last_modified=now,
             digests=digests,
             reported=target.algorithm,
+            info=multipart.part_info(target.part_number, len(data), md5.hex(), digests, target.algorithm),
         )
         with self._lock:
             upload = self._open_upload(self._bucket(bucket), key, upload_id)
@@ -504,7 +509,7 @@ class Store:
         options = options or CompleteOptions()
         with self._lock:
             target = self._bucket(bucket)
-            numbered = multipart.check_document(document, upload_id)
+            numbers = multipart.check_document(document, upload_id)
             completion = target.completions.get(upload_id)
             if completion is not None and completion.result.key == key:
                 # Spec §5.4: a retried Complete answers the same result while its object is current.
@@ -520,7 +525,8 @@ class Store:
                 options.if_none_match,
                 conflict=target.key_versions.get(key, 0) > upload.key_version_at_create,
             )
-            obj, result = multipart.assemble(upload, numbered, options, self.limits, self._clock())
+            specs = document.parts or ()
+            obj, result = multipart.assemble(upload, numbers, specs, options, self.limits, self._clock())
             upload.state = UploadState.COMPLETED
             del target.uploads[upload_id]
             target.objects[key] = obj
