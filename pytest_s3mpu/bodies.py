@@ -68,6 +68,11 @@ class ChunkedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    @property
+    def finished(self) -> bool:
+        """Whether the last chunk and the trailers have been read."""
+        return self._done
+
     def _line(self, in_trailer: bool = False) -> bytes:
         line = self._source.readline(MAX_LINE + 1)
         if len(line) > MAX_LINE:

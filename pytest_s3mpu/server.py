@@ -140,6 +140,8 @@ class S3RequestHandler(WSGIRequestHandler):
         that body -- also when it asked for ``100 Continue``, since a client may stop waiting for it and
         send the body anyway (RFC 9110 §10.1.1; Go's net/http after ExpectContinueTimeout)."""
         stream = getattr(self, "body_stream", None)
+        if isinstance(stream, _HttpChunked):
+            return not stream.finished  # chunked: how much is left is unknown until the last chunk
         return isinstance(stream, bodies.LengthReader) and stream.remaining > 0
 
     def _lingering_close(self) -> None:
@@ -415,6 +417,10 @@ class _HttpChunked:
 
     def readinto(self, buffer: Any) -> int:
         return self._decoder.readinto(buffer)
+
+    @property
+    def finished(self) -> bool:
+        return self._decoder.finished
 
 
 class S3HTTPServer(BaseWSGIServer):

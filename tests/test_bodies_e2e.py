@@ -723,6 +723,42 @@ def test_expect_continue_client_that_stops_waiting_still_gets_the_error(s3mpu):
     assert (entry.status, entry.error_code, entry.bytes_in) == (404, "NoSuchUpload", 0)
 
 
+def test_chunked_body_left_unread_is_discarded_not_reset(s3mpu):
+    """As above, for a body framed with HTTP chunked transfer coding (RFC 9112 §7.1) rather than a
+    Content-Length: the error is answered before the body is read, the server cannot drain 4 MiB, and it
+    discards what the client still sends instead of closing on it, so the client reads the whole 404 and
+    the connection ends with FIN, not reset (RFC 9112 §9.6; spec §11 NoSuchUpload). The answer cannot
+    say ``Connection: close`` up front (a chunked body may turn out small enough to drain), so the server
+    closes once it has given up draining."""
+    s3mpu.create_bucket(BUCKET)
+    s3mpu.faults.add(operation="UploadPart", action="delay", delay_s=0.3)
+    block = b"x" * (1024 * 1024)
+    chunk = f"{len(block):x}\r\n".encode() + block + b"\r\n"
+    path = f"/{BUCKET}/{quote(KEY)}?partNumber=1&uploadId=no-such-upload"
+    received = b""
+    closed = False
+    with _connect(s3mpu) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+        sock.sendall(
+            f"PUT {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+            "x-amz-decoded-content-length: 4194304\r\n\r\n".encode()
+        )
+        for _ in range(4):
+            sock.sendall(chunk)  # a reset here: BrokenPipeError / ConnectionResetError
+        sock.sendall(b"0\r\n\r\n")
+        for _ in range(1000):  # bounded; a reset here: ConnectionResetError
+            piece = sock.recv(65536)
+            if not piece:
+                closed = True
+                break
+            received += piece
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 404 "), head
+    assert closed
+    error = Response(404, http.client.HTTPMessage(), body).error()
+    assert (error["Code"], error["UploadId"]) == ("NoSuchUpload", "no-such-upload")
+
+
 def test_expect_continue_valid_part(s3mpu):
     """A valid UploadPart with ``Expect: 100-continue`` gets ``100 Continue``, then, once the body is sent,
     200 with the part's ETag (RFC 9110 §10.1.1; spec §3 response)."""
