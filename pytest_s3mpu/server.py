@@ -4,8 +4,9 @@ Layer 6 (server). Werkzeug's development handler closes every connection, answer
 with HTML, sends ``100 Continue`` before the app has looked at a request, and trusts chunk sizes. This
 handler keeps HTTP/1.1 connections alive (bodies are framed exactly, and drained or the connection
 closed), sends ``100 Continue`` only when the app starts reading the body (so an early S3 error is
-answered before the client sends a byte of it), reads chunked bodies with the bounded decoder, and
-answers anything it cannot parse with S3 error XML.
+answered before the client sends a byte of it), reads chunked bodies with the bounded decoder, reads
+request heads strictly with ``http_head`` (and builds the WSGI environ itself), and answers anything it
+cannot parse with S3 error XML.
 """
 
 from __future__ import annotations

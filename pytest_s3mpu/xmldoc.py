@@ -1,7 +1,8 @@
 """S3's XML documents: rendering results and errors, parsing request bodies.
 
 Layer 3 (protocol): the only module that imports xmltodict (small request bodies). Documents are written
-by a small writer of the same dict shapes, and Complete bodies parsed by ElementTree, both for speed.
+by a small writer of the same dict shapes, and Complete bodies read by ``complete_shape`` (the shape SDKs
+send) or ElementTree (any other), all for speed.
 Bodies with a DOCTYPE or an entity declaration are refused before parsing (no XXE, no entity
 expansion), and their size and nesting are bounded.
 """
