@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
-from pytest_s3mpu import app, bodies, complete_shape, errors, headers, validation, xmldoc
+from pytest_s3mpu import app, bodies, complete_shape, errors, headers, http_head, validation, xmldoc
 from pytest_s3mpu.model import (
     CompleteDocument,
     CompletedPartSpec,
@@ -738,3 +738,38 @@ def test_unicode_digit_part_number_never_overwrites_part_one(raw):
         store.upload_part("bucket", "k", upload.upload_id, number, Payload.of(b"evil"))
     assert caught.value.field("ArgumentValue") == number
     assert bytes(store.parts(upload.upload_id)[1].data) == b"original"
+
+
+_FIELD_NAME = st.text(alphabet="!#$%&'*+-.^_`|~09AZaz", min_size=1, max_size=12)
+_FIELD_VALUE = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=30).map(
+    lambda text: text.strip(" \t")
+)
+
+
+@FAST
+@given(st.lists(st.tuples(_FIELD_NAME, _FIELD_VALUE), max_size=12), st.sampled_from(["\r\n", "\n"]))
+def test_request_head_round_trips_any_fields(fields, newline):
+    """RFC 9112 §5: any list of ``token ":" value`` lines is read back exactly, in order, whatever the
+    line ending http.server accepts; the empty line ends it and leaves what follows (the body) unread."""
+    raw = "".join(f"{name}: {value}{newline}" for name, value in fields) + newline
+    stream = io.BytesIO(raw.encode("latin-1") + b"BODY")
+    assert http_head.read_fields(stream.readline).items() == fields
+    assert stream.read() == b"BODY"
+
+
+@FAST
+@given(st.binary(max_size=400))
+def test_request_head_takes_any_bytes(raw):
+    """Whatever bytes arrive after the request line, the head reader returns fields or refuses with 400 or
+    431 (never another exception); what it returns are tokens and values with no CR, LF or NUL and no
+    white space at either end (RFC 9112 §5, RFC 9110 §5.5)."""
+    try:
+        head = http_head.read_fields(io.BytesIO(raw).readline)
+    except http_head.HeadError as error:
+        assert error.status in (400, 431)
+        return
+    token = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+    for name, value in head:
+        assert token.fullmatch(name)
+        assert not set(value) & {"\r", "\n", "\x00"}
+        assert value == value.strip(" \t")
