@@ -162,3 +162,28 @@ def test_repeated_fields_join_and_underscored_names_never_reach_the_app():
             assert raw.recv(65536).startswith(b"HTTP/1.1 200 ")
         stored = server.store.get_object("bkt", "k")
     assert dict(stored.meta.metadata) == {"a": "1,2"}
+
+
+def test_pipelined_requests_are_answered_in_order():
+    """RFC 9112 §9.3.2: a client may send requests back to back without waiting; the server answers them
+    in order on the same connection. Reading one request's head and body must take nothing of the next."""
+    with S3Server() as server:
+        server.store.create_bucket("bkt")
+        requests = (
+            b"PUT /bkt/a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
+            b"PUT /bkt/b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\ntwo"
+            b"GET /bkt/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+            raw.sendall(requests)
+            answer = b""
+            for _ in range(1000):  # bounded; the server closes after the third answer
+                piece = raw.recv(65536)
+                if not piece:
+                    break
+                answer += piece
+        stored = {key: server.store.get_object("bkt", key).body.read() for key in ("a", "b")}
+    statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", answer)
+    assert statuses == [b"200", b"200", b"200"]
+    assert answer.endswith(b"one")
+    assert stored == {"a": b"one", "b": b"two"}
