@@ -42,8 +42,8 @@ def parse_version(word: str) -> tuple[int, int]:
 
 
 class Fields:
-    """Header fields in the order and case sent, looked up case-insensitively (as ``http.client``'s
-    message is, for the code that used it)."""
+    """Header fields in the order and case sent (iterating gives ``(name, value)`` pairs); ``get``
+    looks a name up case-insensitively."""
 
     __slots__ = ("_fields", "_first")
 
@@ -57,19 +57,8 @@ class Fields:
         """The first value of ``name``, or ``default``."""
         return self._first.get(name.lower(), default)
 
-    def get_all(self, name: str) -> list[str]:
-        """Every value of ``name``, in order (an empty list when it was not sent)."""
-        wanted = name.lower()
-        return [value for field, value in self._fields if field.lower() == wanted]
-
-    def items(self) -> list[tuple[str, str]]:
-        return list(self._fields)
-
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self._fields)
-
-    def __len__(self) -> int:
-        return len(self._fields)
 
 
 def read_fields(readline: Callable[[int], bytes]) -> Fields:

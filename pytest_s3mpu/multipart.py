@@ -42,13 +42,9 @@ def check_document(document: CompleteDocument, upload_id: str) -> list[int]:
         raise errors.MalformedXML()
     numbers: list[int] = []
     for spec in document.parts:
-        text = spec.part_number
-        # Plain ASCII digits, the common case, without the call; anything else as parse_decimal says.
-        number = int(text) if text.isdigit() and text.isascii() and len(text) <= 24 else None
+        number = validation.parse_decimal(spec.part_number.strip())
         if number is None:
-            number = validation.parse_decimal(text.strip())
-            if number is None:
-                raise errors.MalformedXML()
+            raise errors.MalformedXML()
         if number < 1:
             raise errors.InvalidArgument("PartNumber must be >= 1", "PartNumber", spec.part_number)
         numbers.append(number)

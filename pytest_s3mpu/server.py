@@ -82,7 +82,6 @@ class S3RequestHandler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
     server: S3HTTPServer
     continue_pending = False
-    target = ""  # the request target exactly as sent
 
     def setup(self) -> None:
         self.timeout = self.server.idle_timeout  # type: ignore[misc]
@@ -112,7 +111,7 @@ class S3RequestHandler(WSGIRequestHandler):
             if http_head.parse_version(words[2]) >= (1, 1):
                 self.close_connection = False
             self.request_version = words[2]
-            self.command, self.path, self.target = words[0], words[1], words[1]
+            self.command, self.path = words[0], words[1]  # the target exactly as sent, never folded
             fields = http_head.read_fields(self.rfile.readline)
         except http_head.HeadError as error:
             self.request_version = "HTTP/1.1"
@@ -212,7 +211,7 @@ class S3RequestHandler(WSGIRequestHandler):
     def make_environ(self) -> WSGIEnvironment:
         """The WSGI environ, built as Werkzeug's is, from the target exactly as sent: S3 keys may start
         with "/", so a leading "//" is never folded and the path never slash-merged."""
-        target = self.target
+        target = self.path
         path, _, query = target.partition("?")
         if not path.startswith("/"):  # absolute-form (RFC 9112 §3.2.2): the path after scheme://host
             path = urlsplit(target).path
