@@ -98,6 +98,8 @@ def _read_uniform(text: str) -> tuple[CompletedPartSpec, ...] | None:
         return None
     number, etag = names.index("PartNumber"), names.index("ETag")
     extra = [(index, name[_CHECKSUM:]) for index, name in enumerate(names) if index not in (number, etag)]
+    if not extra:  # no checksums listed (the common case): no per-part list to build for them
+        return tuple([CompletedPartSpec(fields[number], fields[etag], ()) for fields in found])
     return tuple(
         [
             CompletedPartSpec(fields[number], fields[etag], tuple([(name, fields[i]) for i, name in extra]))

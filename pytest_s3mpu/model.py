@@ -200,6 +200,8 @@ class Part:
     digests: Mapping[Algorithm, bytes]
     reported: Algorithm | None  # the checksum UploadPart answered with, if any
     info: PartInfo  # its entry in the part list of the object it may become, made once, not at Complete
+    # (raw digest in the algorithm of the object's checksum, size): what Complete combines, made once
+    combine: tuple[bytes, int]
 
 
 class PartInfo(NamedTuple):

@@ -123,11 +123,20 @@ def part_info(
     return PartInfo(number, size, etag, checksum)
 
 
+def combine_entry(
+    size: int, digests: Mapping[Algorithm, bytes], algorithm: Algorithm | None
+) -> tuple[bytes, int]:
+    """What Complete needs of a part for the object's checksum (spec §5.2): its digest in the upload's
+    ``algorithm`` (S3's default CRC64NVME when the upload has none) and its size. Made when the part is
+    stored: looking the digest up by algorithm at Complete cost more than combining it."""
+    return digests[algorithm or Algorithm.CRC64NVME], size
+
+
 def _object_checksum(upload: Upload, parts: list[Part]) -> ObjectChecksum:
     """Spec §5.2: COMPOSITE ``-N``, FULL_OBJECT CRC, or S3's default CRC64NVME for plain uploads."""
     algorithm = upload.algorithm or Algorithm.CRC64NVME
     kind = upload.checksum_type or ChecksumType.FULL_OBJECT
-    digests = [(part.digests[algorithm], part.size) for part in parts]
+    digests = [part.combine for part in parts]
     if kind is ChecksumType.COMPOSITE:
         return ObjectChecksum(algorithm, kind, checksums.composite(algorithm, digests))
     return ObjectChecksum(algorithm, kind, checksums.full_object(algorithm, digests))

@@ -372,6 +372,7 @@ class Store:
             info=multipart.part_info(
                 target.part_number, payload.size, etag, payload.digests, target.algorithm
             ),
+            combine=multipart.combine_entry(payload.size, payload.digests, target.algorithm),
         )
         with self._lock:
             # Aborted or completed while the body streamed in: S3 answers NoSuchUpload.
@@ -440,6 +441,7 @@ class Store:
             digests=digests,
             reported=target.algorithm,
             info=multipart.part_info(target.part_number, len(data), md5.hex(), digests, target.algorithm),
+            combine=multipart.combine_entry(len(data), digests, target.algorithm),
         )
         with self._lock:
             upload = self._open_upload(self._bucket(bucket), key, upload_id)
