@@ -3,18 +3,25 @@
 - ``discard``: speaks just enough S3 for boto3's ``upload_fileobj`` and throws every body away; it
   answers ListParts with a canned page of N parts and Abort with 204, so it also measures what the
   smallest Werkzeug app costs per request (what boto3 alone costs is ``bench/null_server.py``'s floor).
+- ``hashing``: the discard app, plus the per-byte work S3's rules ask of any faithful server's
+  UploadPart and PutObject: MD5 of the body (the ETag), SHA-256 when ``x-amz-content-sha256`` carries a
+  digest (S3 checks it), and each checksum an ``x-amz-checksum-*`` header names (S3 checks those too).
+  Its speed is the most a faithful server can take from boto3 on the same cores, so the benchmark uses
+  it to tell a target the hashing puts out of reach from one the server itself misses.
 - ``memory``: serves one in-memory blob (for any key) with HEAD and ranged GET, for ``download_fileobj``.
 
 Both run on Werkzeug's own threaded development server, as a minimal Werkzeug app would.
-Run: ``python -m bench.reference_apps discard PORT LIST_PARTS_COUNT`` or ``memory PORT SIZE_BYTES``.
+Run: ``python -m bench.reference_apps discard|hashing PORT LIST_PARTS_COUNT`` or ``memory PORT SIZE_BYTES``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import sys
 import uuid
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,11 +36,48 @@ _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 LIST_PARTS = list_parts_page("u", 20, 0)
 
 
+class _Crc:
+    """zlib's CRC32 or awscrt's CRC32C / CRC64NVME as a hashlib-like object."""
+
+    def __init__(self, name: str) -> None:
+        from awscrt import checksums
+
+        self._function = {
+            "crc32": zlib.crc32,
+            "crc32c": checksums.crc32c,
+            "crc64nvme": checksums.crc64nvme,
+        }[name]
+        self._value = 0
+
+    def update(self, data: Any) -> None:
+        self._value = self._function(data, self._value)
+
+
+def _hashers(environ: dict[str, Any]) -> list[Any]:
+    """What a faithful server must compute of this body: MD5, SHA-256 when the client sent its digest,
+    and every checksum the client claims in a header."""
+    hashers: list[Any] = [hashlib.md5()]
+    sha256 = str(environ.get("HTTP_X_AMZ_CONTENT_SHA256", ""))
+    if len(sha256) == 64:
+        hashers.append(hashlib.sha256())
+    # aws-chunked bodies (https) name their checksum in x-amz-trailer; hashed as framed, the same cost
+    trailer = {name.strip() for name in str(environ.get("HTTP_X_AMZ_TRAILER", "")).lower().split(",")}
+    for name in ("crc32", "crc32c", "crc64nvme", "sha1", "sha256"):
+        if f"HTTP_X_AMZ_CHECKSUM_{name.upper()}" in environ or f"x-amz-checksum-{name}" in trailer:
+            hashers.append(_Crc(name) if name.startswith("crc") else hashlib.new(name))
+    return hashers
+
+
+HASHING = False  # set by main(): the ``hashing`` app is the discard app with this on
+
+
 def discard_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
     request = Request(environ)
     stream = request.stream
-    while stream.read(1 << 20):
-        pass
+    hashers = _hashers(environ) if HASHING and request.method == "PUT" else []
+    while data := stream.read(1 << 20):
+        for hasher in hashers:
+            hasher.update(data)
     query = request.args
     if request.method == "POST" and "uploads" in query:
         body = (
@@ -81,11 +125,12 @@ def memory_app_factory(size: int) -> Any:
 
 
 def main() -> None:
-    global LIST_PARTS
+    global LIST_PARTS, HASHING
     kind, port, number = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    if kind == "discard":
+    if kind in ("discard", "hashing"):
         LIST_PARTS = list_parts_page("u", number, 0)
-    app = discard_app if kind == "discard" else memory_app_factory(number)
+        HASHING = kind == "hashing"
+    app = discard_app if kind in ("discard", "hashing") else memory_app_factory(number)
     run_simple("127.0.0.1", port, app, threaded=True)
 
 

@@ -23,7 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ def _command(kind: str, port: int, blob_size: int) -> tuple[list[str], dict[str,
     if kind == "moto":
         env["S3_UPLOAD_PART_MIN_SIZE"] = "1"
         return [sys.executable, "-m", "moto.server", "-p", str(port)], env
-    if kind in ("discard", "memory"):
+    if kind in ("discard", "hashing", "memory"):
         args = [sys.executable, "-m", "bench.reference_apps", kind, str(port), str(blob_size)]
         return args, env
     if kind == "floor":  # canned answers over plain sockets: what boto3 alone costs (bench/null_server.py)
@@ -328,11 +328,12 @@ def run(args: argparse.Namespace) -> Results:
     kinds = ["s3mpu", "moto"]
     servers = {kind: start(kind) for kind in kinds}
     servers["discard"] = start("discard", 20)
+    servers["hashing"] = start("hashing", 20)
     servers["floor"] = start("floor")
     servers["memory"] = start("memory", download_size)
     try:
         for round_no in range(args.rounds):
-            for kind in ("s3mpu", "moto", "discard"):
+            for kind in ("s3mpu", "moto", "discard", "hashing"):
                 results.add("upload", kind, upload_mb_s(servers[kind], data, round_no))
             for kind in ("s3mpu", "moto", "memory"):
                 results.add("download", kind, download_mb_s(servers[kind], download_size, round_no))
@@ -367,6 +368,85 @@ def run(args: argparse.Namespace) -> Results:
 
 
 LOWER_IS_BETTER = ("ListParts", "Complete", "startup", "memory", "fixture reset")
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One of the performance issue's goals: pytest-s3mpu's median over ``peer``'s (or, with no peer, its
+    own median) against ``bound``. ``limit`` names the reference whose own ratio to the peer is the best
+    any server could show here (the floor: boto3 alone; the hashing app: only the hashing S3 requires;
+    the memory app: a blob served from memory), which tells a goal this machine and client put out of
+    reach from one the server itself misses."""
+
+    workload: str
+    peer: str | None
+    bound: float
+    higher_is_better: bool
+    limit: str | None = None
+
+
+def goals(workloads: Iterable[str]) -> list[Goal]:
+    fixed = [
+        Goal("upload", "moto", 3.0, True, "hashing"),
+        Goal("upload", "discard", 0.75, True, "hashing"),
+        Goal("download", "moto", 10.0, True, "memory"),
+        Goal("download", "memory", 0.75, True),
+        Goal("small requests", "moto", 3.0, True, "floor"),
+        Goal("ListParts 1 page of 1000", "moto", 0.3, False, "floor"),
+        Goal("startup", "moto", 0.3, False),
+        Goal("memory growth / byte", None, 1.05, False),
+        Goal("memory peak / byte", None, 1.2, False),
+    ]
+    counted = [
+        Goal(name, "moto", 0.3, False, "floor")
+        for name in workloads
+        if name.startswith(("ListParts x", "Complete x"))
+    ]
+    return [goal for goal in fixed if goal.workload in workloads] + counted
+
+
+def verdicts(results: Results) -> tuple[str, list[dict[str, Any]]]:
+    """Each goal: met, out of reach here (its limit misses the bound too), or missed."""
+    lines = [f"{'goal':44} {'s3mpu':>8} {'limit':>18} {'s3mpu/limit':>11}  verdict"]
+    rows: list[dict[str, Any]] = []
+    for goal in goals(results.samples):
+        by_server = results.samples[goal.workload]
+        ours = statistics.median(by_server["s3mpu"])
+        value = ours / statistics.median(by_server[goal.peer]) if goal.peer else ours
+        relation = ">=" if goal.higher_is_better else "<="
+        met = value >= goal.bound if goal.higher_is_better else value <= goal.bound
+        limit_value = None
+        if goal.limit is not None and goal.peer is not None and goal.limit in by_server:
+            limit_value = statistics.median(by_server[goal.limit]) / statistics.median(by_server[goal.peer])
+        if met:
+            verdict = "met"
+        elif limit_value is not None and not (
+            limit_value >= goal.bound if goal.higher_is_better else limit_value <= goal.bound
+        ):
+            verdict = f"out of reach here: {goal.limit} alone is {limit_value:.2f}"
+        else:
+            verdict = "missed"
+        name = (
+            f"{goal.workload}: s3mpu/{goal.peer} {relation} {goal.bound}"
+            if goal.peer
+            else (f"{goal.workload} {relation} {goal.bound}")
+        )
+        limit_text = f"{goal.limit}/{goal.peer} {limit_value:.2f}" if limit_value is not None else ""
+        closeness = f"{value / limit_value:.2f}" if limit_value else ""
+        lines.append(f"{name:44} {value:8.3f} {limit_text:>18} {closeness:>11}  {verdict}")
+        rows.append(
+            {
+                "workload": goal.workload,
+                "peer": goal.peer,
+                "bound": goal.bound,
+                "higher_is_better": goal.higher_is_better,
+                "value": value,
+                "limit": goal.limit,
+                "limit_value": limit_value,
+                "verdict": verdict,
+            }
+        )
+    return "\n".join(lines), rows
 
 
 def report(results: Results) -> tuple[str, dict[str, Any]]:
@@ -414,13 +494,19 @@ def main(argv: list[str] | None = None) -> int:
         args.reset_objects = 5
     results = run(args)
     text, table = report(results)
+    goal_text, goal_rows = verdicts(results)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"machine: {machine}\n{text}")
+    print(f"machine: {machine}\n{text}\n\n{goal_text}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
             json.dumps(
-                {"machine": machine, "args": vars(args) | {"json": str(args.json)}, "results": table},
+                {
+                    "machine": machine,
+                    "args": vars(args) | {"json": str(args.json)},
+                    "results": table,
+                    "goals": goal_rows,
+                },
                 indent=2,
                 default=str,
             )

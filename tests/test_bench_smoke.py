@@ -24,9 +24,10 @@ def test_benchmark_smoke_run(tmp_path):
         timeout=300,
     )
     assert finished.returncode == 0, finished.stderr[-3000:]
-    results = json.loads(out.read_text())["results"]
+    written = json.loads(out.read_text())
+    results = written["results"]
     expected = {
-        "upload": {"s3mpu", "moto", "discard"},
+        "upload": {"s3mpu", "moto", "discard", "hashing"},
         "download": {"s3mpu", "moto", "memory"},
         "small requests": {"s3mpu", "moto", "discard", "floor"},
         "ListParts x20": {"s3mpu", "moto", "floor"},
@@ -42,3 +43,30 @@ def test_benchmark_smoke_run(tmp_path):
         for server in servers:
             assert math.isfinite(results[workload][server]["median"]), (workload, server)
     assert "s3mpu/moto" in finished.stdout
+    judged = {(row["workload"], row["peer"]) for row in written["goals"]}
+    assert judged >= {("upload", "discard"), ("download", "moto"), ("small requests", "moto")}
+    for row in written["goals"]:
+        assert row["verdict"] == "met" or row["verdict"].startswith(("out of reach here", "missed")), row
+
+
+def test_benchmark_judges_every_goal(tmp_path):
+    """Every goal of the performance issue gets a verdict, and a goal whose limit (boto3 alone, the
+    hashing S3 requires, a blob served from memory) misses the bound too is told apart from one the server
+    itself misses: the verdict follows from the medians, here recomputed from the samples."""
+    from bench.run import Results, verdicts
+
+    results = Results()
+    for server, rate in {"s3mpu": 400.0, "moto": 150.0, "floor": 420.0}.items():
+        results.add("small requests", server, rate)  # 2.67x moto; boto3 alone reaches 2.8x: out of reach
+    for server, seconds in {"s3mpu": 0.5, "moto": 1.0, "floor": 0.1}.items():
+        results.add("Complete x10000", server, seconds)  # 0.5x; the floor is 0.1x: missed by the server
+    for server, seconds in {"s3mpu": 0.2, "moto": 1.0}.items():
+        results.add("startup", server, seconds)  # 0.2x: met
+    _, rows = verdicts(results)
+    by_goal = {row["workload"]: row for row in rows}
+    assert by_goal["small requests"]["verdict"] == "out of reach here: floor alone is 2.80"
+    assert by_goal["small requests"]["value"] == 400.0 / 150.0
+    assert by_goal["Complete x10000"]["verdict"] == "missed"
+    assert by_goal["Complete x10000"]["limit_value"] == 0.1
+    assert by_goal["startup"]["verdict"] == "met"
+    assert set(by_goal) == {"small requests", "Complete x10000", "startup"}
