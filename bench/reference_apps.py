@@ -3,11 +3,12 @@
 - ``discard``: speaks just enough S3 for boto3's ``upload_fileobj`` and throws every body away; it
   answers ListParts with a canned page of N parts and Abort with 204, so it also measures what the
   smallest Werkzeug app costs per request (what boto3 alone costs is ``bench/null_server.py``'s floor).
-- ``hashing``: the discard app, plus the per-byte work S3's rules ask of any faithful server's
+- ``hashing``: the discard app, plus the per-byte work S3's rules ask of any faithful in-memory server's
   UploadPart and PutObject: MD5 of the body (the ETag), SHA-256 when ``x-amz-content-sha256`` carries a
-  digest (S3 checks it), and each checksum an ``x-amz-checksum-*`` header names (S3 checks those too).
-  Its speed is the most a faithful server can take from boto3 on the same cores, so the benchmark uses
-  it to tell a target the hashing puts out of reach from one the server itself misses.
+  digest (S3 checks it), each checksum an ``x-amz-checksum-*`` header names (S3 checks those too), and
+  keeping the bytes (until their key is deleted: new memory the kernel must hand over zeroed, which costs
+  about as much as SHA-256). Its speed is the most a faithful server can take from boto3 on the same
+  cores, so the benchmark uses it to tell a goal this work puts out of reach from one the server misses.
 - ``memory``: serves one in-memory blob (for any key) with HEAD and ranged GET, for ``download_fileobj``.
 
 Both run on Werkzeug's own threaded development server, as a minimal Werkzeug app would.
@@ -20,6 +21,7 @@ import hashlib
 import os
 import re
 import sys
+import threading
 import uuid
 import zlib
 from collections.abc import Iterable
@@ -69,15 +71,40 @@ def _hashers(environ: dict[str, Any]) -> list[Any]:
 
 
 HASHING = False  # set by main(): the ``hashing`` app is the discard app with this on
+KEPT: dict[str, list[bytearray]] = {}  # the hashing app's bodies by path, until the path is deleted
+KEPT_LOCK = threading.Lock()
+
+
+def _keep(stream: Any, length: int, hashers: list[Any]) -> bytearray:
+    """Receive a body into one buffer of its length, hashing each piece as it arrives."""
+    body = bytearray(length)
+    offset = 0
+    with memoryview(body) as view:
+        while offset < length:
+            got = stream.readinto(view[offset : offset + (1 << 20)])
+            if not got:
+                break
+            for hasher in hashers:
+                hasher.update(view[offset : offset + got])
+            offset += got
+    return body
 
 
 def discard_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
     request = Request(environ)
     stream = request.stream
-    hashers = _hashers(environ) if HASHING and request.method == "PUT" else []
-    while data := stream.read(1 << 20):
-        for hasher in hashers:
-            hasher.update(data)
+    etag = "d41d8cd98f00b204e9800998ecf8427e"
+    if HASHING and request.method == "PUT":
+        hashers = _hashers(environ)
+        kept = _keep(stream, request.content_length or 0, hashers)
+        etag = hashers[0].hexdigest()
+        with KEPT_LOCK:
+            KEPT.setdefault(request.path, []).append(kept)
+    while stream.read(1 << 20):
+        pass
+    if HASHING and request.method == "DELETE":
+        with KEPT_LOCK:
+            KEPT.pop(request.path, None)
     query = request.args
     if request.method == "POST" and "uploads" in query:
         body = (
@@ -97,7 +124,7 @@ def discard_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]
     if request.method == "DELETE":
         return Response(b"", status=204)(environ, start_response)
     response = Response(b"")
-    response.headers["ETag"] = '"d41d8cd98f00b204e9800998ecf8427e"'
+    response.headers["ETag"] = f'"{etag}"'
     return response(environ, start_response)
 
 
