@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterator
 MAX_LINE = 65536
 MAX_FIELDS = 100
 
-# One field line: a token (RFC 9110 §5.6.2) right before the colon, optional white space around a value
-# with no CR, LF or NUL in it, then the line's end (CRLF, or a lone LF as http.server accepts).
-_FIELD_LINE = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\r\n\x00]*?)[ \t]*\r?\n?")
+# One field line: a token (RFC 9110 §5.6.2) right before the colon, optional white space, a value with no
+# CR, LF or NUL in it, then the line's end (CRLF, or a lone LF as http.server accepts). The value is taken
+# greedily and its trailing white space stripped after: a lazy value followed by optional white space
+# made the engine try every position of the line as the value's end (12 us for a SigV4 Authorization).
+_FIELD_LINE = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\r\n\x00]*)\r?\n?")
 _VERSION = re.compile(r"HTTP/([0-9]{1,10})\.([0-9]{1,10})\Z")
 
 
@@ -79,4 +81,5 @@ def read_fields(readline: Callable[[int], bytes]) -> Fields:
         field = _FIELD_LINE.fullmatch(line.decode("latin-1"))
         if field is None:  # no colon, white space before it, a folded line, or CR, LF, NUL in the value
             raise HeadError(400)
-        fields.append(field.groups())  # type: ignore[arg-type]
+        name, value = field.groups()
+        fields.append((name, value.rstrip(" \t")))

@@ -35,6 +35,8 @@ def refused(raw: bytes) -> int:
         (b"A:b\r\n\r\n", [("A", "b")]),
         (b"A: \t b c \t\r\n\r\n", [("A", "b c")]),  # optional white space around the value
         (b"A:\r\n\r\n", [("A", "")]),
+        (b"A: \t \t\r\n\r\n", [("A", "")]),  # white space only: an empty value
+        (b"A: " + b"v \t" * 200 + b"end \t \r\n\r\n", [("A", "v \t" * 200 + "end")]),  # inner OWS kept
         (b"A: b\n\n", [("A", "b")]),  # a lone LF ends a line, as http.server accepts
         (b"A: b", [("A", "b")]),  # the stream ended: what was sent
         (b"A: caf\xe9\r\n\r\n", [("A", "caf\u00e9")]),  # obs-text, read as Latin-1
