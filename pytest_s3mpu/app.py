@@ -64,6 +64,20 @@ def host_id_for(request_id: str) -> str:
     return base64.b64encode(os.urandom(32) + request_id.encode()).decode("ascii")
 
 
+_date_cache: tuple[int, str] = (0, "")
+
+
+def http_date() -> str:
+    """The Date header (RFC 9110 §5.6.7), formatted once a second rather than once a request."""
+    global _date_cache
+    now = int(time.time())
+    second, text = _date_cache
+    if second != now:
+        text = formatdate(now, usegmt=True)
+        _date_cache = (now, text)  # one assignment: a thread sees the old pair or the new one
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Resolved:
     target: Target
@@ -168,7 +182,8 @@ class S3App:
         if str(environ.get("PATH_INFO", "")).startswith(control.PREFIX):
             return self._control(environ, start_response)
         request = Request(environ)
-        fields = RequestHeaders.from_environ(environ)
+        parsed = environ.get(HEADERS_KEY)
+        fields = RequestHeaders(parsed) if parsed is not None else RequestHeaders.from_environ(environ)
         request_id = new_request_id()
         host_id = host_id_for(request_id)
         method = request.method.upper()
@@ -347,7 +362,7 @@ class S3App:
         response_headers = [
             (wire.REQUEST_ID, request_id),
             (wire.HOST_ID, host_id),
-            ("Date", formatdate(usegmt=True)),
+            ("Date", http_date()),
             ("Server", "AmazonS3"),
             *reply.headers,
         ]
@@ -364,6 +379,9 @@ class S3App:
 
 
 DROP_KEY = "s3mpu.drop"
+# Our server's own environ key: the request's header fields by lower-case name, as RequestHeaders holds
+# them, so the app need not rebuild them from the HTTP_* keys (other WSGI servers: it does).
+HEADERS_KEY = "s3mpu.headers"
 TRUNCATE_AT_KEY = "s3mpu.truncate_at"
 
 

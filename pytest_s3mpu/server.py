@@ -26,7 +26,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from . import bodies, errors, http_head, wire, xmldoc
-from .app import DROP_KEY, S3App, host_id_for, new_request_id
+from .app import DROP_KEY, HEADERS_KEY, S3App, host_id_for, new_request_id
 from .faults import FaultInjector
 from .journal import Journal
 from .model import Limits
@@ -239,6 +239,9 @@ class S3RequestHandler(WSGIRequestHandler):
         }
         fields: http_head.Fields = self.headers  # type: ignore[assignment]
         declared_lengths: list[str] = []
+        # The same fields by lower-case name, as the app's RequestHeaders would rebuild them from the
+        # environ (HEADERS_KEY): repeated fields joined, Content-Type and Content-Length only when not empty.
+        by_name: dict[str, str] = {}
         for name, value in fields:
             if "_" in name:
                 continue  # as Werkzeug: "X_Forwarded" must not pose as "X-Forwarded"
@@ -250,6 +253,9 @@ class S3RequestHandler(WSGIRequestHandler):
                 if key in environ:
                     value = f"{environ[key]},{value}"
             environ[key] = value
+            by_name[name.lower()] = value
+        if not environ.get("CONTENT_TYPE"):
+            by_name.pop("content-type", None)
         stream: Any
         declared = str(environ.get("HTTP_TRANSFER_ENCODING", ""))
         codings = [c.strip().lower() for c in declared.split(",") if c.strip()]
@@ -272,6 +278,11 @@ class S3RequestHandler(WSGIRequestHandler):
             stream = bodies.LengthReader(self.rfile, length or 0)
         self.body_stream = stream
         environ["wsgi.input"] = _ContinueOnRead(self, stream)
+        if environ.get("CONTENT_LENGTH"):
+            by_name["content-length"] = environ["CONTENT_LENGTH"]  # as framed: its place, its value
+        else:
+            by_name.pop("content-length", None)
+        environ[HEADERS_KEY] = by_name
         return environ
 
     def _body_too_large_to_drain(self) -> bool:

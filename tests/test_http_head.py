@@ -15,6 +15,8 @@ import socket
 import pytest
 
 from pytest_s3mpu import http_head
+from pytest_s3mpu.app import HEADERS_KEY
+from pytest_s3mpu.request_headers import RequestHeaders
 from pytest_s3mpu.server import S3Server
 
 
@@ -191,3 +193,63 @@ def test_pipelined_requests_are_answered_in_order():
     assert statuses == [b"200", b"200", b"200"]
     assert answer.endswith(b"one")
     assert stored == {"a": b"one", "b": b"two"}
+
+
+def _answered(port: int, request: bytes) -> bytes:
+    """Send one request on its own connection (which it closes) and read the whole answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(request)
+        answer = b""
+        for _ in range(1000):  # bounded; the server closes after answering
+            piece = raw.recv(65536)
+            if not piece:
+                break
+            answer += piece
+    return answer
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        pytest.param(
+            b"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nx-amz-meta-a: 1\r\nContent-Length: 003\r\n"
+            b"X-Amz-Meta-A: 2\r\nx_amz_meta_b: 3\r\nContent-Type: \r\n",
+            id="repeated-underscored-empty-type-padded-length",
+        ),
+        pytest.param(
+            b"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Type: \r\nContent-Length: 3\r\n"
+            b"Content-Type: text/plain\r\nContent-Length: 3\r\n",
+            id="type-and-length-repeated",
+        ),
+        pytest.param(
+            b"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nx-amz-date: 1\r\n",
+            id="chunked",
+        ),
+        pytest.param(b"GET /bkt HTTP/1.1\r\nHost: x\r\nAccept: a\r\nAccept: b\r\n", id="no-body"),
+    ],
+)
+def test_the_servers_header_map_is_what_the_app_would_read_from_the_environ(head):
+    """Our server hands the app the request's fields by lower-case name (``app.HEADERS_KEY``), so the app
+    need not rebuild them from the environ's HTTP_* keys. They must be exactly what
+    ``RequestHeaders.from_environ`` reads under Werkzeug's environ rules, in the same order: repeated
+    fields joined with "," (RFC 9110 §5.3), names with "_" dropped, Content-Type and Content-Length only
+    when not empty, Content-Length as framed (RFC 9112 §6.3), none with a chunked body."""
+    seen: list[tuple[list[tuple[str, str]], list[tuple[str, str]]]] = []
+    server = S3Server()
+    real_app = server.app
+
+    def capture(environ, start_response):
+        given = list(environ[HEADERS_KEY].items())
+        seen.append((given, list(RequestHeaders.from_environ(environ).items())))
+        return real_app(environ, start_response)
+
+    server.app = capture  # type: ignore[assignment]
+    with server:
+        server.store.create_bucket("bkt")
+        body = b"3\r\nabc\r\n0\r\n\r\n" if b"chunked" in head else b"abc" if b"PUT" in head else b""
+        answer = _answered(server.port, head + b"Connection: close\r\n\r\n" + body)
+    # S3 refuses a PutObject body without a declared length (its error list: MissingContentLength, 411)
+    assert answer.startswith(b"HTTP/1.1 411 " if b"chunked" in head else b"HTTP/1.1 200 "), answer[:300]
+    ((given, rebuilt),) = seen
+    assert given == rebuilt
+    assert ("x-amz-meta-b" not in dict(given)) and all("_" not in name for name, _ in given)
