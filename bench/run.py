@@ -480,7 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small-iterations", type=int, default=10)
     parser.add_argument("--parts", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument(
-        "--parts-rounds", type=int, default=2, help="rounds for part counts over 1000 (others: every round)"
+        "--parts-rounds", type=int, default=3, help="rounds for part counts over 1000 (others: every round)"
     )
     parser.add_argument("--memory-mib", type=int, default=256)
     parser.add_argument("--memory-rounds", type=int, default=2)
