@@ -23,7 +23,6 @@ import re
 import sys
 import threading
 import uuid
-import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,28 +30,12 @@ from werkzeug.serving import run_simple
 from werkzeug.wrappers import Request, Response
 
 from bench.null_server import list_parts_page
+from pytest_s3mpu.checksums import Algorithm, new_hasher
 
 _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 
 
 LIST_PARTS = list_parts_page("u", 20, 0)
-
-
-class _Crc:
-    """zlib's CRC32 or awscrt's CRC32C / CRC64NVME as a hashlib-like object."""
-
-    def __init__(self, name: str) -> None:
-        from awscrt import checksums
-
-        self._function = {
-            "crc32": zlib.crc32,
-            "crc32c": checksums.crc32c,
-            "crc64nvme": checksums.crc64nvme,
-        }[name]
-        self._value = 0
-
-    def update(self, data: Any) -> None:
-        self._value = self._function(data, self._value)
 
 
 def _hashers(environ: dict[str, Any]) -> list[Any]:
@@ -64,9 +47,10 @@ def _hashers(environ: dict[str, Any]) -> list[Any]:
         hashers.append(hashlib.sha256())
     # aws-chunked bodies (https) name their checksum in x-amz-trailer; hashed as framed, the same cost
     trailer = {name.strip() for name in str(environ.get("HTTP_X_AMZ_TRAILER", "")).lower().split(",")}
-    for name in ("crc32", "crc32c", "crc64nvme", "sha1", "sha256"):
-        if f"HTTP_X_AMZ_CHECKSUM_{name.upper()}" in environ or f"x-amz-checksum-{name}" in trailer:
-            hashers.append(_Crc(name) if name.startswith("crc") else hashlib.new(name))
+    for algorithm in Algorithm:
+        header = algorithm.header
+        if "HTTP_" + header.upper().replace("-", "_") in environ or header in trailer:
+            hashers.append(new_hasher(algorithm))  # the same hashlib, zlib and awscrt calls S3 needs
     return hashers
 
 
