@@ -9,25 +9,12 @@ import re
 import time
 from email.utils import parsedate_to_datetime
 
-import boto3
-from botocore.config import Config
-
+from pytest_s3mpu.handle import S3MPU
 from pytest_s3mpu.model import Limits
 from pytest_s3mpu.server import S3Server
 from pytest_s3mpu.store import Store
 
 IMF_FIXDATE = re.compile(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT")
-
-
-def _client(server: S3Server):
-    return boto3.session.Session().client(
-        "s3",
-        endpoint_url=server.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
 
 
 def test_every_answer_carries_the_current_date(s3mpu, s3mpu_client):
@@ -59,7 +46,7 @@ def test_list_parts_gives_each_part_its_own_last_modified():
     moment = {"now": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)}
     store = Store(limits=Limits(min_part_size=1), clock=lambda: moment["now"])
     with S3Server(store=store) as server:
-        s3 = _client(server)
+        s3 = S3MPU(server).client(retries={"max_attempts": 1})
         s3.create_bucket(Bucket="stamps")
         upload_id = s3.create_multipart_upload(Bucket="stamps", Key="k")["UploadId"]
         expected = {}
