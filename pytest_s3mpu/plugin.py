@@ -94,6 +94,7 @@ def s3mpu_server(pytestconfig: pytest.Config) -> Iterator[S3Server]:
         region=_resolve(pytestconfig, settings.REGION),
         max_body_size=_resolve(pytestconfig, settings.MAX_BODY_SIZE),
         storage=_resolve(pytestconfig, settings.STORAGE),
+        journal_max_bytes=_resolve(pytestconfig, settings.JOURNAL_MAX_BYTES),
     )
     server.start()
     pytestconfig.stash[SERVER_KEY] = server
