@@ -27,6 +27,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from . import bodies, errors, http_head, wire, xmldoc
 from .app import DROP_KEY, HEADERS_KEY, S3App, host_id_for, new_request_id
+from .bugs import HandlerError, HandlerErrors
 from .faults import FaultInjector
 from .journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_MAX_BYTES
 from .journal import Journal
@@ -465,9 +466,9 @@ class S3HTTPServer(BaseWSGIServer):
         except OSError:
             pass  # the client went away, timed out, or failed its TLS handshake
         except Exception as exc:  # a bug of ours in the HTTP layer: keep it for the test to see
-            recorded = getattr(self.app, "handler_errors", None)
-            if isinstance(recorded, list):
-                recorded.append(exc)
+            bugs = getattr(self.app, "bugs", None)
+            if isinstance(bugs, HandlerErrors):
+                bugs.record(exc)
         finally:
             self.shutdown_request(request)
 
@@ -589,7 +590,8 @@ class S3Server:
         return f"{scheme}://{self._host}:{self.port}"
 
     @property
-    def handler_errors(self) -> list[BaseException]:
+    def handler_errors(self) -> list[HandlerError]:
+        """The server's bugs (500 InternalError answers), the newest few, summarised."""
         return self.app.handler_errors
 
     @property
@@ -601,5 +603,5 @@ class S3Server:
         return self.app.journal
 
     def reset(self) -> None:
-        """Empty store, no fault rules, empty journal."""
+        """Empty store, no fault rules, empty journal, no bugs kept."""
         self.app.control.reset()
