@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
         "that runs for long does not grow with every request it answers.",
     )
     parser.add_argument(
+        "--journal-max-bytes",
+        type=settings.JOURNAL_MAX_BYTES.parse,
+        default=settings.JOURNAL_MAX_BYTES.default,
+        metavar="SIZE",
+        help=settings.JOURNAL_MAX_BYTES.help,
+    )
+    parser.add_argument(
         "--faults",
         metavar="FILE.json",
         help="Fault rules to load at start: one JSON object or a list (schema in the README).",
@@ -95,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_body_size=args.max_body_size,
         storage=args.storage,
         journal_limit=args.journal_limit,
+        journal_max_bytes=args.journal_max_bytes,
     )
     if args.faults:
         try:

@@ -1,8 +1,8 @@
 """The WSGI application: resolve a request's bucket, key and operation, run its handler, answer as S3.
 
 Layer 5 (app). Every answer carries x-amz-request-id and x-amz-id-2; every error is S3 error XML (HEAD:
-no body); an exception that is not an ``S3Error`` is a bug of ours, answered InternalError and kept in
-``handler_errors`` so the test that caused it can fail with it.
+no body); an exception that is not an ``S3Error`` is a bug of ours, answered InternalError and kept,
+summarised, in ``bugs`` so the test that caused it can fail with it.
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ import base64
 import hashlib
 import json
 import os
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import formatdate
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
 from werkzeug.wrappers import Request
 
 from . import bodies, control, errors, handlers, routes, validation, wire, xmldoc
+from .bugs import HandlerError, HandlerErrors
 from .control import Control
 from .faults import FaultInjector, FaultRule, RequestInfo
 from .journal import Journal, JournalEntry
@@ -52,7 +53,14 @@ _STATUS_TEXT = {
 
 
 def status_line(status: int) -> str:
-    return f"{status} {_STATUS_TEXT.get(status, 'Unknown')}"
+    """``200 OK``: S3's reason phrases, else the standard one (a fault rule may choose any 300-599)."""
+    text = _STATUS_TEXT.get(status)
+    if text is None:
+        try:
+            text = HTTPStatus(status).phrase
+        except ValueError:
+            text = "Unknown"
+    return f"{status} {text}"
 
 
 def new_request_id() -> str:
@@ -171,9 +179,13 @@ class S3App:
         self.virtual_host_suffixes = tuple(virtual_host_suffixes)
         self.faults = faults if faults is not None else FaultInjector()
         self.journal = journal if journal is not None else Journal()
-        self.control = Control(store, self.faults, self.journal)
-        self.handler_errors: list[BaseException] = []
-        self._errors_lock = threading.Lock()
+        self.bugs = HandlerErrors()
+        self.control = Control(store, self.faults, self.journal, self.bugs)
+
+    @property
+    def handler_errors(self) -> list[HandlerError]:
+        """The bugs kept (the newest few, summarised), oldest first."""
+        return self.bugs.entries()
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -196,8 +208,7 @@ class S3App:
         except errors.S3Error as error:
             reply = self._error_reply(error, request_id, host_id, method)
         except Exception as exc:  # a bug of ours: answer as S3 would, and remember it for the test
-            with self._errors_lock:
-                self.handler_errors.append(exc)
+            self.bugs.record(exc, call.operation if call is not None else "Unknown")
             reply = self._error_reply(errors.InternalError(), request_id, host_id, method)
         body = self._respond(reply, request_id, host_id, method, start_response)
         dropped = environ.get(DROP_KEY) == "reset"
@@ -308,11 +319,16 @@ class S3App:
 
         def body() -> bytes:
             length = validation.parse_decimal(str(environ.get("CONTENT_LENGTH") or "0")) or 0
-            return (
-                bytes(bodies.read_small_body(environ["wsgi.input"], control.MAX_BODY)[:length])
-                if length
-                else b""
-            )
+            if length > control.MAX_BODY:
+                raise control.BodyTooLarge(length)  # refused unread; the server closes the connection
+            try:
+                return (
+                    bytes(bodies.read_small_body(environ["wsgi.input"], control.MAX_BODY)[:length])
+                    if length
+                    else b""
+                )
+            except errors.MalformedXML:
+                raise control.BodyTooLarge(length) from None
 
         status, data = self.control.handle(request.method.upper(), str(environ.get("PATH_INFO")), body)
         payload = json.dumps(data).encode()

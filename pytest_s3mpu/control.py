@@ -2,7 +2,7 @@
 
 Layer 5 (app). No bucket name can start with ``_``, so these paths never shadow S3. JSON in, JSON out:
 ``GET /_s3mpu/health``, ``POST /_s3mpu/reset``, ``GET|POST|DELETE /_s3mpu/faults``,
-``GET|DELETE /_s3mpu/journal``.
+``GET|DELETE /_s3mpu/journal``, ``GET|DELETE /_s3mpu/errors``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from .bugs import HandlerErrors
 from .faults import FaultInjector, FaultSpecError
 from .journal import Journal
 from .store import Store
@@ -18,22 +19,36 @@ from .store import Store
 PREFIX = "/_s3mpu/"
 MAX_BODY = 1024 * 1024
 
+
+class BodyTooLarge(ValueError):
+    """A control request body over ``MAX_BODY`` bytes."""
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 JsonReply = tuple[int, Any]
 
 
 class Control:
     """Answers control requests over the same store, fault rules and journal the S3 app uses."""
 
-    def __init__(self, store: Store, faults: FaultInjector, journal: Journal) -> None:
+    def __init__(
+        self, store: Store, faults: FaultInjector, journal: Journal, bugs: HandlerErrors | None = None
+    ) -> None:
         self.store = store
         self.faults = faults
         self.journal = journal
+        self.bugs = bugs if bugs is not None else HandlerErrors()
 
     def reset(self) -> None:
-        """Empty store, no rules, empty journal: what the ``s3mpu`` fixture does before each test."""
+        """Empty store, no rules, empty journal, no bugs kept: what the ``s3mpu`` fixture does before
+        each test."""
         self.store.reset()
         self.faults.clear()
         self.journal.clear()
+        self.bugs.clear()
 
     def handle(self, method: str, path: str, body: Callable[[], bytes]) -> JsonReply:
         resource = path[len(PREFIX) :].strip("/")
@@ -41,10 +56,12 @@ class Control:
             ("GET", "health"): lambda: (200, {"status": "ok"}),
             ("POST", "reset"): self._reset,
             ("GET", "faults"): lambda: (200, [rule.to_json() for rule in self.faults.rules()]),
-            ("POST", "faults"): lambda: self._add_faults(body()),
+            ("POST", "faults"): lambda: self._add_faults(body),
             ("DELETE", "faults"): self._clear_faults,
             ("GET", "journal"): lambda: (200, [entry.to_json() for entry in self.journal.entries()]),
             ("DELETE", "journal"): self._clear_journal,
+            ("GET", "errors"): lambda: (200, [bug.to_json() for bug in self.bugs.entries()]),
+            ("DELETE", "errors"): self._clear_errors,
         }
         action = routes.get((method, resource))
         if action is None:
@@ -66,11 +83,25 @@ class Control:
         self.journal.clear()
         return 200, []
 
-    def _add_faults(self, raw: bytes) -> JsonReply:
+    def _clear_errors(self) -> JsonReply:
+        self.bugs.clear()
+        return 200, []
+
+    def _add_faults(self, read: Callable[[], bytes]) -> JsonReply:
         try:
-            data = json.loads(raw or b"null")
-        except ValueError as exc:
+            raw = read()
+        except BodyTooLarge:
+            return 413, {"error": f"the body is larger than {MAX_BODY} bytes"}
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return 400, {"error": "body is not JSON: not UTF-8"}
+        try:
+            data = json.loads(text or "null", parse_constant=_no_constant)
+        except ValueError as exc:  # NaN and Infinity too: they are no JSON, and a rule needs finite numbers
             return 400, {"error": f"body is not JSON: {exc}"}
+        except RecursionError:  # json gives up near 1,000 levels; a rule is 2 deep, its values scalars
+            return 400, {"error": "body is not a fault rule: nested too deep"}
         specs = data if isinstance(data, list) else [data]
         if not all(isinstance(spec, dict) for spec in specs):
             return 400, {"error": "a fault rule is a JSON object, or a list of them"}

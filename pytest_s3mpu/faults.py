@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import math
 import random
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -29,8 +31,71 @@ PRESETS: dict[str, tuple[int, str, str]] = {
 }
 
 
+MAX_SECONDS = 3600.0  # the longest delay_s, duration_s or keepalive_s a rule may ask for
+MAX_PART_NUMBER = 10_000
+_ERROR_CODE = re.compile(r"[A-Za-z0-9._-]+\Z")
+
+
 class FaultSpecError(ValueError):
     """A rule that cannot be built from what was given; the message says which field and why."""
+
+
+# Each field's kind ("text", "integer", "number" or "flag") and whether null is allowed: a value of
+# another type is refused naming the field, rather than kept as a rule that never fires (part_number="2")
+# or breaks every request it meets (key=123).
+_KINDS: dict[str, tuple[str, bool]] = {
+    "operation": ("text", False),
+    "action": ("text", False),
+    "bucket": ("text", True),
+    "key": ("text", True),
+    "part_number": ("integer", True),
+    "upload_id": ("text", True),
+    "skip": ("integer", False),
+    "times": ("integer", True),
+    "probability": ("number", True),
+    "seed": ("integer", True),
+    "apply": ("text", False),
+    "preset": ("text", True),
+    "status": ("integer", True),
+    "code": ("text", True),
+    "message": ("text", True),
+    "retry_after": ("integer", True),
+    "delay_s": ("number", False),
+    "truncate_at": ("number", False),
+    "keepalive_s": ("number", False),
+    "duration_s": ("number", False),
+    "whitespace_first": ("flag", False),
+    "id": ("text", False),
+}
+_KIND_NAMES = {
+    "text": "a string",
+    "integer": "an integer",
+    "number": "a finite number",
+    "flag": "true or false",
+}
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_kind(name: str, value: object) -> None:
+    """FaultSpecError naming ``name`` unless ``value`` is of the field's kind (bool is no number)."""
+    kind, nullable = _KINDS[name]
+    if value is None and nullable:
+        return
+    if kind == "text":
+        ok = isinstance(value, str)
+    elif kind == "flag":
+        ok = isinstance(value, bool)
+    elif kind == "integer":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok:
+        expected = _KIND_NAMES[kind] + (" or null" if nullable else "")
+        raise FaultSpecError(f"{name} must be {expected}, not {_shown(value)} ({type(value).__name__})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +148,9 @@ class FaultRule:
     _random: random.Random | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        for name in _KINDS:
+            _check_kind(name, getattr(self, name))
+        self._check_ranges()
         if self.operation != "*" and self.operation not in routes.OPERATIONS:
             raise FaultSpecError(f"operation must be '*' or an S3 operation name, not {self.operation!r}")
         if self.action not in ACTIONS:
@@ -99,17 +167,32 @@ class FaultRule:
             self._resolve_error()
         if self.action == "corrupt_etag" and self.operation not in ("UploadPart", "*"):
             raise FaultSpecError("corrupt_etag applies to UploadPart")
-        if self.probability is not None and not 0.0 <= self.probability <= 1.0:
-            raise FaultSpecError("probability must be between 0 and 1")
-        if (self.times is not None and self.times < 0) or self.skip < 0:
-            raise FaultSpecError("times and skip must not be negative")
-        if self.delay_s < 0 or self.duration_s < 0:
-            raise FaultSpecError("delay_s and duration_s must not be negative")
-        if self.keepalive_s <= 0:
-            raise FaultSpecError("keepalive_s must be positive")
-        if not 0.0 <= self.truncate_at < 1.0:
-            raise FaultSpecError("truncate_at must be at least 0 and below 1")
         self._random = random.Random(self.seed)
+
+    def _check_ranges(self) -> None:
+        """Each field's range, once its type is known to be right; the message names the field."""
+        if self.probability is not None and not 0.0 <= self.probability <= 1.0:
+            raise FaultSpecError(f"probability must be between 0 and 1, not {self.probability!r}")
+        for name in ("times", "skip", "retry_after"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise FaultSpecError(f"{name} must not be negative, not {value!r}")
+        if self.part_number is not None and not 1 <= self.part_number <= MAX_PART_NUMBER:
+            raise FaultSpecError(f"part_number must be from 1 to {MAX_PART_NUMBER}, not {self.part_number!r}")
+        if self.status is not None and not 300 <= self.status <= 599:
+            raise FaultSpecError(f"status must be an HTTP error status from 300 to 599, not {self.status!r}")
+        if self.code is not None and not _ERROR_CODE.match(self.code):
+            raise FaultSpecError(f"code must be letters, digits, '.', '_' or '-', not {_shown(self.code)}")
+        for name in ("delay_s", "duration_s"):
+            value = getattr(self, name)
+            if not 0 <= value <= MAX_SECONDS:
+                raise FaultSpecError(f"{name} must be from 0 to {MAX_SECONDS:g} seconds, not {value!r}")
+        if not 0 < self.keepalive_s <= MAX_SECONDS:
+            raise FaultSpecError(
+                f"keepalive_s must be positive, at most {MAX_SECONDS:g} seconds, not {self.keepalive_s!r}"
+            )
+        if not 0.0 <= self.truncate_at < 1.0:
+            raise FaultSpecError(f"truncate_at must be at least 0 and below 1, not {self.truncate_at!r}")
 
     def _resolve_error(self) -> None:
         if self.preset is not None:
@@ -158,7 +241,9 @@ _RULE_FIELDS = {f.name for f in fields(FaultRule)} - {"hits", "seen", "_random"}
 
 
 def rule_from_mapping(data: Mapping[str, Any]) -> FaultRule:
-    """A rule from JSON-like data, refusing unknown field names."""
+    """A rule from JSON-like data, refusing anything but an object and unknown field names."""
+    if not isinstance(data, Mapping):
+        raise FaultSpecError(f"a fault rule is an object of fields, not {_shown(data)}")
     unknown = set(data) - _RULE_FIELDS
     if unknown:
         raise FaultSpecError(f"unknown fault field(s): {', '.join(sorted(unknown))}")

@@ -5,10 +5,34 @@ Layer 4 (beside faults): plain records, no HTTP. The app appends one entry per a
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterator
 from typing import Any, NamedTuple
+
+FIELD_CHARS = 1024  # a text field longer than this (S3's longest key is 1024 bytes) is cut, and says so
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+# What a kept entry costs besides its strings: the tuple, two floats, a few ints. Measured with tracemalloc
+# (scripts/measure_state_memory.py): ~430 bytes in all for a 7-character key and a UUID invocation id,
+# which this estimates as ~560 (constant strings like the operation's name are shared, yet counted).
+ENTRY_OVERHEAD = 300
+
+
+def _cut(text: str) -> str:
+    return f"{text[:FIELD_CHARS]}...[cut: {len(text)} characters]"
+
+
+def _bounded(entry: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The entry with every text field of over ``FIELD_CHARS`` characters cut to that, marked as cut."""
+    if all(type(v) is not str or len(v) <= FIELD_CHARS for v in entry):
+        return entry
+    return tuple(_cut(v) if type(v) is str and len(v) > FIELD_CHARS else v for v in entry)
+
+
+def _cost(row: tuple[Any, ...]) -> int:
+    """About what keeping ``row`` costs in memory, in bytes."""
+    return ENTRY_OVERHEAD + sum(sys.getsizeof(v) for v in row if type(v) is str)
 
 
 class JournalEntry(NamedTuple):
@@ -45,16 +69,23 @@ class Journal:
 
     :param limit: keep only the newest ``limit`` entries (None: all). A long-running standalone server
         sets one, so the journal does not grow with every request it ever answers; ``seq`` keeps counting.
+    :param max_bytes: keep only the newest entries that fit in about this many bytes, so that requests
+        with huge keys or headers cannot fill memory either; a text field over ``FIELD_CHARS`` characters
+        is cut to that and ends with ``...[cut: N characters]``.
     """
 
-    def __init__(self, limit: int | None = None) -> None:
+    def __init__(self, limit: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         if limit is not None and limit < 1:
             raise ValueError(f"journal limit must be at least 1, not {limit}")
+        if max_bytes < 1:
+            raise ValueError(f"journal max bytes must be at least 1, not {max_bytes}")
         self.limit = limit
+        self.max_bytes = max_bytes
+        self._bytes = 0
         # Plain tuples, not entries: CPython's collector stops tracking a plain tuple of untracked values
         # the first time it sees one (never a subclass), so 100,000 kept entries add nothing to the cost
         # of a full collection, nor bring the next one sooner. Entries are rebuilt when asked for.
-        self._entries: deque[tuple[Any, ...]] = deque(maxlen=limit)
+        self._entries: deque[tuple[Any, ...]] = deque()
         self._lock = threading.Lock()
         self._seq = 0
 
@@ -64,12 +95,25 @@ class Journal:
             return self._seq
 
     def record(self, entry: JournalEntry) -> None:
+        row = _bounded(tuple(entry))
+        cost = _cost(row)
         with self._lock:
-            self._entries.append(tuple(entry))
+            self._entries.append(row)
+            self._bytes += cost
+            entries, limit = self._entries, self.limit
+            while len(entries) > 1 and (self._bytes > self.max_bytes or (limit and len(entries) > limit)):
+                self._bytes -= _cost(entries.popleft())
+
+    @property
+    def kept_bytes(self) -> int:
+        """About what the kept entries cost in memory (bounded by ``max_bytes``)."""
+        with self._lock:
+            return self._bytes
 
     def clear(self) -> None:
         with self._lock:
-            self._entries = deque(maxlen=self.limit)
+            self._entries = deque()
+            self._bytes = 0
             self._seq = 0
 
     def entries(self) -> list[JournalEntry]:

@@ -300,8 +300,10 @@ class CompleteResult:
 class Completion:
     """A completed upload's tombstone: what a retried Complete answers (spec §5.4) while the object it
     made is still current, i.e. while its key's write sequence is still ``version``. It holds that
-    number rather than the object, so a deleted or overwritten object's bytes are given back at once."""
+    number rather than the object, so a deleted or overwritten object's bytes are given back at once;
+    the next write or delete at the key drops it (a retry would then answer NoSuchUpload anyway)."""
 
+    upload_id: str
     result: CompleteResult
     version: int
 
@@ -313,8 +315,10 @@ class Bucket:
     created: dt.datetime
     objects: dict[str, StoredObject] = field(default_factory=dict)
     uploads: dict[str, Upload] = field(default_factory=dict)
-    completions: dict[str, Completion] = field(default_factory=dict)
+    # Per-key bookkeeping, kept only while it can matter: for a key with an object or an open upload.
+    completions: dict[str, Completion] = field(default_factory=dict)  # by key: the current object's
     key_versions: dict[str, int] = field(default_factory=dict)  # store sequence of the last write
+    open_uploads: dict[str, int] = field(default_factory=dict)  # open uploads per key
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
 """The pytest plugin (``pytest11`` entry point): options, ini keys, the ``s3mpu`` marker and fixtures.
 
 Layer 7. One server per session (per xdist worker); the ``s3mpu`` fixture resets its state at setup, so
-nothing leaks from one test into the next, and re-raises at teardown any bug the server hit while
-serving the test.
+nothing leaks from one test into the next, and fails at teardown, with its traceback, the test whose
+requests hit a bug of the server.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ MARKER_HELP = (
     "s3mpu(min_part_size=N, region=NAME): settings of the in-memory S3 for one test "
     "(see the s3mpu options in pytest --help)."
 )
+
+
+class ServerBug(Exception):
+    """The server hit a bug of its own (answered 500 InternalError) while serving the test; the message
+    carries its traceback."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -94,6 +99,7 @@ def s3mpu_server(pytestconfig: pytest.Config) -> Iterator[S3Server]:
         region=_resolve(pytestconfig, settings.REGION),
         max_body_size=_resolve(pytestconfig, settings.MAX_BODY_SIZE),
         storage=_resolve(pytestconfig, settings.STORAGE),
+        journal_max_bytes=_resolve(pytestconfig, settings.JOURNAL_MAX_BYTES),
     )
     server.start()
     pytestconfig.stash[SERVER_KEY] = server
@@ -137,12 +143,11 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
     )
     store.region = _resolve(config, settings.REGION, marker)
     store.keep_bytes = _resolve(config, settings.STORAGE, marker) == "memory"
-    seen = len(s3mpu_server.handler_errors)
+    seen = s3mpu_server.app.bugs.last_seq()
     yield S3MPU(s3mpu_server)
-    new_errors = s3mpu_server.handler_errors[seen:]
-    del s3mpu_server.handler_errors[seen:]
-    if new_errors:
-        raise new_errors[0]
+    new_bugs = s3mpu_server.app.bugs.since(seen)
+    if new_bugs:
+        raise ServerBug(new_bugs[0].report())
 
 
 @pytest.fixture

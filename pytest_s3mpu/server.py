@@ -27,7 +27,9 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from . import bodies, errors, http_head, wire, xmldoc
 from .app import DROP_KEY, HEADERS_KEY, S3App, host_id_for, new_request_id
+from .bugs import HandlerError, HandlerErrors
 from .faults import FaultInjector
+from .journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_MAX_BYTES
 from .journal import Journal
 from .model import Limits
 from .store import Store
@@ -464,9 +466,9 @@ class S3HTTPServer(BaseWSGIServer):
         except OSError:
             pass  # the client went away, timed out, or failed its TLS handshake
         except Exception as exc:  # a bug of ours in the HTTP layer: keep it for the test to see
-            recorded = getattr(self.app, "handler_errors", None)
-            if isinstance(recorded, list):
-                recorded.append(exc)
+            bugs = getattr(self.app, "bugs", None)
+            if isinstance(bugs, HandlerErrors):
+                bugs.record(exc)
         finally:
             self.shutdown_request(request)
 
@@ -497,6 +499,7 @@ class S3Server:
         larger declared size is answered EntityTooLarge before the body is read.
     :param storage: ``memory`` keeps bodies; ``sizes`` keeps only sizes, ETags and checksums.
     :param journal_limit: keep only the newest this many journal entries (None: all of them).
+    :param journal_max_bytes: keep only the newest journal entries that fit in about this many bytes.
     """
 
     def __init__(
@@ -513,6 +516,7 @@ class S3Server:
         max_body_size: int | None = None,
         storage: str = "memory",
         journal_limit: int | None = None,
+        journal_max_bytes: int = DEFAULT_JOURNAL_MAX_BYTES,
     ) -> None:
         if store is None:
             limits = Limits() if min_part_size is None else Limits(min_part_size=min_part_size)
@@ -522,7 +526,9 @@ class S3Server:
         store.keep_bytes = storage == "memory"
         self.store = store
         self.app = S3App(
-            store, virtual_host_suffixes=virtual_host_suffixes, journal=Journal(limit=journal_limit)
+            store,
+            virtual_host_suffixes=virtual_host_suffixes,
+            journal=Journal(limit=journal_limit, max_bytes=journal_max_bytes),
         )
         self._host = host
         self._port = port
@@ -584,7 +590,8 @@ class S3Server:
         return f"{scheme}://{self._host}:{self.port}"
 
     @property
-    def handler_errors(self) -> list[BaseException]:
+    def handler_errors(self) -> list[HandlerError]:
+        """The server's bugs (500 InternalError answers), the newest few, summarised."""
         return self.app.handler_errors
 
     @property
@@ -596,5 +603,5 @@ class S3Server:
         return self.app.journal
 
     def reset(self) -> None:
-        """Empty store, no fault rules, empty journal."""
+        """Empty store, no fault rules, empty journal, no bugs kept."""
         self.app.control.reset()

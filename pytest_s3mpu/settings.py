@@ -29,6 +29,13 @@ def _size(text: str) -> int:
     return int(lowered)
 
 
+def _positive_size(text: str) -> int:
+    value = _size(text)
+    if value < 1:
+        raise ValueError("must be at least 1 byte")
+    return value
+
+
 def _port(text: str) -> int:
     value = int(text.strip())
     if not 0 <= value <= 65535:
@@ -115,6 +122,14 @@ STORAGE: Setting[str] = Setting(
     "What part and object bodies keep: 'memory' (the bytes) or 'sizes' (only sizes, ETags and "
     "checksums: constant memory for huge uploads; reading the bytes back is refused).",
 )
+JOURNAL_MAX_BYTES: Setting[int] = Setting(
+    "journal_max_bytes",
+    64 * 1024**2,
+    _positive_size,
+    "About how much memory the request journal may use: past it, the oldest entries are dropped (a "
+    "text field over 1024 characters is kept cut, and says so). Bytes, or with a KiB/MiB/GiB suffix.",
+    per_test=False,
+)
 ENDPOINT: Setting[str] = Setting(
     "endpoint",
     "",
@@ -131,6 +146,7 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     PORT,
     MAX_BODY_SIZE,
     STORAGE,
+    JOURNAL_MAX_BYTES,
     ENDPOINT,
 )
 

@@ -91,6 +91,33 @@ class Store:
         self._sequence += 1
         return self._sequence
 
+    def _wrote(self, bucket: Bucket, key: str) -> int:
+        """A write or delete at ``key``: its new sequence number (spec §5.3's conflict rule). The
+        tombstone of the upload that made the key's previous object goes: a retry of it answers
+        NoSuchUpload from now on (spec §5.4), which is what the missing upload answers."""
+        bucket.completions.pop(key, None)
+        version = bucket.key_versions[key] = self._next()
+        return version
+
+    @staticmethod
+    def _forget_if_unused(bucket: Bucket, key: str) -> None:
+        """Drop ``key``'s bookkeeping once nothing can ask for it: no object (whose tombstone a retried
+        Complete checks) and no open upload (whose Complete checks for writes since its creation). A
+        key written later starts again from a newer sequence number, so forgetting changes no answer."""
+        if key not in bucket.objects and key not in bucket.open_uploads:
+            bucket.key_versions.pop(key, None)
+            bucket.completions.pop(key, None)
+
+    @staticmethod
+    def _close_upload(bucket: Bucket, upload: Upload) -> None:
+        """An upload completed or aborted: no longer open, nor counted at its key."""
+        del bucket.uploads[upload.upload_id]
+        left = bucket.open_uploads[upload.key] - 1
+        if left:
+            bucket.open_uploads[upload.key] = left
+        else:
+            del bucket.open_uploads[upload.key]
+
     def _bucket(self, name: str) -> Bucket:
         bucket = self._buckets.get(name)
         if bucket is None:
@@ -206,7 +233,7 @@ class Store:
                 meta=meta,
                 checksum=checksum,
             )
-            target.key_versions[key] = self._next()
+            self._wrote(target, key)
         return PutResult(etag, checksum, meta.encryption)
 
     def get_object(self, bucket: str, key: str, sse: EncryptionRequest | None = None) -> StoredObject:
@@ -253,7 +280,8 @@ class Store:
         with self._lock:
             target = self._bucket(bucket)
             if target.objects.pop(key, None) is not None:
-                target.key_versions[key] = self._next()
+                self._wrote(target, key)
+                self._forget_if_unused(target, key)
 
     def delete_objects(self, bucket: str, keys: Sequence[str]) -> list[DeleteOutcome]:
         with self._lock:
@@ -261,7 +289,8 @@ class Store:
             outcomes = []
             for key in keys:
                 if target.objects.pop(key, None) is not None:
-                    target.key_versions[key] = self._next()
+                    self._wrote(target, key)
+                    self._forget_if_unused(target, key)
                 outcomes.append(DeleteOutcome(key))
             return outcomes
 
@@ -320,6 +349,7 @@ class Store:
                 key_version_at_create=target.key_versions.get(key, 0),
             )
             target.uploads[upload.upload_id] = upload
+            target.open_uploads[key] = target.open_uploads.get(key, 0) + 1
             return upload
 
     def check_upload_part(
@@ -496,7 +526,7 @@ class Store:
         with self._lock:
             target = self._bucket(bucket)
             target.objects[key] = obj
-            target.key_versions[key] = self._next()
+            self._wrote(target, key)
         return CopyResult(etag, now, checksum, meta.encryption)
 
     def complete_multipart_upload(
@@ -512,8 +542,8 @@ class Store:
         with self._lock:
             target = self._bucket(bucket)
             numbers = multipart.check_document(document, upload_id)
-            completion = target.completions.get(upload_id)
-            if completion is not None and completion.result.key == key:
+            completion = target.completions.get(key)
+            if completion is not None and completion.upload_id == upload_id:
                 # Spec §5.4: a retried Complete answers the same result while its object is current.
                 if target.key_versions.get(key) == completion.version:
                     return completion.result
@@ -530,10 +560,10 @@ class Store:
             specs = document.parts or ()
             obj, result = multipart.assemble(upload, numbers, specs, options, self.limits, self._clock())
             upload.state = UploadState.COMPLETED
-            del target.uploads[upload_id]
+            self._close_upload(target, upload)
             target.objects[key] = obj
-            version = target.key_versions[key] = self._next()
-            target.completions[upload_id] = Completion(result, version)
+            version = self._wrote(target, key)
+            target.completions[key] = Completion(upload_id, result, version)
             return result
 
     def abort_multipart_upload(self, bucket: str, key: str, upload_id: str) -> None:
@@ -542,7 +572,8 @@ class Store:
             target = self._bucket(bucket)
             upload = self._open_upload(target, key, upload_id)
             upload.state = UploadState.ABORTED
-            del target.uploads[upload_id]
+            self._close_upload(target, upload)
+            self._forget_if_unused(target, key)
 
     def list_parts(
         self,
@@ -616,6 +647,14 @@ class Store:
     def objects(self, bucket: str) -> dict[str, StoredObject]:
         with self._lock:
             return dict(self._bucket(bucket).objects)
+
+    def tracked_keys(self, bucket: str) -> set[str]:
+        """The keys of ``bucket`` whose write bookkeeping (sequence, Complete tombstone, open-upload
+        count) is kept: only those with an object or an open upload, so a server that churns unique
+        keys does not grow with every key it ever saw."""
+        with self._lock:
+            target = self._bucket(bucket)
+            return set(target.key_versions) | set(target.completions) | set(target.open_uploads)
 
     def uploads(self, bucket: str | None = None) -> list[Upload]:
         """Open uploads, of one bucket or of all, in ListMultipartUploads order."""

@@ -334,7 +334,7 @@ def test_method_not_allowed_on_service(s3):
 
 def test_handler_bug_is_internal_error(s3, app, store, monkeypatch):
     """An exception that is not an S3Error is a bug: 500 InternalError XML (HEAD: no body), and the
-    exception is kept in app.handler_errors for the test to fail with."""
+    exception is kept, summarised, in app.handler_errors for the test to fail with."""
     put(store, "k")
     bug = RuntimeError("handler bug")
 
@@ -346,7 +346,12 @@ def test_handler_bug_is_internal_error(s3, app, store, monkeypatch):
     head = s3("HEAD", f"/{BUCKET}/k")
     assert head.status_code == 500
     assert head.data == b""
-    assert app.handler_errors == [bug, bug]
+    kept = app.handler_errors
+    assert [(e.operation, e.type, e.message) for e in kept] == [
+        ("GetObject", "RuntimeError", "handler bug"),
+        ("HeadObject", "RuntimeError", "handler bug"),
+    ]
+    assert "RuntimeError: handler bug" in kept[0].traceback and "broken" in kept[0].traceback
 
 
 # -- keys and URIs (spec §1.1) ---------------------------------------------------------------------

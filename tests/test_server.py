@@ -93,7 +93,7 @@ def test_handler_bug_is_internal_error_and_kept_for_the_test():
         body = response.read()
         assert response.status == 500
         assert b"<Code>InternalError</Code>" in body
-        assert [str(e) for e in server.handler_errors] == ["bug"]
+        assert [(e.operation, e.message) for e in server.handler_errors] == [("ListBuckets", "bug")]
 
 
 def test_raw_scheme_separator_in_the_path_is_part_of_the_key(s3mpu, s3mpu_client):
