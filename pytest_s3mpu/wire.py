@@ -9,6 +9,7 @@ from __future__ import annotations
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 XML_CONTENT_TYPE = "application/xml"
+JSON_CONTENT_TYPE = "application/json"
 
 # Headers (lower case, as werkzeug's Headers look them up case-insensitively).
 REQUEST_ID = "x-amz-request-id"
@@ -26,6 +27,8 @@ META_PREFIX = "x-amz-meta-"
 STORAGE_CLASS = "x-amz-storage-class"
 TAGGING = "x-amz-tagging"
 TAGGING_COUNT = "x-amz-tagging-count"
+TAGGING_DIRECTIVE = "x-amz-tagging-directive"
+OBJECT_OWNERSHIP = "x-amz-object-ownership"
 WEBSITE_REDIRECT = "x-amz-website-redirect-location"
 COPY_SOURCE = "x-amz-copy-source"
 COPY_SOURCE_RANGE = "x-amz-copy-source-range"
