@@ -94,8 +94,8 @@ def check(text: bytes, bucket: str) -> dict[str, Any]:
     if len(text) > MAX_SIZE:
         raise errors.MalformedPolicy("Policies cannot exceed 20480 bytes")
     try:
-        document = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+        document = json.loads(text.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; deep nesting recurses
         raise errors.MalformedPolicy("This policy contains invalid Json") from None
     if not isinstance(document, dict):
         raise errors.MalformedPolicy()

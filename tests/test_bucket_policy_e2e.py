@@ -161,3 +161,39 @@ def test_delete_bucket_drops_policy(s3):
     expect_error(
         lambda: s3.get_bucket_policy(Bucket=BUCKET), 404, "NoSuchBucketPolicy", NO_POLICY, BucketName=BUCKET
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"Statement": "\xff\xfe"}',
+        json.dumps(public_policy()).encode("utf-16-le"),
+    ],
+    ids=["deep-nesting", "invalid-utf8", "utf16"],
+)
+def test_hostile_policy_bodies_are_malformed_policy(s3mpu, body):
+    """Deeply nested JSON, invalid UTF-8, or UTF-16 (which Python's json would guess and accept): S3's
+    MalformedPolicy, never a 500, and nothing stored."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    s3mpu.client().create_bucket(Bucket=BUCKET)
+    s3mpu.client().delete_public_access_block(Bucket=BUCKET)
+    endpoint = urlsplit(s3mpu.endpoint_url)
+    connection = http.client.HTTPConnection(endpoint.hostname, endpoint.port, timeout=30)
+    try:
+        connection.request("PUT", f"/{BUCKET}?policy", body=body)
+        response = connection.getresponse()
+        answer = response.read()
+    finally:
+        connection.close()
+    assert response.status == 400
+    assert b"<Code>MalformedPolicy</Code>" in answer
+    expect_error(
+        lambda: s3mpu.client().get_bucket_policy(Bucket=BUCKET),
+        404,
+        "NoSuchBucketPolicy",
+        NO_POLICY,
+        BucketName=BUCKET,
+    )
