@@ -174,15 +174,22 @@ def ownership(value: str | None) -> str | None:
     return value
 
 
+# Canned ACLs that, with one account, grant exactly the bucket owner's FULL_CONTROL: the writer is the
+# bucket owner, so ``private`` is the "equivalent form" of bucket-owner-full-control that a bucket with
+# ACLs disabled accepts (rclone sends ``private`` by default; its failures on such buckets were
+# cross-account only, rclone#6413).
+OWNER_ONLY_CANNED = frozenset({"private", "bucket-owner-full-control", "bucket-owner-read"})
+
+
 def check_object_acl(
     ownership_setting: str | None, block: PublicAccessBlock | None, acl: Acl | None, owner_id: str
 ) -> None:
-    """A write that sets an object or bucket ACL: refused when the bucket has ACLs disabled (anything
-    but the owner's full control), or blocks public ACLs and this one is public (AccessDenied)."""
+    """A write that sets an object or bucket ACL: refused when the bucket has ACLs disabled and the ACL
+    grants more than the owner's full control, or when it blocks public ACLs and this one is public."""
     if acl is None:
         return
     if ownership_setting == ENFORCED and not (
-        acl.canned == "bucket-owner-full-control" or (acl.canned is None and acl.owner_only(owner_id))
+        acl.canned in OWNER_ONLY_CANNED or (acl.canned is None and acl.owner_only(owner_id))
     ):
         raise errors.AccessControlListNotSupported()
     if block is not None and block.block_public_acls and acl.public:
