@@ -35,7 +35,8 @@ COPY_SOURCE_RANGE = "x-amz-copy-source-range"
 BUCKET_REGION = "x-amz-bucket-region"
 SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION_ID = "amz-sdk-invocation-id"
-# The server-side-encryption header names live with their rules, in ``encryption``.
+# The server-side-encryption header names live with their rules, in ``encryption``; x-amz-acl and the
+# x-amz-grant-* headers with theirs, in ``access``.
 
 # GetObject's response-* query overrides and the header each one sets.
 RESPONSE_OVERRIDES = {
