@@ -398,6 +398,10 @@ TAG_KEY_TOO_LONG = "The TagKey you have provided is too long, max 128"
 TAG_VALUE_TOO_LONG = "The TagValue you have provided is too long, max 256"
 OBJECT_TAG_SYSTEM = "Your TagKey cannot be prefixed with aws:"
 BUCKET_TAG_SYSTEM = "System tags cannot be added/updated by requester"
+CREATE_BUCKET_TAG_SYSTEM = (
+    'User-defined tag keys can\'t start with "aws:". This prefix is reserved for system tags. Remove "aws:" '
+    "from your tag keys and try again."
+)
 OBJECT_TAG_COUNT = "Object tags cannot be greater than 10"
 BUCKET_TAG_COUNT = "Bucket tag count cannot be greater than 50"
 

@@ -91,8 +91,10 @@ def list_buckets(store: Store, call: Call) -> Reply:
 
 def create_bucket(store: Store, call: Call) -> Reply:
     acl = access.from_headers(call.headers, access.OWNER_ID)
-    constraint = xmldoc.parse_location_constraint(_small_body(call).content())
-    store.create_bucket(call.bucket, constraint, call.headers.get(wire.OBJECT_OWNERSHIP), acl)
+    body = _small_body(call).content()
+    constraint = xmldoc.parse_location_constraint(body)
+    tags = xmldoc.parse_create_bucket_tags(body)
+    store.create_bucket(call.bucket, constraint, call.headers.get(wire.OBJECT_OWNERSHIP), acl, tags)
     return _empty(extra=[("Location", f"/{call.bucket}")])
 
 

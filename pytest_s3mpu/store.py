@@ -159,8 +159,13 @@ class Store:
         location_constraint: str | None = None,
         ownership: str | None = None,
         acl: access.Acl | None = None,
+        tags: TagSet = (),
     ) -> bool:
         """Create a bucket; True if it was new.
+
+        ``tags`` (CreateBucketConfiguration's Tags) are the new bucket's; re-creating one's own bucket
+        in us-east-1 with tags is BucketAlreadyOwnedByYou, without them a 200 (LS-AWS
+        test_create_bucket_with_tags_us_east_1_idempotency).
 
         ``ownership`` (x-amz-object-ownership) and ``acl`` (x-amz-acl / x-amz-grant-*) apply to a new
         bucket only; without an ownership, the store's ``object_ownership`` decides (``access.new_bucket``).
@@ -181,10 +186,11 @@ class Store:
             )
         region = location_constraint or self.region
         chosen, block = access.new_bucket(access.ownership(ownership), acl, self.object_ownership)
+        checked = tagging.check_create_bucket_tags(tags)
         with self._lock:
             existing = self._buckets.get(name)
             if existing is not None:
-                if existing.region == "us-east-1" and self.region == "us-east-1":
+                if existing.region == "us-east-1" and self.region == "us-east-1" and not checked:
                     return False
                 raise errors.BucketAlreadyOwnedByYou(name)
             self._buckets[name] = Bucket(
@@ -194,6 +200,7 @@ class Store:
                 ownership=chosen,
                 public_access_block=block,
                 acl=acl,
+                tags=checked,
             )
             return True
 

@@ -81,6 +81,15 @@ def check_bucket_tags(tags: Sequence[tuple[str, str]]) -> TagSet:
     return tuple(tags)
 
 
+def check_create_bucket_tags(tags: Sequence[tuple[str, str]]) -> TagSet:
+    """CreateBucket's tags: as PutBucketTagging's, but the ``aws:`` prefix has its own message and no
+    TagKey (LS-AWS test_create_bucket_with_tags_exc, 2026-02-23)."""
+    for key, _ in tags:
+        if key.lower().startswith("aws:"):
+            raise errors.InvalidTag(errors.CREATE_BUCKET_TAG_SYSTEM)
+    return check_bucket_tags(tags)
+
+
 def check_version_id(version_id: str | None) -> None:
     """A ``versionId`` on a bucket that never had versioning: ``null`` names its one version, any other
     id is InvalidArgument (LS-AWS test_get_object_with_version_unversioned_bucket, recorded 2026-02-21).

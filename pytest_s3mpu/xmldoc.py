@@ -655,7 +655,23 @@ def parse_tagging(body: bytes) -> tuple[tuple[str, str], ...]:
     root = _root(parsed, "Tagging") if parsed is not None else None
     if root is None:
         raise errors.MalformedXML()
-    sets = _children(root).get("TagSet", [])
+    return _tag_list(_children(root).get("TagSet", []))
+
+
+def parse_create_bucket_tags(body: bytes) -> tuple[tuple[str, str], ...]:
+    """The ``Tags`` of a CreateBucket body (none without a body or the element); the body's shape is
+    checked by ``parse_location_constraint``."""
+    if not body.strip():
+        return ()
+    parsed = _parse(body)
+    root = _root(parsed, "CreateBucketConfiguration") if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    return _tag_list(_children(root).get("Tags", []))
+
+
+def _tag_list(sets: list[Any]) -> tuple[tuple[str, str], ...]:
+    """The tags of a ``TagSet`` / ``Tags`` element found zero or one times."""
     if len(sets) > 1:
         raise errors.MalformedXML()
     tags: list[tuple[str, str]] = []
