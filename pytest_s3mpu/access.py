@@ -170,7 +170,7 @@ def from_policy(owner: str | None, grants: Sequence[tuple[str, str, str]]) -> Ac
 def ownership(value: str | None) -> str | None:
     """CreateBucket's ``x-amz-object-ownership`` header (None when absent)."""
     if value is not None and value not in OWNERSHIPS:
-        raise errors.invalid_object_ownership(value)
+        raise errors.InvalidObjectOwnership(value)
     return value
 
 

@@ -498,11 +498,17 @@ class UnresolvableGrantByEmailAddress(S3Error):
         super().__init__(EmailAddressProvided=email)
 
 
-def invalid_object_ownership(value: str) -> InvalidArgument:
-    """CreateBucket's ``x-amz-object-ownership`` with a value S3 does not know (no ArgumentValue)."""
-    error = InvalidArgument(f"Invalid x-amz-object-ownership header: {value}", "x-amz-object-ownership", None)
-    error._fields.pop("ArgumentValue", None)
-    return error
+class InvalidObjectOwnership(S3Error):
+    """CreateBucket's ``x-amz-object-ownership`` with a value S3 does not know: InvalidArgument naming the
+    header, without ArgumentValue (LS-AWS test_bucket_ownership_controls_exc)."""
+
+    code = "InvalidArgument"
+    status = 400
+
+    def __init__(self, value: str) -> None:
+        super().__init__(
+            f"Invalid x-amz-object-ownership header: {value}", ArgumentName="x-amz-object-ownership"
+        )
 
 
 # -- bucket policy (docs/features/bucket-policy.md) ------------------------------------------------

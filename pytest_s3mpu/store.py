@@ -711,7 +711,7 @@ class Store:
     def put_object_tagging(self, bucket: str, key: str, tags: TagSet, version_id: str | None = None) -> None:
         """Replace an object's tag set (an empty set removes every tag)."""
         with self._lock:
-            target = self._bucket(bucket)
+            self._bucket(bucket)
         checked = tagging.check_object_tags(tags)
         with self._lock:
             target = self._bucket(bucket)
