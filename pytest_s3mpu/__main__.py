@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=settings.STORAGE.help,
     )
     parser.add_argument(
+        "--object-ownership",
+        type=settings.OBJECT_OWNERSHIP.parse,
+        default=settings.OBJECT_OWNERSHIP.default,
+        help=settings.OBJECT_OWNERSHIP.help,
+    )
+    parser.add_argument(
         "--journal-limit",
         type=_positive,
         default=DEFAULT_JOURNAL_LIMIT,
@@ -104,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         journal_limit=args.journal_limit,
         journal_max_bytes=args.journal_max_bytes,
     )
+    server.store.object_ownership = args.object_ownership
     if args.faults:
         try:
             load_faults(server, args.faults, args.seed)

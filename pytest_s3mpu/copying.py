@@ -33,6 +33,7 @@ def copied_meta(source: ObjectMeta, request: CopyRequest) -> ObjectMeta:
         storage_class=request.storage_class or "STANDARD",
         website_redirect_location=request.website_redirect or meta.website_redirect_location,
         tagging=request.meta.tagging if tagging == "REPLACE" else source.tagging,
+        acl=request.meta.acl,  # a copy's ACL is the request's, never the source's
     )
 
 

@@ -382,3 +382,148 @@ class BytesNotKept(S3Error):
         "pytest-s3mpu is running with storage=sizes: it kept the size, ETag and checksums of this "
         "object but not its bytes, so it cannot return or copy them."
     )
+
+
+# -- tagging (docs/features/tagging.md) ------------------------------------------------------------
+
+TAGGING_HEADER_MESSAGE = (
+    "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without "
+    "tag name duplicates."
+)
+INVALID_VERSION_ID = "Invalid version id specified"
+TAG_DUPLICATE = "Cannot provide multiple Tags with the same key"
+TAG_KEY_INVALID = "The TagKey you have provided is invalid"
+TAG_VALUE_INVALID = "The TagValue you have provided is invalid"
+TAG_KEY_TOO_LONG = "The TagKey you have provided is too long, max 128"
+TAG_VALUE_TOO_LONG = "The TagValue you have provided is too long, max 256"
+OBJECT_TAG_SYSTEM = "Your TagKey cannot be prefixed with aws:"
+BUCKET_TAG_SYSTEM = "System tags cannot be added/updated by requester"
+CREATE_BUCKET_TAG_SYSTEM = (
+    'User-defined tag keys can\'t start with "aws:". This prefix is reserved for system tags. Remove "aws:" '
+    "from your tag keys and try again."
+)
+OBJECT_TAG_COUNT = "Object tags cannot be greater than 10"
+BUCKET_TAG_COUNT = "Bucket tag count cannot be greater than 50"
+
+
+class InvalidTag(S3Error):
+    code = "InvalidTag"
+    status = 400
+    default_message = TAG_KEY_INVALID
+
+
+class NoSuchTagSet(S3Error):
+    code = "NoSuchTagSet"
+    status = 404
+    default_message = "The TagSet does not exist"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
+# -- ownership, ACLs, public access block (docs/features/ownership-acl.md) -------------------------
+
+
+class AccessControlListNotSupported(S3Error):
+    code = "AccessControlListNotSupported"
+    status = 400
+    default_message = "The bucket does not allow ACLs"
+
+
+class InvalidBucketAclWithObjectOwnership(S3Error):
+    code = "InvalidBucketAclWithObjectOwnership"
+    status = 400
+    default_message = "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+
+
+class InvalidBucketAclWithBlockPublicAccessError(S3Error):
+    code = "InvalidBucketAclWithBlockPublicAccessError"
+    status = 400
+    default_message = "Bucket cannot have public ACLs set with BlockPublicAccess enabled"
+
+
+class AccessDenied(S3Error):
+    code = "AccessDenied"
+    status = 403
+    default_message = "Access Denied"
+
+
+class OwnershipControlsNotFoundError(S3Error):
+    code = "OwnershipControlsNotFoundError"
+    status = 404
+    default_message = "The bucket ownership controls were not found"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
+class NoSuchPublicAccessBlockConfiguration(S3Error):
+    code = "NoSuchPublicAccessBlockConfiguration"
+    status = 404
+    default_message = "The public access block configuration was not found"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
+class MalformedACLError(S3Error):
+    code = "MalformedACLError"
+    status = 400
+    default_message = (
+        "The XML you provided was not well-formed or did not validate against our published schema"
+    )
+
+
+class MissingSecurityHeader(S3Error):
+    code = "MissingSecurityHeader"
+    status = 400
+    default_message = "Your request was missing a required header"
+
+    def __init__(self, header: str) -> None:
+        super().__init__(MissingHeaderName=header)
+
+
+class UnexpectedContent(S3Error):
+    code = "UnexpectedContent"
+    status = 400
+    default_message = "This request does not support content"
+
+
+class UnresolvableGrantByEmailAddress(S3Error):
+    code = "UnresolvableGrantByEmailAddress"
+    status = 400
+    default_message = "The e-mail address you provided does not match any account on record."
+
+    def __init__(self, email: str) -> None:
+        super().__init__(EmailAddressProvided=email)
+
+
+class InvalidObjectOwnership(S3Error):
+    """CreateBucket's ``x-amz-object-ownership`` with a value S3 does not know: InvalidArgument naming the
+    header, without ArgumentValue (LS-AWS test_bucket_ownership_controls_exc)."""
+
+    code = "InvalidArgument"
+    status = 400
+
+    def __init__(self, value: str) -> None:
+        super().__init__(
+            f"Invalid x-amz-object-ownership header: {value}", ArgumentName="x-amz-object-ownership"
+        )
+
+
+# -- bucket policy (docs/features/bucket-policy.md) ------------------------------------------------
+
+
+class NoSuchBucketPolicy(S3Error):
+    code = "NoSuchBucketPolicy"
+    status = 404
+    default_message = "The bucket policy does not exist"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
+class MalformedPolicy(S3Error):
+    code = "MalformedPolicy"
+    status = 400
+    default_message = "Policies must be valid JSON and the first byte must be '{'"

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Request
 
-from . import bodies, errors, headers, integrity, listing, validation, wire, xmldoc
+from . import access, bodies, errors, headers, integrity, listing, validation, wire, xmldoc
 from .checksums import Algorithm
 from .model import CompleteOptions, CopyConditions, CopyRequest, Payload
 from .store import Store
@@ -90,8 +90,11 @@ def list_buckets(store: Store, call: Call) -> Reply:
 
 
 def create_bucket(store: Store, call: Call) -> Reply:
-    constraint = xmldoc.parse_location_constraint(_small_body(call).content())
-    store.create_bucket(call.bucket, constraint)
+    acl = access.from_headers(call.headers, access.OWNER_ID)
+    body = _small_body(call).content()
+    constraint = xmldoc.parse_location_constraint(body)
+    tags = xmldoc.parse_create_bucket_tags(body)
+    store.create_bucket(call.bucket, constraint, call.headers.get(wire.OBJECT_OWNERSHIP), acl, tags)
     return _empty(extra=[("Location", f"/{call.bucket}")])
 
 
@@ -174,11 +177,11 @@ def put_object(store: Store, call: Call) -> Reply:
     if_match, if_none_match = call.headers.get("If-Match"), call.headers.get("If-None-Match")
     declared = bodies.declared_size(call.headers, length)
     sse = headers.encryption_request(call.headers)
-    store.check_put(call.bucket, call.key, declared, if_match, if_none_match, sse)
+    meta = headers.object_meta(call.headers, list(call.headers.items()))  # tags and ACL checked first
+    store.check_put(call.bucket, call.key, declared, if_match, if_none_match, sse, meta.acl)
     payload = bodies.read_payload(
         call.stream, call.headers, length, (Algorithm.CRC64NVME,), keep=store.keep_bytes
     )
-    meta = headers.object_meta(call.headers, list(call.headers.items()))
     result = store.put_object(call.bucket, call.key, payload, meta, if_match, if_none_match, sse)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]
     if result.checksum is not None:
@@ -320,7 +323,7 @@ def copy_object(store: Store, call: Call) -> Reply:
     request = CopyRequest(
         meta=headers.object_meta(call.headers, list(call.headers.items())),
         metadata_directive=call.headers.get("x-amz-metadata-directive"),
-        tagging_directive=call.headers.get("x-amz-tagging-directive"),
+        tagging_directive=call.headers.get(wire.TAGGING_DIRECTIVE),
         storage_class=call.headers.get(wire.STORAGE_CLASS),
         website_redirect=call.headers.get(wire.WEBSITE_REDIRECT),
         checksum_algorithm=call.headers.get(wire.CHECKSUM_ALGORITHM),
@@ -413,6 +416,136 @@ def list_multipart_uploads(store: Store, call: Call) -> Reply:
     return _xml(xmldoc.list_uploads(page, encoding))
 
 
+# -- tagging, ownership, ACLs, public access block, policy -----------------------------------------
+
+
+def _config_body(call: Call) -> bytes:
+    """A configuration document (tagging, ACL, policy...): read as every small body is, with the
+    integrity checks its headers ask for."""
+    payload = _small_body(call)
+    integrity.verify_body(payload)
+    return payload.content()
+
+
+def get_object_tagging(store: Store, call: Call) -> Reply:
+    tags = store.get_object_tagging(call.bucket, call.key, call.query.get("versionId"))
+    return _xml(xmldoc.tagging(tags))
+
+
+def put_object_tagging(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    tags = xmldoc.parse_tagging(_config_body(call))
+    store.put_object_tagging(call.bucket, call.key, tags, call.query.get("versionId"))
+    return _empty()
+
+
+def delete_object_tagging(store: Store, call: Call) -> Reply:
+    store.delete_object_tagging(call.bucket, call.key, call.query.get("versionId"))
+    return _empty(204)
+
+
+def get_bucket_tagging(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.tagging(store.get_bucket_tagging(call.bucket)))
+
+
+def put_bucket_tagging(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_tagging(call.bucket, xmldoc.parse_tagging(_config_body(call)))
+    return _empty(204)
+
+
+def delete_bucket_tagging(store: Store, call: Call) -> Reply:
+    store.delete_bucket_tagging(call.bucket)
+    return _empty(204)
+
+
+def get_bucket_ownership_controls(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.ownership_controls(store.get_bucket_ownership_controls(call.bucket)))
+
+
+def put_bucket_ownership_controls(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    ownership = xmldoc.parse_ownership_controls(_config_body(call))
+    store.put_bucket_ownership_controls(call.bucket, ownership)
+    return _empty()
+
+
+def delete_bucket_ownership_controls(store: Store, call: Call) -> Reply:
+    store.delete_bucket_ownership_controls(call.bucket)
+    return _empty(204)
+
+
+def _requested_acl(call: Call) -> access.Acl:
+    """The ACL a Put*Acl request sets: from its headers or its AccessControlPolicy body, not both."""
+    from_headers = access.from_headers(call.headers, access.OWNER_ID)
+    body = _config_body(call)
+    if from_headers is not None:
+        if body.strip():
+            raise errors.UnexpectedContent()
+        return from_headers
+    if not body.strip():
+        raise errors.MissingSecurityHeader(access.ACL_HEADER)
+    owner, grants = xmldoc.parse_access_control_policy(body)
+    return access.from_policy(owner, grants)
+
+
+def get_bucket_acl(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.access_control_policy(store.get_bucket_acl(call.bucket)))
+
+
+def put_bucket_acl(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_acl(call.bucket, _requested_acl(call))
+    return _empty()
+
+
+def get_object_acl(store: Store, call: Call) -> Reply:
+    acl = store.get_object_acl(call.bucket, call.key, call.query.get("versionId"))
+    return _xml(xmldoc.access_control_policy(acl))
+
+
+def put_object_acl(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_object_acl(call.bucket, call.key, _requested_acl(call), call.query.get("versionId"))
+    return _empty()
+
+
+def get_public_access_block(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.public_access_block(store.get_public_access_block(call.bucket)))
+
+
+def put_public_access_block(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    block = xmldoc.parse_public_access_block(_config_body(call))
+    store.put_public_access_block(call.bucket, block)
+    return _empty()
+
+
+def delete_public_access_block(store: Store, call: Call) -> Reply:
+    store.delete_public_access_block(call.bucket)
+    return _empty(204)
+
+
+def get_bucket_policy(store: Store, call: Call) -> Reply:
+    document = store.get_bucket_policy(call.bucket)
+    return Reply(200, [("Content-Type", wire.JSON_CONTENT_TYPE)], document.encode("utf-8"))
+
+
+def put_bucket_policy(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_policy(call.bucket, _config_body(call))
+    return _empty(204)
+
+
+def delete_bucket_policy(store: Store, call: Call) -> Reply:
+    store.delete_bucket_policy(call.bucket)
+    return _empty(204)
+
+
+def get_bucket_policy_status(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.policy_status(store.get_bucket_policy_status(call.bucket)))
+
+
 Handler = Callable[[Store, Call], Reply]
 
 HANDLERS: dict[str, Handler] = {
@@ -438,6 +571,26 @@ HANDLERS: dict[str, Handler] = {
     "AbortMultipartUpload": abort_multipart_upload,
     "ListParts": list_parts,
     "ListMultipartUploads": list_multipart_uploads,
+    "GetObjectTagging": get_object_tagging,
+    "PutObjectTagging": put_object_tagging,
+    "DeleteObjectTagging": delete_object_tagging,
+    "GetBucketTagging": get_bucket_tagging,
+    "PutBucketTagging": put_bucket_tagging,
+    "DeleteBucketTagging": delete_bucket_tagging,
+    "GetBucketOwnershipControls": get_bucket_ownership_controls,
+    "PutBucketOwnershipControls": put_bucket_ownership_controls,
+    "DeleteBucketOwnershipControls": delete_bucket_ownership_controls,
+    "GetBucketAcl": get_bucket_acl,
+    "PutBucketAcl": put_bucket_acl,
+    "GetObjectAcl": get_object_acl,
+    "PutObjectAcl": put_object_acl,
+    "GetPublicAccessBlock": get_public_access_block,
+    "PutPublicAccessBlock": put_public_access_block,
+    "DeletePublicAccessBlock": delete_public_access_block,
+    "GetBucketPolicy": get_bucket_policy,
+    "PutBucketPolicy": put_bucket_policy,
+    "DeleteBucketPolicy": delete_bucket_policy,
+    "GetBucketPolicyStatus": get_bucket_policy_status,
 }
 
 

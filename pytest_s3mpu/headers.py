@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from email.utils import format_datetime, parsedate_to_datetime
 
-from . import encryption, wire
+from . import access, encryption, tagging, wire
 from .encryption import EncryptionRequest
 from .model import ObjectChecksum, ObjectMeta, StoredObject
 
@@ -58,8 +58,9 @@ def object_meta(headers: Mapping[str, str], metadata_items: list[tuple[str, str]
         expires=headers.get("Expires"),
         metadata=metadata,
         storage_class=headers.get(wire.STORAGE_CLASS) or "STANDARD",
-        tagging=headers.get(wire.TAGGING),
+        tagging=tagging.parse_header(headers.get(wire.TAGGING)),
         website_redirect_location=headers.get(wire.WEBSITE_REDIRECT),
+        acl=access.from_headers(headers, access.OWNER_ID),
     )
 
 
@@ -89,7 +90,7 @@ def object_headers(obj: StoredObject, checksum: ObjectChecksum | None) -> list[t
     if meta.storage_class != "STANDARD":
         headers.append((wire.STORAGE_CLASS, meta.storage_class))
     if meta.tagging:
-        headers.append((wire.TAGGING_COUNT, str(len([t for t in meta.tagging.split("&") if t]))))
+        headers.append((wire.TAGGING_COUNT, str(len(meta.tagging))))
     if checksum is not None:
         headers.append((checksum.algorithm.header, checksum.value))
         headers.append((wire.CHECKSUM_TYPE, checksum.type.value))

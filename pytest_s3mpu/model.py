@@ -17,6 +17,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from . import checksums, errors
+from .access import Acl, PublicAccessBlock
 from .checksums import Algorithm, ChecksumType
 from .encryption import DEFAULT as DEFAULT_ENCRYPTION
 from .encryption import Encryption
@@ -119,9 +120,10 @@ class ObjectMeta:
     expires: str | None = None
     metadata: tuple[tuple[str, str], ...] = ()
     storage_class: str = "STANDARD"
-    tagging: str | None = None
+    tagging: tuple[tuple[str, str], ...] = ()  # (key, value) in the order sent
     website_redirect_location: str | None = None
     encryption: Encryption = DEFAULT_ENCRYPTION
+    acl: Acl | None = None  # None: the owner's FULL_CONTROL (no ACL was set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +321,11 @@ class Bucket:
     completions: dict[str, Completion] = field(default_factory=dict)  # by key: the current object's
     key_versions: dict[str, int] = field(default_factory=dict)  # store sequence of the last write
     open_uploads: dict[str, int] = field(default_factory=dict)  # open uploads per key
+    ownership: str | None = None  # ObjectOwnership; None once the ownership controls are deleted
+    public_access_block: PublicAccessBlock | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    acl: Acl | None = None  # None: the owner's FULL_CONTROL
+    policy: str | None = None  # the policy document as sent
 
 
 @dataclass(frozen=True, slots=True)

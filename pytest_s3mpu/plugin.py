@@ -101,6 +101,7 @@ def s3mpu_server(pytestconfig: pytest.Config) -> Iterator[S3Server]:
         storage=_resolve(pytestconfig, settings.STORAGE),
         journal_max_bytes=_resolve(pytestconfig, settings.JOURNAL_MAX_BYTES),
     )
+    server.store.object_ownership = _resolve(pytestconfig, settings.OBJECT_OWNERSHIP)
     server.start()
     pytestconfig.stash[SERVER_KEY] = server
     try:
@@ -143,6 +144,7 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
     )
     store.region = _resolve(config, settings.REGION, marker)
     store.keep_bytes = _resolve(config, settings.STORAGE, marker) == "memory"
+    store.object_ownership = _resolve(config, settings.OBJECT_OWNERSHIP, marker)
     seen = s3mpu_server.app.bugs.last_seq()
     yield S3MPU(s3mpu_server)
     new_bugs = s3mpu_server.app.bugs.since(seen)

@@ -25,7 +25,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
-from . import bodies, errors, http_head, wire, xmldoc
+from . import access, bodies, errors, http_head, wire, xmldoc
 from .app import DROP_KEY, HEADERS_KEY, S3App, host_id_for, new_request_id
 from .bugs import HandlerError, HandlerErrors
 from .faults import FaultInjector
@@ -498,6 +498,8 @@ class S3Server:
     :param max_body_size: the largest PutObject / UploadPart body accepted (default: S3's 5 GiB); a
         larger declared size is answered EntityTooLarge before the body is read.
     :param storage: ``memory`` keeps bodies; ``sizes`` keeps only sizes, ETags and checksums.
+    :param object_ownership: the ObjectOwnership of buckets created without ``x-amz-object-ownership``
+        (default: S3's BucketOwnerEnforced; ObjectWriter gives buckets as S3 made them before April 2023).
     :param journal_limit: keep only the newest this many journal entries (None: all of them).
     :param journal_max_bytes: keep only the newest journal entries that fit in about this many bytes.
     """
@@ -515,6 +517,7 @@ class S3Server:
         virtual_host_suffixes: Sequence[str] = ("localhost",),
         max_body_size: int | None = None,
         storage: str = "memory",
+        object_ownership: str | None = None,
         journal_limit: int | None = None,
         journal_max_bytes: int = DEFAULT_JOURNAL_MAX_BYTES,
     ) -> None:
@@ -524,6 +527,10 @@ class S3Server:
         if max_body_size is not None:
             store.limits = dataclasses.replace(store.limits, max_body_size=max_body_size)
         store.keep_bytes = storage == "memory"
+        if object_ownership is not None:
+            if object_ownership not in access.OWNERSHIPS:
+                raise ValueError(f"object_ownership must be one of {', '.join(access.OWNERSHIPS)}")
+            store.object_ownership = object_ownership
         self.store = store
         self.app = S3App(
             store,

@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from .access import ENFORCED, OWNERSHIPS
+
 T = TypeVar("T")
 
 
@@ -55,6 +57,13 @@ def _endpoint(text: str) -> str:
     if value and not value.startswith(("http://", "https://")):
         raise ValueError("must be an http:// or https:// URL")
     return value.rstrip("/")
+
+
+def _ownership(text: str) -> str:
+    value = text.strip()
+    if value not in OWNERSHIPS:
+        raise ValueError(f"must be one of {', '.join(OWNERSHIPS)}")
+    return value
 
 
 def _text(text: str) -> str:
@@ -139,6 +148,14 @@ ENDPOINT: Setting[str] = Setting(
     "(tests that need them are skipped).",
     per_test=False,
 )
+OBJECT_OWNERSHIP: Setting[str] = Setting(
+    "object_ownership",
+    ENFORCED,
+    _ownership,
+    "ObjectOwnership of buckets created without x-amz-object-ownership: BucketOwnerEnforced (default, S3 "
+    "since April 2023: ACLs disabled, public access blocked) or ObjectWriter / BucketOwnerPreferred (S3 "
+    "before: ACLs kept, no public access block), for suites written before 2023.",
+)
 ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     MIN_PART_SIZE,
     REGION,
@@ -148,6 +165,7 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     STORAGE,
     JOURNAL_MAX_BYTES,
     ENDPOINT,
+    OBJECT_OWNERSHIP,
 )
 
 

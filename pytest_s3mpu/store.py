@@ -10,11 +10,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import secrets
 import threading
 from collections.abc import Callable, Sequence
 
-from . import checksums, conditions, copying, encryption, errors, integrity, listing, multipart, validation
+from . import (
+    access,
+    checksums,
+    conditions,
+    copying,
+    encryption,
+    errors,
+    integrity,
+    listing,
+    multipart,
+    policy,
+    tagging,
+    validation,
+)
 from .checksums import Algorithm, ChecksumType, b64
 from .encryption import EncryptionRequest
 from .model import (
@@ -45,6 +59,7 @@ from .model import (
     UploadState,
     UploadTarget,
 )
+from .tagging import TagSet
 
 _INCOMPATIBLE = {
     (ChecksumType.COMPOSITE, Algorithm.CRC64NVME),
@@ -79,6 +94,8 @@ class Store:
         self._buckets: dict[str, Bucket] = {}
         self._sequence = 0
         self.keep_bytes = True  # False: the "sizes" storage mode, bodies hashed and dropped
+        # The ObjectOwnership new buckets get (the object_ownership setting; S3 since April 2023).
+        self.object_ownership = access.ENFORCED
 
     # -- housekeeping ---------------------------------------------------------------------------
 
@@ -136,8 +153,22 @@ class Store:
     def now(self) -> dt.datetime:
         return self._clock()
 
-    def create_bucket(self, name: str, location_constraint: str | None = None) -> bool:
+    def create_bucket(
+        self,
+        name: str,
+        location_constraint: str | None = None,
+        ownership: str | None = None,
+        acl: access.Acl | None = None,
+        tags: TagSet = (),
+    ) -> bool:
         """Create a bucket; True if it was new.
+
+        ``tags`` (CreateBucketConfiguration's Tags) are the new bucket's; re-creating one's own bucket
+        in us-east-1 with tags is BucketAlreadyOwnedByYou, without them a 200 (LS-AWS
+        test_create_bucket_with_tags_us_east_1_idempotency).
+
+        ``ownership`` (x-amz-object-ownership) and ``acl`` (x-amz-acl / x-amz-grant-*) apply to a new
+        bucket only; without an ownership, the store's ``object_ownership`` decides (``access.new_bucket``).
 
         The endpoint's region decides as S3's regional endpoints do: us-east-1 accepts any other
         constraint and re-creating one's own bucket there is a 200; elsewhere the constraint must name
@@ -154,13 +185,23 @@ class Store:
                 "endpoint this request was sent to."
             )
         region = location_constraint or self.region
+        chosen, block = access.new_bucket(access.ownership(ownership), acl, self.object_ownership)
+        checked = tagging.check_create_bucket_tags(tags)
         with self._lock:
             existing = self._buckets.get(name)
             if existing is not None:
-                if existing.region == "us-east-1" and self.region == "us-east-1":
+                if existing.region == "us-east-1" and self.region == "us-east-1" and not checked:
                     return False
                 raise errors.BucketAlreadyOwnedByYou(name)
-            self._buckets[name] = Bucket(name=name, region=region, created=self._clock())
+            self._buckets[name] = Bucket(
+                name=name,
+                region=region,
+                created=self._clock(),
+                ownership=chosen,
+                public_access_block=block,
+                acl=acl,
+                tags=checked,
+            )
             return True
 
     def delete_bucket(self, name: str) -> None:
@@ -188,9 +229,11 @@ class Store:
         if_match: str | None = None,
         if_none_match: str | None = None,
         sse: EncryptionRequest | None = None,
+        acl: access.Acl | None = None,
     ) -> None:
         """What PutObject checks before reading a body: the bucket, the key, the declared size, the
-        encryption headers, and the write conditions (checked again, atomically, when storing)."""
+        encryption headers, the ACL (``access.check_object_acl``), and the write conditions (checked
+        again, atomically, when storing)."""
         validation.object_key(key, self.limits.max_key_length)
         limit = self.limits.body_limit(self.limits.max_object_size)
         if declared_size is not None and declared_size > limit:
@@ -199,6 +242,7 @@ class Store:
             encryption.for_write(sse)
         with self._lock:
             target = self._bucket(bucket)
+            access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
             conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
 
     def put_object(
@@ -212,7 +256,7 @@ class Store:
         sse: EncryptionRequest | None = None,
     ) -> PutResult:
         """Store a whole object; it replaces any object at the key at once (spec §5.3 for conditions)."""
-        self.check_put(bucket, key, payload.size, if_match, if_none_match, sse)
+        self.check_put(bucket, key, payload.size, if_match, if_none_match, sse, meta.acl)
         if sse is not None:
             meta = dataclasses.replace(meta, encryption=encryption.for_write(sse))
         claim = integrity.verify_body(payload)
@@ -331,7 +375,8 @@ class Store:
         """Start an upload (spec §2). The object at the key, if any, is not touched."""
         validation.object_key(key, self.limits.max_key_length)
         with self._lock:
-            self._bucket(bucket)
+            target = self._bucket(bucket)
+            access.check_object_acl(target.ownership, target.public_access_block, meta.acl, access.OWNER_ID)
         algorithm, kind = _checksum_mode(checksum_algorithm, checksum_type)
         if sse is not None:
             meta = dataclasses.replace(meta, encryption=encryption.for_write(sse))
@@ -497,7 +542,9 @@ class Store:
         """
         validation.object_key(key, self.limits.max_key_length)
         with self._lock:
-            self._bucket(bucket)
+            target = self._bucket(bucket)
+            acl = request.meta.acl
+            access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
         source_bucket, source_key, source = self._copy_source(copy_source, source_sse)
         copy_conditions = copy_conditions or CopyConditions()
         conditions.check_copy_source(
@@ -637,6 +684,156 @@ class Store:
             max_uploads=limit,
             truncated=page.truncated,
         )
+
+    # -- tagging (docs/features/tagging.md) -----------------------------------------------------
+
+    def _tagged_object(
+        self, target: Bucket, key: str, version_id: str | None, shown_key: str
+    ) -> StoredObject:
+        """The object a ``?tagging`` / ``?acl`` request names (the one version of an unversioned
+        bucket's key: ``versionId`` may only be ``null``)."""
+        tagging.check_version_id(version_id)
+        obj = target.objects.get(key)
+        if obj is None:
+            raise errors.NoSuchKey(shown_key)
+        return obj
+
+    def _replace_meta(self, target: Bucket, obj: StoredObject, **changes: object) -> None:
+        """Store ``obj`` with new tags or ACL: not a write of the object (no new ETag, time or version)."""
+        meta = dataclasses.replace(obj.meta, **changes)  # type: ignore[arg-type]
+        target.objects[obj.key] = dataclasses.replace(obj, meta=meta)
+
+    def get_object_tagging(self, bucket: str, key: str, version_id: str | None = None) -> TagSet:
+        with self._lock:
+            # S3 names the key as bucket/key in this NoSuchKey (LS-AWS test_object_tagging_exc).
+            return self._tagged_object(self._bucket(bucket), key, version_id, f"{bucket}/{key}").meta.tagging
+
+    def put_object_tagging(self, bucket: str, key: str, tags: TagSet, version_id: str | None = None) -> None:
+        """Replace an object's tag set (an empty set removes every tag)."""
+        with self._lock:
+            self._bucket(bucket)
+        checked = tagging.check_object_tags(tags)
+        with self._lock:
+            target = self._bucket(bucket)
+            obj = self._tagged_object(target, key, version_id, key)
+            self._replace_meta(target, obj, tagging=checked)
+
+    def delete_object_tagging(self, bucket: str, key: str, version_id: str | None = None) -> None:
+        with self._lock:
+            target = self._bucket(bucket)
+            obj = self._tagged_object(target, key, version_id, key)
+            self._replace_meta(target, obj, tagging=())
+
+    def get_bucket_tagging(self, bucket: str) -> TagSet:
+        with self._lock:
+            tags = self._bucket(bucket).tags
+        if not tags:
+            raise errors.NoSuchTagSet(bucket)
+        return tags
+
+    def put_bucket_tagging(self, bucket: str, tags: TagSet) -> None:
+        """Replace a bucket's tag set; an empty one deletes it (LS-AWS test_bucket_tagging_crud)."""
+        with self._lock:
+            self._bucket(bucket)
+        checked = tagging.check_bucket_tags(tags)
+        with self._lock:
+            self._bucket(bucket).tags = checked
+
+    def delete_bucket_tagging(self, bucket: str) -> None:
+        with self._lock:
+            self._bucket(bucket).tags = ()
+
+    # -- ownership, ACLs, public access block (docs/features/ownership-acl.md) --------------------
+
+    def get_bucket_ownership_controls(self, bucket: str) -> str:
+        with self._lock:
+            ownership = self._bucket(bucket).ownership
+        if ownership is None:
+            raise errors.OwnershipControlsNotFoundError(bucket)
+        return ownership
+
+    def put_bucket_ownership_controls(self, bucket: str, ownership: str) -> None:
+        with self._lock:
+            self._bucket(bucket).ownership = ownership
+
+    def delete_bucket_ownership_controls(self, bucket: str) -> None:
+        """Without ownership controls a bucket keeps ACLs as S3 did before them (ObjectWriter)."""
+        with self._lock:
+            self._bucket(bucket).ownership = None
+
+    def get_bucket_acl(self, bucket: str) -> access.Acl:
+        """A bucket with ACLs disabled answers its owner's FULL_CONTROL, whatever was set before."""
+        with self._lock:
+            target = self._bucket(bucket)
+            if target.acl is None or target.ownership == access.ENFORCED:
+                return access.default_acl(access.OWNER_ID)
+            return target.acl
+
+    def put_bucket_acl(self, bucket: str, acl: access.Acl) -> None:
+        with self._lock:
+            target = self._bucket(bucket)
+            access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
+            target.acl = acl
+
+    def get_object_acl(self, bucket: str, key: str, version_id: str | None = None) -> access.Acl:
+        with self._lock:
+            target = self._bucket(bucket)
+            obj = self._tagged_object(target, key, version_id, key)
+            if obj.meta.acl is None or target.ownership == access.ENFORCED:
+                return access.default_acl(access.OWNER_ID)
+            return obj.meta.acl
+
+    def put_object_acl(self, bucket: str, key: str, acl: access.Acl, version_id: str | None = None) -> None:
+        with self._lock:
+            target = self._bucket(bucket)
+            obj = self._tagged_object(target, key, version_id, key)
+            access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
+            self._replace_meta(target, obj, acl=acl)
+
+    def get_public_access_block(self, bucket: str) -> access.PublicAccessBlock:
+        with self._lock:
+            block = self._bucket(bucket).public_access_block
+        if block is None:
+            raise errors.NoSuchPublicAccessBlockConfiguration(bucket)
+        return block
+
+    def put_public_access_block(self, bucket: str, block: access.PublicAccessBlock) -> None:
+        with self._lock:
+            self._bucket(bucket).public_access_block = block
+
+    def delete_public_access_block(self, bucket: str) -> None:
+        with self._lock:
+            self._bucket(bucket).public_access_block = None
+
+    # -- bucket policy (docs/features/bucket-policy.md): stored, never enforced -------------------
+
+    def get_bucket_policy(self, bucket: str) -> str:
+        with self._lock:
+            document = self._bucket(bucket).policy
+        if document is None:
+            raise errors.NoSuchBucketPolicy(bucket)
+        return document
+
+    def put_bucket_policy(self, bucket: str, document: bytes) -> None:
+        """Store a policy S3 would accept; a public one is AccessDenied while BlockPublicPolicy is on."""
+        with self._lock:
+            self._bucket(bucket)
+        parsed = policy.check(document, bucket)
+        with self._lock:
+            target = self._bucket(bucket)
+            block = target.public_access_block
+            if block is not None and block.block_public_policy and policy.is_public(parsed):
+                raise errors.AccessDenied()
+            target.policy = document.decode("utf-8")
+
+    def delete_bucket_policy(self, bucket: str) -> None:
+        with self._lock:
+            self._bucket(bucket).policy = None
+
+    def get_bucket_policy_status(self, bucket: str) -> bool:
+        """Whether the bucket's policy makes it public (GetBucketPolicyStatus' IsPublic)."""
+        document = self.get_bucket_policy(bucket)
+        return policy.is_public(json.loads(document))
 
     # -- read access for assertions -------------------------------------------------------------
 

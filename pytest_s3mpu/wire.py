@@ -9,6 +9,7 @@ from __future__ import annotations
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 XML_CONTENT_TYPE = "application/xml"
+JSON_CONTENT_TYPE = "application/json"
 
 # Headers (lower case, as werkzeug's Headers look them up case-insensitively).
 REQUEST_ID = "x-amz-request-id"
@@ -26,13 +27,16 @@ META_PREFIX = "x-amz-meta-"
 STORAGE_CLASS = "x-amz-storage-class"
 TAGGING = "x-amz-tagging"
 TAGGING_COUNT = "x-amz-tagging-count"
+TAGGING_DIRECTIVE = "x-amz-tagging-directive"
+OBJECT_OWNERSHIP = "x-amz-object-ownership"
 WEBSITE_REDIRECT = "x-amz-website-redirect-location"
 COPY_SOURCE = "x-amz-copy-source"
 COPY_SOURCE_RANGE = "x-amz-copy-source-range"
 BUCKET_REGION = "x-amz-bucket-region"
 SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION_ID = "amz-sdk-invocation-id"
-# The server-side-encryption header names live with their rules, in ``encryption``.
+# The server-side-encryption header names live with their rules, in ``encryption``; x-amz-acl and the
+# x-amz-grant-* headers with theirs, in ``access``.
 
 # GetObject's response-* query overrides and the header each one sets.
 RESPONSE_OVERRIDES = {

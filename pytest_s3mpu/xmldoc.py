@@ -17,7 +17,7 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 from xml.parsers.expat import ExpatError
 
-from . import complete_shape, errors, wire
+from . import access, complete_shape, errors, wire
 from .checksums import Algorithm, b64
 from .headers import iso_time
 from .model import (
@@ -34,7 +34,7 @@ from .model import (
     UploadsPage,
 )
 
-OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
+OWNER_ID = access.OWNER_ID
 OWNER_NAME = "s3mpu"
 MAX_DEPTH = 16
 _Doc = dict[str, Any]
@@ -595,3 +595,152 @@ def parse_location_constraint(body: bytes) -> str | None:
     if not values:
         return None
     return (_text(values[0]) or "").strip() or None
+
+
+# -- tagging, ownership, ACLs, public access block, policy status ----------------------------------
+
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def tagging(tags: Sequence[tuple[str, str]]) -> bytes:
+    """GetObjectTagging / GetBucketTagging: ``<Tagging><TagSet><Tag>`` with Key and Value each."""
+    entries = [{"Key": key, "Value": value} for key, value in tags]
+    return _document("Tagging", {"TagSet": {"Tag": entries} if entries else None})
+
+
+def ownership_controls(ownership: str) -> bytes:
+    return _document("OwnershipControls", {"Rule": {"ObjectOwnership": ownership}})
+
+
+def access_control_policy(acl: access.Acl) -> bytes:
+    """GetObjectAcl / GetBucketAcl: the owner, then each grant with its typed grantee."""
+    grants = []
+    for grant in acl.grants:
+        grantee: _Doc = {"@xmlns:xsi": _XSI, "@xsi:type": grant.grantee_type}
+        element = {access.CANONICAL_USER: "ID", access.GROUP: "URI"}.get(grant.grantee_type, "EmailAddress")
+        grantee[element] = grant.grantee
+        grants.append({"Grantee": grantee, "Permission": grant.permission})
+    return _document(
+        "AccessControlPolicy",
+        {"Owner": _owner(), "AccessControlList": {"Grant": grants} if grants else None},
+    )
+
+
+def public_access_block(block: access.PublicAccessBlock) -> bytes:
+    return _document(
+        "PublicAccessBlockConfiguration",
+        {
+            "BlockPublicAcls": _bool(block.block_public_acls),
+            "IgnorePublicAcls": _bool(block.ignore_public_acls),
+            "BlockPublicPolicy": _bool(block.block_public_policy),
+            "RestrictPublicBuckets": _bool(block.restrict_public_buckets),
+        },
+    )
+
+
+def policy_status(public: bool) -> bytes:
+    return _document("PolicyStatus", {"IsPublic": _bool(public)})
+
+
+def _single_text(fields: dict[str, list[Any]], name: str) -> str | None:
+    """The text of the one child ``name``; None when it is missing, repeated or has children."""
+    values = fields.get(name, [])
+    return _text(values[0]) if len(values) == 1 else None
+
+
+def parse_tagging(body: bytes) -> tuple[tuple[str, str], ...]:
+    """A Put*Tagging body: its tags in order (no TagSet: none); MalformedXML for any other shape,
+    a Tag without exactly one Key and one Value included (LS-AWS test_tagging_validation)."""
+    parsed = _parse(body)
+    root = _root(parsed, "Tagging") if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    return _tag_list(_children(root).get("TagSet", []))
+
+
+def parse_create_bucket_tags(body: bytes) -> tuple[tuple[str, str], ...]:
+    """The ``Tags`` of a CreateBucket body (none without a body or the element); the body's shape is
+    checked by ``parse_location_constraint``."""
+    if not body.strip():
+        return ()
+    parsed = _parse(body)
+    root = _root(parsed, "CreateBucketConfiguration") if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    return _tag_list(_children(root).get("Tags", []))
+
+
+def _tag_list(sets: list[Any]) -> tuple[tuple[str, str], ...]:
+    """The tags of a ``TagSet`` / ``Tags`` element found zero or one times."""
+    if len(sets) > 1:
+        raise errors.MalformedXML()
+    tags: list[tuple[str, str]] = []
+    for tag in _children(sets[0]).get("Tag", []) if sets else []:
+        fields = _children(tag)
+        key, value = _single_text(fields, "Key"), _single_text(fields, "Value")
+        if key is None or value is None:
+            raise errors.MalformedXML()
+        tags.append((key, value))
+    return tuple(tags)
+
+
+def parse_ownership_controls(body: bytes) -> str:
+    """A PutBucketOwnershipControls body: exactly one Rule with one known ObjectOwnership."""
+    parsed = _parse(body)
+    root = _root(parsed, "OwnershipControls") if parsed is not None else None
+    rules = _children(root).get("Rule", []) if root is not None else []
+    if len(rules) != 1:
+        raise errors.MalformedXML()
+    value = _single_text(_children(rules[0]), "ObjectOwnership")
+    if value not in access.OWNERSHIPS:
+        raise errors.MalformedXML()
+    return value
+
+
+def parse_public_access_block(body: bytes) -> access.PublicAccessBlock:
+    """A PutPublicAccessBlock body: each of the four flags ``true`` / ``false``, a missing one false."""
+    parsed = _parse(body)
+    root = _root(parsed, "PublicAccessBlockConfiguration") if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    fields = _children(root)
+    flags: list[bool] = []
+    for name in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"):
+        if name not in fields:
+            flags.append(False)
+            continue
+        text = _single_text(fields, name)
+        if text not in ("true", "false"):
+            raise errors.MalformedXML()
+        flags.append(text == "true")
+    return access.PublicAccessBlock(*flags)
+
+
+def parse_access_control_policy(body: bytes) -> tuple[str | None, list[tuple[str, str, str]]]:
+    """A Put*Acl body: the owner ID (None if absent) and each grant as (type, grantee, permission);
+    MalformedACLError for a document that is not an AccessControlPolicy of that shape."""
+    parsed = _parse(body)
+    root = _root(parsed, "AccessControlPolicy") if parsed is not None else None
+    if root is None:
+        raise errors.MalformedACLError()
+    fields = _children(root)
+    owners = fields.get("Owner", [])
+    owner = _single_text(_children(owners[0]), "ID") if len(owners) == 1 else None
+    lists = fields.get("AccessControlList", [])
+    if len(lists) > 1:
+        raise errors.MalformedACLError()
+    grants: list[tuple[str, str, str]] = []
+    for grant in _children(lists[0]).get("Grant", []) if lists else []:
+        parts = _children(grant)
+        grantees = parts.get("Grantee", [])
+        permission = _single_text(parts, "Permission")
+        if len(grantees) != 1 or not isinstance(grantees[0], dict) or permission is None:
+            raise errors.MalformedACLError()
+        grantee = grantees[0]
+        kind = next((str(v) for k, v in grantee.items() if k.startswith("@") and _local(k) == "type"), "")
+        element = {access.CANONICAL_USER: "ID", access.GROUP: "URI", access.EMAIL: "EmailAddress"}.get(kind)
+        value = _single_text(_children(grantee), element) if element else ""
+        if value is None:
+            raise errors.MalformedACLError()
+        grants.append((kind, value, permission))
+    return owner, grants

@@ -293,16 +293,14 @@ def test_put_part_number_without_upload_id(s3, store):
 @pytest.mark.parametrize(
     ("method", "path", "headers"),
     [
-        ("GET", "/bkt/k?tagging", {}),
-        ("PUT", "/bkt/k?tagging", {}),
-        ("PUT", "/bkt/k?acl", {}),
-        ("GET", "/bkt?policy", {}),
         ("PUT", "/bkt?versioning", {}),
         ("GET", "/bkt?cors", {}),
+        ("GET", "/bkt?lifecycle", {}),
+        ("PUT", "/bkt/k?retention", {}),
     ],
 )
 def test_unimplemented_operations_answer_501_at_once(s3, store, recorder, method, path, headers):
-    """Operations the double does not model (subresources such as ?tagging or ?cors) get S3's 501
+    """Operations the double does not model (subresources such as ?cors or ?lifecycle) get S3's 501
     NotImplemented XML before any handler runs; nothing changes."""
     put(store, "src", b"source")
     before = snapshot(store)

@@ -176,6 +176,7 @@ def test_help_lists_options() -> None:
         (["--port", "70000"], "'70000'"),
         (["--min-part-size", "lots"], "'lots'"),
         (["--journal-limit", "0"], "must be at least 1"),
+        (["--object-ownership", "Everyone"], "'Everyone'"),
     ],
 )
 def test_bad_argument_is_a_usage_error(args: list[str], message: str) -> None:
@@ -204,6 +205,27 @@ def test_journal_limit_keeps_the_newest_entries(launcher: list[str]) -> None:
             (4, "PutObject", "k2"),
             (5, "PutObject", "k3"),
             (6, "PutObject", "k4"),
+        ]
+    finally:
+        running.proc.send_signal(signal.SIGTERM)
+        assert running.proc.wait(timeout=EXIT_TIMEOUT) == 0
+        for stream in (running.proc.stdout, running.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_object_ownership_option_sets_new_buckets(launcher: list[str]) -> None:
+    """``--object-ownership ObjectWriter``: buckets created without x-amz-object-ownership keep ACLs, as
+    S3 before April 2023 (README "Settings"), so a pre-2023 ``create_bucket(ACL="public-read")`` works."""
+    running = _start(launcher, "--object-ownership", "ObjectWriter")
+    try:
+        client = running.client()
+        client.create_bucket(Bucket="cli-bucket", ACL="public-read")
+        rules = client.get_bucket_ownership_controls(Bucket="cli-bucket")["OwnershipControls"]["Rules"]
+        assert rules == [{"ObjectOwnership": "ObjectWriter"}]
+        grants = client.get_bucket_acl(Bucket="cli-bucket")["Grants"]
+        assert {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"} in [
+            g["Grantee"] for g in grants
         ]
     finally:
         running.proc.send_signal(signal.SIGTERM)

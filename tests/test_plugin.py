@@ -328,7 +328,7 @@ def test_bad_marker_values_error_their_test(pytester: pytest.Pytester) -> None:
             "*UsageError: invalid min_part_size 'lots' from the s3mpu marker: not a byte count: 'lots'",
             "*UsageError: port cannot be set by the s3mpu marker: it belongs to the session's server",
             "*UsageError: host cannot be set by the s3mpu marker: it belongs to the session's server",
-            "*UsageError: unknown setting 'min_partsize' in the s3mpu marker (allowed: min_part_size, region, storage)",  # noqa: E501
+            "*UsageError: unknown setting 'min_partsize' in the s3mpu marker (allowed: min_part_size, region, storage, object_ownership)",  # noqa: E501
         ]
     )
 
@@ -439,3 +439,43 @@ def test_entry_point_loads_plugin_without_conftest(pytester: pytest.Pytester) ->
     disabled = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:s3mpu", timeout=60)
     disabled.assert_outcomes(errors=1)
     disabled.stdout.fnmatch_lines(["*fixture 's3mpu' not found*"])
+
+
+@pytest.mark.parametrize("source", ["cli", "env", "ini"])
+def test_object_ownership_setting_reaches_new_buckets(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    """object_ownership from the option, environment or ini: buckets made without x-amz-object-ownership
+    get it (README "Settings"); the marker overrides it per test; a bad value is a usage error."""
+    args: list[str] = []
+    if source == "cli":
+        args.append("--s3mpu-object-ownership=ObjectWriter")
+    elif source == "env":
+        monkeypatch.setenv("PYTEST_S3MPU_OBJECT_OWNERSHIP", "ObjectWriter")
+    else:
+        pytester.makeini("[pytest]\ns3mpu_object_ownership = ObjectWriter\n")
+    pytester.makepyfile(
+        textwrap.dedent(
+            """
+            import pytest
+
+            def rules(client):
+                return client.get_bucket_ownership_controls(Bucket="bucket")["OwnershipControls"]["Rules"]
+
+            def test_setting(s3mpu, s3mpu_client):
+                s3mpu_client.create_bucket(Bucket="bucket", ACL="public-read")
+                assert rules(s3mpu_client) == [{"ObjectOwnership": "ObjectWriter"}]
+
+            @pytest.mark.s3mpu(object_ownership="BucketOwnerEnforced")
+            def test_marker(s3mpu, s3mpu_client):
+                s3mpu_client.create_bucket(Bucket="bucket")
+                assert rules(s3mpu_client) == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+            """
+        )
+    )
+    pytester.runpytest(*args).assert_outcomes(passed=2)
+    bad = pytester.runpytest("-q", "--s3mpu-object-ownership=Everyone")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR
+    bad.stderr.fnmatch_lines(
+        ["ERROR: invalid object_ownership 'Everyone' from option --s3mpu-object-ownership: *"]
+    )

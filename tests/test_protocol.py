@@ -822,7 +822,7 @@ def test_object_meta_captures_create_headers():
         expires="Wed, 21 Oct 2015 07:28:00 GMT",
         metadata=(("color", "Blue"),),
         storage_class="STANDARD",
-        tagging="a=1&b=2",
+        tagging=(("a", "1"), ("b", "2")),
         website_redirect_location="/other",
     )
     typed = Headers({"Content-Type": "text/plain", "x-amz-storage-class": "STANDARD_IA"})

@@ -7,6 +7,7 @@ import re
 import socket
 import time
 
+import boto3
 import pytest
 
 from pytest_s3mpu.server import S3Server
@@ -110,3 +111,21 @@ def test_raw_scheme_separator_in_the_path_is_part_of_the_key(s3mpu, s3mpu_client
     assert answer.status == 200
     assert list(s3mpu.objects("raw-colon")) == ["s3://other/key"]
     assert s3mpu_client.get_object(Bucket="raw-colon", Key="s3://other/key")["Body"].read() == b"raw"
+
+
+def test_object_ownership_argument_sets_new_buckets() -> None:
+    """``S3Server(object_ownership=...)`` (what scripts/peer_suites passes): buckets created without
+    x-amz-object-ownership get it; an unknown value is refused at construction."""
+    with S3Server(object_ownership="ObjectWriter") as server:
+        client = boto3.client(
+            "s3",
+            endpoint_url=server.endpoint_url,
+            region_name="us-east-1",
+            aws_access_key_id="server-test",
+            aws_secret_access_key="server-test",
+        )
+        client.create_bucket(Bucket="legacy", ACL="public-read")
+        rules = client.get_bucket_ownership_controls(Bucket="legacy")["OwnershipControls"]["Rules"]
+        assert rules == [{"ObjectOwnership": "ObjectWriter"}]
+    with pytest.raises(ValueError, match="object_ownership must be one of"):
+        S3Server(object_ownership="Everyone")

@@ -232,7 +232,7 @@ def test_metadata_from_create_is_applied_at_complete(h):
         cache_control="no-cache",
         metadata=(("color", "blue"),),
         storage_class="STANDARD_IA",
-        tagging="a=b",
+        tagging=(("a", "b"),),
     )
     uid = h.create(meta=meta)
     h.put(uid, 1, A)

@@ -1,0 +1,128 @@
+"""Bucket policies: S3's MalformedPolicy checks of a policy document, and whether it is public.
+
+Layer 2 (store). Stored, never enforced: a request is never refused because of a policy. Rules and
+sources: docs/features/bucket-policy.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import errors
+
+VERSIONS = ("2008-10-17", "2012-10-17")
+EFFECTS = ("Allow", "Deny")
+_STATEMENT_FIELDS = frozenset(
+    {
+        "Sid",
+        "Effect",
+        "Principal",
+        "NotPrincipal",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+    }
+)
+MAX_SIZE = 20 * 1024
+
+
+def _strings(value: Any) -> list[str] | None:
+    """A policy element that is a string or a list of strings, as a list; None for anything else."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def _check_resource(values: list[str], bucket: str) -> None:
+    for resource in values:
+        if resource == "*":
+            continue
+        if not resource.startswith("arn:aws:s3:::"):
+            raise errors.MalformedPolicy("Policy has invalid resource")
+        name = resource[len("arn:aws:s3:::") :].split("/", 1)[0]
+        if name not in (bucket, "*") and not (name.endswith("*") and bucket.startswith(name[:-1])):
+            raise errors.MalformedPolicy("Policy has invalid resource")
+
+
+def _check_actions(values: list[str]) -> None:
+    for action in values:
+        if action != "*" and not action.lower().startswith("s3:"):
+            raise errors.MalformedPolicy("Policy has invalid action")
+
+
+def _check_statement(statement: Any, bucket: str) -> None:
+    if not isinstance(statement, dict):
+        raise errors.MalformedPolicy("Statement is not an object")
+    for name in statement:
+        if name not in _STATEMENT_FIELDS:
+            raise errors.MalformedPolicy(f"Unknown field {name}")
+    effect = statement.get("Effect")
+    if effect is None:
+        raise errors.MalformedPolicy("Missing required field Effect")
+    if effect not in EFFECTS:
+        raise errors.MalformedPolicy(f"Invalid effect: {effect}")
+    if "Principal" not in statement and "NotPrincipal" not in statement:
+        raise errors.MalformedPolicy("Missing required field Principal")
+    principal = statement.get("Principal", statement.get("NotPrincipal"))
+    if not (principal == "*" or (isinstance(principal, dict) and principal)):
+        raise errors.MalformedPolicy("Invalid principal in policy")
+    actions = statement.get("Action", statement.get("NotAction"))
+    if actions is None:
+        raise errors.MalformedPolicy("Missing required field Action")
+    action_list = _strings(actions)
+    if action_list is None:
+        raise errors.MalformedPolicy("Policy has invalid action")
+    _check_actions(action_list)
+    resources = statement.get("Resource", statement.get("NotResource"))
+    if resources is None:
+        raise errors.MalformedPolicy("Missing required field Resource")
+    resource_list = _strings(resources)
+    if resource_list is None:
+        raise errors.MalformedPolicy("Policy has invalid resource")
+    _check_resource(resource_list, bucket)
+
+
+def check(text: bytes, bucket: str) -> dict[str, Any]:
+    """The policy document, parsed; MalformedPolicy for what S3 refuses, in S3's order."""
+    if not text.lstrip().startswith(b"{"):
+        raise errors.MalformedPolicy()
+    if len(text) > MAX_SIZE:
+        raise errors.MalformedPolicy("Policies cannot exceed 20480 bytes")
+    try:
+        document = json.loads(text.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; deep nesting recurses
+        raise errors.MalformedPolicy("This policy contains invalid Json") from None
+    if not isinstance(document, dict):
+        raise errors.MalformedPolicy()
+    version = document.get("Version")
+    if version is not None and version not in VERSIONS:
+        raise errors.MalformedPolicy("The policy must contain a valid version string")
+    if "Statement" not in document:
+        raise errors.MalformedPolicy("Missing required field Statement")
+    statements = document["Statement"]
+    for statement in statements if isinstance(statements, list) else [statements]:
+        _check_statement(statement, bucket)
+    return document
+
+
+def is_public(document: dict[str, Any]) -> bool:
+    """Whether an Allow statement lets anyone in: principal ``*`` (or ``{"AWS": "*"}``) and no Condition.
+
+    S3's own analysis also treats some conditions as non-restricting; any Condition here counts as a
+    restriction, so such a policy reads as not public.
+    """
+    statements = document.get("Statement")
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow" or "Condition" in statement:
+            continue
+        principal = statement.get("Principal")
+        if principal == "*":
+            return True
+        if isinstance(principal, dict) and "*" in (_strings(principal.get("AWS")) or []):
+            return True
+    return False
