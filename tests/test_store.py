@@ -841,11 +841,16 @@ def test_complete_document_checks(h, doc, code, message, fields):
     ],
     ids=["empty", "malformed", "number-0", "order"],
 )
-def test_document_checks_come_before_no_such_upload(h, doc, error):
-    """§5.1 step 6 (our recommendation): the body is checked before the upload is looked up, so a bad body
-    gets its own error even for an unknown upload ID."""
-    with pytest.raises(error):
+def test_no_such_upload_comes_before_document_checks(h, doc, error):
+    """§5.1 step 6 (LS-AWS test_multipart_no_such_upload, complete-exc, recorded 2026-02-21): the upload is
+    looked up before the body is checked, so an unknown upload ID is NoSuchUpload whatever the body; on an
+    open upload the same body gets its own error."""
+    with pytest.raises(errors.NoSuchUpload) as exc:
         h.store.complete_multipart_upload(BUCKET, "k", "no-such-upload", doc)
+    assert exc.value.field("UploadId") == "no-such-upload"
+    uid = _uploaded(h)
+    with pytest.raises(error):
+        h.store.complete_multipart_upload(BUCKET, "k", uid, doc)
 
 
 def test_per_part_checks_run_in_list_order_small_before_missing(h):
