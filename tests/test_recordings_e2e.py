@@ -133,3 +133,46 @@ def test_complete_retried_after_success_still_answers(s3mpu, s3):
     assert again["ETag"] == first["ETag"]
 
 
+# -- UploadPart BadDigest echoes the Content-MD5 as sent (§1.6) -----------------------------------------
+
+
+def test_bad_digest_expected_digest_per_operation(s3mpu, s3):
+    """[LS-AWS: test_s3_invalid_content_md5, md5-error-bad-digest and upload-part-md5-bad-digest, recorded
+    2026-02-21] body "something", Content-MD5 of "something1": PutObject's ExpectedDigest is the hex of the
+    value sent, UploadPart's the value exactly as sent; CalculatedDigest is base64 in both. The recorded
+    values are asserted literally; nothing is stored."""
+    bad = b64(hashlib.md5(b"something1").digest())
+    assert bad == "CYketZBSTjX8czcs3cXVlg=="
+    s3.put_object(Bucket=BUCKET, Key="test-key", Body="something")
+    upload_id = s3.create_multipart_upload(Bucket=BUCKET, Key="multi-key")["UploadId"]
+    before = state(s3mpu)
+    expect_error(
+        lambda: s3.put_object(Bucket=BUCKET, Key="test-key", Body="something", ContentMD5=bad),
+        400,
+        "BadDigest",
+        MD5_MISMATCH,
+        ExpectedDigest="09891eb590524e35fc73372cddc5d596",
+        CalculatedDigest="Q3uTDbhLgHnC3YBKcZNrXw==",
+    )
+    expect_error(
+        lambda: s3.upload_part(
+            Bucket=BUCKET, Key="multi-key", Body="something", UploadId=upload_id, PartNumber=1, ContentMD5=bad
+        ),
+        400,
+        "BadDigest",
+        MD5_MISMATCH,
+        ExpectedDigest="CYketZBSTjX8czcs3cXVlg==",
+        CalculatedDigest="Q3uTDbhLgHnC3YBKcZNrXw==",
+    )
+    assert state(s3mpu) == before
+    done = s3.upload_part(
+        Bucket=BUCKET,
+        Key="multi-key",
+        Body="something",
+        UploadId=upload_id,
+        PartNumber=1,
+        ContentMD5="Q3uTDbhLgHnC3YBKcZNrXw==",
+    )
+    assert (done["ETag"], done["ChecksumCRC32"]) == ('"437b930db84b8079c2dd804a71936b5f"', "Cdox+w==")
+
+

@@ -1769,8 +1769,9 @@ def test_invalid_content_md5(h, call, value):
 
 @pytest.mark.parametrize("call", [_put_part, _put_object], ids=["UploadPart", "PutObject"])
 def test_content_md5_mismatch(h, call):
-    """§1.6: a well-formed Content-MD5 that does not match is 400 BadDigest with ExpectedDigest (hex of
-    the value sent) and CalculatedDigest (base64 of the real MD5); a correct one passes."""
+    """§1.6 (LS-AWS test_s3_invalid_content_md5, recorded 2026-02-21): a well-formed Content-MD5 that does
+    not match is 400 BadDigest with ExpectedDigest (PutObject: hex of the value sent; UploadPart: the value
+    as sent) and CalculatedDigest (base64 of the real MD5); a correct one passes."""
     uid = h.create()
     sent = hashlib.md5(B).digest()
     before = snapshot(h.store)
