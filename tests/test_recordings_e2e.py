@@ -176,3 +176,176 @@ def test_bad_digest_expected_digest_per_operation(s3mpu, s3):
     assert (done["ETag"], done["ChecksumCRC32"]) == ('"437b930db84b8079c2dd804a71936b5f"', "Cdox+w==")
 
 
+# -- FULL_OBJECT final checksum at Complete (§5.1 step 10) ----------------------------------------------
+
+FULL_KEY = "test-multipart-checksum-exc"
+CRC32C_MESSAGE = "The crc32c you specified did not match the calculated checksum."
+
+
+def test_full_object_final_checksum_needs_the_type(s3mpu, s3):
+    """[LS-AWS: test_multipart_parts_checksum_exceptions_full_object, recorded 2026-02-21] a CRC32C
+    FULL_OBJECT upload of one part "abc": every final checksum is BadDigest naming crc32c unless it is the
+    right CRC32C value sent with x-amz-checksum-type FULL_OBJECT — the composite-style ``-1`` value, the
+    correct value without the type, a CRC64NVME header, a wrong value with the type and a CRC32 header with
+    the type. A COMPOSITE type is InvalidRequest. Each failure changes nothing; the right request completes
+    with the recorded checksum and ETag."""
+    upload_id = s3.create_multipart_upload(
+        Bucket=BUCKET, Key=FULL_KEY, ChecksumAlgorithm="CRC32C", ChecksumType="FULL_OBJECT"
+    )["UploadId"]
+    part = s3.upload_part(
+        Bucket=BUCKET, Key=FULL_KEY, Body="abc", PartNumber=1, UploadId=upload_id, ChecksumAlgorithm="CRC32C"
+    )
+    assert (part["ChecksumCRC32C"], part["ETag"]) == ("Nks/tw==", '"900150983cd24fb0d6963f7d28e17f72"')
+    checksum_part = crc32c(b"abc")
+    listed = {"Parts": [{"ETag": part["ETag"], "PartNumber": 1, "ChecksumCRC32C": checksum_part}]}
+
+    def complete(**kwargs):
+        return s3.complete_multipart_upload(
+            Bucket=BUCKET, Key=FULL_KEY, MultipartUpload=listed, UploadId=upload_id, **kwargs
+        )
+
+    before = state(s3mpu)
+    expect_error(
+        lambda: complete(ChecksumType="COMPOSITE"),
+        400,
+        "InvalidRequest",
+        "The upload was created using the FULL_OBJECT checksum mode. "
+        "The complete request must use the same checksum mode.",
+    )
+    composite_hash = crc32c(base64.b64decode(checksum_part))
+    for case in [
+        {"ChecksumCRC32C": f"{composite_hash}-1"},  # complete-part-good-checksum-no-type
+        {"ChecksumCRC32C": checksum_part},  # complete-part-only-checksum-algo
+        {"ChecksumCRC64NVME": crc64nvme(b"abc")},  # complete-part-only-checksum-algo-diff
+        {
+            "ChecksumCRC32C": crc32c(b"bad string"),
+            "ChecksumType": "FULL_OBJECT",
+        },  # complete-part-bad-checksum
+        {"ChecksumCRC32": crc32(b"bad string"), "ChecksumType": "FULL_OBJECT"},  # ...-bad-checksum-algo
+    ]:
+        expect_error(lambda case=case: complete(**case), 400, "BadDigest", CRC32C_MESSAGE)
+    assert state(s3mpu) == before
+    done = complete(ChecksumCRC32C=checksum_part, ChecksumType="FULL_OBJECT")
+    assert (done["ChecksumCRC32C"], done["ChecksumType"], done["ETag"]) == (
+        "Nks/tw==",
+        "FULL_OBJECT",
+        '"af5da9f45af7a300e3aded972f8ff687-1"',
+    )
+
+
+def test_full_object_complete_with_type_alone_or_nothing(s3mpu, s3):
+    """[LS-AWS: test_complete_multipart_parts_checksum_full_object_default, recorded 2026-02-21] a CRC64NVME
+    upload of one part "aaa" completed with no final checksum and no type completes with the recorded
+    checksum and ETag, and its GetObjectAttributes ObjectParts is only TotalPartsCount; sent with the type
+    alone it completes too: the rule above binds only a final checksum that is sent."""
+    for key, extra in [("plain", {}), ("typed", {"ChecksumType": "FULL_OBJECT"})]:
+        upload_id = s3.create_multipart_upload(Bucket=BUCKET, Key=key, ChecksumAlgorithm="CRC64NVME")[
+            "UploadId"
+        ]
+        part = s3.upload_part(
+            Bucket=BUCKET,
+            Key=key,
+            Body=b"aaa",
+            PartNumber=1,
+            UploadId=upload_id,
+            ChecksumAlgorithm="CRC64NVME",
+        )
+        listed = [{"ETag": part["ETag"], "PartNumber": 1, "ChecksumCRC64NVME": part["ChecksumCRC64NVME"]}]
+        done = s3.complete_multipart_upload(
+            Bucket=BUCKET, Key=key, UploadId=upload_id, MultipartUpload={"Parts": listed}, **extra
+        )
+        assert (done["ChecksumCRC64NVME"], done["ChecksumType"], done["ETag"]) == (
+            "Rnr2/5P7Gsk=",
+            "FULL_OBJECT",
+            '"e2c3da976e66ec9e7dc128fbc782fc91-1"',
+        )
+        attrs = s3.get_object_attributes(
+            Bucket=BUCKET, Key=key, ObjectAttributes=["Checksum", "ETag", "ObjectParts"]
+        )
+        assert attrs["ObjectParts"] == {"TotalPartsCount": 1}
+        assert attrs["Checksum"] == {"ChecksumCRC64NVME": "Rnr2/5P7Gsk=", "ChecksumType": "FULL_OBJECT"}
+
+
+# -- FULL_OBJECT objects hide part checksums (§9 item 9) ------------------------------------------------
+
+
+def _multipart(s3, key: str, parts: list[bytes], algorithm: str, kind: str) -> None:
+    upload_id = s3.create_multipart_upload(
+        Bucket=BUCKET, Key=key, ChecksumAlgorithm=algorithm, ChecksumType=kind
+    )["UploadId"]
+    listed = []
+    for number, data in enumerate(parts, start=1):
+        r = s3.upload_part(
+            Bucket=BUCKET,
+            Key=key,
+            Body=data,
+            PartNumber=number,
+            UploadId=upload_id,
+            ChecksumAlgorithm=algorithm,
+        )
+        listed.append(
+            {"ETag": r["ETag"], "PartNumber": number, f"Checksum{algorithm}": r[f"Checksum{algorithm}"]}
+        )
+    s3.complete_multipart_upload(
+        Bucket=BUCKET, Key=key, UploadId=upload_id, MultipartUpload={"Parts": listed}
+    )
+
+
+def _checksum_fields(response: dict) -> dict:
+    return {name: value for name, value in response.items() if name.startswith("Checksum")}
+
+
+@pytest.mark.parametrize("algorithm", ["CRC32", "CRC32C", "CRC64NVME"])
+def test_full_object_part_read_has_no_checksum(s3, random_bytes, algorithm):
+    """[LS-AWS: test_complete_multipart_parts_checksum_full_object[CRC32|CRC32C|CRC64NVME],
+    get-object-part-checksum and get-object-attrs, recorded 2026-02-21] a three-part FULL_OBJECT object:
+    GET/HEAD ?partNumber with checksum mode carry no x-amz-checksum-* and no x-amz-checksum-type; its
+    GetObjectAttributes ObjectParts is only TotalPartsCount. (The recording wins over ceph's
+    multipart_checksum_3parts_helper, which expects the part checksum.)"""
+    parts = [random_bytes(SMALL_MIN + 1), random_bytes(SMALL_MIN + 1), random_bytes(10)]
+    _multipart(s3, "full", parts, algorithm, "FULL_OBJECT")
+    got = s3.get_object(Bucket=BUCKET, Key="full", PartNumber=3, ChecksumMode="ENABLED")
+    assert got["Body"].read() == parts[2]
+    assert (got["PartsCount"], got["ContentRange"]) == (
+        3,
+        f"bytes {2 * SMALL_MIN + 2}-{2 * SMALL_MIN + 11}/{2 * SMALL_MIN + 12}",
+    )
+    assert _checksum_fields(got) == {}
+    head = s3.head_object(Bucket=BUCKET, Key="full", PartNumber=1, ChecksumMode="ENABLED")
+    assert _checksum_fields(head) == {}
+    attrs = s3.get_object_attributes(
+        Bucket=BUCKET, Key="full", ObjectAttributes=["Checksum", "ETag", "ObjectParts"]
+    )
+    assert attrs["ObjectParts"] == {"TotalPartsCount": 3}
+    whole = s3.head_object(Bucket=BUCKET, Key="full", ChecksumMode="ENABLED")
+    assert whole["ChecksumType"] == "FULL_OBJECT" and f"Checksum{algorithm}" in whole
+
+
+def test_one_part_full_object_reads(s3):
+    """[LS-AWS: test_get_object_part_checksum[FULL_OBJECT] head-object-part / get-object-part, and
+    test_multipart_upload_part_copy_checksum[FULL_OBJECT] get-object-attrs, recorded 2026-02-21] a one-part
+    FULL_OBJECT object: the part read shows the checksum (the part is the whole object) with type
+    FULL_OBJECT, while GetObjectAttributes ObjectParts is still only TotalPartsCount. COMPOSITE objects keep
+    their part pages (test_multipart_upload_part_copy_checksum[COMPOSITE])."""
+    _multipart(s3, "one", [b"test content 123"], "CRC32C", "FULL_OBJECT")
+    got = s3.get_object(Bucket=BUCKET, Key="one", PartNumber=1, ChecksumMode="ENABLED")
+    assert (got["ChecksumCRC32C"], got["ChecksumType"], got["PartsCount"]) == ("fwuu0Q==", "FULL_OBJECT", 1)
+    head = s3.head_object(Bucket=BUCKET, Key="one", PartNumber=1, ChecksumMode="ENABLED")
+    assert (head["ChecksumCRC32C"], head["ChecksumType"]) == ("fwuu0Q==", "FULL_OBJECT")
+    attrs = s3.get_object_attributes(
+        Bucket=BUCKET, Key="one", ObjectAttributes=["Checksum", "ETag", "ObjectParts"]
+    )
+    assert attrs["ObjectParts"] == {"TotalPartsCount": 1}
+    assert attrs["Checksum"] == {"ChecksumCRC32C": "fwuu0Q==", "ChecksumType": "FULL_OBJECT"}
+    _multipart(s3, "composite", [b"this is a part"], "CRC32C", "COMPOSITE")
+    attrs = s3.get_object_attributes(Bucket=BUCKET, Key="composite", ObjectAttributes=["ObjectParts"])
+    assert attrs["ObjectParts"] == {
+        "IsTruncated": False,
+        "MaxParts": 1000,
+        "NextPartNumberMarker": 1,
+        "PartNumberMarker": 0,
+        "Parts": [{"ChecksumCRC32C": "iqJrOQ==", "PartNumber": 1, "Size": 14}],
+        "TotalPartsCount": 1,
+    }
+
+

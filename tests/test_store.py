@@ -1291,18 +1291,27 @@ def test_plain_upload_gets_default_crc64nvme(h):
 
 
 def test_final_checksum_full_object(h):
-    """§5.1 step 10: FULL_OBJECT: a wrong whole-object value is BadDigest (algorithm lower case), an
-    invalid one InvalidRequest; the right one passes."""
+    """§5.1 step 10 (LS-AWS test_multipart_parts_checksum_exceptions_full_object, recorded 2026-02-21):
+    FULL_OBJECT: with the type FULL_OBJECT a wrong whole-object value is BadDigest (algorithm lower case),
+    an invalid one InvalidRequest; without the type even the right value is BadDigest, as is another
+    algorithm's header; the right value with the type passes."""
     uid, specs = _checksummed_upload(h, "CRC32", "FULL_OBJECT")
     wrong = b64_digest(Algorithm.CRC32, b"nope")
-    with pytest.raises(errors.BadDigest) as exc:
-        h.complete(uid, *specs, checksums=(("crc32", wrong),))
-    expect(exc.value, "BadDigest", 400, "The crc32 you specified did not match the calculated checksum.")
-    with pytest.raises(errors.InvalidRequest) as exc:
-        h.complete(uid, *specs, checksums=(("crc32", "%%%"),))
-    expect(exc.value, "InvalidRequest", 400, "Value for x-amz-checksum-crc32 header is invalid.")
     right = b64_digest(Algorithm.CRC32, A + B + C)
-    assert h.complete(uid, *specs, checksums=(("crc32", right),)).checksum.value == right
+    message = "The crc32 you specified did not match the calculated checksum."
+    for checksums, kind in [
+        ((("crc32", wrong),), "FULL_OBJECT"),
+        ((("crc32", right),), None),
+        ((("crc32c", b64_digest(Algorithm.CRC32C, A + B + C)),), "FULL_OBJECT"),
+    ]:
+        with pytest.raises(errors.BadDigest) as exc:
+            h.complete(uid, *specs, checksums=checksums, checksum_type=kind)
+        expect(exc.value, "BadDigest", 400, message)
+    with pytest.raises(errors.InvalidRequest) as exc:
+        h.complete(uid, *specs, checksums=(("crc32", "%%%"),), checksum_type="FULL_OBJECT")
+    expect(exc.value, "InvalidRequest", 400, "Value for x-amz-checksum-crc32 header is invalid.")
+    done = h.complete(uid, *specs, checksums=(("crc32", right),), checksum_type="FULL_OBJECT")
+    assert done.checksum.value == right
 
 
 def test_final_checksum_composite(h):
@@ -1783,7 +1792,7 @@ def test_content_md5_mismatch(h, call):
         400,
         "The Content-MD5 you specified did not match what we received.",
         [
-            ("ExpectedDigest", sent.hex()),
+            ("ExpectedDigest", base64.b64encode(sent).decode() if call is _put_part else sent.hex()),
             ("CalculatedDigest", base64.b64encode(hashlib.md5(A).digest()).decode()),
         ],
     )
