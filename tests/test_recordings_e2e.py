@@ -349,3 +349,36 @@ def test_one_part_full_object_reads(s3):
     }
 
 
+# -- Empty list limits (§7) ----------------------------------------------------------------------------
+
+
+def test_list_parts_empty_max_parts_and_marker(s3mpu):
+    """[LS-AWS: test_list_parts_empty_part_number_marker, list-parts-empty-marker and
+    list-parts-empty-max-parts, recorded 2026-02-21 in test_s3_list_operations] boto3 without parameter
+    validation sends ``part-number-marker=`` and ``max-parts=``: both are 200, read as absent (MaxParts 1000,
+    PartNumberMarker 0)."""
+    s3mpu.create_bucket(BUCKET)
+    s3 = s3mpu.client(parameter_validation=False)
+    key = "test-list-part-empty-marker"
+    upload_id = s3.create_multipart_upload(Bucket=BUCKET, Key=key)["UploadId"]
+    s3.upload_part(Bucket=BUCKET, Key=key, Body=b"data", PartNumber=1, UploadId=upload_id)
+    for kwargs in [{"PartNumberMarker": ""}, {"MaxParts": ""}]:
+        page = s3.list_parts(Bucket=BUCKET, UploadId=upload_id, Key=key, **kwargs)
+        assert (page["MaxParts"], page["PartNumberMarker"], page["NextPartNumberMarker"]) == (1000, 0, 1)
+        assert [(p["PartNumber"], p["ETag"], p["Size"]) for p in page["Parts"]] == [
+            (1, '"8d777f385d3dfec8815d20f7496026dc"', 4)
+        ]
+
+
+def test_other_empty_list_limits(s3mpu):
+    """By the same recording's rule (S3 reads an empty integer query parameter as absent; no recording
+    covers these separately): ``max-keys=`` on the three object listings and ``max-uploads=`` on
+    ListMultipartUploads are the default page of 1000."""
+    s3mpu.create_bucket(BUCKET)
+    s3 = s3mpu.client(parameter_validation=False)
+    s3.put_object(Bucket=BUCKET, Key="k", Body=b"x")
+    s3.create_multipart_upload(Bucket=BUCKET, Key="u")
+    assert s3.list_objects_v2(Bucket=BUCKET, MaxKeys="")["MaxKeys"] == 1000
+    assert s3.list_objects(Bucket=BUCKET, MaxKeys="")["MaxKeys"] == 1000
+    assert s3.list_object_versions(Bucket=BUCKET, MaxKeys="")["MaxKeys"] == 1000
+    assert s3.list_multipart_uploads(Bucket=BUCKET, MaxUploads="")["MaxUploads"] == 1000
