@@ -132,8 +132,14 @@ def combine_entry(
     return digests[algorithm or Algorithm.CRC64NVME], size
 
 
-def _object_checksum(upload: Upload, parts: list[Part]) -> ObjectChecksum:
-    """Spec §5.2: COMPOSITE ``-N``, FULL_OBJECT CRC, or S3's default CRC64NVME for plain uploads."""
+def _object_checksum(upload: Upload, parts: list[Part]) -> ObjectChecksum | None:
+    """Spec §5.2: COMPOSITE ``-N``, FULL_OBJECT CRC, or S3's default CRC64NVME for plain uploads.
+
+    An SSE-C upload without an algorithm gets none: AWS's Complete and GET of one carry no checksum
+    (LS-AWS test_multipart_upload_sse_c, recorded 2026-02-21), though an SSE-C PutObject gets the default.
+    """
+    if upload.algorithm is None and upload.meta.encryption.customer_algorithm is not None:
+        return None
     algorithm = upload.algorithm or Algorithm.CRC64NVME
     kind = upload.checksum_type or ChecksumType.FULL_OBJECT
     digests = [part.combine for part in parts]
@@ -142,14 +148,14 @@ def _object_checksum(upload: Upload, parts: list[Part]) -> ObjectChecksum:
     return ObjectChecksum(algorithm, kind, checksums.full_object(algorithm, digests))
 
 
-def _check_final_checksum(upload: Upload, options: CompleteOptions, computed: ObjectChecksum) -> None:
+def _check_final_checksum(upload: Upload, options: CompleteOptions, computed: ObjectChecksum | None) -> None:
     """Spec §5.1 step 10: an x-amz-checksum-{algo} header naming the whole object's checksum.
 
     A FULL_OBJECT upload takes one only with ``x-amz-checksum-type: FULL_OBJECT`` and in its own algorithm:
     any other final checksum is BadDigest naming the upload's algorithm, even a correct value sent without
     the type (LS-AWS test_multipart_parts_checksum_exceptions_full_object, recorded 2026-02-21).
     """
-    if upload.algorithm is None:
+    if upload.algorithm is None or computed is None:
         return
     name = upload.algorithm.value.lower()
     mismatch = errors.BadDigest(f"The {name} you specified did not match the calculated checksum.")

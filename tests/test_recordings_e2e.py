@@ -382,3 +382,42 @@ def test_other_empty_list_limits(s3mpu):
     assert s3.list_objects(Bucket=BUCKET, MaxKeys="")["MaxKeys"] == 1000
     assert s3.list_object_versions(Bucket=BUCKET, MaxKeys="")["MaxKeys"] == 1000
     assert s3.list_multipart_uploads(Bucket=BUCKET, MaxUploads="")["MaxUploads"] == 1000
+
+
+# -- SSE-C multipart objects carry no default checksum (§5.2) --------------------------------------------
+
+ENCRYPTION_KEY = b"1234567890abcdef1234567890abcdef"
+
+
+def test_sse_c_multipart_upload_has_no_default_checksum(s3mpu, s3):
+    """[LS-AWS: test_multipart_upload_sse_c, complete-multipart-checksum and get-obj-sse-c, recorded
+    2026-02-21] an SSE-C upload created without a checksum algorithm completes with no ChecksumCRC64NVME and
+    no ChecksumType, and GET (boto3 asks for checksums) carries none either, where a plain upload gets S3's
+    default CRC64NVME; its SSE-C headers are answered as recorded (SSECustomerKeyMD5 of the key)."""
+    sse = {
+        "SSECustomerAlgorithm": "AES256",
+        "SSECustomerKey": b64(ENCRYPTION_KEY),
+        "SSECustomerKeyMD5": b64(hashlib.md5(ENCRYPTION_KEY).digest()),
+    }
+    key = "test-sse-c-multipart"
+    upload_id = s3.create_multipart_upload(Bucket=BUCKET, Key=key, **sse)["UploadId"]
+    part = s3.upload_part(Bucket=BUCKET, Key=key, Body=b"a" * 100, PartNumber=1, UploadId=upload_id, **sse)
+    assert (part["ChecksumCRC32"], part["SSECustomerKeyMD5"]) == (
+        crc32(b"a" * 100),
+        "JMwgiexXqwuPqIPjYFmIZQ==",
+    )
+    done = s3.complete_multipart_upload(
+        Bucket=BUCKET,
+        Key=key,
+        UploadId=upload_id,
+        MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]},
+    )
+    assert _checksum_fields(done) == {}
+    got = s3.get_object(Bucket=BUCKET, Key=key, ChecksumMode="ENABLED", **sse)
+    assert got["Body"].read() == b"a" * 100
+    assert _checksum_fields(got) == {}
+    assert got["SSECustomerKeyMD5"] == "JMwgiexXqwuPqIPjYFmIZQ=="
+    attrs = s3.get_object_attributes(
+        Bucket=BUCKET, Key=key, ObjectAttributes=["Checksum", "ObjectParts"], **sse
+    )
+    assert "Checksum" not in attrs and attrs["ObjectParts"] == {"TotalPartsCount": 1}
