@@ -366,7 +366,7 @@ def _location(call: Call) -> str:
 
 
 def complete_multipart_upload(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
+    store.check_complete(call.bucket, call.key, call.query.get("uploadId", ""))
     payload = _small_body(call)
     integrity.verify_content_md5(payload)
     document = xmldoc.parse_complete(payload.content())

@@ -14,8 +14,12 @@ from .checksums import Algorithm, ChecksumType, b64, decode_b64_digest
 from .model import Payload
 
 
-def verify_content_md5(payload: Payload) -> None:
-    """InvalidDigest for a malformed Content-MD5, BadDigest for one that does not match (spec §1.6)."""
+def verify_content_md5(payload: Payload, *, echo_claim: bool = False) -> None:
+    """InvalidDigest for a malformed Content-MD5, BadDigest for one that does not match (spec §1.6).
+
+    :param echo_claim: BadDigest's ExpectedDigest is the header exactly as sent (UploadPart), not the hex
+        of its digest (PutObject and the others); both are recorded from AWS in test_s3_invalid_content_md5.
+    """
     claim = payload.content_md5
     if claim is None:
         return
@@ -26,7 +30,8 @@ def verify_content_md5(payload: Payload) -> None:
     if len(raw) != 16:
         raise errors.InvalidDigest(claim)
     if raw != payload.md5:
-        raise errors.BadDigest(ExpectedDigest=raw.hex(), CalculatedDigest=b64(payload.md5))
+        expected = claim if echo_claim else raw.hex()
+        raise errors.BadDigest(ExpectedDigest=expected, CalculatedDigest=b64(payload.md5))
 
 
 def verify_content_sha256(payload: Payload) -> None:
@@ -64,9 +69,12 @@ def require_digest(payload: Payload) -> None:
         raise errors.missing_digest()
 
 
-def verify_body(payload: Payload) -> tuple[Algorithm, str] | None:
-    """All body checks in S3's order: MD5, then SHA-256, then the flexible checksum."""
-    verify_content_md5(payload)
+def verify_body(payload: Payload, *, echo_md5: bool = False) -> tuple[Algorithm, str] | None:
+    """All body checks in S3's order: MD5, then SHA-256, then the flexible checksum.
+
+    :param echo_md5: see ``verify_content_md5``'s ``echo_claim``.
+    """
+    verify_content_md5(payload, echo_claim=echo_md5)
     verify_content_sha256(payload)
     return verify_claimed_checksums(payload)
 
@@ -78,7 +86,7 @@ def part_checksum(
 
     :param algorithm: the upload's algorithm from CreateMultipartUpload, if any.
     """
-    claim = verify_body(payload)
+    claim = verify_body(payload, echo_md5=True)
     if algorithm is None:
         return claim
     if claim is not None and claim[0] is not algorithm:

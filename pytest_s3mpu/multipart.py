@@ -132,8 +132,14 @@ def combine_entry(
     return digests[algorithm or Algorithm.CRC64NVME], size
 
 
-def _object_checksum(upload: Upload, parts: list[Part]) -> ObjectChecksum:
-    """Spec §5.2: COMPOSITE ``-N``, FULL_OBJECT CRC, or S3's default CRC64NVME for plain uploads."""
+def _object_checksum(upload: Upload, parts: list[Part]) -> ObjectChecksum | None:
+    """Spec §5.2: COMPOSITE ``-N``, FULL_OBJECT CRC, or S3's default CRC64NVME for plain uploads.
+
+    An SSE-C upload without an algorithm gets none: AWS's Complete and GET of one carry no checksum
+    (LS-AWS test_multipart_upload_sse_c, recorded 2026-02-21), though an SSE-C PutObject gets the default.
+    """
+    if upload.algorithm is None and upload.meta.encryption.customer_algorithm is not None:
+        return None
     algorithm = upload.algorithm or Algorithm.CRC64NVME
     kind = upload.checksum_type or ChecksumType.FULL_OBJECT
     digests = [part.combine for part in parts]
@@ -142,11 +148,21 @@ def _object_checksum(upload: Upload, parts: list[Part]) -> ObjectChecksum:
     return ObjectChecksum(algorithm, kind, checksums.full_object(algorithm, digests))
 
 
-def _check_final_checksum(upload: Upload, options: CompleteOptions, computed: ObjectChecksum) -> None:
-    """Spec §5.1 step 10: an x-amz-checksum-{algo} header naming the whole object's checksum."""
-    if upload.algorithm is None:
+def _check_final_checksum(upload: Upload, options: CompleteOptions, computed: ObjectChecksum | None) -> None:
+    """Spec §5.1 step 10: an x-amz-checksum-{algo} header naming the whole object's checksum.
+
+    A FULL_OBJECT upload takes one only with ``x-amz-checksum-type: FULL_OBJECT`` and in its own algorithm:
+    any other final checksum is BadDigest naming the upload's algorithm, even a correct value sent without
+    the type (LS-AWS test_multipart_parts_checksum_exceptions_full_object, recorded 2026-02-21).
+    """
+    if upload.algorithm is None or computed is None:
         return
     name = upload.algorithm.value.lower()
+    mismatch = errors.BadDigest(f"The {name} you specified did not match the calculated checksum.")
+    if upload.checksum_type is ChecksumType.FULL_OBJECT and options.checksums:
+        typed = (options.checksum_type or "").upper() == ChecksumType.FULL_OBJECT.value
+        if not typed or any(header.lower() != name for header, _ in options.checksums):
+            raise mismatch
     for header_algorithm, value in options.checksums:
         if header_algorithm.lower() != name:
             continue
@@ -160,7 +176,7 @@ def _check_final_checksum(upload: Upload, options: CompleteOptions, computed: Ob
         if checksums.decode_b64_digest(upload.algorithm, digest) is None:
             raise errors.checksum_header_invalid(name)
         if given != expected:
-            raise errors.BadDigest(f"The {name} you specified did not match the calculated checksum.")
+            raise mismatch
 
 
 def assemble(
@@ -239,9 +255,19 @@ def part_read(obj: StoredObject, number: int) -> PartRead:
     start = sum(part.size for part in obj.parts[: number - 1])
     part = obj.parts[number - 1]
     checksum = None
-    if part.checksum is not None and obj.checksum is not None:
+    if part.checksum is not None and obj.checksum is not None and _shows_part_checksums(obj):
         checksum = ObjectChecksum(obj.checksum.algorithm, obj.checksum.type, part.checksum)
     return PartRead(start, start + part.size, len(obj.parts), checksum)
+
+
+def _shows_part_checksums(obj: StoredObject) -> bool:
+    """Whether S3 reports a multipart object's per-part checksums (spec §9 items 7 and 9): a COMPOSITE
+    object does; a FULL_OBJECT one does not, except on a part read of a one-part object, where the part's
+    checksum is the whole object's (LS-AWS test_complete_multipart_parts_checksum_full_object,
+    test_get_object_part_checksum[FULL_OBJECT], recorded 2026-02-21)."""
+    if obj.checksum is None or obj.parts is None:
+        return False
+    return obj.checksum.type is ChecksumType.COMPOSITE or len(obj.parts) == 1
 
 
 ATTRIBUTE_NAMES = frozenset({"ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"})
@@ -268,6 +294,9 @@ def attributes(
         return ObjectAttributes(obj, names, None, False, marker, 0, max_parts, False)
     later = [part for part in obj.parts if part.number > marker]
     page = tuple(later[:max_parts])
-    details = any(part.checksum is not None for part in obj.parts)
+    # A FULL_OBJECT object's ObjectParts is TotalPartsCount alone, even with one part (LS-AWS
+    # test_complete_multipart_parts_checksum_full_object[_default], get-object-attrs, 2026-02-21).
+    composite = obj.checksum is not None and obj.checksum.type is ChecksumType.COMPOSITE
+    details = composite and any(part.checksum is not None for part in obj.parts)
     next_marker = page[-1].number if page else 0
     return ObjectAttributes(obj, names, page, details, marker, next_marker, max_parts, len(later) > max_parts)

@@ -588,14 +588,11 @@ class Store:
         options = options or CompleteOptions()
         with self._lock:
             target = self._bucket(bucket)
+            found = self._completable(target, key, upload_id)
             numbers = multipart.check_document(document, upload_id)
-            completion = target.completions.get(key)
-            if completion is not None and completion.upload_id == upload_id:
-                # Spec §5.4: a retried Complete answers the same result while its object is current.
-                if target.key_versions.get(key) == completion.version:
-                    return completion.result
-                raise errors.NoSuchUpload(upload_id)
-            upload = self._open_upload(target, key, upload_id)
+            if isinstance(found, Completion):
+                return found.result
+            upload = found
             multipart.check_checksum_mode(upload, options)
             conditions.check_write(
                 key,
@@ -612,6 +609,22 @@ class Store:
             version = self._wrote(target, key)
             target.completions[key] = Completion(upload_id, result, version)
             return result
+
+    def check_complete(self, bucket: str, key: str, upload_id: str) -> None:
+        """What CompleteMultipartUpload checks before its body is read: the bucket, then the upload (spec
+        §5.1 step 6 runs first: AWS answers NoSuchUpload to a body-less Complete on an unknown id)."""
+        with self._lock:
+            self._completable(self._bucket(bucket), key, upload_id)
+
+    def _completable(self, target: Bucket, key: str, upload_id: str) -> Upload | Completion:
+        """The open upload a Complete names, or the completion a retried Complete answers with (spec §5.4,
+        while the object it made is still current); anything else is NoSuchUpload."""
+        completion = target.completions.get(key)
+        if completion is not None and completion.upload_id == upload_id:
+            if target.key_versions.get(key) == completion.version:
+                return completion
+            raise errors.NoSuchUpload(upload_id)
+        return self._open_upload(target, key, upload_id)
 
     def abort_multipart_upload(self, bucket: str, key: str, upload_id: str) -> None:
         """Forget an upload and its parts (spec §6); the object at the key is untouched."""

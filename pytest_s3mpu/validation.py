@@ -35,8 +35,12 @@ def part_number(raw: str | None, max_part_number: int) -> int:
 
 
 def list_limit(name: str, raw: str | None, default: int, cap: int) -> int:
-    """A max-parts / max-uploads / max-keys value, clamped to ``cap`` (spec §7, §8)."""
-    if raw is None:
+    """A max-parts / max-uploads / max-keys value, clamped to ``cap`` (spec §7, §8).
+
+    An empty value counts as absent (LS-AWS test_list_parts_empty_part_number_marker, recorded 2026-02-21:
+    ``max-parts=`` is 200 with MaxParts 1000).
+    """
+    if raw is None or raw == "":
         return default
     value = _non_negative_int32(name, raw)
     return min(value, cap)

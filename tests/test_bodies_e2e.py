@@ -261,14 +261,15 @@ def test_content_md5_malformed_is_invalid_digest(target, value):
 
 
 def test_content_md5_mismatch_is_bad_digest(target):
-    """A well-formed Content-MD5 that does not match is 400 BadDigest with ExpectedDigest (hex of the value
-    sent) and CalculatedDigest (base64 of the real MD5); state unchanged; a corrected retry succeeds
-    (spec §1.6; LS-AWS test_s3_invalid_content_md5; ceph test_object_create_bad_md5_bad)."""
+    """A well-formed Content-MD5 that does not match is 400 BadDigest with ExpectedDigest (PutObject: hex of
+    the value sent; UploadPart: the header as sent) and CalculatedDigest (base64 of the real MD5); state
+    unchanged; a corrected retry succeeds (spec §1.6; LS-AWS test_s3_invalid_content_md5, md5-error-bad-digest
+    and upload-part-md5-bad-digest, recorded 2026-02-21; ceph test_object_create_bad_md5_bad)."""
     before = target.state()
     data = os.urandom(2000)
     wrong = hashlib.md5(b"something else").digest()
     error = assert_error(target.put({"Content-MD5": b64(wrong)}, data), 400, "BadDigest", MD5_MISMATCH)
-    assert error["ExpectedDigest"] == wrong.hex()
+    assert error["ExpectedDigest"] == (b64(wrong) if target.operation == "UploadPart" else wrong.hex())
     assert error["CalculatedDigest"] == b64(hashlib.md5(data).digest())
     assert target.state() == before
 

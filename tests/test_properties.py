@@ -98,11 +98,14 @@ def test_part_number_is_ascii_digits_in_range_or_invalid_argument(raw):
 @given(st.sampled_from(["max-parts", "max-uploads", "max-keys"]), st.one_of(numberish, any_text))
 def test_list_limits_are_strict(name, raw):
     """Spec §7, §8: max-parts / max-uploads / max-keys are non-negative int32 in ASCII digits, clamped
-    to 1000; anything else is InvalidArgument."""
+    to 1000, or empty (read as absent: LS-AWS test_list_parts_empty_part_number_marker); anything else is
+    InvalidArgument."""
     result = only_s3_errors(validation.list_limit, name, raw, 1000, 1000)
     if isinstance(result, errors.S3Error):
         assert result.code == "InvalidArgument"
         assert result.field("ArgumentName") == name
+    elif raw == "":
+        assert result == 1000
     else:
         assert raw.isascii() and raw.isdigit()
         assert result == min(int(raw), 1000)
@@ -620,8 +623,9 @@ class MultipartMachine(RuleBasedStateMachine):
         wrong_etag=st.booleans(),
     )
     def complete(self, upload_id, picks, shuffle, wrong_etag):
-        """Spec §5.1: no parts is MalformedXML; numbers not ascending is InvalidPartOrder; then the upload
-        must be open (a retried Complete of a current object answers it again, §5.4); each listed part
+        """Spec §5.1: the upload must be open first (step 6, LS-AWS test_multipart_no_such_upload; a
+        retried Complete of a current object answers it again, §5.4, once its document is valid); then no
+        parts is MalformedXML and numbers not ascending InvalidPartOrder; each listed part
         must exist with its ETag (InvalidPart) and every part but the last be at least the minimum size
         (EntityTooSmall), checked in list order; the object is the parts' bytes in order and its ETag the
         MD5 of their MD5s with ``-N``."""
@@ -634,17 +638,16 @@ class MultipartMachine(RuleBasedStateMachine):
                 etag = "0" * 32
             specs.append(CompletedPartSpec(str(number), f'"{etag}"'))
         expected: str | None = None
-        if not numbers:
+        current = self.objects.get(upload.key)
+        retry = upload.state == "completed" and current is not None and current[1] is upload.object_token
+        if upload.state != "open" and not retry:
+            expected = "NoSuchUpload"
+        elif not numbers:
             expected = "MalformedXML"
         elif any(b <= a for a, b in itertools.pairwise(numbers)):
             expected = "InvalidPartOrder"
-        elif upload.state == "completed":
-            current = self.objects.get(upload.key)
-            expected = (
-                "retry" if current is not None and current[1] is upload.object_token else "NoSuchUpload"
-            )
-        elif upload.state != "open":
-            expected = "NoSuchUpload"
+        elif retry:
+            expected = "retry"
         else:
             for index, (number, spec) in enumerate(zip(numbers, specs, strict=True)):
                 data = upload.parts.get(number)

@@ -876,10 +876,10 @@ def test_part_number_invalid(raw):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(None, 1000), ("0", 0), ("5", 5), ("1000", 1000), ("1001", 1000), ("2147483647", 1000)],
+    [(None, 1000), ("", 1000), ("0", 0), ("5", 5), ("1000", 1000), ("1001", 1000), ("2147483647", 1000)],
 )
 def test_list_limit(raw, expected):
-    """§7/§8: max-parts / max-uploads default to 1000 and are clamped to 1000."""
+    """§7/§8: max-parts / max-uploads default to 1000 (also when empty) and are clamped to 1000."""
     assert validation.list_limit("max-parts", raw, 1000, 1000) == expected
 
 
@@ -889,7 +889,6 @@ def test_list_limit(raw, expected):
         ("-1", "Argument max-uploads must be an integer between 0 and 2147483647"),
         ("abc", "Provided max-uploads not an integer or within integer range"),
         ("2147483648", "Provided max-uploads not an integer or within integer range"),
-        ("", "Provided max-uploads not an integer or within integer range"),
     ],
 )
 def test_list_limit_invalid(raw, message):

@@ -841,11 +841,16 @@ def test_complete_document_checks(h, doc, code, message, fields):
     ],
     ids=["empty", "malformed", "number-0", "order"],
 )
-def test_document_checks_come_before_no_such_upload(h, doc, error):
-    """§5.1 step 6 (our recommendation): the body is checked before the upload is looked up, so a bad body
-    gets its own error even for an unknown upload ID."""
-    with pytest.raises(error):
+def test_no_such_upload_comes_before_document_checks(h, doc, error):
+    """§5.1 step 6 (LS-AWS test_multipart_no_such_upload, complete-exc, recorded 2026-02-21): the upload is
+    looked up before the body is checked, so an unknown upload ID is NoSuchUpload whatever the body; on an
+    open upload the same body gets its own error."""
+    with pytest.raises(errors.NoSuchUpload) as exc:
         h.store.complete_multipart_upload(BUCKET, "k", "no-such-upload", doc)
+    assert exc.value.field("UploadId") == "no-such-upload"
+    uid = _uploaded(h)
+    with pytest.raises(error):
+        h.store.complete_multipart_upload(BUCKET, "k", uid, doc)
 
 
 def test_per_part_checks_run_in_list_order_small_before_missing(h):
@@ -1286,18 +1291,27 @@ def test_plain_upload_gets_default_crc64nvme(h):
 
 
 def test_final_checksum_full_object(h):
-    """§5.1 step 10: FULL_OBJECT: a wrong whole-object value is BadDigest (algorithm lower case), an
-    invalid one InvalidRequest; the right one passes."""
+    """§5.1 step 10 (LS-AWS test_multipart_parts_checksum_exceptions_full_object, recorded 2026-02-21):
+    FULL_OBJECT: with the type FULL_OBJECT a wrong whole-object value is BadDigest (algorithm lower case),
+    an invalid one InvalidRequest; without the type even the right value is BadDigest, as is another
+    algorithm's header; the right value with the type passes."""
     uid, specs = _checksummed_upload(h, "CRC32", "FULL_OBJECT")
     wrong = b64_digest(Algorithm.CRC32, b"nope")
-    with pytest.raises(errors.BadDigest) as exc:
-        h.complete(uid, *specs, checksums=(("crc32", wrong),))
-    expect(exc.value, "BadDigest", 400, "The crc32 you specified did not match the calculated checksum.")
-    with pytest.raises(errors.InvalidRequest) as exc:
-        h.complete(uid, *specs, checksums=(("crc32", "%%%"),))
-    expect(exc.value, "InvalidRequest", 400, "Value for x-amz-checksum-crc32 header is invalid.")
     right = b64_digest(Algorithm.CRC32, A + B + C)
-    assert h.complete(uid, *specs, checksums=(("crc32", right),)).checksum.value == right
+    message = "The crc32 you specified did not match the calculated checksum."
+    for checksums, kind in [
+        ((("crc32", wrong),), "FULL_OBJECT"),
+        ((("crc32", right),), None),
+        ((("crc32c", b64_digest(Algorithm.CRC32C, A + B + C)),), "FULL_OBJECT"),
+    ]:
+        with pytest.raises(errors.BadDigest) as exc:
+            h.complete(uid, *specs, checksums=checksums, checksum_type=kind)
+        expect(exc.value, "BadDigest", 400, message)
+    with pytest.raises(errors.InvalidRequest) as exc:
+        h.complete(uid, *specs, checksums=(("crc32", "%%%"),), checksum_type="FULL_OBJECT")
+    expect(exc.value, "InvalidRequest", 400, "Value for x-amz-checksum-crc32 header is invalid.")
+    done = h.complete(uid, *specs, checksums=(("crc32", right),), checksum_type="FULL_OBJECT")
+    assert done.checksum.value == right
 
 
 def test_final_checksum_composite(h):
@@ -1764,8 +1778,9 @@ def test_invalid_content_md5(h, call, value):
 
 @pytest.mark.parametrize("call", [_put_part, _put_object], ids=["UploadPart", "PutObject"])
 def test_content_md5_mismatch(h, call):
-    """§1.6: a well-formed Content-MD5 that does not match is 400 BadDigest with ExpectedDigest (hex of
-    the value sent) and CalculatedDigest (base64 of the real MD5); a correct one passes."""
+    """§1.6 (LS-AWS test_s3_invalid_content_md5, recorded 2026-02-21): a well-formed Content-MD5 that does
+    not match is 400 BadDigest with ExpectedDigest (PutObject: hex of the value sent; UploadPart: the value
+    as sent) and CalculatedDigest (base64 of the real MD5); a correct one passes."""
     uid = h.create()
     sent = hashlib.md5(B).digest()
     before = snapshot(h.store)
@@ -1777,7 +1792,7 @@ def test_content_md5_mismatch(h, call):
         400,
         "The Content-MD5 you specified did not match what we received.",
         [
-            ("ExpectedDigest", sent.hex()),
+            ("ExpectedDigest", base64.b64encode(sent).decode() if call is _put_part else sent.hex()),
             ("CalculatedDigest", base64.b64encode(hashlib.md5(A).digest()).decode()),
         ],
     )
