@@ -171,12 +171,14 @@ class Store:
         bucket only; without an ownership, the store's ``object_ownership`` decides (``access.new_bucket``).
 
         The endpoint's region decides as S3's regional endpoints do: us-east-1 accepts any other
-        constraint and re-creating one's own bucket there is a 200; elsewhere the constraint must name
-        the endpoint's region, and an existing bucket is BucketAlreadyOwnedByYou.
+        region's name as constraint and re-creating one's own bucket there is a 200; elsewhere the
+        constraint must name the endpoint's region, and an existing bucket is BucketAlreadyOwnedByYou.
         """
         validation.bucket_name(name)
         if location_constraint == "us-east-1":
             raise errors.InvalidLocationConstraint(location_constraint)
+        if self.region == "us-east-1" and location_constraint is not None:
+            validation.location_constraint(location_constraint)
         if self.region != "us-east-1" and location_constraint != self.region:
             if location_constraint is None:
                 raise errors.IllegalLocationConstraintException()
@@ -460,9 +462,12 @@ class Store:
     ) -> tuple[str, str, StoredObject]:
         """The object a copy reads, with its bucket and key: the header parsed, then looked up
         (spec §4 steps 2-3)."""
-        source_bucket, source_key, _version = validation.copy_source(copy_source)
+        source_bucket, source_key, version = validation.copy_source(copy_source)
         with self._lock:
-            source = self._bucket(source_bucket).objects.get(source_key)
+            objects = self._bucket(source_bucket).objects
+            if version is not None and version != "null":  # buckets are unversioned: each object is "null"
+                raise errors.invalid_version_id(version)
+            source = objects.get(source_key)
         if source is None:
             raise errors.NoSuchKey(source_key)
         if source_sse is not None:  # an SSE-C source is read with its key (x-amz-copy-source-...-customer-*)
