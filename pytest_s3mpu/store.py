@@ -282,6 +282,15 @@ class Store:
             self._wrote(target, key)
         return PutResult(etag, checksum, meta.encryption)
 
+    def check_version_id(self, bucket: str, version_id: str | None) -> None:
+        """A ``versionId`` the bucket has: buckets here are unversioned, so only "null" (after the bucket
+        is found, before the key is looked up) [LS-AWS: test_get_object_with_version_unversioned_bucket,
+        test_delete_object, recorded 2026-02-21]."""
+        with self._lock:
+            self._bucket(bucket)
+        if version_id is not None and version_id != "null":
+            raise errors.invalid_version_id(version_id)
+
     def get_object(self, bucket: str, key: str, sse: EncryptionRequest | None = None) -> StoredObject:
         """The object at the key; with ``sse``, reading it must follow its encryption (SSE-C key)."""
         with self._lock:

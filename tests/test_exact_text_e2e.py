@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
+from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from s3_assertions import expect_error, state
@@ -26,6 +27,7 @@ OTHER = "exact-other"
 NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 MALFORMED_XML = "The XML you provided was not well-formed or did not validate against our published schema"
 SMALL_MIN = 1024
+VERSION = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD"  # a version id of the recordings, which no object here has
 
 pytestmark = pytest.mark.s3mpu(min_part_size=SMALL_MIN)
 
@@ -166,16 +168,15 @@ def test_copy_source_version_id(s3mpu, s3):
     s3.put_object(Bucket=BUCKET, Key="src", Body=b"data")
     s3.copy_object(Bucket=OTHER, Key="dest", CopySource={"Bucket": BUCKET, "Key": "src", "VersionId": "null"})
     before = state(s3mpu)
-    version = "HPniJFCxqTsMuIH9KX8K8wEjNUgmABCD"
     expect_error(
         lambda: s3.copy_object(
-            Bucket=OTHER, Key="dest2", CopySource={"Bucket": BUCKET, "Key": "src", "VersionId": version}
+            Bucket=OTHER, Key="dest2", CopySource={"Bucket": BUCKET, "Key": "src", "VersionId": VERSION}
         ),
         400,
         "InvalidArgument",
         "Invalid version id specified",
         ArgumentName="versionId",
-        ArgumentValue=version,
+        ArgumentValue=VERSION,
     )
     upload = s3.create_multipart_upload(Bucket=OTHER, Key="mp")["UploadId"]
     expect_error(
@@ -184,16 +185,64 @@ def test_copy_source_version_id(s3mpu, s3):
             Key="mp",
             UploadId=upload,
             PartNumber=1,
-            CopySource={"Bucket": BUCKET, "Key": "src", "VersionId": version},
+            CopySource={"Bucket": BUCKET, "Key": "src", "VersionId": VERSION},
         ),
         400,
         "InvalidArgument",
         "Invalid version id specified",
         ArgumentName="versionId",
-        ArgumentValue=version,
+        ArgumentValue=VERSION,
     )
     assert s3mpu.parts(upload) == {}
     assert state(s3mpu)["objects"] == before["objects"]
+
+
+def test_version_id_query_on_an_unversioned_bucket(s3mpu, s3):
+    """[LS-AWS: test_get_object_with_version_unversioned_bucket, test_delete_object
+    delete-nonexistent-object-versionid, recorded 2026-02-21]: GetObject and DeleteObject with a
+    versionId the bucket cannot have are InvalidArgument, "null" names the object. Before the fix the
+    versionId was ignored: GET answered the current object and DELETE deleted it."""
+    s3.put_object(Bucket=BUCKET, Key="v", Body=b"data")
+    invalid = {"ArgumentName": "versionId", "ArgumentValue": VERSION}
+    message = "Invalid version id specified"
+    expect_error(
+        lambda: s3.get_object(Bucket=BUCKET, Key="v", VersionId=VERSION),
+        400,
+        "InvalidArgument",
+        message,
+        **invalid,
+    )
+    expect_error(
+        lambda: s3.get_object_attributes(
+            Bucket=BUCKET, Key="v", VersionId=VERSION, ObjectAttributes=["ETag"]
+        ),
+        400,
+        "InvalidArgument",
+        message,
+        **invalid,
+    )
+    with pytest.raises(ClientError) as caught:
+        s3.head_object(Bucket=BUCKET, Key="v", VersionId=VERSION)
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    before = state(s3mpu)
+    expect_error(
+        lambda: s3.delete_object(Bucket=BUCKET, Key="v", VersionId=VERSION),
+        400,
+        "InvalidArgument",
+        message,
+        **invalid,
+    )
+    expect_error(
+        lambda: s3.delete_object(Bucket=BUCKET, Key="missing", VersionId=VERSION),
+        400,
+        "InvalidArgument",
+        message,
+        **invalid,
+    )
+    assert state(s3mpu) == before
+    assert s3.get_object(Bucket=BUCKET, Key="v", VersionId="null")["Body"].read() == b"data"
+    s3.delete_object(Bucket=BUCKET, Key="v", VersionId="null")
+    assert keys_of(s3mpu) == set()
 
 
 # -- the round trip: any valid key, every operation that names one ---------------------------------------
