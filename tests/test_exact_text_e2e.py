@@ -58,6 +58,13 @@ def xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
+def as_parsed(key: str) -> str:
+    """``key`` as a client's parser reads it from an answer: S3 writes a CR as it is, and XML 1.0 §2.11
+    reads CR LF and a lone CR as LF (main's xmldoc: measured against S3; ask encoding-type=url for such
+    keys, AWS's "XML related object key constraints")."""
+    return key.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def md5_b64(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data).digest()).decode("ascii")
 
@@ -93,15 +100,15 @@ def test_delete_objects_keeps_white_space_in_keys(s3mpu, s3):
 
 def test_delete_objects_reads_character_references_exactly(s3mpu, s3):
     """XML 1.0 §2.11 and AWS's XML key constraints: a CR in a key is sent as ``&#13;`` (a literal CR or
-    CRLF reaches every parser as LF, so ``a\\r\\nb`` written literally names "a\\nb"). The Deleted keys
-    come back with the CR written as ``&#13;``, so a parser reads them exactly."""
+    CRLF reaches every parser as LF, so ``a\r\nb`` written literally names "a\nb"). S3 writes a CR in an
+    answer as it is, so the Deleted keys read back with CR as LF (see ``as_parsed``)."""
     keys = ["a\rb", "\r", "x\r\n", "a\nb", "\t&<>\"'", "é ☃ 𝄞"]
     for key in [*keys, "ab", "x"]:
         s3.put_object(Bucket=BUCKET, Key=key, Body=b"x")
-    body = delete_xml(keys[:3] + keys[4:])
-    status, root, _ = delete_raw(s3mpu, body)
+    named = keys[:3] + keys[4:]
+    status, root, _ = delete_raw(s3mpu, delete_xml(named))
     assert status == 200
-    assert sorted(e.findtext(f"{NS}Key") for e in root.iter(f"{NS}Deleted")) == sorted(keys[:3] + keys[4:])
+    assert sorted(e.findtext(f"{NS}Key") for e in root.iter(f"{NS}Deleted")) == sorted(map(as_parsed, named))
     assert keys_of(s3mpu) == {"a\nb", "ab", "x"}
     literal = b"<Delete><Object><Key>a\r\nb</Key></Object></Delete>"  # literal CRLF: the key "a\nb"
     status, root, _ = delete_raw(s3mpu, literal)
@@ -136,19 +143,6 @@ def test_ceph_multipart_copy_special_names_and_its_teardown(s3mpu, s3):
         s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
         s3.delete_bucket(Bucket=bucket)
     assert s3mpu.buckets() == []
-
-
-def test_listing_writes_a_carriage_return_as_a_character_reference(s3mpu, s3):
-    """XML 1.0 §2.11: a key's CR written raw would be read back as LF by every client parser (boto3's
-    ListMultipartUploads does not ask for encoding-type=url); written as ``&#13;`` it is read exactly."""
-    key = "cr\rkey"
-    s3.put_object(Bucket=BUCKET, Key=key, Body=b"x")
-    upload = s3.create_multipart_upload(Bucket=BUCKET, Key=key)
-    assert upload["Key"] == key
-    status, root, data = send(s3mpu, "GET", f"/{BUCKET}?list-type=2")
-    assert (status, [e.findtext(f"{NS}Key") for e in root.iter(f"{NS}Contents")]) == (200, [key])
-    assert b"cr&#13;key" in data
-    assert [u["Key"] for u in s3.list_multipart_uploads(Bucket=BUCKET)["Uploads"]] == [key]
 
 
 def test_create_bucket_reads_the_location_constraint_exactly(s3mpu, s3):
@@ -328,13 +322,14 @@ def test_any_key_round_trips_through_every_operation(s3mpu, s3, key, quiet):
     """Spec §1.3a: PutObject -> ListObjectsV2 (boto3 with encoding-type=url, raw without) -> CopyObject
     and UploadPartCopy with the key as source -> ListMultipartUploads -> DeleteObjects (Quiet or not):
     each names exactly the key put, and deleting it leaves its neighbours (the key stripped, the key
-    with "x" after it) in place."""
+    with "x" after it) in place. Answers without encoding-type=url show a CR as a parser reads S3's raw
+    CR (``as_parsed``)."""
     neighbours = {n for n in (key.strip(), key + "x") if n and n != key}
     for name in (key, *neighbours):
         s3.put_object(Bucket=BUCKET, Key=name, Body=name.encode())
     listed = s3.list_objects_v2(Bucket=BUCKET, Prefix=key)
     assert [c["Key"] for c in listed.get("Contents", [])][:1] == [key]
-    assert _listed_raw(s3mpu, key, url=False)[:1] == [key]
+    assert _listed_raw(s3mpu, key, url=False)[:1] == [as_parsed(key)]
     assert _listed_raw(s3mpu, key, url=True)[:1] == [key]
 
     s3.copy_object(Bucket=OTHER, Key=key, CopySource={"Bucket": BUCKET, "Key": key})
@@ -345,12 +340,12 @@ def test_any_key_round_trips_through_every_operation(s3mpu, s3, key, quiet):
     )
     assert part["CopyPartResult"]["ETag"] == f'"{hashlib.md5(key.encode()).hexdigest()}"'
     uploads = s3.list_multipart_uploads(Bucket=OTHER, Prefix=key)["Uploads"]
-    assert [(u["Key"], u["UploadId"]) for u in uploads] == [(key, upload)]
+    assert [(u["Key"], u["UploadId"]) for u in uploads] == [(as_parsed(key), upload)]
     s3.abort_multipart_upload(Bucket=OTHER, Key=key, UploadId=upload)
 
     status, root, _ = delete_raw(s3mpu, delete_xml([key], quiet))
     deleted = [e.findtext(f"{NS}Key") for e in root.iter(f"{NS}Deleted")]
-    assert (status, deleted) == (200, [] if quiet else [key])
+    assert (status, deleted) == (200, [] if quiet else [as_parsed(key)])
     assert keys_of(s3mpu) == neighbours
     for bucket in (BUCKET, OTHER):
         for name in list(keys_of(s3mpu, bucket)):
