@@ -461,3 +461,59 @@ def test_undecodable_xml_is_malformed_xml(s3mpu, s3, upload, body):
     complete = body.replace(b"Delete", b"CompleteMultipartUpload")
     _assert_malformed(*send(s3mpu, "POST", f"/{BUCKET}/mp?uploadId={upload_id}", complete)[:2])
     assert state(s3mpu) == before
+
+
+OTHER_XML_OPERATIONS = [
+    ("PUT", f"/{BUCKET}/kept?tagging", "<Tagging><TagSet/></Tagging>", "MalformedXML"),
+    ("PUT", f"/{BUCKET}?tagging", "<Tagging><TagSet/></Tagging>", "MalformedXML"),
+    (
+        "PUT",
+        f"/{BUCKET}?ownershipControls",
+        "<OwnershipControls><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule></OwnershipControls>",
+        "MalformedXML",
+    ),
+    (
+        "PUT",
+        f"/{BUCKET}?publicAccessBlock",
+        "<PublicAccessBlockConfiguration><BlockPublicAcls>false</BlockPublicAcls>"
+        "</PublicAccessBlockConfiguration>",
+        "MalformedXML",
+    ),
+    ("PUT", f"/{BUCKET}?acl", "<AccessControlPolicy/>", "MalformedACLError"),
+]
+
+
+@pytest.mark.parametrize(
+    "method,target,document,code",
+    OTHER_XML_OPERATIONS,
+    ids=[
+        "PutObjectTagging",
+        "PutBucketTagging",
+        "PutBucketOwnershipControls",
+        "PutPublicAccessBlock",
+        "PutBucketAcl",
+    ],
+)
+def test_unknown_encoding_is_refused_on_the_other_xml_operations(
+    s3mpu, s3, upload, method, target, document, code
+):
+    """Spec §1.3a: the tagging, ownership, public-access-block and ACL bodies go through the same reader,
+    so a declaration naming an unknown encoding is the operation's malformed-document error (MalformedXML;
+    MalformedACLError for an ACL), never a 500, and nothing changes."""
+    before = state(s3mpu)
+    for encoding in ("x-no-such-charset", "rot13"):
+        body = f'<?xml version="1.0" encoding="{encoding}"?>{document}'.encode()
+        status, root, _ = send(s3mpu, method, target, body, {"Content-MD5": md5_b64(body)})
+        assert (status, root.findtext("Code"), root.findtext("Message")) == (400, code, MALFORMED_XML)
+    assert state(s3mpu) == before
+
+
+def test_tag_keys_and_values_are_read_exactly(s3mpu, s3):
+    """Spec §1.3a: a tag's Key and Value keep their white space (PutObjectTagging, PutBucketTagging);
+    before the fix the reader stripped them, so " env " came back as "env"."""
+    s3.put_object(Bucket=BUCKET, Key="t", Body=b"x")
+    tags = [{"Key": " env ", "Value": "  prod "}, {"Key": "a b", "Value": " "}]
+    s3.put_object_tagging(Bucket=BUCKET, Key="t", Tagging={"TagSet": tags})
+    assert s3.get_object_tagging(Bucket=BUCKET, Key="t")["TagSet"] == tags
+    s3.put_bucket_tagging(Bucket=BUCKET, Tagging={"TagSet": tags})
+    assert s3.get_bucket_tagging(Bucket=BUCKET)["TagSet"] == tags
