@@ -314,6 +314,12 @@ def invalid_part_number(raw: str | None) -> InvalidArgument:
     return InvalidArgument(NUMBER_RANGE_MESSAGE, "partNumber", raw)
 
 
+def invalid_version_id(version_id: str) -> InvalidArgument:
+    """A version id an unversioned bucket does not have (every object there is version ``null``)
+    [LS-AWS: test_s3_api delete-with-bad-version, get-obj-with-version, recorded 2026-02-21]."""
+    return InvalidArgument("Invalid version id specified", "versionId", version_id)
+
+
 def checksum_header_invalid(algorithm: str) -> InvalidRequest:
     return InvalidRequest(f"Value for x-amz-checksum-{algorithm.lower()} header is invalid.")
 

@@ -202,6 +202,7 @@ def _overrides(call: Call) -> list[tuple[str, str]]:
 
 def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
     """GetObject / HeadObject: conditions, then ``?partNumber`` or Range, then the bytes."""
+    store.check_version_id(call.bucket, call.query.get("versionId"))
     sse = headers.encryption_request(call.headers)
     part_number = call.query.get("partNumber")
     if part_number is not None:
@@ -250,6 +251,7 @@ def head_object(store: Store, call: Call) -> Reply:
 
 
 def get_object_attributes(store: Store, call: Call) -> Reply:
+    store.check_version_id(call.bucket, call.query.get("versionId"))
     found = store.get_object_attributes(
         call.bucket,
         call.key,
@@ -263,6 +265,7 @@ def get_object_attributes(store: Store, call: Call) -> Reply:
 
 
 def delete_object(store: Store, call: Call) -> Reply:
+    store.check_version_id(call.bucket, call.query.get("versionId"))
     store.delete_object(call.bucket, call.key)
     return _empty(204)
 

@@ -171,12 +171,14 @@ class Store:
         bucket only; without an ownership, the store's ``object_ownership`` decides (``access.new_bucket``).
 
         The endpoint's region decides as S3's regional endpoints do: us-east-1 accepts any other
-        constraint and re-creating one's own bucket there is a 200; elsewhere the constraint must name
-        the endpoint's region, and an existing bucket is BucketAlreadyOwnedByYou.
+        region's name as constraint and re-creating one's own bucket there is a 200; elsewhere the
+        constraint must name the endpoint's region, and an existing bucket is BucketAlreadyOwnedByYou.
         """
         validation.bucket_name(name)
         if location_constraint == "us-east-1":
             raise errors.InvalidLocationConstraint(location_constraint)
+        if self.region == "us-east-1" and location_constraint is not None:
+            validation.location_constraint(location_constraint)
         if self.region != "us-east-1" and location_constraint != self.region:
             if location_constraint is None:
                 raise errors.IllegalLocationConstraintException()
@@ -279,6 +281,15 @@ class Store:
             )
             self._wrote(target, key)
         return PutResult(etag, checksum, meta.encryption)
+
+    def check_version_id(self, bucket: str, version_id: str | None) -> None:
+        """A ``versionId`` the bucket has: buckets here are unversioned, so only "null" (after the bucket
+        is found, before the key is looked up) [LS-AWS: test_get_object_with_version_unversioned_bucket,
+        test_delete_object, recorded 2026-02-21]."""
+        with self._lock:
+            self._bucket(bucket)
+        if version_id is not None and version_id != "null":
+            raise errors.invalid_version_id(version_id)
 
     def get_object(self, bucket: str, key: str, sse: EncryptionRequest | None = None) -> StoredObject:
         """The object at the key; with ``sse``, reading it must follow its encryption (SSE-C key)."""
@@ -460,9 +471,12 @@ class Store:
     ) -> tuple[str, str, StoredObject]:
         """The object a copy reads, with its bucket and key: the header parsed, then looked up
         (spec §4 steps 2-3)."""
-        source_bucket, source_key, _version = validation.copy_source(copy_source)
+        source_bucket, source_key, version = validation.copy_source(copy_source)
         with self._lock:
-            source = self._bucket(source_bucket).objects.get(source_key)
+            objects = self._bucket(source_bucket).objects
+            if version is not None and version != "null":  # buckets are unversioned: each object is "null"
+                raise errors.invalid_version_id(version)
+            source = objects.get(source_key)
         if source is None:
             raise errors.NoSuchKey(source_key)
         if source_sse is not None:  # an SSE-C source is read with its key (x-amz-copy-source-...-customer-*)

@@ -15,6 +15,8 @@ from .errors import MAX_INT32
 _DECIMAL = re.compile(r"-?[0-9]+\Z", re.ASCII)
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z", re.ASCII)
 _IPV4 = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+\Z", re.ASCII)
+# A region name as S3 spells one (``eu-west-1``, ``us-gov-west-1``, ``ap-southeast-5``) or the legacy ``EU``.
+_REGION = re.compile(r"(?:EU|[a-z]{2}(?:-[a-z]+)+-[0-9]+)\Z", re.ASCII)
 
 
 def parse_decimal(raw: str | None) -> int | None:
@@ -95,6 +97,14 @@ def bucket_name(name: str) -> None:
         raise errors.InvalidBucketName(name)
 
 
+def location_constraint(constraint: str) -> None:
+    """InvalidLocationConstraint for a constraint that is no region name: ``foo``, ``aws-global`` and, since
+    request XML is read exactly (spec §1.3a), `` eu-west-1`` [LS-AWS: test_create_bucket_with_invalid_
+    location_constraint[us-east-1-foo], test_bucket_constraint_aws_global[us-east-1], recorded 2026-02-21]."""
+    if not _REGION.match(constraint):
+        raise errors.InvalidLocationConstraint(constraint)
+
+
 def object_key(key: str, max_length: int) -> None:
     """KeyTooLongError for keys over S3's 1024 bytes of UTF-8."""
     size = len(key.encode("utf-8", "surrogatepass"))
@@ -109,9 +119,14 @@ _ESCAPE = re.compile(r"%(?![0-9a-fA-F]{2})")
 
 
 def copy_source(raw: str) -> tuple[str, str, str | None]:
-    """``x-amz-copy-source`` as (bucket, key, versionId), the key URL-decoded exactly once (spec §4)."""
+    """``x-amz-copy-source`` as (bucket, key, versionId), the key URL-decoded exactly once (spec §4).
+
+    ``+`` is a space, as in a form-encoded value: Go's and Java's URL encoders send a space so, and S3
+    copies "test key.txt" for ``bucket%2Ftest+key.txt`` [LS-AWS: test_copy_object_special_character_plus_
+    for_space, validated 2026-02-21]; a key's own "+" arrives as ``%2B`` (boto3 encodes it so).
+    """
     path, _, query = raw.strip().partition("?")
-    path = path.removeprefix("/")
+    path = path.removeprefix("/").replace("+", " ")
     if _ESCAPE.search(path):
         raise errors.InvalidArgument("Invalid copy source encoding", COPY_SOURCE, raw)
     try:

@@ -4,7 +4,8 @@ Layer 3 (protocol): the only module that imports xmltodict (small request bodies
 by a small writer of the same dict shapes, and Complete bodies read by ``complete_shape`` (the shape SDKs
 send) or ElementTree (any other), all for speed.
 Bodies with a DOCTYPE or an entity declaration are refused before parsing (no XXE, no entity
-expansion), and their size and nesting are bounded.
+expansion), and their size and nesting are bounded. Element text is read exactly (spec §1.3a): no white
+space is stripped, so ``<Key> a</Key>`` names the key " a" (a client sends a CR as ``&#13;``).
 """
 
 from __future__ import annotations
@@ -430,20 +431,47 @@ def location(region: str) -> bytes:
 # -- parsing ---------------------------------------------------------------------------------------
 
 
+# What the XML parsers raise for a body they refuse: not well-formed (ExpatError, ParseError), an
+# encoding Python does not know or that is not a text encoding (LookupError: ``encoding="x-no-such"``,
+# ``"rot13"``), a multi-byte encoding expat cannot use or bytes invalid in the declared one (ValueError,
+# UnicodeError), an entity declaration (ValueError from xmltodict's ``disable_entities``). Each is the
+# client's MalformedXML, never a 500.
+_REFUSED = (ExpatError, ElementTree.ParseError, ValueError, LookupError)
+
+
+def _markup(body: bytes) -> bytes:
+    """The body's markup as ASCII-compatible bytes, for the DTD check: expat reads UTF-16 (with or without
+    a byte-order mark), where ``<!DOCTYPE`` is not the bytes ``b"<!DOCTYPE"``."""
+    head = body[:2]
+    if head in (b"\xfe\xff", b"\x00<"):
+        return body.decode("utf-16-be", "replace").encode("utf-8", "replace")
+    if head in (b"\xff\xfe", b"<\x00"):
+        return body.decode("utf-16-le", "replace").encode("utf-8", "replace")
+    return body
+
+
 def _declares_dtd(body: bytes) -> bool:
     """A DOCTYPE or an entity declaration: refused before any parser sees it (no XXE, no expansion)."""
-    return b"<!doctype" in body[:4096].lower() or b"<!entity" in body.lower()
+    markup = _markup(body).lower()
+    return b"<!doctype" in markup or b"<!entity" in markup
 
 
 def _parse(body: bytes) -> _Doc | None:
-    """Parse a small XML body, or None if it is not well-formed, declares a DTD, or nests too deep."""
+    """Parse a small XML body, or None if it is not well-formed, declares a DTD, or nests too deep.
+
+    Text is kept exactly (``strip_whitespace=False``): xmltodict strips it by default, which made
+    ``<Key> a</Key>`` delete "a". Character references (``&#13;``) and CDATA arrive as the characters
+    they stand for; white space between child elements lands in ``#text``, which readers skip.
+    """
     if _declares_dtd(body):
         return None
     import xmltodict  # imported here: only DeleteObjects and CreateBucket bodies need it, not start-up
 
     try:
-        parsed = xmltodict.parse(body, disable_entities=True, process_namespaces=False)
-    except (ExpatError, ValueError, UnicodeDecodeError):
+        parsed = xmltodict.parse(
+            body, disable_entities=True, process_namespaces=False, strip_whitespace=False
+        )
+    except _REFUSED:
         return None
     if not isinstance(parsed, dict) or _depth(parsed) > MAX_DEPTH:
         return None
@@ -504,7 +532,7 @@ def _element_tree(body: bytes) -> ElementTree.Element | None:
         return None
     try:
         root = ElementTree.fromstring(body)
-    except (ElementTree.ParseError, ValueError, UnicodeDecodeError):
+    except _REFUSED:
         return None
     level = [root]
     for _ in range(MAX_DEPTH + 1):  # one level at a time: a list per level, not a tuple per element
@@ -584,7 +612,8 @@ def parse_delete(body: bytes, max_keys: int = 1000) -> tuple[list[str], bool]:
 
 
 def parse_location_constraint(body: bytes) -> str | None:
-    """The LocationConstraint of a CreateBucket body; None when there is no body."""
+    """The LocationConstraint of a CreateBucket body, exactly as sent; None when there is no body or the
+    element is empty."""
     if not body.strip():
         return None
     parsed = _parse(body)
@@ -594,7 +623,10 @@ def parse_location_constraint(body: bytes) -> str | None:
     values = _children(root).get("LocationConstraint", [])
     if not values:
         return None
-    return (_text(values[0]) or "").strip() or None
+    text = _text(values[0])
+    if text is None:
+        raise errors.MalformedXML()
+    return text or None
 
 
 # -- tagging, ownership, ACLs, public access block, policy status ----------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import encodings.aliases
 import hashlib
 import io
 import itertools
@@ -216,6 +217,61 @@ def test_xml_parsers_take_any_bytes(body):
         result = only_s3_errors(parse, body)
         if isinstance(result, errors.S3Error):
             assert result.code == "MalformedXML"
+
+
+# Encoding names: every codec Python knows (text, multi-byte, binary-to-binary ones such as rot13), names no
+# codec has, and junk; any of them in a declaration is a document or MalformedXML, never another exception.
+_CODEC_NAMES = sorted(set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values()))
+encoding_names = st.one_of(
+    st.sampled_from(
+        [*_CODEC_NAMES, "x-no-such-charset", "UCS-2", "rot13", "base64", "undefined", "idna", ""]
+    ),
+    st.text(
+        alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E, blacklist_characters="\"'"),
+        max_size=12,
+    ),
+)
+
+
+@FAST
+@given(encoding_names, st.sampled_from(["Delete", "CompleteMultipartUpload", "CreateBucketConfiguration"]))
+def test_xml_parsers_take_any_declared_encoding(encoding, root):
+    """Spec §1.3a: a declaration naming an encoding the parser does not know (``x-no-such-charset``), one
+    it cannot use (multi-byte, rot13) or junk is MalformedXML; before the fix a LookupError escaped."""
+    body = (
+        f'<?xml version="1.0" encoding="{encoding}"?><{root}><Object><Key>k</Key></Object></{root}>'.encode()
+    )
+    assert isinstance(xmldoc.parse_complete(body), CompleteDocument)
+    for parse in (xmldoc.parse_delete, xmldoc.parse_location_constraint):
+        result = only_s3_errors(parse, body)
+        if isinstance(result, errors.S3Error):
+            assert result.code in ("MalformedXML",)
+
+
+# XML 1.0 Char without the surrogates; CR is sent as &#13; (a literal one reaches the parser as LF).
+xml_chars = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff", min_codepoint=0x9
+    ).filter(lambda c: c in "\t\n\r" or c >= " "),
+    max_size=30,
+)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+@FAST
+@given(st.lists(xml_chars, min_size=1, max_size=4), st.booleans())
+def test_delete_keys_are_read_exactly(keys, pretty):
+    """Spec §1.3a: each ``<Key>`` is its text exactly (white space, CR via &#13;, markup escaped, any
+    Unicode), however the document is laid out; before the fix the text was stripped."""
+    gap = "\n  " if pretty else ""
+    objects = "".join(f"<Object>{gap}<Key>{_escaped(key)}</Key>{gap}</Object>{gap}" for key in keys)
+    body = f"<Delete>{gap}{objects}</Delete>".encode()
+    assert xmldoc.parse_delete(body) == (keys, False)
+    utf16_body = body.decode().replace("<Delete>", "<Delete><Quiet> true </Quiet>", 1).encode("utf-16")
+    assert xmldoc.parse_delete(utf16_body) == (keys, True)
 
 
 @FAST
