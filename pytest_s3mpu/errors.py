@@ -292,6 +292,18 @@ class RequestTimeout(S3Error):
     )
 
 
+class RequestHeaderSectionTooLarge(S3Error):
+    """A request head whose header fields exceed ``max_size`` bytes: 400, with MaxSizeAllowed 8192 from
+    S3 (answers quoted in versity/versitygw#2180 and readthedocs/readthedocs.org#12030)."""
+
+    code = "RequestHeaderSectionTooLarge"
+    status = 400
+    default_message = "Your request header section exceeds the maximum allowed size."
+
+    def __init__(self, max_size: int) -> None:
+        super().__init__(MaxSizeAllowed=max_size)
+
+
 class BadRequest(S3Error):
     """What S3 answers a request it cannot even parse as HTTP."""
 
