@@ -207,6 +207,8 @@ class S3App:
             reply = self._execute(call, rule, environ, request_id, host_id)
         except errors.S3Error as error:
             reply = self._error_reply(error, request_id, host_id, method)
+        except MemoryError:  # not a bug: the machine is short of memory; S3's answer to over-consumption
+            reply = self._error_reply(errors.SlowDown(), request_id, host_id, method)
         except Exception as exc:  # a bug of ours: answer as S3 would, and remember it for the test
             self.bugs.record(exc, call.operation if call is not None else "Unknown")
             reply = self._error_reply(errors.InternalError(), request_id, host_id, method)
