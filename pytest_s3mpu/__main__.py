@@ -63,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=settings.OBJECT_OWNERSHIP.help,
     )
     parser.add_argument(
+        "--allowed-hosts",
+        type=settings.ALLOWED_HOSTS.parse,
+        default=settings.ALLOWED_HOSTS.default,
+        metavar="NAMES",
+        help=settings.ALLOWED_HOSTS.help,
+    )
+    parser.add_argument(
         "--max-connections",
         type=settings.MAX_CONNECTIONS.parse,
         default=settings.MAX_CONNECTIONS.default,
@@ -123,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         storage=args.storage,
         journal_limit=args.journal_limit,
         journal_max_bytes=args.journal_max_bytes,
+        allowed_hosts=args.allowed_hosts,
         max_connections=args.max_connections,
         head_timeout=args.head_timeout,
     )

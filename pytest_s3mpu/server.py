@@ -732,6 +732,8 @@ class S3Server:
     :param head_timeout: seconds a request head may take to arrive, from its first byte.
     :param max_head_size: bytes of header fields a request may send (S3's 8192 by default).
     :param max_connections: connections served at once (see ``ConnectionLimits``).
+    :param allowed_hosts: Host names answered besides the loopback names, ``host`` and the virtual-host
+        suffixes (each with its bucket subdomains); ``"*"`` answers any Host.
     """
 
     def __init__(
@@ -753,6 +755,7 @@ class S3Server:
         head_timeout: float = DEFAULT_HEAD_TIMEOUT,
         max_head_size: int = http_head.MAX_HEAD_SIZE,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        allowed_hosts: Sequence[str] = (),
     ) -> None:
         if store is None:
             limits = Limits() if min_part_size is None else Limits(min_part_size=min_part_size)
@@ -769,6 +772,7 @@ class S3Server:
             store,
             virtual_host_suffixes=virtual_host_suffixes,
             journal=Journal(limit=journal_limit, max_bytes=journal_max_bytes),
+            allowed_hosts=(host, *allowed_hosts),
         )
         self._host = host
         self._port = port

@@ -66,6 +66,16 @@ def _ownership(text: str) -> str:
     return value
 
 
+def _hosts(text: str) -> tuple[str, ...]:
+    """Host names separated by commas or white space; ``*`` alone allows any Host."""
+    names = tuple(name for name in text.replace(",", " ").split() if name)
+    if not names:
+        raise ValueError("no host name")
+    if any(not name.isascii() or "/" in name for name in names):
+        raise ValueError("host names only, without scheme or path (e.g. minio.test,*.svc.local)")
+    return names
+
+
 def _count(text: str) -> int:
     value = int(text.strip())
     if value < 1:
@@ -170,6 +180,15 @@ OBJECT_OWNERSHIP: Setting[str] = Setting(
     "since April 2023: ACLs disabled, public access blocked) or ObjectWriter / BucketOwnerPreferred (S3 "
     "before: ACLs kept, no public access block), for suites written before 2023.",
 )
+ALLOWED_HOSTS: Setting[tuple[str, ...]] = Setting(
+    "allowed_hosts",
+    (),
+    _hosts,
+    "Host names the server answers besides localhost, 127.0.0.1, ::1 and its host (each with its "
+    "bucket subdomains), for container and proxy set-ups: comma-separated, '*' for any. Requests "
+    "naming another Host (a DNS-rebinding web page) are refused.",
+    per_test=False,
+)
 MAX_CONNECTIONS: Setting[int] = Setting(
     "max_connections",
     256,
@@ -196,6 +215,7 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     JOURNAL_MAX_BYTES,
     ENDPOINT,
     OBJECT_OWNERSHIP,
+    ALLOWED_HOSTS,
     MAX_CONNECTIONS,
     HEAD_TIMEOUT,
 )
