@@ -91,6 +91,7 @@ class _DeadlineSocketIO(io.RawIOBase):
         self._sock = sock
         self._idle_timeout = idle_timeout
         self.deadline: float | None = None
+        self._shortened = False
 
     def readable(self) -> bool:
         return True
@@ -101,12 +102,15 @@ class _DeadlineSocketIO(io.RawIOBase):
             if left <= 0:
                 raise TimeoutError("request head deadline")
             self._sock.settimeout(min(left, self._idle_timeout))  # a silent client: the idle timeout
+            self._shortened = True
         return self._sock.recv_into(buffer)
 
     def end_deadline(self) -> None:
-        """Back to the idle timeout, for the body and for writing the answer."""
-        if self.deadline is not None:
-            self.deadline = None
+        """Back to the idle timeout, for the body and for writing the answer (a head that was already
+        buffered, the usual case, changed nothing)."""
+        self.deadline = None
+        if self._shortened:
+            self._shortened = False
             self._sock.settimeout(self._idle_timeout)
 
 
