@@ -352,3 +352,31 @@ def test_memory_that_runs_short_is_answered_slowdown_not_internal_error(capped_s
     assert (status, _error(answer).findtext("Code")) == (503, "SlowDown")
     assert _ask(port, _head("GET", f"/{BUCKET}/huge"))[0] == 404
     assert _ask(port, _head("PUT", f"/{BUCKET}/after", body=b"ok"))[0] == 200
+
+
+def test_connection_settings_option_env_ini_and_cli_flags():
+    """``max_connections`` and ``head_timeout`` are read like every setting (option, env, ini; the
+    standalone server's ``--max-connections`` / ``--head-timeout``), with the server's own defaults, and a
+    value that makes no sense is refused naming its source."""
+    from pytest_s3mpu import __main__ as cli
+    from pytest_s3mpu import server as server_module
+    from pytest_s3mpu import settings
+
+    empty = settings.Sources(marker={}, cli={}, env={}, ini={})
+    assert settings.resolve(settings.MAX_CONNECTIONS, empty) == server_module.DEFAULT_MAX_CONNECTIONS
+    assert settings.resolve(settings.HEAD_TIMEOUT, empty) == server_module.DEFAULT_HEAD_TIMEOUT
+    env = settings.Sources(marker={}, cli={}, env={"PYTEST_S3MPU_MAX_CONNECTIONS": "32"}, ini={})
+    assert settings.resolve(settings.MAX_CONNECTIONS, env) == 32
+    for bad in ("0", "-1"):
+        with pytest.raises(settings.SettingError, match="PYTEST_S3MPU_MAX_CONNECTIONS"):
+            settings.resolve(
+                settings.MAX_CONNECTIONS,
+                settings.Sources(marker={}, cli={}, env={"PYTEST_S3MPU_MAX_CONNECTIONS": bad}, ini={}),
+            )
+    for bad in ("0", "nan", "inf"):
+        with pytest.raises(settings.SettingError, match="head_timeout"):
+            settings.resolve(
+                settings.HEAD_TIMEOUT, settings.Sources(marker={}, cli={"head_timeout": bad}, env={}, ini={})
+            )
+    args = cli.build_parser().parse_args(["--max-connections", "8", "--head-timeout", "2.5"])
+    assert (args.max_connections, args.head_timeout) == (8, 2.5)
