@@ -63,6 +63,27 @@ def build_parser() -> argparse.ArgumentParser:
         help=settings.OBJECT_OWNERSHIP.help,
     )
     parser.add_argument(
+        "--allowed-hosts",
+        type=settings.ALLOWED_HOSTS.parse,
+        default=settings.ALLOWED_HOSTS.default,
+        metavar="NAMES",
+        help=settings.ALLOWED_HOSTS.help,
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=settings.MAX_CONNECTIONS.parse,
+        default=settings.MAX_CONNECTIONS.default,
+        metavar="N",
+        help=settings.MAX_CONNECTIONS.help,
+    )
+    parser.add_argument(
+        "--head-timeout",
+        type=settings.HEAD_TIMEOUT.parse,
+        default=settings.HEAD_TIMEOUT.default,
+        metavar="SECONDS",
+        help=settings.HEAD_TIMEOUT.help,
+    )
+    parser.add_argument(
         "--journal-limit",
         type=_positive,
         default=DEFAULT_JOURNAL_LIMIT,
@@ -109,6 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         storage=args.storage,
         journal_limit=args.journal_limit,
         journal_max_bytes=args.journal_max_bytes,
+        allowed_hosts=args.allowed_hosts,
+        max_connections=args.max_connections,
+        head_timeout=args.head_timeout,
     )
     server.store.object_ownership = args.object_ownership
     if args.faults:

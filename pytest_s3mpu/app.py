@@ -21,7 +21,7 @@ from urllib.parse import unquote_to_bytes
 
 from werkzeug.wrappers import Request
 
-from . import bodies, control, errors, handlers, routes, validation, wire, xmldoc
+from . import bodies, control, errors, handlers, origins, routes, validation, wire, xmldoc
 from .bugs import HandlerError, HandlerErrors
 from .control import Control
 from .faults import FaultInjector, FaultRule, RequestInfo
@@ -166,6 +166,8 @@ class S3App:
     """The WSGI application over one ``Store``.
 
     :param virtual_host_suffixes: Host names under which ``{bucket}.{suffix}`` addresses a bucket.
+    :param allowed_hosts: Host names answered besides the loopback names and the suffixes (each with
+        its subdomains); ``"*"`` answers any. Any other Host is refused (``origins``).
     """
 
     def __init__(
@@ -174,9 +176,13 @@ class S3App:
         virtual_host_suffixes: Sequence[str] = ("localhost",),
         faults: FaultInjector | None = None,
         journal: Journal | None = None,
+        allowed_hosts: Sequence[str] = (),
     ) -> None:
         self.store = store
         self.virtual_host_suffixes = tuple(virtual_host_suffixes)
+        self.allowed_hosts = origins.allowed_names(
+            (*origins.LOOPBACK_NAMES, *self.virtual_host_suffixes, *allowed_hosts)
+        )
         self.faults = faults if faults is not None else FaultInjector()
         self.journal = journal if journal is not None else Journal()
         self.bugs = HandlerErrors()
@@ -207,6 +213,8 @@ class S3App:
             reply = self._execute(call, rule, environ, request_id, host_id)
         except errors.S3Error as error:
             reply = self._error_reply(error, request_id, host_id, method)
+        except MemoryError:  # not a bug: the machine is short of memory; S3's answer to over-consumption
+            reply = self._error_reply(errors.SlowDown(), request_id, host_id, method)
         except Exception as exc:  # a bug of ours: answer as S3 would, and remember it for the test
             self.bugs.record(exc, call.operation if call is not None else "Unknown")
             reply = self._error_reply(errors.InternalError(), request_id, host_id, method)
@@ -330,7 +338,12 @@ class S3App:
             except errors.MalformedXML:
                 raise control.BodyTooLarge(length) from None
 
-        status, data = self.control.handle(request.method.upper(), str(environ.get("PATH_INFO")), body)
+        parsed = environ.get(HEADERS_KEY)
+        headers = RequestHeaders(parsed) if parsed is not None else RequestHeaders.from_environ(environ)
+        scheme = str(environ.get("wsgi.url_scheme", "http"))
+        status, data = self.control.handle(
+            request.method.upper(), str(environ.get("PATH_INFO")), body, headers, scheme, self.allowed_hosts
+        )
         payload = json.dumps(data).encode()
         start_response(
             status_line(status),
@@ -342,7 +355,10 @@ class S3App:
         environ = request.environ
         path = raw_path(environ)
         query = parse_query(environ)
-        host = fields.get("Host", "") or str(environ.get("SERVER_NAME", "localhost"))
+        sent_host = fields.get("Host")
+        if not origins.host_allowed(sent_host, self.allowed_hosts):
+            raise errors.HostNotAllowed(str(sent_host))
+        host = sent_host or str(environ.get("SERVER_NAME", "localhost"))
         resolved = resolve(path, host, self.virtual_host_suffixes)
         route = routes.route(resolved.target, request.method.upper(), query, fields)
         if not route.implemented:

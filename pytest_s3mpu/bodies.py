@@ -1,12 +1,14 @@
 """Request bodies: chunked framing (HTTP's and aws-chunked, one grammar), bounded reads, one-pass hashing.
 
-Layer 3 (protocol). Reads a body once, in bounded slices, into one buffer sized from the declared length,
-updating every hasher as the bytes arrive; nothing is held that was not received. Framing errors become
+Layer 3 (protocol). Reads a body once, in bounded slices, into one buffer that grows with the bytes received
+(never reserved at the declared length: a client declaring 1 GiB and sending 10 bytes holds about nothing),
+updating every hasher as the bytes arrive. Framing errors become
 S3 errors (``IncompleteBody``, ``MalformedTrailerError``); whether the digests match is the store's rule.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import mmap
@@ -20,6 +22,10 @@ from .model import Hollow, Payload
 
 READ_SLICE = 1024 * 1024
 MAPPED_FROM = 256 * 1024  # bodies this large go into anonymous memory maps
+FIRST_MAP = 1024 * 1024  # a mapped body's first reservation; it doubles as bytes arrive
+# Private, not mmap's default shared: a shared anonymous map cannot grow (mremap keeps its shmem object's
+# size, and writing past it is SIGBUS).
+_MAP_FLAGS = {"flags": mmap.MAP_PRIVATE} if hasattr(mmap, "MAP_PRIVATE") else {}
 MAX_LINE = 4096
 MAX_TRAILER_LINES = 64
 _HEX = re.compile(rb"[0-9a-fA-F]{1,16}\Z")
@@ -147,16 +153,55 @@ class LengthReader(io.RawIOBase):
         return got
 
 
-def new_buffer(size: int) -> bytearray | mmap.mmap:
-    """A writable buffer for a body of ``size`` bytes that costs nothing until its bytes arrive.
+class GrowingBuffer:
+    """The buffer a body of ``size`` declared bytes is read into, reserved as its bytes arrive.
 
-    Large bodies get an anonymous memory map: the kernel commits its pages only as they are written,
-    so a Content-Length that lies high holds no more than what was received, the buffer is never
-    grown or copied, and it is returned to the system whole when the object is dropped.
+    Small bodies get a ``bytearray`` of their size. Large ones get an anonymous memory map, first of
+    ``FIRST_MAP`` bytes, doubled (never past ``size``) when the next slice would not fit: the kernel
+    moves its pages (mremap) without copying them, so the body is still written once, and a
+    Content-Length that lies high reserves at most twice what was received. ``data`` is the whole
+    body once ``size`` bytes have been reserved. Memory that cannot be had raises ``MemoryError``.
     """
-    if size >= MAPPED_FROM:
-        return mmap.mmap(-1, size)
-    return bytearray(size)
+
+    __slots__ = ("data", "size")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        try:
+            self.data: bytearray | mmap.mmap = (
+                bytearray(size) if size < MAPPED_FROM else _new_map(min(size, FIRST_MAP))
+            )
+        except OSError as exc:
+            raise _memory_error(exc) from None
+
+    def reserve(self, end: int) -> None:
+        """Make room for bytes up to ``end`` (no memoryview of ``data`` may be held meanwhile)."""
+        data = self.data
+        if end <= len(data):
+            return
+        assert isinstance(data, mmap.mmap)
+        grown = min(self.size, max(end, 2 * len(data)))
+        try:
+            data.resize(grown)
+        except SystemError:  # a platform without mremap: a new map, and one copy of what is there
+            try:
+                bigger = _new_map(grown)
+            except OSError as exc:
+                raise _memory_error(exc) from None
+            bigger[: len(data)] = data
+            data.close()
+            self.data = bigger
+        except OSError as exc:
+            raise _memory_error(exc) from None
+
+
+def _new_map(size: int) -> mmap.mmap:
+    return mmap.mmap(-1, size, **_MAP_FLAGS)
+
+
+def _memory_error(exc: OSError) -> BaseException:
+    """ENOMEM from mmap is the same shortage as a MemoryError; anything else stays what it was."""
+    return MemoryError(str(exc)) if exc.errno == errno.ENOMEM else exc
 
 
 def parse_content_length(value: str | None) -> int | None:
@@ -277,22 +322,25 @@ def read_payload(
         buffered = io.BufferedReader(_as_raw(stream), buffer_size=64 * 1024)
         decoder = ChunkedReader(buffered, limit=size)
         source = decoder
-    data = new_buffer(size) if keep else Hollow(size)
-    scratch = None if keep else bytearray(min(size, READ_SLICE))
+    buffer = GrowingBuffer(size) if keep else None
+    scratch = bytearray(min(size, READ_SLICE)) if buffer is None else None
     offset = 0
     try:
-        with memoryview(data if scratch is None else scratch) as view:  # type: ignore[arg-type]
-            while offset < size:
-                start = offset if scratch is None else 0
-                window = view[start : start + min(READ_SLICE, size - offset)]
-                got = source.readinto(window) or 0
-                window.release()
+        while offset < size:
+            want = min(READ_SLICE, size - offset)
+            if buffer is not None:
+                buffer.reserve(offset + want)  # may move the map: no view of it is held across this
+            start = offset if scratch is None else 0
+            target: Any = buffer.data if buffer is not None else scratch
+            with memoryview(target) as view:
+                with view[start : start + want] as window:
+                    got = source.readinto(window) or 0
                 if got == 0:
                     raise errors.IncompleteBody()
                 with view[start : start + got] as received:
                     for hasher in every:
                         hasher.update(received)
-                offset += got
+            offset += got
         if decoder is not None:
             # The final zero-size chunk and the trailers must follow the declared bytes exactly.
             if decoder.readinto(bytearray(1)) != 0:
@@ -307,7 +355,7 @@ def read_payload(
     except OSError:
         raise errors.IncompleteBody() from None
     return Payload(
-        data=data,
+        data=buffer.data if buffer is not None else Hollow(size),
         md5=md5.digest(),
         digests={algorithm: hasher.digest() for algorithm, hasher in hashers.items()},
         sha256=sha256.digest() if sha256 is not None else None,

@@ -2,15 +2,19 @@
 
 Layer 5 (app). No bucket name can start with ``_``, so these paths never shadow S3. JSON in, JSON out:
 ``GET /_s3mpu/health``, ``POST /_s3mpu/reset``, ``GET|POST|DELETE /_s3mpu/faults``,
-``GET|DELETE /_s3mpu/journal``, ``GET|DELETE /_s3mpu/errors``.
+``GET|DELETE /_s3mpu/journal``, ``GET|DELETE /_s3mpu/errors``. A request naming a Host that is not
+allowed is refused (400), and so is a state-changing one (any method but GET and HEAD) that a browser
+sends from another origin (403): a web page must not reset the store or add fault rules (``origins``).
+No CORS header is ever sent.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from . import errors, origins
 from .bugs import HandlerErrors
 from .faults import FaultInjector, FaultSpecError
 from .journal import Journal
@@ -50,7 +54,30 @@ class Control:
         self.journal.clear()
         self.bugs.clear()
 
-    def handle(self, method: str, path: str, body: Callable[[], bytes]) -> JsonReply:
+    def handle(
+        self,
+        method: str,
+        path: str,
+        body: Callable[[], bytes],
+        headers: Mapping[str, str],
+        scheme: str,
+        allowed_hosts: frozenset[str],
+    ) -> JsonReply:
+        """Answer one control request.
+
+        :param headers: the request's header fields (case-insensitive lookups), for the Host and
+            Origin checks.
+        :param scheme: ``http`` or ``https``: this server's origin is ``scheme://Host``.
+        :param allowed_hosts: names as ``origins.allowed_names`` makes them.
+        """
+        host = headers.get("Host")
+        if not origins.host_allowed(host, allowed_hosts):
+            return 400, {"error": f"Host {host!r} is not allowed. {errors.HostNotAllowed.default_message}"}
+        if method not in ("GET", "HEAD") and origins.from_another_origin(headers, scheme):
+            return 403, {
+                "error": "refused: a browser sent this state-changing request from another origin "
+                "(Origin or Sec-Fetch-Site); control requests from web pages are never accepted"
+            }
         resource = path[len(PREFIX) :].strip("/")
         routes: dict[tuple[str, str], Callable[[], JsonReply]] = {
             ("GET", "health"): lambda: (200, {"status": "ok"}),

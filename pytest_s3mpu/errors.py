@@ -292,6 +292,35 @@ class RequestTimeout(S3Error):
     )
 
 
+class RequestHeaderSectionTooLarge(S3Error):
+    """A request head whose header fields exceed ``max_size`` bytes: 400, with MaxSizeAllowed 8192 from
+    S3 (answers quoted in versity/versitygw#2180 and readthedocs/readthedocs.org#12030)."""
+
+    code = "RequestHeaderSectionTooLarge"
+    status = 400
+    default_message = "Your request header section exceeds the maximum allowed size."
+
+    def __init__(self, max_size: int) -> None:
+        super().__init__(MaxSizeAllowed=max_size)
+
+
+class HostNotAllowed(S3Error):
+    """A Host header naming no allowed host (a DNS-rebinding page, or a proxy the server was not told
+    about): refused before anything is read or changed. Our own refusal, S3-shaped; the message names
+    the setting that allows the name."""
+
+    code = "InvalidArgument"
+    status = 400
+    default_message = (
+        "The Host header names a host this server does not answer for; add it to the allowed_hosts "
+        "setting (--s3mpu-allowed-hosts, PYTEST_S3MPU_ALLOWED_HOSTS, ini s3mpu_allowed_hosts; "
+        "s3mpu --allowed-hosts; '*' allows any)."
+    )
+
+    def __init__(self, host: str) -> None:
+        super().__init__(ArgumentName="Host", ArgumentValue=host)
+
+
 class BadRequest(S3Error):
     """What S3 answers a request it cannot even parse as HTTP."""
 

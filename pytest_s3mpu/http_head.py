@@ -4,8 +4,9 @@ Layer 6 (server), no S3 rule. http.server reads header fields through the ``emai
 costs about a quarter of the server's time per small request, folds continuation lines, and treats a
 line it cannot parse as the start of a body (silently dropping the fields after it). This reads the
 fields as RFC 9112 §5 lays them out, refusing what it forbids instead of guessing: whitespace before
-the colon, obsolete line folding, CR, LF or NUL inside a value (RFC 9110 §5.5). The limits are
-http.server's: 65,536 bytes a line, 100 fields.
+the colon, obsolete line folding, CR, LF or NUL inside a value (RFC 9110 §5.5). The field section is
+at most ``MAX_HEAD_SIZE`` bytes in all (S3 refuses more than 8 KiB), at most 100 fields (http.server's
+limit); the request line is limited on its own (65,536 bytes, http.server's).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from collections.abc import Callable, Iterator
 
 MAX_LINE = 65536
 MAX_FIELDS = 100
+# S3's limit on a request's header section (RequestHeaderSectionTooLarge, MaxSizeAllowed 8192): the field
+# lines with their line ends, the request line not counted.
+MAX_HEAD_SIZE = 8192
 
 # One field line: a token (RFC 9110 §5.6.2) right before the colon, optional white space, a value with no
 # CR, LF or NUL in it, then the line's end (CRLF, or a lone LF as http.server accepts). The value is taken
@@ -63,19 +67,22 @@ class Fields:
         return iter(self._fields)
 
 
-def read_fields(readline: Callable[[int], bytes]) -> Fields:
+def read_fields(readline: Callable[[int], bytes], max_size: int = MAX_HEAD_SIZE) -> Fields:
     """Read header field lines up to the empty line that ends them (or the end of the stream).
 
-    Raises ``HeadError`` 431 for a line over ``MAX_LINE`` bytes or more than ``MAX_FIELDS`` fields, and
-    400 for a line that is not ``name: value`` (RFC 9112 §5.1, §5.2; RFC 9110 §5.5).
+    Never reads more than ``max_size`` bytes of field lines (plus the empty line): a larger section,
+    a line over ``MAX_LINE`` bytes or more than ``MAX_FIELDS`` fields raise ``HeadError`` 431; a line
+    that is not ``name: value`` raises 400 (RFC 9112 §5.1, §5.2; RFC 9110 §5.5).
     """
     fields: list[tuple[str, str]] = []
+    budget = max_size
     while True:
-        line = readline(MAX_LINE + 1)
-        if len(line) > MAX_LINE:
-            raise HeadError(431)
+        line = readline(min(budget, MAX_LINE) + 3)  # + 3: room for the "\r\n" that ends the head
         if line in (b"\r\n", b"\n", b""):
             return Fields(fields)
+        budget -= len(line)
+        if budget < 0 or len(line) > MAX_LINE:
+            raise HeadError(431)
         if len(fields) == MAX_FIELDS:
             raise HeadError(431)
         field = _FIELD_LINE.fullmatch(line.decode("latin-1"))

@@ -100,6 +100,9 @@ def s3mpu_server(pytestconfig: pytest.Config) -> Iterator[S3Server]:
         max_body_size=_resolve(pytestconfig, settings.MAX_BODY_SIZE),
         storage=_resolve(pytestconfig, settings.STORAGE),
         journal_max_bytes=_resolve(pytestconfig, settings.JOURNAL_MAX_BYTES),
+        allowed_hosts=_resolve(pytestconfig, settings.ALLOWED_HOSTS),
+        max_connections=_resolve(pytestconfig, settings.MAX_CONNECTIONS),
+        head_timeout=_resolve(pytestconfig, settings.HEAD_TIMEOUT),
     )
     server.store.object_ownership = _resolve(pytestconfig, settings.OBJECT_OWNERSHIP)
     server.start()

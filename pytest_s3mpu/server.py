@@ -7,12 +7,20 @@ closed), sends ``100 Continue`` only when the app starts reading the body (so an
 answered before the client sends a byte of it), reads chunked bodies with the bounded decoder, reads
 request heads strictly with ``http_head`` (and builds the WSGI environ itself), and answers anything it
 cannot parse with S3 error XML.
+
+Each connection costs a thread, so what one client can hold is bounded (issue 15): a request head must
+arrive whole within ``head_timeout`` and is at most ``max_head_size`` bytes of fields; at most
+``max_connections`` connections are served at once, each thread on a small stack. At the limit, the
+oldest connection idling between requests is closed to make room (as nginx reuses idle keep-alive
+connections); with none idle, the new connection is answered 503 SlowDown, S3's answer to resource
+over-consumption (AWS, "Amazon S3 error best practices").
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
 import socket
 import ssl
 import struct
@@ -26,7 +34,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from . import access, bodies, errors, http_head, wire, xmldoc
-from .app import DROP_KEY, HEADERS_KEY, S3App, host_id_for, new_request_id
+from .app import DROP_KEY, HEADERS_KEY, S3App, host_id_for, http_date, new_request_id, status_line
 from .bugs import HandlerError, HandlerErrors
 from .faults import FaultInjector
 from .journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_MAX_BYTES
@@ -41,6 +49,69 @@ DRAIN_LIMIT = 1024 * 1024
 # How long a connection closed with its request body unread keeps discarding what the client sends.
 LINGER_SECONDS = 2.0
 MAX_CHUNKED_BODY = 6 * 1024**3
+DEFAULT_MAX_CONNECTIONS = 256
+DEFAULT_HEAD_TIMEOUT = 20.0
+# Connection threads' stack (the platform's default, 8 MiB on Linux, is address space that held connections
+# used up: issue 15). Measured on CPython 3.11 at the default recursion limit of 1000: recursion through
+# json, expat, repr, deepcopy and class construction ends in RecursionError, not a crash, from 512 KiB on;
+# bodies nested 100,000 deep are answered (tests/test_connections_e2e.py). Only recursion through a C call
+# taking a Python callback per level (sorted(key=...) calling itself) needs more than 2 MiB; this package
+# has none.
+WORKER_STACK_SIZE = 1024 * 1024
+# At the connection limit: how long accepting waits for a reclaimed idle connection's thread to end.
+RECLAIM_WAIT = 0.5
+# Refused connections kept half-closed (reading and discarding) so the client reads the 503, not a reset.
+REFUSED_LINGER_SECONDS = 1.0
+MAX_REFUSED_LINGERING = 256
+_stack_size_lock = threading.Lock()
+
+
+@dataclasses.dataclass(frozen=True)
+class ConnectionLimits:
+    """What one connection may hold, and how many the server serves at once.
+
+    :param head_timeout: seconds from a request's first byte until its whole head must have arrived.
+    :param max_head_size: bytes of header fields a request may send (S3: 8192).
+    :param max_connections: connections served at once; more wait for an idle one to be closed, or
+        are answered 503 SlowDown.
+    """
+
+    head_timeout: float = DEFAULT_HEAD_TIMEOUT
+    max_head_size: int = http_head.MAX_HEAD_SIZE
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+
+
+class _DeadlineSocketIO(io.RawIOBase):
+    """The connection's raw reads; while ``deadline`` is set, each read also waits only until then, so a
+    head dribbled a byte at a time ends at the deadline instead of restarting the idle timeout at every
+    byte. The buffered reader above it serves lines already received without reading the socket."""
+
+    def __init__(self, sock: socket.socket, idle_timeout: float) -> None:
+        super().__init__()
+        self._sock = sock
+        self._idle_timeout = idle_timeout
+        self.deadline: float | None = None
+        self._shortened = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("request head deadline")
+            self._sock.settimeout(min(left, self._idle_timeout))  # a silent client: the idle timeout
+            self._shortened = True
+        return self._sock.recv_into(buffer)
+
+    def end_deadline(self) -> None:
+        """Back to the idle timeout, for the body and for writing the answer (a head that was already
+        buffered, the usual case, changed nothing)."""
+        self.deadline = None
+        if self._shortened:
+            self._shortened = False
+            self._sock.settimeout(self._idle_timeout)
 
 
 class _ContinueOnRead:
@@ -91,10 +162,50 @@ class S3RequestHandler(WSGIRequestHandler):
             self.request.settimeout(self.server.idle_timeout)
             self.request.do_handshake()
         super().setup()
+        self.rfile.close()  # socketserver's reader, unread: replaced by one that knows the head's deadline
+        self._raw = _DeadlineSocketIO(self.connection, self.server.idle_timeout)
+        self._buffered = io.BufferedReader(self._raw)
+        self.rfile = self._buffered
         # Answers are written as they are ready; Nagle plus delayed ACK would add 40 ms to each one.
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.track(self.connection, add=True)
+
+    def handle_one_request(self) -> None:
+        """http.server's, with the head's deadline: the connection idles (and may be reclaimed) until a
+        request's first byte, then the request line and fields must arrive within ``head_timeout``;
+        a late head is answered 400 RequestTimeout and the connection closed."""
+        self.server.mark_idle(self.connection, idle=True)
+        try:
+            started = self._buffered.peek(1)
+        except (TimeoutError, OSError, ValueError):
+            started = b""
+        finally:
+            self.server.mark_idle(self.connection, idle=False)
+        if not started:
+            self.close_connection = True
+            return
+        self._raw.deadline = time.monotonic() + self.server.limits.head_timeout
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+            if len(self.raw_requestline) > 65536:
+                self.requestline = self.request_version = self.command = ""
+                self._raw.end_deadline()
+                self.send_error(414)
+                return
+            parsed = self.parse_request()
+        except TimeoutError:
+            self._raw.end_deadline()
+            self.send_s3_error(errors.RequestTimeout())
+            return
+        self._raw.end_deadline()
+        if not parsed:
+            return
+        try:
+            self.run_wsgi()
+            self.wfile.flush()
+        except TimeoutError:
+            self.close_connection = True
 
     def parse_request(self) -> bool:
         """The request line as http.server checks it, refusing HTTP/0.9 (S3 answers only with a status
@@ -114,9 +225,10 @@ class S3RequestHandler(WSGIRequestHandler):
                 self.close_connection = False
             self.request_version = words[2]
             self.command, self.path = words[0], words[1]  # the target exactly as sent, never folded
-            fields = http_head.read_fields(self.rfile.readline)
+            fields = http_head.read_fields(self.rfile.readline, self.server.limits.max_head_size)
         except http_head.HeadError as error:
             self.request_version = "HTTP/1.1"
+            self._raw.end_deadline()
             self.send_error(error.status)
             return False
         self.headers = fields  # type: ignore[assignment]
@@ -175,11 +287,7 @@ class S3RequestHandler(WSGIRequestHandler):
         if code == 414:
             error = errors.InvalidURI("")
         elif code == 431:
-            error = errors.CustomError(
-                400,
-                "RequestHeaderSectionTooLarge",
-                "Your request header section exceeds the maximum allowed size.",
-            )
+            error = errors.RequestHeaderSectionTooLarge(self.server.limits.max_head_size)
         elif code == 501:
             error = errors.NotImplementedByS3()
         else:
@@ -437,10 +545,12 @@ class _HttpChunked:
 
 
 class S3HTTPServer(BaseWSGIServer):
-    """Werkzeug's threaded server, tracking connections so ``stop()`` can close idle keep-alives."""
+    """Werkzeug's threaded server, tracking connections so ``stop()`` can close idle keep-alives, and
+    serving at most ``limits.max_connections`` of them at once."""
 
     multithread = True
     idle_timeout: float = 60.0
+    limits: ConnectionLimits = ConnectionLimits()
 
     def __init__(self, *args: Any, ssl_context: ssl.SSLContext | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -453,12 +563,29 @@ class S3HTTPServer(BaseWSGIServer):
             self.ssl_context = ssl_context
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self._slots = threading.Condition(self._connections_lock)
+        self._active = 0  # connections with a thread, counted from accept to close
+        self._idle: dict[socket.socket, None] = {}  # waiting for a request, oldest first
+        self._refused: list[tuple[float, socket.socket]] = []
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection in a thread of its own (small stack) if a slot is free, else refuse it."""
+        if not self._claim_slot():
+            self._refuse(request)
+            return
         thread = threading.Thread(
             target=self._serve_one, args=(request, client_address), daemon=True, name="s3mpu-conn"
         )
-        thread.start()
+        try:
+            with _stack_size_lock:  # threading.stack_size is process-wide: set only around this start
+                previous = threading.stack_size(WORKER_STACK_SIZE)
+                try:
+                    thread.start()
+                finally:
+                    threading.stack_size(previous)
+        except RuntimeError:  # no thread to be had: answer rather than drop the client unanswered
+            self._release_slot()
+            self._refuse(request)
 
     def _serve_one(self, request: Any, client_address: Any) -> None:
         try:
@@ -471,6 +598,81 @@ class S3HTTPServer(BaseWSGIServer):
                 bugs.record(exc)
         finally:
             self.shutdown_request(request)
+            self._release_slot()
+
+    def _claim_slot(self) -> bool:
+        """A slot for a new connection: a free one, or the one of the oldest connection idling between
+        requests (closed now; its client may retry, RFC 9112 §9.3.1), waited for briefly."""
+        with self._slots:
+            if self._active < self.limits.max_connections:
+                self._active += 1
+                return True
+            oldest = next(iter(self._idle), None)
+            if oldest is None:
+                return False
+            del self._idle[oldest]
+            with contextlib.suppress(OSError):
+                oldest.shutdown(socket.SHUT_RDWR)  # its thread sees the end of the stream and ends
+            if not self._slots.wait_for(lambda: self._active < self.limits.max_connections, RECLAIM_WAIT):
+                return False
+            self._active += 1
+            return True
+
+    def _release_slot(self) -> None:
+        with self._slots:
+            self._active -= 1
+            self._slots.notify()
+
+    def mark_idle(self, connection: socket.socket, idle: bool) -> None:
+        """Whether ``connection`` is waiting for its next request (and may be reclaimed at the limit)."""
+        with self._connections_lock:
+            if idle:
+                self._idle[connection] = None
+            else:
+                self._idle.pop(connection, None)
+
+    def _refuse(self, sock: socket.socket) -> None:
+        """Answer 503 SlowDown from the accepting thread without blocking it, then half-close and keep
+        discarding what the client sends for a moment (``service_actions``), so the client reads the
+        answer instead of a connection reset. A TLS connection is closed: answering needs a handshake."""
+        if self.ssl_context is not None:
+            self.shutdown_request(sock)
+            return
+        try:
+            sock.setblocking(False)
+            _discard_available(sock)
+            sock.send(_error_answer(errors.SlowDown()))
+            sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            self.shutdown_request(sock)
+            return
+        self._refused.append((time.monotonic() + REFUSED_LINGER_SECONDS, sock))
+        while len(self._refused) > MAX_REFUSED_LINGERING:
+            self.shutdown_request(self._refused.pop(0)[1])
+
+    def service_actions(self) -> None:
+        """Between accepts (serve_forever's loop): close refused connections once their client closed
+        or their linger time is over."""
+        if not self._refused:
+            return
+        now = time.monotonic()
+        keep: list[tuple[float, socket.socket]] = []
+        for deadline, sock in self._refused:
+            try:
+                done = _discard_available(sock) or deadline <= now
+            except OSError:
+                done = True
+            if done:
+                self.shutdown_request(sock)
+            else:
+                keep.append((deadline, sock))
+        self._refused = keep
+
+    def server_close(self) -> None:
+        super().server_close()
+        refused, self._refused = self._refused, []
+        for _, sock in refused:
+            self.shutdown_request(sock)
 
     def track(self, connection: socket.socket, add: bool) -> None:
         with self._connections_lock:
@@ -485,6 +687,35 @@ class S3HTTPServer(BaseWSGIServer):
         for connection in connections:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
+
+
+def _discard_available(sock: socket.socket) -> bool:
+    """Read and drop what a non-blocking socket has received; True once the client has closed."""
+    for _ in range(16):
+        try:
+            if not sock.recv(64 * 1024):
+                return True
+        except BlockingIOError:
+            return False
+    return False
+
+
+def _error_answer(error: errors.S3Error) -> bytes:
+    """A whole HTTP answer carrying ``error`` as S3 error XML, closing the connection."""
+    request_id = new_request_id()
+    host_id = host_id_for(request_id)
+    body = xmldoc.render_error(error, request_id, host_id)
+    head = (
+        f"HTTP/1.1 {status_line(error.status)}\r\n"
+        f"Content-Type: {wire.XML_CONTENT_TYPE}\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        f"{wire.REQUEST_ID}: {request_id}\r\n"
+        f"{wire.HOST_ID}: {host_id}\r\n"
+        f"Date: {http_date()}\r\n"
+        "Server: AmazonS3\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
 
 
 class S3Server:
@@ -502,6 +733,11 @@ class S3Server:
         (default: S3's BucketOwnerEnforced; ObjectWriter gives buckets as S3 made them before April 2023).
     :param journal_limit: keep only the newest this many journal entries (None: all of them).
     :param journal_max_bytes: keep only the newest journal entries that fit in about this many bytes.
+    :param head_timeout: seconds a request head may take to arrive, from its first byte.
+    :param max_head_size: bytes of header fields a request may send (S3's 8192 by default).
+    :param max_connections: connections served at once (see ``ConnectionLimits``).
+    :param allowed_hosts: Host names answered besides the loopback names, ``host`` and the virtual-host
+        suffixes (each with its bucket subdomains); ``"*"`` answers any Host.
     """
 
     def __init__(
@@ -520,6 +756,10 @@ class S3Server:
         object_ownership: str | None = None,
         journal_limit: int | None = None,
         journal_max_bytes: int = DEFAULT_JOURNAL_MAX_BYTES,
+        head_timeout: float = DEFAULT_HEAD_TIMEOUT,
+        max_head_size: int = http_head.MAX_HEAD_SIZE,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        allowed_hosts: Sequence[str] = (),
     ) -> None:
         if store is None:
             limits = Limits() if min_part_size is None else Limits(min_part_size=min_part_size)
@@ -536,11 +776,13 @@ class S3Server:
             store,
             virtual_host_suffixes=virtual_host_suffixes,
             journal=Journal(limit=journal_limit, max_bytes=journal_max_bytes),
+            allowed_hosts=(host, *allowed_hosts),
         )
         self._host = host
         self._port = port
         self._ssl_context = ssl_context
         self._idle_timeout = idle_timeout
+        self._limits = ConnectionLimits(head_timeout, max_head_size, max_connections)
         self._httpd: S3HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -556,6 +798,7 @@ class S3Server:
             ssl_context=self._ssl_context,
         )
         server.idle_timeout = self._idle_timeout
+        server.limits = self._limits
         self._httpd = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="s3mpu-server"

@@ -66,6 +66,30 @@ def _ownership(text: str) -> str:
     return value
 
 
+def _hosts(text: str) -> tuple[str, ...]:
+    """Host names separated by commas or white space; ``*`` alone allows any Host."""
+    names = tuple(name for name in text.replace(",", " ").split() if name)
+    if not names:
+        raise ValueError("no host name")
+    if any(not name.isascii() or "/" in name for name in names):
+        raise ValueError("host names only, without scheme or path (e.g. minio.test,*.svc.local)")
+    return names
+
+
+def _count(text: str) -> int:
+    value = int(text.strip())
+    if value < 1:
+        raise ValueError(f"must be at least 1, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text.strip())
+    if not 0 < value < float("inf"):
+        raise ValueError(f"must be a positive number of seconds, not {text!r}")
+    return value
+
+
 def _text(text: str) -> str:
     if not text.strip():
         raise ValueError("empty")
@@ -156,6 +180,31 @@ OBJECT_OWNERSHIP: Setting[str] = Setting(
     "since April 2023: ACLs disabled, public access blocked) or ObjectWriter / BucketOwnerPreferred (S3 "
     "before: ACLs kept, no public access block), for suites written before 2023.",
 )
+ALLOWED_HOSTS: Setting[tuple[str, ...]] = Setting(
+    "allowed_hosts",
+    (),
+    _hosts,
+    "Host names the server answers besides localhost, 127.0.0.1, ::1 and its host (each with its "
+    "bucket subdomains), for container and proxy set-ups: comma-separated, '*' for any. Requests "
+    "naming another Host (a DNS-rebinding web page) are refused.",
+    per_test=False,
+)
+MAX_CONNECTIONS: Setting[int] = Setting(
+    "max_connections",
+    256,
+    _count,
+    "Connections served at once (default 256). At the limit the oldest idle keep-alive connection is "
+    "closed to make room; with none idle, a new connection is answered 503 SlowDown.",
+    per_test=False,
+)
+HEAD_TIMEOUT: Setting[float] = Setting(
+    "head_timeout",
+    20.0,
+    _seconds,
+    "Seconds a request head (request line and headers) may take to arrive from its first byte "
+    "(default 20); a slower one is answered 400 RequestTimeout and its connection closed.",
+    per_test=False,
+)
 ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     MIN_PART_SIZE,
     REGION,
@@ -166,6 +215,9 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     JOURNAL_MAX_BYTES,
     ENDPOINT,
     OBJECT_OWNERSHIP,
+    ALLOWED_HOSTS,
+    MAX_CONNECTIONS,
+    HEAD_TIMEOUT,
 )
 
 

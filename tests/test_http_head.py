@@ -147,7 +147,7 @@ def test_malformed_header_is_s3_bad_request_through_the_server(header):
     XML and the connection closed (spec §1.2) -- not read as the start of a body, dropping the fields
     after it, as http.server's email-based reader did."""
     with S3Server() as server:
-        answer = _answered(server.port, b"GET / HTTP/1.1\r\nHost: x\r\n" + header + b"\r\n")
+        answer = _answered(server.port, b"GET / HTTP/1.1\r\nHost: localhost\r\n" + header + b"\r\n")
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400 ")
     assert re.search(rb"\r\nConnection: close(\r\n|$)", head, re.I)
@@ -160,9 +160,11 @@ def test_repeated_fields_join_and_underscored_names_never_reach_the_app():
     PutObject's stored metadata."""
     with S3Server() as server:
         port = server.port
-        _answered(port, b"PUT /bkt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        _answered(
+            port, b"PUT /bkt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
         put = (
-            b"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nConnection: close\r\n"
+            b"PUT /bkt/k HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\nConnection: close\r\n"
             b"x-amz-meta-a: 1\r\nx-amz-meta-a: 2\r\nx_amz_meta_b: 3\r\n\r\nz"
         )
         with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
@@ -178,9 +180,9 @@ def test_pipelined_requests_are_answered_in_order():
     with S3Server() as server:
         server.store.create_bucket("bkt")
         requests = (
-            b"PUT /bkt/a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
-            b"PUT /bkt/b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\ntwo"
-            b"GET /bkt/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            b"PUT /bkt/a HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\none"
+            b"PUT /bkt/b HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\ntwo"
+            b"GET /bkt/a HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
         )
         answer = _answered(server.port, requests)  # the server closes after the third answer
         stored = {key: server.store.get_object("bkt", key).body.read() for key in ("a", "b")}
@@ -194,20 +196,20 @@ def test_pipelined_requests_are_answered_in_order():
     "head",
     [
         pytest.param(
-            b"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nx-amz-meta-a: 1\r\nContent-Length: 003\r\n"
+            b"PUT /bkt/k HTTP/1.1\r\nHost: localhost\r\nx-amz-meta-a: 1\r\nContent-Length: 003\r\n"
             b"X-Amz-Meta-A: 2\r\nx_amz_meta_b: 3\r\nContent-Type: \r\n",
             id="repeated-underscored-empty-type-padded-length",
         ),
         pytest.param(
-            b"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nContent-Type: \r\nContent-Length: 3\r\n"
+            b"PUT /bkt/k HTTP/1.1\r\nHost: localhost\r\nContent-Type: \r\nContent-Length: 3\r\n"
             b"Content-Type: text/plain\r\nContent-Length: 3\r\n",
             id="type-and-length-repeated",
         ),
         pytest.param(
-            b"PUT /bkt/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nx-amz-date: 1\r\n",
+            b"PUT /bkt/k HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nx-amz-date: 1\r\n",
             id="chunked",
         ),
-        pytest.param(b"GET /bkt HTTP/1.1\r\nHost: x\r\nAccept: a\r\nAccept: b\r\n", id="no-body"),
+        pytest.param(b"GET /bkt HTTP/1.1\r\nHost: localhost\r\nAccept: a\r\nAccept: b\r\n", id="no-body"),
     ],
 )
 def test_the_servers_header_map_is_what_the_app_would_read_from_the_environ(head):
