@@ -5,6 +5,8 @@ ListMultipartUploads). Recordings: LocalStack tests/aws/services/s3/test_s3_list
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 BUCKET = "listing-bucket"
@@ -144,3 +146,56 @@ def test_paging_past_a_key_that_ends_with_the_delimiter_loses_no_keys(s3):
             break
         markers = {"KeyMarker": page["NextKeyMarker"], "VersionIdMarker": page["NextVersionIdMarker"]}
     assert walked == keys
+
+
+def test_listing_while_keys_and_uploads_change_stays_ordered_and_complete(s3mpu, s3):
+    """Pages are read under the store's lock while other clients put, delete, create and abort: every
+    answer is 200, each walk lists keys (and uploads) in strictly increasing order, and the keys nobody
+    touches during the walk are each listed exactly once. Bounded: fixed counts, joins with a timeout."""
+    stable = [f"k/{n:03d}/stable" for n in range(60)]
+    for key in stable:
+        s3.put_object(Bucket=BUCKET, Key=key, Body=b"s")
+    errors: list[BaseException] = []
+
+    def churn(worker: int) -> None:
+        client = s3mpu.client()
+        try:
+            for n in range(40):
+                key = f"k/{(n * 7 + worker) % 60:03d}/churn-{worker}"
+                client.put_object(Bucket=BUCKET, Key=key, Body=b"c")
+                upload = client.create_multipart_upload(Bucket=BUCKET, Key=key)["UploadId"]
+                client.delete_object(Bucket=BUCKET, Key=key)
+                client.abort_multipart_upload(Bucket=BUCKET, Key=key, UploadId=upload)
+        except BaseException as error:  # reported below: a thread's failure must fail the test
+            errors.append(error)
+
+    walks: list[list[str]] = []
+
+    def walk() -> None:
+        client = s3mpu.client()
+        try:
+            for _ in range(3):
+                pages = client.get_paginator("list_objects_v2").paginate(
+                    Bucket=BUCKET, Prefix="k/", PaginationConfig={"PageSize": 7}
+                )
+                walks.append([entry["Key"] for page in pages for entry in page.get("Contents", [])])
+                uploads = client.get_paginator("list_multipart_uploads").paginate(
+                    Bucket=BUCKET, PaginationConfig={"PageSize": 3}
+                )
+                listed = [(u["Key"], u["Initiated"]) for page in uploads for u in page.get("Uploads", [])]
+                assert [key for key, _ in listed] == sorted(key for key, _ in listed)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=churn, args=(n,)) for n in range(3)]
+    threads += [threading.Thread(target=walk) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert not errors, errors
+    assert len(walks) == 6
+    for keys in walks:
+        assert keys == sorted(set(keys), key=lambda key: key.encode("utf-8"))
+        assert [key for key in keys if key.endswith("/stable")] == stable
