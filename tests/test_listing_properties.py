@@ -20,7 +20,7 @@ from pytest_s3mpu import errors
 from pytest_s3mpu.model import Limits, ObjectMeta, Payload
 from pytest_s3mpu.store import Store
 
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BUCKET = "listing"
 PAYLOAD = Payload.of(b"x")
 
