@@ -475,6 +475,7 @@ class ObjectsPage:
     truncated: bool
     next_marker: str | None  # the last key or prefix returned, to resume after
     key_count: int
+    ends_with_prefix: bool = False  # whether that last entry is a common prefix
 
 
 @dataclass(frozen=True, slots=True)

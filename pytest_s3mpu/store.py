@@ -377,6 +377,7 @@ class Store:
             truncated=page.truncated,
             next_marker=page.last_key,
             key_count=page.count,
+            ends_with_prefix=page.ends_with_prefix,
         )
 
     # -- multipart ------------------------------------------------------------------------------

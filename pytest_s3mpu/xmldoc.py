@@ -369,7 +369,7 @@ def list_versions(
     }
     if page.truncated and page.next_marker is not None:
         body["NextKeyMarker"] = enc(page.next_marker)
-        if not (delimiter and page.next_marker.endswith(delimiter) and page.common_prefixes):
+        if not page.ends_with_prefix:  # after a common prefix: no version to resume after
             body["NextVersionIdMarker"] = "null"
     body["MaxKeys"] = str(max_keys)
     if delimiter:

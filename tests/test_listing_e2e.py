@@ -199,3 +199,19 @@ def test_listing_while_keys_and_uploads_change_stays_ordered_and_complete(s3mpu,
     for keys in walks:
         assert keys == sorted(set(keys), key=lambda key: key.encode("utf-8"))
         assert [key for key in keys if key.endswith("/stable")] == stable
+
+
+def test_list_object_versions_names_the_version_marker_whenever_the_page_ends_on_a_version(s3):
+    """NextVersionIdMarker comes with NextKeyMarker when the page's last entry is a version, and not when
+    it is a common prefix [LS-AWS: test_list_object_versions_pagination_common_prefixes
+    (list-object-versions-next-1 and list-object-versions-start), recorded 2026-02-21]. Decided by the
+    entry, not by the key's spelling: with Delimiter "ab" and Prefix "xa", the key "xab" ends with the
+    delimiter yet is a version (no delimiter after the prefix), listed after the common prefix "xaab"."""
+    for key in ["xaab1", "xab", "xac"]:
+        s3.put_object(Bucket=BUCKET, Key=key, Body=b"x")
+    page = s3.list_object_versions(Bucket=BUCKET, Prefix="xa", Delimiter="ab", MaxKeys=2)
+    assert (_prefixes(page), _keys(page, "Versions"), page["IsTruncated"]) == (["xaab"], ["xab"], True)
+    assert (page["NextKeyMarker"], page.get("NextVersionIdMarker")) == ("xab", "null")
+    on_prefix = s3.list_object_versions(Bucket=BUCKET, Prefix="xa", Delimiter="ab", MaxKeys=1)
+    assert (_prefixes(on_prefix), on_prefix["NextKeyMarker"]) == (["xaab"], "xaab")
+    assert "NextVersionIdMarker" not in on_prefix

@@ -100,6 +100,7 @@ def test_object_pages_equal_the_reference(case):
     assert page.truncated is expected.truncated
     assert page.key_count == len(expected.entries)
     assert page.next_marker == (expected.entries[-1][1] if expected.entries else None)
+    assert page.ends_with_prefix is (bool(expected.entries) and expected.entries[-1][0] == "prefix")
 
 
 @FAST
