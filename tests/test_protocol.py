@@ -14,6 +14,7 @@ import hashlib
 import io
 import tracemalloc
 import zlib
+from urllib.parse import quote
 
 import pytest
 import xmltodict
@@ -1110,3 +1111,36 @@ def test_region_default_and_override():
     assert settings.resolve(
         settings.REGION, _sources(marker={"region": "ap-south-1"}, cli={"region": "x"})
     ) == ("ap-south-1")
+
+
+@pytest.mark.parametrize("encoding", [None, "url"])
+@pytest.mark.parametrize("owner", [True, False])
+def test_list_objects_contents_are_written_exactly(encoding, owner):
+    """The directly written <Contents> entries (a 1000-key page's cost) carry each element of the
+    dict-shaped form in S3's order, keys escaped as all text is (&, <, >; url-encoded on
+    request), read back exactly by an XML parser."""
+    when = dt.datetime(2026, 2, 21, 12, 0, 0, tzinfo=dt.timezone.utc)
+    store = Store(clock=lambda: when)
+    store.create_bucket("bench")
+    keys = ["a&b", "c<d>", "t\tab", "é/ü", "%41", "q\"u'"]
+    for n, key in enumerate(keys):
+        store.put_object(
+            "bench", key, Payload.of(key.encode()), ObjectMeta(storage_class=("GLACIER", "STANDARD")[n % 2])
+        )
+    page = store.list_objects("bench", "", None, 1000, None)
+    document = xmldoc.list_objects_v2(page, "", None, 1000, encoding, None, None, None, owner)
+    parsed = xmltodict.parse(document, force_list=("Contents",))["ListBucketResult"]["Contents"]
+    expected = []
+    for obj in page.objects:
+        entry = {
+            "Key": quote(obj.key, safe="/") if encoding else obj.key,
+            "LastModified": "2026-02-21T12:00:00.000Z",
+        }
+        entry |= {"ETag": f'"{obj.etag}"', "ChecksumAlgorithm": "CRC64NVME", "ChecksumType": "FULL_OBJECT"}
+        entry["Size"] = str(obj.size)
+        if owner:
+            entry["Owner"] = {"ID": xmldoc.OWNER_ID}
+        entry["StorageClass"] = obj.meta.storage_class
+        expected.append(entry)
+    assert [dict(item) for item in parsed] == expected
+    assert [list(item) for item in parsed] == [list(entry) for entry in expected]
