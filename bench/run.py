@@ -89,10 +89,11 @@ class Server:
             self.process.wait(timeout=10)
 
 
-def start(kind: str, blob_size: int = MIB) -> Server:
+def start(kind: str, blob_size: int = MIB, extra_env: dict[str, str] | None = None) -> Server:
     """Start a server and wait until it answers HTTP (bounded: 30 s)."""
     port = _free_port()
     command, env = _command(kind, port, blob_size)
+    env.update(extra_env or {})
     began = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -250,6 +251,79 @@ def complete_and_list_s(server: Server, parts: int, round_no: int) -> tuple[floa
     return list_s, complete_s
 
 
+_LISTED: set[str] = set()
+
+
+def _listing_key(i: int, keys: int) -> str:
+    """Key ``i`` of the listing bucket: groups of 100 keys under prefixes "0000/", "0001/", ..."""
+    return f"{i % max(keys // 100, 1):04d}/{i:07d}"
+
+
+def _fill_listing_bucket(server: Server, keys: int) -> None:
+    """Put ``keys`` empty objects into bucket "listing" over one keep-alive connection (setup, not
+    measured; once per server)."""
+    if server.kind in _LISTED:
+        return
+    client(server.endpoint).create_bucket(Bucket="listing")
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    for i in range(keys):
+        for attempt in range(3):  # moto, loaded, answers a rare 500 (the same PUT succeeds again)
+            connection.request(
+                "PUT", f"/listing/{_listing_key(i, keys)}", body=b"", headers={"Content-Length": "0"}
+            )
+            response = connection.getresponse()
+            body = response.read()
+            if response.status == 200:
+                break
+            if attempt == 2:
+                raise RuntimeError(f"{server.kind}: PutObject {i} answered {response.status}: {body[:200]!r}")
+    connection.close()
+    _LISTED.add(server.kind)
+
+
+def list_objects_s(server: Server, keys: int) -> tuple[float, float]:
+    """Seconds to page through every key of a ``keys``-key bucket with boto3's ListObjectsV2 paginator
+    (1000 keys a page), then for one prefix page (100 keys) in that bucket."""
+    _fill_listing_bucket(server, keys)
+    s3 = client(server.endpoint)
+    began = time.perf_counter()
+    seen = sum(
+        page.get("KeyCount", 0) for page in s3.get_paginator("list_objects_v2").paginate(Bucket="listing")
+    )
+    paging_s = time.perf_counter() - began
+    assert seen == keys, (server.kind, seen, keys)
+    prefix = _listing_key(keys // 200, keys).split("/")[0] + "/"
+    began = time.perf_counter()
+    page = s3.list_objects_v2(Bucket="listing", Prefix=prefix)
+    prefix_s = time.perf_counter() - began
+    assert page["KeyCount"] == min(keys, 100), (server.kind, page["KeyCount"])
+    return paging_s, prefix_s
+
+
+def store_paging_us_per_key(keys: int) -> float:
+    """Microseconds per key listed to page through a ``keys``-key bucket in the store alone (1000 keys a
+    page, in-process): constant per key when a page costs O(log n + page), growing with n when it scans."""
+    from pytest_s3mpu.model import ObjectMeta, Payload
+    from pytest_s3mpu.store import Store
+
+    store = Store()
+    store.create_bucket("bench")
+    payload = Payload.of(b"")
+    for i in range(keys):
+        store.put_object("bench", _listing_key(i, keys), payload, ObjectMeta())
+    began = time.perf_counter()
+    marker, listed = None, 0
+    for _ in range(keys // 1000 + 2):
+        page = store.list_objects("bench", "", None, 1000, marker)
+        listed += len(page.objects)
+        if not page.truncated:
+            break
+        marker = page.next_marker
+    elapsed = time.perf_counter() - began
+    assert listed == keys, (listed, keys)
+    return elapsed / keys * 1e6
+
+
 def memory_ratios(kind: str, data: bytes) -> tuple[float, float, float]:
     """A fresh server: (RSS growth per byte stored, peak per byte stored, RSS after reset per byte)."""
     with running(kind) as server:
@@ -331,6 +405,11 @@ def run(args: argparse.Namespace) -> Results:
     servers["hashing"] = start("hashing", 20)
     servers["floor"] = start("floor")
     servers["memory"] = start("memory", download_size)
+    # The listing workloads get servers of their own, moto with its default settings: with the 1-byte
+    # minimum part size above, moto keeps every body in a temporary file, one open file per key, and a
+    # 100,000-key bucket runs out of file descriptors (20,000 here).
+    listing = {kind: start(kind, extra_env={"S3_UPLOAD_PART_MIN_SIZE": str(5 * MIB)}) for kind in kinds}
+    servers.update({f"{kind} (listing)": server for kind, server in listing.items()})
     try:
         for round_no in range(args.rounds):
             for kind in ("s3mpu", "moto", "discard", "hashing"):
@@ -356,6 +435,10 @@ def run(args: argparse.Namespace) -> Results:
                         results.add(f"ListParts x{parts}", kind, list_s)
                         results.add(f"Complete x{parts}", kind, complete_s)
             for kind in kinds:
+                paging_s, prefix_s = list_objects_s(listing[kind], args.list_keys)
+                results.add(f"ListObjectsV2 pages x{args.list_keys}", kind, paging_s)
+                results.add(f"ListObjectsV2 prefix page in {args.list_keys}", kind, prefix_s)
+            for kind in kinds:
                 with running(kind) as fresh:
                     results.add("startup", kind, fresh.startup_s)
             print(f"round {round_no + 1}/{args.rounds} done", file=sys.stderr, flush=True)
@@ -370,10 +453,21 @@ def run(args: argparse.Namespace) -> Results:
             results.add("memory peak / byte", kind, peak)
             results.add("memory after reset / byte", kind, reset)
     results.add("fixture reset (us)", "s3mpu", reset_microseconds(args.reset_objects))
+    for keys in args.growth_keys:
+        for _ in range(args.growth_rounds):
+            results.add(f"store paging us/key x{keys}", "s3mpu", store_paging_us_per_key(keys))
     return results
 
 
-LOWER_IS_BETTER = ("ListParts", "Complete", "startup", "memory", "fixture reset")
+LOWER_IS_BETTER = (
+    "ListParts",
+    "ListObjectsV2",
+    "Complete",
+    "startup",
+    "memory",
+    "fixture reset",
+    "store paging",
+)
 
 
 @dataclass(frozen=True)
@@ -494,6 +588,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mib", type=int, default=256)
     parser.add_argument("--memory-rounds", type=int, default=2)
     parser.add_argument("--reset-objects", type=int, default=100)
+    parser.add_argument("--list-keys", type=int, default=100_000, help="keys in the ListObjectsV2 bucket")
+    parser.add_argument(
+        "--growth-keys",
+        type=int,
+        nargs="*",
+        default=[10_000, 40_000, 160_000],
+        help="bucket sizes of the store-level paging workload (its time per key should not grow)",
+    )
+    parser.add_argument("--growth-rounds", type=int, default=3)
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one round")
     args = parser.parse_args(argv)
@@ -502,6 +605,7 @@ def main(argv: list[str] | None = None) -> int:
         args.parts, args.parts_rounds, args.memory_mib, args.memory_rounds = [20], 1, 9, 1
         args.repeat = 1
         args.reset_objects = 5
+        args.list_keys, args.growth_keys, args.growth_rounds = 300, [1000, 4000], 1
     results = run(args)
     text, table = report(results)
     goal_text, goal_rows = verdicts(results)

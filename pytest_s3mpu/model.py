@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
+from sortedcontainers import SortedDict, SortedList
+
 from . import checksums, errors
 from .access import Acl, PublicAccessBlock
 from .checksums import Algorithm, ChecksumType
@@ -310,13 +312,27 @@ class Completion:
     version: int
 
 
+class UploadEntry(NamedTuple):
+    """An open upload's place in ListMultipartUploads order: by key, then by initiation."""
+
+    key: str
+    order: int
+    upload_id: str
+
+
 @dataclass(slots=True)
 class Bucket:
+    """A bucket's state. ``objects`` is kept sorted by key and ``upload_order`` by (key, initiation), so a
+    listing page seeks to its first entry by bisection instead of sorting the bucket (Python's ``str``
+    order is code-point order: UTF-8 byte order, S3's key order, for every key a request can carry).
+    A versioned bucket would add a sorted index of (key, version) beside ``objects``."""
+
     name: str
     region: str
     created: dt.datetime
-    objects: dict[str, StoredObject] = field(default_factory=dict)
+    objects: SortedDict[str, StoredObject] = field(default_factory=SortedDict)
     uploads: dict[str, Upload] = field(default_factory=dict)
+    upload_order: SortedList[UploadEntry] = field(default_factory=SortedList)
     # Per-key bookkeeping, kept only while it can matter: for a key with an object or an open upload.
     completions: dict[str, Completion] = field(default_factory=dict)  # by key: the current object's
     key_versions: dict[str, int] = field(default_factory=dict)  # store sequence of the last write
@@ -326,6 +342,14 @@ class Bucket:
     tags: tuple[tuple[str, str], ...] = ()
     acl: Acl | None = None  # None: the owner's FULL_CONTROL
     policy: str | None = None  # the policy document as sent
+
+    def add_upload(self, upload: Upload) -> None:
+        self.uploads[upload.upload_id] = upload
+        self.upload_order.add(UploadEntry(upload.key, upload.order, upload.upload_id))
+
+    def drop_upload(self, upload: Upload) -> None:
+        del self.uploads[upload.upload_id]
+        self.upload_order.remove(UploadEntry(upload.key, upload.order, upload.upload_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +475,7 @@ class ObjectsPage:
     truncated: bool
     next_marker: str | None  # the last key or prefix returned, to resume after
     key_count: int
+    ends_with_prefix: bool = False  # whether that last entry is a common prefix
 
 
 @dataclass(frozen=True, slots=True)

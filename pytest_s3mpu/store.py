@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import json
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from . import (
     access,
@@ -55,6 +56,7 @@ from .model import (
     PutResult,
     StoredObject,
     Upload,
+    UploadEntry,
     UploadsPage,
     UploadState,
     UploadTarget,
@@ -127,8 +129,8 @@ class Store:
 
     @staticmethod
     def _close_upload(bucket: Bucket, upload: Upload) -> None:
-        """An upload completed or aborted: no longer open, nor counted at its key."""
-        del bucket.uploads[upload.upload_id]
+        """An upload completed or aborted: no longer open (nor listed), nor counted at its key."""
+        bucket.drop_upload(upload)
         left = bucket.open_uploads[upload.key] - 1
         if left:
             bucket.open_uploads[upload.key] = left
@@ -352,17 +354,22 @@ class Store:
     def list_objects(
         self, bucket: str, prefix: str, delimiter: str | None, max_keys: int, marker: str | None
     ) -> ObjectsPage:
-        """One page of keys after ``marker``, in UTF-8 byte order (which for str is code-point order)."""
+        """One page of keys after ``marker``, in UTF-8 byte order (which for str is code-point order).
+
+        The page is read from the bucket's sorted index under the lock: O(log n + page) however large
+        the bucket, and consistent with every write before or after it.
+        """
+        start = listing.first_key(marker, prefix, delimiter)
         with self._lock:
-            target = self._bucket(bucket)
-            objects = dict(target.objects)
-        keys = sorted(objects)
-        entries = (
-            (key, objects[key])
-            for key in keys
-            if marker is None or listing.after_marker(key, marker, delimiter)
-        )
-        page = listing.paginate(entries, prefix, delimiter, max_keys)
+            objects = self._bucket(bucket).objects
+
+            def seek(key: str) -> Iterator[tuple[str, StoredObject]]:
+                keys, lookup = itertools.tee(objects.irange(minimum=key))
+                return zip(keys, map(objects.__getitem__, lookup), strict=True)
+
+            page = listing.paginate(
+                seek(start) if start is not None else iter(()), seek, prefix, delimiter, max_keys
+            )
         return ObjectsPage(
             bucket=bucket,
             objects=tuple(page.items),
@@ -370,6 +377,7 @@ class Store:
             truncated=page.truncated,
             next_marker=page.last_key,
             key_count=page.count,
+            ends_with_prefix=page.ends_with_prefix,
         )
 
     # -- multipart ------------------------------------------------------------------------------
@@ -404,7 +412,7 @@ class Store:
                 checksum_type=kind,
                 key_version_at_create=target.key_versions.get(key, 0),
             )
-            target.uploads[upload.upload_id] = upload
+            target.add_upload(upload)
             target.open_uploads[key] = target.open_uploads.get(key, 0) + 1
             return upload
 
@@ -674,30 +682,32 @@ class Store:
         limit = validation.list_limit(
             "max-uploads", max_uploads, self.limits.max_list_page, self.limits.max_list_page
         )
-        with self._lock:
-            target = self._bucket(bucket)
-            uploads = sorted(target.uploads.values(), key=lambda u: (u.key, u.order, u.upload_id))
         key_marker = key_marker or ""
         id_marker = (upload_id_marker or "") if key_marker else ""
-        if key_marker and id_marker:
-            # A page truncated on a common prefix resumes from (prefix, last upload folded into it).
-            folded = bool(delimiter) and key_marker.endswith(delimiter or "")
-            marked = [
-                u
-                for u in uploads
-                if u.upload_id == id_marker
-                and (u.key == key_marker or (folded and u.key.startswith(key_marker)))
-            ]
-            if not marked:
-                raise errors.InvalidArgument("Invalid uploadId marker", "upload-id-marker", id_marker)
-            start = uploads.index(marked[0]) + 1
-            candidates = uploads[start:]
-        elif key_marker:
-            candidates = [u for u in uploads if listing.after_marker(u.key, key_marker, delimiter)]
-        else:
-            candidates = uploads
-        page = listing.paginate(((u.key, u) for u in candidates), prefix, delimiter, limit)
-        last = page.last_item
+        with self._lock:
+            target = self._bucket(bucket)
+            order = target.upload_order
+            uploads = target.uploads
+
+            def seek(key: str) -> Iterator[tuple[str, Upload]]:
+                entries = order.irange(minimum=UploadEntry(key, -1, ""))
+                return ((entry.key, uploads[entry.upload_id]) for entry in entries)
+
+            start = listing.first_key(key_marker, prefix, delimiter)
+            entries = seek(start) if start is not None else iter(())
+            if id_marker:
+                marked = uploads.get(id_marker)
+                if marked is None or marked.key != key_marker:
+                    raise errors.InvalidArgument("Invalid uploadId marker", "upload-id-marker", id_marker)
+                if key_marker.startswith(prefix) and listing.rolled_up(key_marker, prefix, delimiter) is None:
+                    # The marker's key is listed on its own (not rolled up): its later uploads come first.
+                    after = order.irange(
+                        minimum=UploadEntry(marked.key, marked.order, marked.upload_id),
+                        inclusive=(False, True),
+                    )
+                    entries = ((entry.key, uploads[entry.upload_id]) for entry in after)
+            page = listing.paginate(entries, seek, prefix, delimiter, limit)
+        ends_with_upload = bool(page.items) and not page.ends_with_prefix
         return UploadsPage(
             bucket=bucket,
             uploads=tuple(page.items),
@@ -706,8 +716,10 @@ class Store:
             delimiter=delimiter,
             key_marker=key_marker,
             upload_id_marker=id_marker,
-            next_key_marker=page.last_key or "",
-            next_upload_id_marker=last.upload_id if last is not None else "",
+            # A page whose last entry is a common prefix names no next markers, truncated or not
+            # [LS-AWS: test_list_multipart_uploads_marker_common_prefixes, recorded 2026-02-21] (spec §8).
+            next_key_marker=page.items[-1].key if ends_with_upload else "",
+            next_upload_id_marker=page.items[-1].upload_id if ends_with_upload else "",
             max_uploads=limit,
             truncated=page.truncated,
         )

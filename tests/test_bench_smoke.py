@@ -37,6 +37,10 @@ def test_benchmark_smoke_run(tmp_path):
         "memory peak / byte": {"s3mpu", "moto"},
         "fixture reset (us)": {"s3mpu"},
         "ListParts 1 page of 1000": {"s3mpu", "moto", "floor"},
+        "ListObjectsV2 pages x300": {"s3mpu", "moto"},
+        "ListObjectsV2 prefix page in 300": {"s3mpu", "moto"},
+        "store paging us/key x1000": {"s3mpu"},
+        "store paging us/key x4000": {"s3mpu"},
     }
     for workload, servers in expected.items():
         assert set(results[workload]) >= servers, workload

@@ -14,6 +14,7 @@ import hashlib
 import io
 import tracemalloc
 import zlib
+from urllib.parse import quote
 
 import pytest
 import xmltodict
@@ -934,13 +935,23 @@ def test_object_key_length_in_utf8_bytes(key, ok):
 # -- listing.paginate (§8; research §4) -------------------------------------------------------------
 
 
-def _entries(*keys: str):
-    return [(key, f"item:{key}") for key in keys]
+def _paginate(keys: tuple[str, ...], prefix: str, delimiter: str | None, max_entries: int):
+    """listing.paginate over a sorted list of ``keys`` (items ``item:KEY``), from the prefix on."""
+    ordered = sorted(keys)
+
+    def seek(key: str):
+        return ((found, f"item:{found}") for found in ordered if found >= key)
+
+    return listing.paginate(seek(prefix), seek, prefix, delimiter, max_entries)
+
+
+def _entries(*keys: str) -> tuple[str, ...]:
+    return keys
 
 
 def test_paginate_plain():
     """Research §4: without a delimiter, entries in order up to the limit; truncated when more remain."""
-    page = listing.paginate(_entries("a", "b", "c"), "", None, 2)
+    page = _paginate(("a", "b", "c"), "", None, 2)
     assert (page.items, page.prefixes, page.truncated, page.last_key, page.count) == (
         ["item:a", "item:b"],
         [],
@@ -948,60 +959,67 @@ def test_paginate_plain():
         "b",
         2,
     )
-    page = listing.paginate(_entries("a", "b"), "", None, 2)
+    page = _paginate(("a", "b"), "", None, 2)
     assert (page.truncated, page.last_key) == (False, "b")
 
 
 def test_paginate_prefix():
     """Research §4 / §8: only keys that start with the prefix count."""
-    page = listing.paginate(_entries("a/1", "b/1", "b/2", "c"), "b/", None, 10)
+    page = _paginate(("a/1", "b/1", "b/2", "c"), "b/", None, 10)
     assert page.items == ["item:b/1", "item:b/2"]
 
 
 def test_paginate_delimiter_prefixes_count_toward_the_limit():
     """§8 / research §4: keys with the delimiter after the prefix fold into one common prefix each, and
-    each prefix counts as one entry; a page cut on a prefix ends with that prefix as last key and the
-    last folded item."""
+    each prefix counts as one entry; a page cut on a prefix ends with that prefix as last key."""
     entries = _entries("a/1", "a/2", "b", "c/1", "c/2", "d")
-    page = listing.paginate(entries, "", "/", 3)
+    page = _paginate(entries, "", "/", 3)
     assert (page.items, page.prefixes, page.truncated) == (["item:b"], ["a/", "c/"], True)
-    assert (page.last_key, page.last_item, page.count) == ("c/", "item:c/2", 3)
-    whole = listing.paginate(entries, "", "/", 10)
+    assert (page.last_key, page.ends_with_prefix, page.count) == ("c/", True, 3)
+    whole = _paginate(entries, "", "/", 10)
     assert (whole.items, whole.prefixes, whole.truncated) == (["item:b", "item:d"], ["a/", "c/"], False)
 
 
 def test_paginate_prefix_and_delimiter():
     """§8 (vgw ListMultipartUploads_both_delimiter_and_prefix): folding starts after the prefix."""
-    page = listing.paginate(_entries("foo/abc/x", "foo/bar", "foo/r/a", "foo/r/b", "zoo/a"), "foo/", "/", 10)
+    page = _paginate(("foo/abc/x", "foo/bar", "foo/r/a", "foo/r/b", "zoo/a"), "foo/", "/", 10)
     assert (page.items, page.prefixes) == (["item:foo/bar"], ["foo/abc/", "foo/r/"])
 
 
 def test_paginate_multi_character_delimiter():
     """Research §4: a delimiter may be longer than one character."""
-    page = listing.paginate(_entries("a--b", "a--c", "ab"), "", "--", 10)
+    page = _paginate(("a--b", "a--c", "ab"), "", "--", 10)
     assert (page.items, page.prefixes) == (["item:ab"], ["a--"])
 
 
 def test_paginate_max_zero_is_empty_and_not_truncated():
     """Research §4 (ceph test_bucket_list_maxkeys_zero, run against AWS): max-keys=0 gives an empty page
     with IsTruncated false."""
-    page = listing.paginate(_entries("a", "b"), "", None, 0)
+    page = _paginate(("a", "b"), "", None, 0)
     assert (page.items, page.prefixes, page.truncated) == ([], [], False)
 
 
 @pytest.mark.parametrize(
-    ("key", "marker", "delimiter", "after"),
+    ("marker", "prefix", "delimiter", "first"),
     [
-        ("b", "a", None, True),
-        ("a", "a", None, False),
-        ("a", "b", None, False),
-        ("a/x", "a/", "/", False),
-        ("a0", "a/", "/", True),
+        (None, "p", None, "p"),
+        ("", "", "/", ""),
+        ("a", "", None, "a\0"),
+        ("a", "b", None, "b"),
+        ("a/", "", "/", "a0"),  # a common prefix: its group is skipped ("0" follows "/")
+        ("a/b/c", "", "/", "a0"),  # a key rolled up into "a/": the rest of "a/" is skipped too
+        ("a/b/c", "a/", "/", "a/b0"),
+        ("a/b", "a/b", "/", "a/b\0"),  # not rolled up under this prefix
+        ("a/", "a/b", "/", "a/b"),  # before the prefix: the prefix's keys all follow
+        ("\U0010ffffx", "", "\U0010ffff", None),  # nothing can follow the group "\U0010ffff"
+        ("a\U0010ffff/x", "", "/", "a\U0010ffff0"),
     ],
 )
-def test_after_marker(key, marker, delimiter, after):
-    """Research §4: keys strictly after the marker; a marker that is a common prefix skips its group."""
-    assert listing.after_marker(key, marker, delimiter) is after
+def test_first_key(marker, prefix, delimiter, first):
+    """Where a page resumes: strictly after the marker; a marker that is a common prefix, or a key rolled
+    up into one, skips that group [LS-AWS: test_list_objects_marker_common_prefixes
+    (list-objects-manual-first-file), recorded 2026-02-21]."""
+    assert listing.first_key(marker, prefix, delimiter) == first
 
 
 # -- settings.resolve (STYLE.md Plugin: marker > CLI > env > ini > default) -----------------------------
@@ -1093,3 +1111,36 @@ def test_region_default_and_override():
     assert settings.resolve(
         settings.REGION, _sources(marker={"region": "ap-south-1"}, cli={"region": "x"})
     ) == ("ap-south-1")
+
+
+@pytest.mark.parametrize("encoding", [None, "url"])
+@pytest.mark.parametrize("owner", [True, False])
+def test_list_objects_contents_are_written_exactly(encoding, owner):
+    """The directly written <Contents> entries (a 1000-key page's cost) carry each element of the
+    dict-shaped form in S3's order, keys escaped as all text is (&, <, >; url-encoded on
+    request), read back exactly by an XML parser."""
+    when = dt.datetime(2026, 2, 21, 12, 0, 0, tzinfo=dt.timezone.utc)
+    store = Store(clock=lambda: when)
+    store.create_bucket("bench")
+    keys = ["a&b", "c<d>", "t\tab", "é/ü", "%41", "q\"u'"]
+    for n, key in enumerate(keys):
+        store.put_object(
+            "bench", key, Payload.of(key.encode()), ObjectMeta(storage_class=("GLACIER", "STANDARD")[n % 2])
+        )
+    page = store.list_objects("bench", "", None, 1000, None)
+    document = xmldoc.list_objects_v2(page, "", None, 1000, encoding, None, None, None, owner)
+    parsed = xmltodict.parse(document, force_list=("Contents",))["ListBucketResult"]["Contents"]
+    expected = []
+    for obj in page.objects:
+        entry = {
+            "Key": quote(obj.key, safe="/") if encoding else obj.key,
+            "LastModified": "2026-02-21T12:00:00.000Z",
+        }
+        entry |= {"ETag": f'"{obj.etag}"', "ChecksumAlgorithm": "CRC64NVME", "ChecksumType": "FULL_OBJECT"}
+        entry["Size"] = str(obj.size)
+        if owner:
+            entry["Owner"] = {"ID": xmldoc.OWNER_ID}
+        entry["StorageClass"] = obj.meta.storage_class
+        expected.append(entry)
+    assert [dict(item) for item in parsed] == expected
+    assert [list(item) for item in parsed] == [list(entry) for entry in expected]

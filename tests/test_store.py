@@ -1499,58 +1499,34 @@ def test_list_uploads_prefix(h):
 
 
 def test_list_uploads_delimiter_common_prefixes_count_toward_max(h):
-    """§8 Delimiter (vgw ListMultipartUploads_delimiter_truncated): keys with the delimiter collapse into
-    CommonPrefixes, each counting as one entry toward max-uploads; a page truncated on a prefix gives
-    NextKeyMarker = the prefix and NextUploadIdMarker = the last upload folded into it."""
-    made = dict(
-        _uploads(
-            h,
-            [
-                "abc/something",
-                "foo/bar/baz",
-                "foo/quxx",
-                "xyz/hello",
-                "zzz/bca",
-                "some/very/nested/mp/object",
-            ],
-        )
+    """§8 Delimiter: keys with the delimiter collapse into CommonPrefixes, each counting as one entry
+    toward max-uploads; a page whose last entry is a common prefix names no next markers, truncated or
+    not, and a key-marker naming that prefix resumes after its group [LS-AWS:
+    test_list_multipart_uploads_marker_common_prefixes, recorded 2026-02-21; this overrides vgw
+    ListMultipartUploads_delimiter_truncated]."""
+    _uploads(
+        h, ["abc/something", "foo/bar/baz", "foo/quxx", "xyz/hello", "zzz/bca", "some/very/nested/mp/object"]
     )
     page = h.store.list_multipart_uploads(BUCKET, delimiter="/", max_uploads="2")
     assert (page.uploads, page.common_prefixes, page.truncated) == ((), ("abc/", "foo/"), True)
-    assert (page.next_key_marker, page.next_upload_id_marker) == ("foo/", made["foo/quxx"])
+    assert (page.next_key_marker, page.next_upload_id_marker) == ("", "")
 
-    following = h.store.list_multipart_uploads(
-        BUCKET, delimiter="/", key_marker=page.next_key_marker, upload_id_marker=page.next_upload_id_marker
-    )
+    following = h.store.list_multipart_uploads(BUCKET, delimiter="/", key_marker="foo/")
     assert following.uploads == ()
     assert following.common_prefixes == ("some/", "xyz/", "zzz/")
     assert following.truncated is False
-    assert (following.key_marker, following.upload_id_marker) == ("foo/", made["foo/quxx"])
+    assert (following.next_key_marker, following.next_upload_id_marker) == ("", "")
 
 
-def test_list_uploads_resume_inside_a_common_prefix(h):
-    """§8 (vgw ListMultipartUploads_delimiter_truncated, second request): key-marker = a common prefix
-    with upload-id-marker = an upload under it resumes after that upload, so the prefix shows again
-    while more uploads fall under it."""
-    made = dict(
-        _uploads(
-            h,
-            [
-                "abc/something",
-                "foo/bar/baz",
-                "foo/quxx",
-                "xyz/hello",
-                "zzz/bca",
-                "some/very/nested/mp/object",
-            ],
+def test_list_uploads_upload_id_marker_must_name_an_upload_of_the_key_marker(h):
+    """§8 Markers: key-marker = a common prefix with upload-id-marker = an upload under it is not an
+    upload of that key: InvalidArgument "Invalid uploadId marker" [LS-AWS: test_list_multiparts_next_marker
+    (list-multiparts-wrong-id-for-key)]. AWS never hands out such a pair (see the test above)."""
+    made = dict(_uploads(h, ["abc/something", "foo/bar/baz", "foo/quxx"]))
+    with pytest.raises(errors.InvalidArgument, match="Invalid uploadId marker"):
+        h.store.list_multipart_uploads(
+            BUCKET, delimiter="/", key_marker="foo/", upload_id_marker=made["foo/bar/baz"]
         )
-    )
-    page = h.store.list_multipart_uploads(
-        BUCKET, delimiter="/", key_marker="foo/", upload_id_marker=made["foo/bar/baz"]
-    )
-    assert page.uploads == ()
-    assert page.common_prefixes == ("foo/", "some/", "xyz/", "zzz/")
-    assert page.truncated is False
 
 
 def test_list_uploads_delimiter_mixes_uploads_and_prefixes(h):
