@@ -262,6 +262,30 @@ def header_claims(headers: Mapping[str, str]) -> dict[Algorithm, str]:
     return claims
 
 
+def _announced_algorithms(trailer_names: str | None) -> set[Algorithm]:
+    """The checksum algorithms ``x-amz-trailer`` announces."""
+    found = set()
+    for name in (trailer_names or "").split(","):
+        algorithm = Algorithm.parse(name.strip().lower().removeprefix("x-amz-checksum-"))
+        if algorithm is not None:
+            found.add(algorithm)
+    return found
+
+
+def check_sdk_algorithm(headers: Mapping[str, str]) -> None:
+    """``x-amz-sdk-checksum-algorithm`` must name the checksum the request carries, as a header or an
+    announced trailer: none at all is one InvalidRequest, another algorithm (or an unknown name) another
+    [S3's answers quoted in versitygw#1593 and #1659; hadoop#6467]."""
+    value = headers.get(wire.SDK_CHECKSUM_ALGORITHM)
+    if value is None:
+        return
+    sent = set(header_claims(headers)) | _announced_algorithms(headers.get(wire.TRAILER))
+    if not sent:
+        raise errors.sdk_checksum_unmatched()
+    if Algorithm.parse(value.strip()) not in sent:
+        raise errors.sdk_checksum_invalid()
+
+
 def _trailer_claims(trailers: Iterable[tuple[str, str]], announced: str | None) -> dict[Algorithm, str]:
     """Checksum trailers; each must be one that ``x-amz-trailer`` announced, and each announced checksum
     must be there (spec §1.5; vgw UnsignedStreaminPayloadTrailer_malformed_trailer)."""
@@ -301,6 +325,7 @@ def read_payload(
         describe the body.
     """
     sha_mode = content_sha256_mode(headers.get(wire.CONTENT_SHA256))
+    check_sdk_algorithm(headers)
     chunked = is_aws_chunked(headers)
     size = declared_size(headers, content_length)
     if size is None:
@@ -311,11 +336,8 @@ def read_payload(
     trailer_names = headers.get(wire.TRAILER)
     repeated: list[tuple[Algorithm, str]] = []
     wanted = set(compute) | set(claimed)
-    if chunked and trailer_names:
-        for name in trailer_names.split(","):
-            algorithm = Algorithm.parse(name.strip().lower().removeprefix("x-amz-checksum-"))
-            if algorithm is not None:
-                wanted.add(algorithm)
+    if chunked:
+        wanted |= _announced_algorithms(trailer_names)
     hashers: dict[Algorithm, Hasher] = {algorithm: new_hasher(algorithm) for algorithm in wanted}
     md5 = hashlib.md5()
     sha256 = hashlib.sha256() if sha_mode == "hex" else None

@@ -498,6 +498,56 @@ def test_bad_claim_on_aws_chunked_body_in_either_framing_stores_nothing(target, 
     assert target.state() == before
 
 
+SDK_UNMATCHED = (
+    "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer "
+    "headers were found."
+)
+SDK_INVALID = "Value for x-amz-sdk-checksum-algorithm header is invalid."
+
+
+@pytest.mark.parametrize("framing", ["content-length", "transfer-encoding"])
+@pytest.mark.parametrize(
+    ("sdk", "sent", "message"),
+    [
+        ("CRC32", None, SDK_UNMATCHED),
+        ("SHA1", "header", SDK_INVALID),
+        ("SHA1", "trailer", SDK_INVALID),
+        ("MD5", "header", SDK_INVALID),
+        ("CRC32", "header", None),
+        ("crc32", "trailer", None),
+    ],
+)
+def test_sdk_checksum_algorithm_must_name_the_checksum_sent(target, framing, sdk, sent, message):
+    """x-amz-sdk-checksum-algorithm (which botocore sends beside every checksum it adds) must name the
+    checksum the request carries as an x-amz-checksum-* header or an announced trailer: with neither it
+    is 400 InvalidRequest "x-amz-sdk-checksum-algorithm specified, but no corresponding ..." [S3's answer
+    quoted in versitygw#1593; hadoop#6467]; naming another algorithm is 400 InvalidRequest "Value for
+    x-amz-sdk-checksum-algorithm header is invalid." [S3's answer quoted in versitygw#1659]. Nothing is
+    stored; a matching name is accepted, in either framing."""
+    before = target.state()
+    data = os.urandom(3000)
+    crc = checksum("crc32", data)
+    body = data
+    headers = {"x-amz-sdk-checksum-algorithm": sdk}
+    if sent == "header":
+        headers["x-amz-checksum-crc32"] = crc
+    if sent == "trailer" or framing == "transfer-encoding":
+        trailers = [("x-amz-checksum-crc32", crc)] if sent == "trailer" else None
+        body = aws_chunked(data, 1024, trailers=trailers)
+        token = UNSIGNED_TRAILER if sent == "trailer" else SIGNED
+        headers.update(chunked_headers(data, token, "x-amz-checksum-crc32" if trailers else None))
+    if framing == "transfer-encoding":
+        headers["Transfer-Encoding"] = "chunked"
+        body = http_chunked(body)
+    response = target.put(headers, body, target.fresh_path)
+    if message is None:
+        assert response.status == 200, response.body
+        assert response.headers["x-amz-checksum-crc32"] == crc
+        return
+    assert_error(response, 400, "InvalidRequest", message)
+    assert target.state() == before
+
+
 @pytest.mark.parametrize("delta", [-1, 1, 100])
 def test_decoded_length_mismatch_is_incomplete_body(target, delta):
     """X-Amz-Decoded-Content-Length that differs from the decoded size is 400 IncompleteBody; nothing stored

@@ -323,6 +323,33 @@ def test_delete_objects_without_a_digest_is_refused_in_every_framing(s3mpu, fram
     assert list(s3mpu.objects(BUCKET)) == [VICTIM]
 
 
+@pytest.mark.parametrize("framing", FRAMINGS)
+def test_delete_objects_sdk_checksum_algorithm_needs_its_checksum(s3mpu, framing):
+    """DeleteObjects with x-amz-sdk-checksum-algorithm but no checksum header or trailer: 400
+    InvalidRequest "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or
+    x-amz-trailer headers were found." [S3's answer quoted in versitygw#1593; hadoop#6467], nothing
+    deleted; with its CRC32 (as botocore sends it: header, or trailer over aws-chunked) it deletes."""
+    s3mpu.create_bucket(BUCKET)
+    s3mpu.client().put_object(Bucket=BUCKET, Key=VICTIM, Body=b"x")
+    body = _delete_body(VICTIM)
+    headers = {"x-amz-sdk-checksum-algorithm": "CRC32"}
+    wire = frame(body, framing, headers, with_trailer=False)
+    response = send(s3mpu.endpoint_url, "POST", f"/{BUCKET}?delete", headers, wire)
+    message = (
+        "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer "
+        "headers were found."
+    )
+    assert_error(response, 400, "InvalidRequest", message)
+    assert list(s3mpu.objects(BUCKET)) == [VICTIM]
+
+    headers = {"x-amz-sdk-checksum-algorithm": "CRC32"}
+    if framing in PLAIN_FRAMINGS:
+        headers["x-amz-checksum-crc32"] = checksum("crc32", body)
+    response = send(s3mpu.endpoint_url, "POST", f"/{BUCKET}?delete", headers, frame(body, framing, headers))
+    assert response.status == 200, response.body
+    assert s3mpu.objects(BUCKET) == {}
+
+
 # -- boto3 sends what it can --------------------------------------------------------------------------
 
 
