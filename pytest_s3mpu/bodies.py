@@ -272,14 +272,14 @@ def _announced_algorithms(trailer_names: str | None) -> set[Algorithm]:
     return found
 
 
-def check_sdk_algorithm(headers: Mapping[str, str]) -> None:
-    """``x-amz-sdk-checksum-algorithm`` must name the checksum the request carries, as a header or an
-    announced trailer: none at all is one InvalidRequest, another algorithm (or an unknown name) another
-    [S3's answers quoted in versitygw#1593 and #1659; hadoop#6467]."""
+def check_sdk_algorithm(headers: Mapping[str, str], header_sent: Iterable[Algorithm]) -> None:
+    """``x-amz-sdk-checksum-algorithm`` must name the checksum the request carries, as a header
+    (``header_sent``) or an announced trailer: none at all is one InvalidRequest, another algorithm (or
+    an unknown name) another [S3's answers quoted in versitygw#1593 and #1659; hadoop#6467]."""
     value = headers.get(wire.SDK_CHECKSUM_ALGORITHM)
     if value is None:
         return
-    sent = set(header_claims(headers)) | _announced_algorithms(headers.get(wire.TRAILER))
+    sent = set(header_sent) | _announced_algorithms(headers.get(wire.TRAILER))
     if not sent:
         raise errors.sdk_checksum_unmatched()
     if Algorithm.parse(value.strip()) not in sent:
@@ -325,14 +325,15 @@ def read_payload(
         describe the body.
     """
     sha_mode = content_sha256_mode(headers.get(wire.CONTENT_SHA256))
-    check_sdk_algorithm(headers)
     chunked = is_aws_chunked(headers)
     size = declared_size(headers, content_length)
     if size is None:
         if chunked and content_length is not None:
             raise errors.IncompleteBody()
         raise errors.MissingContentLength()
-    claimed = header_claims(headers) if checksum_headers else {}
+    header_sent = header_claims(headers)
+    check_sdk_algorithm(headers, header_sent)
+    claimed = header_sent if checksum_headers else {}
     trailer_names = headers.get(wire.TRAILER)
     repeated: list[tuple[Algorithm, str]] = []
     wanted = set(compute) | set(claimed)
