@@ -1015,6 +1015,10 @@ def build_cases(seed: Seed) -> list[Case]:
             plain["wrong x-amz-checksum-crc32"] = (wrong_crc, BAD_DIGEST)
         if operation == "DeleteObjects":
             plain["no digest at all"] = ([], INVALID_REQUEST)
+            plain["x-amz-sdk-checksum-algorithm alone"] = (
+                [("x-amz-sdk-checksum-algorithm", "CRC32")],
+                INVALID_REQUEST,
+            )
         for name, (extra, expected) in plain.items():
             sized = request(method, target, extra, body)
             add(f"{operation} Content-Length: {name}", "integrity", sized, expected)
