@@ -170,13 +170,34 @@ def _create_bucket(s3mpu: Any) -> Operation:
     )
 
 
-@pytest.fixture(params=["DeleteObjects", "CompleteMultipartUpload", "CreateBucket"])
+def _put_bucket_tagging(s3mpu: Any) -> Operation:
+    """A configuration body (tagging, ACL, ownership, public access block and policy share its reader)."""
+    from botocore.exceptions import ClientError
+
+    client = s3mpu.client()
+    body = b"<Tagging><TagSet><Tag><Key>team</Key><Value>storage</Value></Tag></TagSet></Tagging>"
+
+    def state() -> Any:
+        try:
+            return client.get_bucket_tagging(Bucket=BUCKET)["TagSet"]
+        except ClientError as exc:
+            return exc.response["Error"]["Code"]
+
+    def succeeded(response: Response) -> None:
+        assert response.status == 204, response.body
+        assert state() == [{"Key": "team", "Value": "storage"}]
+
+    return Operation("PutBucketTagging", s3mpu, "PUT", f"/{BUCKET}?tagging", body, state, succeeded)
+
+
+@pytest.fixture(params=["DeleteObjects", "CompleteMultipartUpload", "CreateBucket", "PutBucketTagging"])
 def operation(request, s3mpu) -> Operation:
     s3mpu.create_bucket(BUCKET)
     build = {
         "DeleteObjects": _delete_objects,
         "CompleteMultipartUpload": _complete,
         "CreateBucket": _create_bucket,
+        "PutBucketTagging": _put_bucket_tagging,
     }[request.param]
     return build(s3mpu)
 
