@@ -262,6 +262,30 @@ def header_claims(headers: Mapping[str, str]) -> dict[Algorithm, str]:
     return claims
 
 
+def _announced_algorithms(trailer_names: str | None) -> set[Algorithm]:
+    """The checksum algorithms ``x-amz-trailer`` announces."""
+    found = set()
+    for name in (trailer_names or "").split(","):
+        algorithm = Algorithm.parse(name.strip().lower().removeprefix("x-amz-checksum-"))
+        if algorithm is not None:
+            found.add(algorithm)
+    return found
+
+
+def check_sdk_algorithm(headers: Mapping[str, str], header_sent: Iterable[Algorithm]) -> None:
+    """``x-amz-sdk-checksum-algorithm`` must name the checksum the request carries, as a header
+    (``header_sent``) or an announced trailer: none at all is one InvalidRequest, another algorithm (or
+    an unknown name) another [S3's answers quoted in versitygw#1593 and #1659; hadoop#6467]."""
+    value = headers.get(wire.SDK_CHECKSUM_ALGORITHM)
+    if value is None:
+        return
+    sent = set(header_sent) | _announced_algorithms(headers.get(wire.TRAILER))
+    if not sent:
+        raise errors.sdk_checksum_unmatched()
+    if Algorithm.parse(value.strip()) not in sent:
+        raise errors.sdk_checksum_invalid()
+
+
 def _trailer_claims(trailers: Iterable[tuple[str, str]], announced: str | None) -> dict[Algorithm, str]:
     """Checksum trailers; each must be one that ``x-amz-trailer`` announced, and each announced checksum
     must be there (spec §1.5; vgw UnsignedStreaminPayloadTrailer_malformed_trailer)."""
@@ -287,6 +311,7 @@ def read_payload(
     content_length: int | None,
     compute: Iterable[Algorithm],
     keep: bool = True,
+    checksum_headers: bool = True,
 ) -> Payload:
     """Read, decode and hash a request body in one pass.
 
@@ -295,6 +320,9 @@ def read_payload(
     :param compute: algorithms the store will need besides those the client claims.
     :param keep: False to hash the bytes and drop them (the ``sizes`` storage mode): the payload's
         data is then a ``Hollow`` of the same length.
+    :param checksum_headers: False when the request's ``x-amz-checksum-*`` headers describe something
+        other than this body (CompleteMultipartUpload: the object's final checksum); trailers always
+        describe the body.
     """
     sha_mode = content_sha256_mode(headers.get(wire.CONTENT_SHA256))
     chunked = is_aws_chunked(headers)
@@ -303,14 +331,14 @@ def read_payload(
         if chunked and content_length is not None:
             raise errors.IncompleteBody()
         raise errors.MissingContentLength()
-    claimed = header_claims(headers)
+    header_sent = header_claims(headers)
+    check_sdk_algorithm(headers, header_sent)
+    claimed = header_sent if checksum_headers else {}
     trailer_names = headers.get(wire.TRAILER)
+    repeated: list[tuple[Algorithm, str]] = []
     wanted = set(compute) | set(claimed)
-    if chunked and trailer_names:
-        for name in trailer_names.split(","):
-            algorithm = Algorithm.parse(name.strip().lower().removeprefix("x-amz-checksum-"))
-            if algorithm is not None:
-                wanted.add(algorithm)
+    if chunked:
+        wanted |= _announced_algorithms(trailer_names)
     hashers: dict[Algorithm, Hasher] = {algorithm: new_hasher(algorithm) for algorithm in wanted}
     md5 = hashlib.md5()
     sha256 = hashlib.sha256() if sha_mode == "hex" else None
@@ -345,7 +373,11 @@ def read_payload(
             # The final zero-size chunk and the trailers must follow the declared bytes exactly.
             if decoder.readinto(bytearray(1)) != 0:
                 raise errors.IncompleteBody()
-            claimed = {**claimed, **_trailer_claims(decoder.trailers, trailer_names)}
+            for algorithm, value in _trailer_claims(decoder.trailers, trailer_names).items():
+                if claimed.get(algorithm, value) != value:
+                    repeated.append((algorithm, value))
+                else:
+                    claimed[algorithm] = value
     except FramingError as exc:
         if exc.in_trailer:
             raise errors.MalformedTrailerError() from None
@@ -362,7 +394,38 @@ def read_payload(
         content_md5=headers.get(wire.CONTENT_MD5),
         content_sha256=headers.get(wire.CONTENT_SHA256) if sha_mode == "hex" else None,
         claimed=claimed,
+        repeated_claims=tuple(repeated),
     )
+
+
+def read_small_payload(
+    stream: BodyStream,
+    headers: Mapping[str, str],
+    content_length: int | None,
+    limit: int,
+    *,
+    until_end: bool,
+    checksum_headers: bool = True,
+) -> Payload:
+    """A small request body (XML) read by the same reader as object bodies, whatever its framing, so the
+    same claims reach the same checks (spec §1.3a): Content-Length or HTTP chunked, aws-chunked or not.
+
+    :param until_end: the body is framed by HTTP chunked transfer coding, so its length is known only
+        at its end; it is read (bounded by ``limit``) and then handed on with that length.
+    :param limit: the most body bytes accepted: MalformedXML past it (a lying declared length
+        allocates nothing).
+    """
+    if content_length is not None and content_length > limit:
+        raise errors.MalformedXML()
+    if is_aws_chunked(headers):
+        declared = declared_size(headers, content_length)
+        if declared is not None and declared > limit:
+            raise errors.MalformedXML()
+        return read_payload(stream, headers, content_length, (), checksum_headers=checksum_headers)
+    if until_end:
+        data = read_small_body(stream, limit)
+        return read_payload(io.BytesIO(data), headers, len(data), (), checksum_headers=checksum_headers)
+    return read_payload(stream, headers, content_length or 0, (), checksum_headers=checksum_headers)
 
 
 def read_small_body(stream: BodyStream, limit: int) -> bytes:

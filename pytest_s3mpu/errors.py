@@ -353,6 +353,19 @@ def checksum_header_invalid(algorithm: str) -> InvalidRequest:
     return InvalidRequest(f"Value for x-amz-checksum-{algorithm.lower()} header is invalid.")
 
 
+def sdk_checksum_unmatched() -> InvalidRequest:
+    """x-amz-sdk-checksum-algorithm with no checksum header or trailer to go with it."""
+    return InvalidRequest(
+        "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer "
+        "headers were found."
+    )
+
+
+def sdk_checksum_invalid() -> InvalidRequest:
+    """x-amz-sdk-checksum-algorithm naming another algorithm than the checksum sent (or none S3 knows)."""
+    return InvalidRequest("Value for x-amz-sdk-checksum-algorithm header is invalid.")
+
+
 def checksum_mismatch(algorithm: str) -> BadDigest:
     return BadDigest(f"The {algorithm} you specified did not match the calculated checksum.")
 

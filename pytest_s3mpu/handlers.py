@@ -68,14 +68,22 @@ def _empty(status: int = 200, extra: list[tuple[str, str]] | None = None) -> Rep
     return Reply(status, list(extra or []))
 
 
-def _small_body(call: Call) -> Payload:
-    length = call.content_length
-    if length is not None and length > MAX_XML_BODY:
-        raise errors.MalformedXML()
-    if length is None and call.request.environ.get("wsgi.input_terminated"):
-        data = bodies.read_small_body(call.stream, MAX_XML_BODY)
-        return Payload.of(data)
-    return bodies.read_payload(call.stream, call.headers, length or 0, ())
+def _small_body(call: Call, checksum_headers: bool = True) -> Payload:
+    """An XML request body, whatever its framing, once it has passed every integrity check its headers
+    and trailers claim (spec §1.3a, §1.6): a body that fails one is never parsed or acted on.
+
+    :param checksum_headers: False where ``x-amz-checksum-*`` headers name something else (Complete).
+    """
+    payload = bodies.read_small_payload(
+        call.stream,
+        call.headers,
+        call.content_length,
+        MAX_XML_BODY,
+        until_end=bool(call.request.environ.get("wsgi.input_terminated")),
+        checksum_headers=checksum_headers,
+    )
+    integrity.verify_body(payload)
+    return payload
 
 
 def _encoding(call: Call) -> str | None:
@@ -163,7 +171,6 @@ def delete_objects(store: Store, call: Call) -> Reply:
     store.head_bucket(call.bucket)
     payload = _small_body(call)
     integrity.require_digest(payload)
-    integrity.verify_body(payload)
     keys, quiet = xmldoc.parse_delete(payload.content())
     outcomes = store.delete_objects(call.bucket, keys)
     return _xml(xmldoc.delete_result(outcomes, quiet))
@@ -370,8 +377,8 @@ def _location(call: Call) -> str:
 
 def complete_multipart_upload(store: Store, call: Call) -> Reply:
     store.check_complete(call.bucket, call.key, call.query.get("uploadId", ""))
-    payload = _small_body(call)
-    integrity.verify_content_md5(payload)
+    # x-amz-checksum-* on Complete is the object's final checksum (spec §5.1 step 10), not the body's.
+    payload = _small_body(call, checksum_headers=False)
     document = xmldoc.parse_complete(payload.content())
     options = CompleteOptions(
         checksum_type=call.headers.get(wire.CHECKSUM_TYPE),
@@ -425,9 +432,7 @@ def list_multipart_uploads(store: Store, call: Call) -> Reply:
 def _config_body(call: Call) -> bytes:
     """A configuration document (tagging, ACL, policy...): read as every small body is, with the
     integrity checks its headers ask for."""
-    payload = _small_body(call)
-    integrity.verify_body(payload)
-    return payload.content()
+    return _small_body(call).content()
 
 
 def get_object_tagging(store: Store, call: Call) -> Reply:

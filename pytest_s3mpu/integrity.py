@@ -46,7 +46,8 @@ def verify_claimed_checksums(payload: Payload) -> tuple[Algorithm, str] | None:
     """Check the single x-amz-checksum-* claim against the body; return it as (algorithm, base64).
 
     Spec §3 step 5: more than one claim is InvalidRequest, a value of the wrong shape InvalidRequest,
-    a mismatch BadDigest naming the algorithm in upper case.
+    a mismatch BadDigest naming the algorithm in upper case. A trailer repeating a header's algorithm
+    with another value is checked too: one of the two does not match the body.
     """
     if not payload.claimed:
         return None
@@ -55,11 +56,12 @@ def verify_claimed_checksums(payload: Payload) -> tuple[Algorithm, str] | None:
             "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
         )
     ((algorithm, value),) = payload.claimed.items()
-    raw = decode_b64_digest(algorithm, value)
-    if raw is None:
-        raise errors.checksum_header_invalid(algorithm.value)
-    if raw != payload.digests[algorithm]:
-        raise errors.checksum_mismatch(algorithm.value)
+    for claimed_algorithm, claimed_value in ((algorithm, value), *payload.repeated_claims):
+        raw = decode_b64_digest(claimed_algorithm, claimed_value)
+        if raw is None:
+            raise errors.checksum_header_invalid(claimed_algorithm.value)
+        if raw != payload.digests[claimed_algorithm]:
+            raise errors.checksum_mismatch(claimed_algorithm.value)
     return algorithm, value
 
 

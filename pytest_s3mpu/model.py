@@ -148,6 +148,8 @@ class Payload:
     :param content_md5: the ``Content-MD5`` header as sent.
     :param content_sha256: the hex ``x-amz-content-sha256`` as sent, when it was a digest.
     :param claimed: ``x-amz-checksum-*`` values sent as headers or trailers (base64 text as sent).
+    :param repeated_claims: a trailer's value for an algorithm whose header said otherwise: a second
+        claim on the same bytes, checked like the first (never silently preferred to it).
     """
 
     data: Stored
@@ -157,6 +159,7 @@ class Payload:
     content_md5: str | None = None
     content_sha256: str | None = None
     claimed: Mapping[Algorithm, str] = field(default_factory=dict)
+    repeated_claims: tuple[tuple[Algorithm, str], ...] = ()
 
     @property
     def size(self) -> int:

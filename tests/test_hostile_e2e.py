@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -65,6 +66,9 @@ METHOD_NOT_ALLOWED = (405, "MethodNotAllowed")
 HEADERS_TOO_LARGE = (400, "RequestHeaderSectionTooLarge")
 REQUEST_TIMEOUT = (400, "RequestTimeout")
 INVALID_REQUEST = (400, "InvalidRequest")
+BAD_DIGEST = (400, "BadDigest")
+INVALID_DIGEST = (400, "InvalidDigest")
+SHA256_MISMATCH = (400, "XAmzContentSHA256Mismatch")
 NO_SUCH_KEY = (404, "NoSuchKey")
 NO_SUCH_BUCKET = (404, "NoSuchBucket")
 NO_SUCH_UPLOAD = (404, "NoSuchUpload")
@@ -954,6 +958,83 @@ def build_cases(seed: Seed) -> list[Case]:
             expected,
         )
     add("key of 2000 bytes", "keys", request("PUT", f"/{BUCKET}/{'k' * 2000}", body=b"x"), KEY_TOO_LONG)
+    # 12. Integrity claims on XML bodies in every framing (spec §1.3a, §1.5, §1.6; issue 12 item 2): a
+    # wrong or malformed digest is refused whether the body has a Content-Length, comes HTTP chunked,
+    # aws-chunked, or aws-chunked inside HTTP chunked -- and the DeleteObjects naming a seeded object
+    # deletes nothing, the Complete of the open upload leaves it open with its parts.
+    delete_seed = f"<Delete><Object><Key>{PLAIN_KEY}</Key></Object></Delete>".encode()
+    bucket_config = b"<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint>"
+    bucket_config += b"</CreateBucketConfiguration>"
+    xml_targets = [
+        ("DeleteObjects", "POST", f"/{BUCKET}?delete", delete_seed),
+        ("Complete", "POST", f"{opened}?uploadId={uid}", valid_complete),
+        ("CreateBucket", "PUT", "/hostile-digest-bucket", bucket_config),
+    ]
+    other_md5 = _md5(b"other")
+    other_crc = base64.b64encode(zlib.crc32(b"other").to_bytes(4, "big")).decode()
+    for operation, method, target, body in xml_targets:
+        body_md5 = [("Content-MD5", _md5(body))] if operation == "DeleteObjects" else []
+        body_crc = base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+        claims: dict[str, tuple[list[tuple[str, str]], str, tuple[int, str | None]]] = {
+            "wrong Content-MD5": ([("Content-MD5", other_md5)], body_crc, BAD_DIGEST),
+            "malformed Content-MD5": ([("Content-MD5", "AAAA")], body_crc, INVALID_DIGEST),
+            "wrong trailer": (body_md5, other_crc, BAD_DIGEST),
+        }
+        if operation != "Complete":  # Complete's x-amz-checksum-* is the object's (spec §5.1 step 10)
+            claims["header contradicting the trailer"] = (
+                [*body_md5, ("x-amz-checksum-crc32", other_crc)],
+                body_crc,
+                BAD_DIGEST,
+            )
+        for framing in ("aws-chunked", "aws-chunked in HTTP chunked"):
+            for name, (extra, trailer_crc, expected) in claims.items():
+                encoded = (
+                    b"%x\r\n" % len(body) + body + b"\r\n0\r\nx-amz-checksum-crc32:" + trailer_crc.encode()
+                )
+                encoded += b"\r\n\r\n"
+                headers = _aws_chunked(encoded, len(body), trailer_mode, [*announce, *extra])
+                if framing != "aws-chunked":
+                    headers = [h for h in headers if h[0] != "Content-Length"] + chunked
+                    encoded = b"%x\r\n" % len(encoded) + encoded + b"\r\n0\r\n\r\n"
+                add(
+                    f"{operation} {framing}: {name}",
+                    "integrity",
+                    request(method, target, headers, encoded, length=framing == "aws-chunked"),
+                    expected,
+                )
+        plain = {
+            "wrong Content-MD5": ([("Content-MD5", other_md5)], BAD_DIGEST),
+            "malformed Content-MD5": ([("Content-MD5", "AAAA")], INVALID_DIGEST),
+            "wrong x-amz-content-sha256": (
+                [*body_md5, ("x-amz-content-sha256", hashlib.sha256(b"other").hexdigest())],
+                SHA256_MISMATCH,
+            ),
+        }
+        if operation != "Complete":
+            wrong_crc = [*body_md5, ("x-amz-checksum-crc32", other_crc)]
+            plain["wrong x-amz-checksum-crc32"] = (wrong_crc, BAD_DIGEST)
+        if operation == "DeleteObjects":
+            plain["no digest at all"] = ([], INVALID_REQUEST)
+            plain["x-amz-sdk-checksum-algorithm alone"] = (
+                [("x-amz-sdk-checksum-algorithm", "CRC32")],
+                INVALID_REQUEST,
+            )
+        for name, (extra, expected) in plain.items():
+            sized = request(method, target, extra, body)
+            add(f"{operation} Content-Length: {name}", "integrity", sized, expected)
+            add(
+                f"{operation} HTTP chunked: {name}",
+                "integrity",
+                request(
+                    method,
+                    target,
+                    [*extra, *chunked],
+                    b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n",
+                    length=False,
+                ),
+                expected,
+            )
+
     cases.extend(fuzz_cases(random.Random(0x5336), FUZZ_CASES))
     return cases
 
