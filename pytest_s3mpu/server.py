@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import io
 import socket
 import ssl
@@ -544,6 +545,24 @@ class _HttpChunked:
         return self._decoder.finished
 
 
+class ServerBindError(RuntimeError):
+    """The server could not bind or listen on its address (the port is taken, the host is not local).
+
+    Not an ``OSError``, and never ``SystemExit`` (Werkzeug's reaction): the caller, such as the pytest
+    plugin, says which setting to change. The ``OSError`` is kept as ``__cause__`` and ``error``.
+    """
+
+    def __init__(self, host: str, port: int, error: OSError) -> None:
+        self.host = host
+        self.port = port
+        self.error = error
+        if error.errno == errno.EADDRINUSE:
+            reason = "the port is already in use"
+        else:
+            reason = f"{error.strerror or error}"
+        super().__init__(f"cannot serve S3 on {host}:{port}: {reason}")
+
+
 class S3HTTPServer(BaseWSGIServer):
     """Werkzeug's threaded server, tracking connections so ``stop()`` can close idle keep-alives, and
     serving at most ``limits.max_connections`` of them at once."""
@@ -551,6 +570,18 @@ class S3HTTPServer(BaseWSGIServer):
     multithread = True
     idle_timeout: float = 60.0
     limits: ConnectionLimits = ConnectionLimits()
+
+    def server_bind(self) -> None:
+        try:
+            super().server_bind()
+        except OSError as exc:  # Werkzeug would print it and call sys.exit(1)
+            raise ServerBindError(self.host, self.port, exc) from exc
+
+    def server_activate(self) -> None:
+        try:
+            super().server_activate()
+        except OSError as exc:
+            raise ServerBindError(self.host, self.port, exc) from exc
 
     def __init__(self, *args: Any, ssl_context: ssl.SSLContext | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -787,7 +818,10 @@ class S3Server:
         self._thread: threading.Thread | None = None
 
     def start(self) -> S3Server:
-        """Bind and serve in a daemon thread; returns self once the socket is listening."""
+        """Bind and serve in a daemon thread; returns self once the socket is listening.
+
+        :raises ServerBindError: the address cannot be bound (names host and port).
+        """
         if self._httpd is not None:
             return self
         server = S3HTTPServer(

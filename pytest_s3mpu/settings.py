@@ -221,6 +221,9 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
 )
 
 
+MARKER_ORIGIN = "the s3mpu marker"
+
+
 @dataclass(frozen=True)
 class Sources:
     """The raw values each source offers, by setting name (None: that source says nothing)."""
@@ -253,16 +256,29 @@ def resolve(setting: Setting[T], sources: Sources) -> T:
             raise SettingError(
                 f"invalid {setting.name} {value!r} from the s3mpu marker: not text or a number"
             )
-        return _parse(setting, str(value), "the s3mpu marker")
+        return _parse(setting, str(value), MARKER_ORIGIN)
+    raw, where = _given(setting, sources)
+    return setting.default if raw is None else _parse(setting, raw, where)
+
+
+def origin(setting: Setting[T], sources: Sources) -> str:
+    """Where ``setting``'s value comes from, as messages name it (``option --s3mpu-port``, ``default``)."""
+    if setting.name in sources.marker:
+        return MARKER_ORIGIN
+    return _given(setting, sources)[1]
+
+
+def _given(setting: Setting[T], sources: Sources) -> tuple[str | None, str]:
+    """The first non-empty raw value of command line, environment and ini, and where it came from."""
     candidates = (
         (sources.cli.get(setting.name), f"option {setting.option}"),
         (sources.env.get(setting.env), f"environment variable {setting.env}"),
         (sources.ini.get(setting.name), f"ini key {setting.ini}"),
     )
-    for raw, origin in candidates:
+    for raw, where in candidates:
         if raw is not None and raw != "":
-            return _parse(setting, raw, origin)
-    return setting.default
+            return raw, where
+    return None, "default"
 
 
 def _parse(setting: Setting[T], raw: str, origin: str) -> T:
