@@ -244,7 +244,7 @@ class S3App:
                     attempt=attempt,
                     invocation_id=invocation,
                     method=_SHARED_METHODS.get(method, method),
-                    path=None if call is not None else _request_target(environ),
+                    path=None if call is not None else request_target(environ),
                 )
             )
 
@@ -459,7 +459,7 @@ def _truncated(body: Iterable[Any], length: int | None, fraction: float) -> Iter
 _SHARED_METHODS = {method: method for method in ("GET", "HEAD", "PUT", "POST", "DELETE")}
 
 
-def _request_target(environ: WSGIEnvironment) -> str:
+def request_target(environ: WSGIEnvironment) -> str:
     """The request's path and query as sent (the journal cuts a long one, as any long text field)."""
     target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     if not target:

@@ -21,6 +21,7 @@ from .model import Limits
 from .server import S3Server, ServerBindError
 
 SERVER_KEY = pytest.StashKey[S3Server]()
+PLUGIN_NOTES = {"port": " Under pytest-xdist, worker N binds PORT+N."}
 FAULT_MARKER_HELP = (
     "s3mpu_fault(operation=..., action=..., ...): a fault rule active for one test "
     "(fields as in s3mpu.faults.add; the README documents them)."
@@ -39,8 +40,16 @@ class ServerBug(Exception):
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("s3mpu", "in-memory S3 with multipart uploads (pytest-s3mpu)")
     for setting in settings.ALL:
-        help_text = f"{setting.help} Also ini {setting.ini}, env {setting.env}."
-        group.addoption(setting.option, dest=f"s3mpu_{setting.name}", default=None, help=help_text)
+        default = f" Default {setting.default}." if setting.default != "" else ""
+        note = PLUGIN_NOTES.get(setting.name, "")
+        help_text = f"{setting.help}{note}{default} Also ini {setting.ini}, env {setting.env}."
+        group.addoption(
+            setting.option,
+            dest=f"s3mpu_{setting.name}",
+            default=None,
+            metavar=setting.metavar,
+            help=help_text,
+        )
         parser.addini(setting.ini, help=setting.help, default=None)
 
 
@@ -59,6 +68,11 @@ SERVER_ONLY: tuple[settings.Setting[Any], ...] = (
     settings.MIN_PART_SIZE,
     settings.MAX_BODY_SIZE,
     settings.STORAGE,
+    settings.JOURNAL_MAX_BYTES,
+    settings.OBJECT_OWNERSHIP,
+    settings.ALLOWED_HOSTS,
+    settings.MAX_CONNECTIONS,
+    settings.HEAD_TIMEOUT,
     settings.HOST,
     settings.PORT,
 )
@@ -191,7 +205,7 @@ def _skip_unless_endpoint_honours(config: pytest.Config, marker: pytest.Mark | N
     differently from what it asked for."""
     if marker is None:
         return
-    for setting in (settings.MIN_PART_SIZE, settings.STORAGE):
+    for setting in (settings.MIN_PART_SIZE, settings.STORAGE, settings.OBJECT_OWNERSHIP):
         if setting.name in marker.kwargs:
             value = _resolve(config, setting, marker)
             if value != setting.default:

@@ -35,6 +35,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from . import access, bodies, errors, http_head, wire, xmldoc
+from .access_log import AccessLog
 from .app import DROP_KEY, HEADERS_KEY, S3App, host_id_for, http_date, new_request_id, status_line
 from .bugs import HandlerError, HandlerErrors
 from .faults import FaultInjector
@@ -769,6 +770,8 @@ class S3Server:
     :param max_connections: connections served at once (see ``ConnectionLimits``).
     :param allowed_hosts: Host names answered besides the loopback names, ``host`` and the virtual-host
         suffixes (each with its bucket subdomains); ``"*"`` answers any Host.
+    :param access_log: called with one line per answered request (``access_log.access_line``), from the
+        connection threads; None (default): no access log.
     """
 
     def __init__(
@@ -791,6 +794,7 @@ class S3Server:
         max_head_size: int = http_head.MAX_HEAD_SIZE,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         allowed_hosts: Sequence[str] = (),
+        access_log: Callable[[str], None] | None = None,
     ) -> None:
         if store is None:
             limits = Limits() if min_part_size is None else Limits(min_part_size=min_part_size)
@@ -814,6 +818,7 @@ class S3Server:
         self._ssl_context = ssl_context
         self._idle_timeout = idle_timeout
         self._limits = ConnectionLimits(head_timeout, max_head_size, max_connections)
+        self._access_log = access_log
         self._httpd: S3HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -824,10 +829,11 @@ class S3Server:
         """
         if self._httpd is not None:
             return self
+        app: Any = self.app if self._access_log is None else AccessLog(self.app, self._access_log)
         server = S3HTTPServer(
             self._host,
             self._port,
-            self.app,
+            app,
             handler=S3RequestHandler,
             ssl_context=self._ssl_context,
         )

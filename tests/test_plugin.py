@@ -259,17 +259,22 @@ def test_port_option_binds_that_port(pytester: pytest.Pytester) -> None:
     [
         pytest.param(
             "cli",
-            "ERROR: invalid min_part_size 'lots' from option --s3mpu-min-part-size: not a byte count: 'lots'",
+            "ERROR: invalid min_part_size 'lots' from option --s3mpu-min-part-size: not a byte count: 'lots' "
+            "(accepted: a whole number of bytes, or a number with a unit: KB, MB, GB, TB (powers of 1000) or "
+            "KiB, MiB, GiB, TiB (powers of 1024), e.g. 5MiB, 1.5GiB, 64KB)",
             id="cli",
         ),
         pytest.param(
             "env",
             "ERROR: invalid min_part_size '-5' from environment variable PYTEST_S3MPU_MIN_PART_SIZE: "
-            "not a byte count: '-5'",
+            "not a byte count: '-5' (accepted: *)",
             id="env",
         ),
         pytest.param(
-            "ini", "ERROR: invalid port '70000' from ini key s3mpu_port: not a port: '70000'", id="ini"
+            "ini",
+            "ERROR: invalid port '70000' from ini key s3mpu_port: not a port: '70000' (0 to 65535; 0 picks a "
+            "free one)",
+            id="ini",
         ),
         pytest.param("region", "ERROR: invalid region ' ' from option --s3mpu-region: empty", id="region"),
     ],
@@ -325,7 +330,7 @@ def test_bad_marker_values_error_their_test(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1, errors=4)
     result.stdout.fnmatch_lines(
         [
-            "*UsageError: invalid min_part_size 'lots' from the s3mpu marker: not a byte count: 'lots'",
+            "*UsageError: invalid min_part_size 'lots' from the s3mpu marker: not a byte count: 'lots' (acc*",
             "*UsageError: port cannot be set by the s3mpu marker: it belongs to the session's server",
             "*UsageError: host cannot be set by the s3mpu marker: it belongs to the session's server",
             "*UsageError: unknown setting 'min_partsize' in the s3mpu marker (allowed: min_part_size, region, storage, object_ownership)",  # noqa: E501

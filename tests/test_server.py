@@ -124,6 +124,34 @@ def test_handler_bug_is_internal_error_and_kept_for_the_test():
         assert [(e.operation, e.message) for e in server.handler_errors] == [("ListBuckets", "bug")]
 
 
+def test_access_log_gets_one_line_per_answered_request():
+    """``S3Server(access_log=...)`` is called once per request, after the answer is produced, with method,
+    path and query as sent, status and milliseconds (the standalone server's --log-requests); the journal
+    is unchanged and an HTTP-layer bug still reaches ``handler_errors`` through the logging layer."""
+    lines: list[str] = []
+    with S3Server(access_log=lines.append) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        for method, target in (
+            ("PUT", "/logged"),
+            ("GET", "/logged?list-type=2&prefix=a%20b"),
+            ("HEAD", "/nope"),
+        ):
+            connection.request(method, target)
+            connection.getresponse().read()
+        connection.close()
+        assert [entry.operation for entry in server.journal] == [
+            "CreateBucket",
+            "ListObjectsV2",
+            "HeadBucket",
+        ]
+        assert server._httpd.app.bugs is server.app.bugs  # type: ignore[union-attr]
+    assert [re.sub(r" \d+\.\dms$", " <ms>", line) for line in lines] == [
+        "PUT /logged 200 <ms>",
+        "GET /logged?list-type=2&prefix=a%20b 200 <ms>",
+        "HEAD /nope 404 <ms>",
+    ]
+
+
 def test_raw_scheme_separator_in_the_path_is_part_of_the_key(s3mpu, s3mpu_client):
     """A request target that starts with '/' is origin-form (RFC 9112 §3.2), so a key sent with ':'
     unescaped, such as ``s3://other/key``, is stored under exactly that name (spec §1.1: the key is the
