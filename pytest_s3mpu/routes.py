@@ -82,10 +82,7 @@ _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
     **{
         (Target.BUCKET, method, sub): f"{verb}{name}"
         for sub, name, verbs in (
-            ("acl", "BucketAcl", ("GET", "PUT")),
-            ("tagging", "BucketTagging", ("GET", "PUT", "DELETE")),
             ("versioning", "BucketVersioning", ("GET", "PUT")),
-            ("policy", "BucketPolicy", ("GET", "PUT", "DELETE")),
             ("cors", "BucketCors", ("GET", "PUT", "DELETE")),
             ("website", "BucketWebsite", ("GET", "PUT", "DELETE")),
             ("encryption", "BucketEncryption", ("GET", "PUT", "DELETE")),
@@ -93,22 +90,14 @@ _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
             ("logging", "BucketLogging", ("GET", "PUT")),
             ("notification", "BucketNotificationConfiguration", ("GET", "PUT")),
             ("lifecycle", "BucketLifecycleConfiguration", ("GET", "PUT")),
-            ("ownershipControls", "BucketOwnershipControls", ("GET", "PUT", "DELETE")),
             ("accelerate", "BucketAccelerateConfiguration", ("GET", "PUT")),
             ("requestPayment", "BucketRequestPayment", ("GET", "PUT")),
             ("object-lock", "ObjectLockConfiguration", ("GET", "PUT")),
-            ("publicAccessBlock", "PublicAccessBlock", ("GET", "PUT", "DELETE")),
         )
         for method, verb in (("GET", "Get"), ("PUT", "Put"), ("DELETE", "Delete"))
         if method in verbs
     },
     (Target.BUCKET, "DELETE", "lifecycle"): "DeleteBucketLifecycle",
-    (Target.BUCKET, "GET", "policyStatus"): "GetBucketPolicyStatus",
-    (Target.OBJECT, "GET", "acl"): "GetObjectAcl",
-    (Target.OBJECT, "PUT", "acl"): "PutObjectAcl",
-    (Target.OBJECT, "GET", "tagging"): "GetObjectTagging",
-    (Target.OBJECT, "PUT", "tagging"): "PutObjectTagging",
-    (Target.OBJECT, "DELETE", "tagging"): "DeleteObjectTagging",
     (Target.OBJECT, "GET", "retention"): "GetObjectRetention",
     (Target.OBJECT, "PUT", "retention"): "PutObjectRetention",
     (Target.OBJECT, "GET", "legal-hold"): "GetObjectLegalHold",
