@@ -702,7 +702,8 @@ class S3HTTPServer(BaseWSGIServer):
 
     def server_close(self) -> None:
         super().server_close()
-        refused, self._refused = self._refused, []
+        # Werkzeug also calls this when binding fails, before __init__ has made the list.
+        refused, self._refused = getattr(self, "_refused", []), []
         for _, sock in refused:
             self.shutdown_request(sock)
 
