@@ -1,7 +1,8 @@
 """pytest-s3mpu: an in-memory Amazon S3 test double with a faithful multipart-upload state machine.
 
 Public surface: ``S3Server`` (a running endpoint), ``Store`` (the state machine), ``S3MPU`` (what the
-``s3mpu`` fixture gives a test) and ``S3Error`` with its subclasses in ``pytest_s3mpu.errors``.
+``s3mpu`` fixture gives a test), ``S3Error`` with its subclasses in ``pytest_s3mpu.errors``, and
+``ServerBindError`` (``S3Server.start()`` on an address it cannot bind).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from .errors import S3Error
 from .handle import S3MPU
 from .model import Limits
-from .server import S3Server
+from .server import S3Server, ServerBindError
 from .store import Store
 
-__all__ = ["S3MPU", "Limits", "S3Error", "S3Server", "Store"]
+__all__ = ["S3MPU", "Limits", "S3Error", "S3Server", "ServerBindError", "Store"]

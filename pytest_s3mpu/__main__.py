@@ -7,82 +7,83 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from importlib import metadata
 from types import FrameType
+from typing import Any
 
 from . import settings
-from .server import S3Server
+from .server import S3Server, ServerBindError
 
 DEFAULT_JOURNAL_LIMIT = 100_000
 
 
-def _positive(text: str) -> int:
+def _whole(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
 
 
+# The settings of the in-memory server; the endpoint setting is the plugin's alone.
+SERVER_SETTINGS: tuple[settings.Setting[Any], ...] = tuple(
+    s for s in settings.ALL if s is not settings.ENDPOINT
+)
+
+
+def _checked(setting: settings.Setting[Any]) -> Callable[[str], str]:
+    """An argparse type that checks a value as the setting reads it and keeps the text (the setting's
+    source is resolved later, with the environment): argparse's error then names the option and the reason."""
+
+    def check(text: str) -> str:
+        try:
+            setting.parse(text)
+        except ValueError as exc:
+            reason = str(exc)
+            raise argparse.ArgumentTypeError(
+                reason if repr(text) in reason else f"invalid value {text!r}: {reason}"
+            ) from None
+        return text
+
+    check.__name__ = setting.name  # never shown: every failure is an ArgumentTypeError with its reason
+    return check
+
+
+def _default_text(setting: settings.Setting[Any]) -> str:
+    default = setting.standalone_default if setting.standalone_default is not None else setting.default
+    shown = f" Default {default};" if default not in ("", ()) else ""
+    return f"{shown} env {setting.env}."
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The options: one per server setting of the plugin's table (same names without ``s3mpu-``, same
+    ``PYTEST_S3MPU_*`` variables), then the standalone server's own."""
     parser = argparse.ArgumentParser(
-        prog="s3mpu", description="Serve an in-memory Amazon S3 (pytest-s3mpu) until interrupted."
+        prog="s3mpu",
+        description="Serve an in-memory Amazon S3 (pytest-s3mpu) until interrupted. Each setting is an "
+        "option or a PYTEST_S3MPU_* environment variable (the option wins).",
     )
-    parser.add_argument("--host", default=settings.HOST.default, help=settings.HOST.help)
-    parser.add_argument(
-        "--port", type=settings.PORT.parse, default=9000, help="Port (default 9000; 0: free)."
-    )
-    parser.add_argument(
-        "--min-part-size",
-        type=settings.MIN_PART_SIZE.parse,
-        default=settings.MIN_PART_SIZE.default,
-        help=settings.MIN_PART_SIZE.help,
-    )
-    parser.add_argument("--region", default=settings.REGION.default, help=settings.REGION.help)
-    parser.add_argument(
-        "--max-body-size",
-        type=settings.MAX_BODY_SIZE.parse,
-        default=settings.MAX_BODY_SIZE.default,
-        help=settings.MAX_BODY_SIZE.help,
-    )
-    parser.add_argument(
-        "--storage",
-        type=settings.STORAGE.parse,
-        default=settings.STORAGE.default,
-        help=settings.STORAGE.help,
-    )
-    parser.add_argument(
-        "--object-ownership",
-        type=settings.OBJECT_OWNERSHIP.parse,
-        default=settings.OBJECT_OWNERSHIP.default,
-        help=settings.OBJECT_OWNERSHIP.help,
-    )
-    parser.add_argument(
-        "--allowed-hosts",
-        type=settings.ALLOWED_HOSTS.parse,
-        default=settings.ALLOWED_HOSTS.default,
-        metavar="NAMES",
-        help=settings.ALLOWED_HOSTS.help,
-    )
-    parser.add_argument(
-        "--max-connections",
-        type=settings.MAX_CONNECTIONS.parse,
-        default=settings.MAX_CONNECTIONS.default,
-        metavar="N",
-        help=settings.MAX_CONNECTIONS.help,
-    )
-    parser.add_argument(
-        "--head-timeout",
-        type=settings.HEAD_TIMEOUT.parse,
-        default=settings.HEAD_TIMEOUT.default,
-        metavar="SECONDS",
-        help=settings.HEAD_TIMEOUT.help,
-    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    for setting in SERVER_SETTINGS:
+        parser.add_argument(
+            setting.cli_option,
+            dest=setting.name,
+            type=_checked(setting),
+            default=None,
+            metavar=setting.metavar,
+            help=setting.help + _default_text(setting),
+        )
     parser.add_argument(
         "--journal-limit",
         type=_positive,
@@ -92,21 +93,43 @@ def build_parser() -> argparse.ArgumentParser:
         "that runs for long does not grow with every request it answers.",
     )
     parser.add_argument(
-        "--journal-max-bytes",
-        type=settings.JOURNAL_MAX_BYTES.parse,
-        default=settings.JOURNAL_MAX_BYTES.default,
-        metavar="SIZE",
-        help=settings.JOURNAL_MAX_BYTES.help,
-    )
-    parser.add_argument(
         "--faults",
         metavar="FILE.json",
         help="Fault rules to load at start: one JSON object or a list (schema in the README).",
     )
     parser.add_argument(
-        "--seed", type=int, default=None, help="Seed for probabilistic fault rules that name none."
+        "--seed", type=_whole, default=None, help="Seed for probabilistic fault rules that name none."
+    )
+    parser.add_argument(
+        "--log-requests",
+        action="store_true",
+        help="Write one line per answered request to stderr: method, path and query, status, milliseconds.",
     )
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pytest-s3mpu")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def resolve_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
+    """Each server setting by precedence option > environment > default; a bad environment value is
+    a ``SettingError`` naming the variable."""
+    sources = _sources(args, environ)
+    return {s.name: settings.resolve(s, sources) for s in SERVER_SETTINGS}
+
+
+def _sources(args: argparse.Namespace, environ: Mapping[str, str]) -> settings.Sources:
+    return settings.Sources(
+        marker={},
+        cli={s.name: getattr(args, s.name) for s in SERVER_SETTINGS},
+        env=environ,
+        ini={},
+        standalone=True,
+    )
 
 
 def load_faults(server: S3Server, path: str, seed: int | None) -> None:
@@ -119,22 +142,28 @@ def load_faults(server: S3Server, path: str, seed: int | None) -> None:
     server.faults.add_many(specs)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        values = resolve_settings(args, os.environ if environ is None else environ)
+    except settings.SettingError as exc:
+        parser.error(str(exc))
     server = S3Server(
-        host=args.host,
-        port=args.port,
-        min_part_size=args.min_part_size,
-        region=args.region,
-        max_body_size=args.max_body_size,
-        storage=args.storage,
+        host=values["host"],
+        port=values["port"],
+        min_part_size=values["min_part_size"],
+        region=values["region"],
+        max_body_size=values["max_body_size"],
+        storage=values["storage"],
+        object_ownership=values["object_ownership"],
         journal_limit=args.journal_limit,
-        journal_max_bytes=args.journal_max_bytes,
-        allowed_hosts=args.allowed_hosts,
-        max_connections=args.max_connections,
-        head_timeout=args.head_timeout,
+        journal_max_bytes=values["journal_max_bytes"],
+        allowed_hosts=values["allowed_hosts"],
+        max_connections=values["max_connections"],
+        head_timeout=values["head_timeout"],
+        access_log=_stderr_lines() if args.log_requests else None,
     )
-    server.store.object_ownership = args.object_ownership
     if args.faults:
         try:
             load_faults(server, args.faults, args.seed)
@@ -148,14 +177,33 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    server.start()
-    print(f"pytest-s3mpu serving on http://{args.host}:{server.port}", flush=True)
+    try:
+        server.start()
+    except ServerBindError as exc:
+        sources = _sources(args, os.environ if environ is None else environ)
+        bound: tuple[settings.Setting[Any], ...] = (settings.HOST, settings.PORT)
+        origins = ", ".join(f"{s.name} from {settings.origin(s, sources)}" for s in bound)
+        print(f"s3mpu: {exc} ({origins}; --port 0 picks a free port)", file=sys.stderr)
+        return 1
+    print(f"pytest-s3mpu serving on http://{values['host']}:{server.port}", flush=True)
     try:
         while not stop.wait(0.5):
             pass
     finally:
         server.stop()
     return 0
+
+
+def _stderr_lines() -> Callable[[str], None]:
+    """A thread-safe writer of whole lines to stderr, flushed at once (the access log)."""
+    lock = threading.Lock()
+
+    def write(line: str) -> None:
+        with lock:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+
+    return write
 
 
 if __name__ == "__main__":

@@ -224,7 +224,7 @@ class S3App:
             body = _truncated(body, _content_length(reply), float(environ[TRUNCATE_AT_KEY]))
 
         def record(bytes_out: int) -> None:
-            info = _request_info(call) if call is not None else RequestInfo(operation="Unknown")
+            info = _request_info(call) if call is not None else self._asked(environ, fields, method)
             attempt, invocation = _sdk_attempt(fields)
             self.journal.record(
                 JournalEntry(
@@ -243,6 +243,8 @@ class S3App:
                     fault=rule.id if rule is not None else None,
                     attempt=attempt,
                     invocation_id=invocation,
+                    method=_SHARED_METHODS.get(method, method),
+                    path=None if call is not None else request_target(environ),
                 )
             )
 
@@ -377,6 +379,22 @@ class S3App:
             headers=fields,
         )
 
+    def _asked(self, environ: WSGIEnvironment, fields: RequestHeaders, method: str) -> RequestInfo:
+        """For the journal, what a request the double answered with no operation of its own asked for:
+        AWS's name of the operation (or ``METHOD:subresource``), bucket and key where they can be read."""
+        try:
+            query = parse_query(environ)
+            host = fields.get("Host", "") or str(environ.get("SERVER_NAME", "localhost"))
+            resolved = resolve(raw_path(environ), host, self.virtual_host_suffixes)
+        except errors.S3Error:
+            return RequestInfo(operation=routes.UNKNOWN)
+        return RequestInfo(
+            operation=routes.asked(resolved.target, method, query, fields),
+            bucket=resolved.bucket or None,
+            key=resolved.key or None,
+            upload_id=query.get("uploadId"),
+        )
+
     @staticmethod
     def _error_reply(error: errors.S3Error, request_id: str, host_id: str, method: str) -> handlers.Reply:
         if method == "HEAD":
@@ -435,6 +453,19 @@ def _truncated(body: Iterable[Any], length: int | None, fraction: float) -> Iter
             return
         yield bytes(data)[:budget]
         budget -= len(data)
+
+
+# One string per common method, shared by every journal entry rather than one copy per request.
+_SHARED_METHODS = {method: method for method in ("GET", "HEAD", "PUT", "POST", "DELETE")}
+
+
+def request_target(environ: WSGIEnvironment) -> str:
+    """The request's path and query as sent (the journal cuts a long one, as any long text field)."""
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if not target:
+        query = str(environ.get("QUERY_STRING", ""))
+        target = str(environ.get("PATH_INFO", "/")) + (f"?{query}" if query else "")
+    return str(target)
 
 
 def _request_info(call: handlers.Call) -> RequestInfo:

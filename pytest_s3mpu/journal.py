@@ -42,6 +42,10 @@ class JournalEntry(NamedTuple):
 
     :param status: the HTTP status sent, or None when a fault dropped the connection before any byte.
     :param attempt: the SDK's retry attempt (``amz-sdk-request: attempt=N``), None when not sent.
+    :param method: the HTTP method.
+    :param path: for a request the double answers with no operation of its own (``NotImplemented``,
+        ``MethodNotAllowed``, a bad URI), its path and query as sent, so the journal shows what was asked;
+        None otherwise (``bucket`` and ``key`` say it).
     """
 
     seq: int
@@ -59,6 +63,8 @@ class JournalEntry(NamedTuple):
     fault: str | None
     attempt: int | None
     invocation_id: str | None
+    method: str | None = None
+    path: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return self._asdict()
@@ -166,7 +172,9 @@ class Journal:
         """A compact text table, as the plugin adds to a failing test's report."""
         rows = [("seq", "operation", "bucket/key", "part", "status", "error", "fault", "attempt", "ms")]
         for e in self.entries()[-limit:]:
-            target = f"{e.bucket or ''}/{e.key or ''}".rstrip("/")
+            target = (
+                f"{e.bucket or ''}/{e.key or ''}".rstrip("/") if e.path is None else f"{e.method} {e.path}"
+            )
             rows.append(
                 (
                     str(e.seq),

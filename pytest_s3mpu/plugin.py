@@ -7,6 +7,7 @@ requests hit a bug of the server.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Generator, Iterator
 from typing import Any
@@ -17,9 +18,10 @@ from . import settings
 from .faults import FaultSpecError
 from .handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU, Unavailable
 from .model import Limits
-from .server import S3Server
+from .server import S3Server, ServerBindError
 
 SERVER_KEY = pytest.StashKey[S3Server]()
+PLUGIN_NOTES = {"port": " Under pytest-xdist, worker N binds PORT+N."}
 FAULT_MARKER_HELP = (
     "s3mpu_fault(operation=..., action=..., ...): a fault rule active for one test "
     "(fields as in s3mpu.faults.add; the README documents them)."
@@ -38,8 +40,16 @@ class ServerBug(Exception):
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("s3mpu", "in-memory S3 with multipart uploads (pytest-s3mpu)")
     for setting in settings.ALL:
-        help_text = f"{setting.help} Also ini {setting.ini}, env {setting.env}."
-        group.addoption(setting.option, dest=f"s3mpu_{setting.name}", default=None, help=help_text)
+        default = f" Default {setting.default}." if setting.default != "" else ""
+        note = PLUGIN_NOTES.get(setting.name, "")
+        help_text = f"{setting.help}{note}{default} Also ini {setting.ini}, env {setting.env}."
+        group.addoption(
+            setting.option,
+            dest=f"s3mpu_{setting.name}",
+            default=None,
+            metavar=setting.metavar,
+            help=help_text,
+        )
         parser.addini(setting.ini, help=setting.help, default=None)
 
 
@@ -48,6 +58,38 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", FAULT_MARKER_HELP)
     for setting in settings.ALL:  # a bad option, env or ini value is a usage error before any test runs
         _resolve(config, setting)
+    endpoint = _resolve(config, settings.ENDPOINT)
+    if endpoint:
+        _refuse_server_settings(config, endpoint)
+
+
+# Settings an external endpoint cannot honour: it has its own limits, storage and address.
+SERVER_ONLY: tuple[settings.Setting[Any], ...] = (
+    settings.MIN_PART_SIZE,
+    settings.MAX_BODY_SIZE,
+    settings.STORAGE,
+    settings.JOURNAL_MAX_BYTES,
+    settings.OBJECT_OWNERSHIP,
+    settings.ALLOWED_HOSTS,
+    settings.MAX_CONNECTIONS,
+    settings.HEAD_TIMEOUT,
+    settings.HOST,
+    settings.PORT,
+)
+
+
+def _refuse_server_settings(config: pytest.Config, endpoint: str) -> None:
+    """With an external endpoint, a session setting of the in-memory server would be silently dropped:
+    refuse the combination, naming both sources."""
+    sources = _sources(config, None)
+    for setting in SERVER_ONLY:
+        where = settings.origin(setting, sources)
+        if where != "default":
+            value = _resolve(config, setting)
+            raise pytest.UsageError(
+                f"{setting.name} {value!r} from {where} has no effect on the external endpoint {endpoint} "
+                f"(from {settings.origin(settings.ENDPOINT, sources)}): unset one of the two"
+            )
 
 
 def _sources(config: pytest.Config, marker: pytest.Mark | None) -> settings.Sources:
@@ -84,7 +126,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
-def s3mpu_server(pytestconfig: pytest.Config) -> Iterator[S3Server]:
+def s3mpu_server(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> Iterator[S3Server]:
     """The session's server (one per xdist worker), bound to 127.0.0.1 and a free port by default."""
     endpoint = _resolve(pytestconfig, settings.ENDPOINT)
     if endpoint:
@@ -105,12 +147,72 @@ def s3mpu_server(pytestconfig: pytest.Config) -> Iterator[S3Server]:
         head_timeout=_resolve(pytestconfig, settings.HEAD_TIMEOUT),
     )
     server.store.object_ownership = _resolve(pytestconfig, settings.OBJECT_OWNERSHIP)
-    server.start()
+    try:
+        server.start()
+    except ServerBindError as exc:
+        message = _bind_failure(pytestconfig, exc)
+        if hasattr(pytestconfig, "workerinput"):  # an xdist worker tells its controller to stop this way
+            request.session.shouldstop = message
+        pytest.exit(message, returncode=pytest.ExitCode.USAGE_ERROR)
     pytestconfig.stash[SERVER_KEY] = server
     try:
         yield server
     finally:
         server.stop()
+
+
+def _bind_failure(config: pytest.Config, exc: ServerBindError) -> str:
+    """One line for a server that cannot bind: what failed, and the setting (and its source) to change.
+
+    Raised through ``pytest.exit`` so the run stops once, not with a traceback per test."""
+    sources = _sources(config, None)
+    offset = _worker_offset(config)
+    if exc.error.errno in (errno.EADDRINUSE, errno.EACCES):
+        where = settings.origin(settings.PORT, sources)
+        worker = f", plus {offset} for xdist worker gw{offset}" if offset else ""
+        advice = f"the port comes from {where}{worker}; choose another, or 0 for a free one"
+    else:
+        where = settings.origin(settings.HOST, sources)
+        advice = f"the host comes from {where}; use a local address such as 127.0.0.1"
+    return f"s3mpu: {exc} ({advice})"
+
+
+def _check_marker_arguments(item: pytest.Item) -> None:
+    """Marker arguments are keywords only: a positional one would otherwise be silently ignored."""
+    examples = {
+        "s3mpu": "s3mpu(min_part_size=1024)",
+        "s3mpu_fault": 's3mpu_fault(operation="UploadPart", ...)',
+    }
+    for name, example in examples.items():
+        for marker in item.iter_markers(name):
+            if marker.args:
+                raise pytest.UsageError(
+                    f"the {name} marker takes keyword arguments only, as in @pytest.mark.{example}; "
+                    f"positional {', '.join(map(repr, marker.args))} would be ignored"
+                )
+
+
+def _check_marker(marker: pytest.Mark | None) -> None:
+    if marker is not None:
+        try:
+            settings.check_marker(marker.kwargs)
+        except settings.SettingError as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+
+def _skip_unless_endpoint_honours(config: pytest.Config, marker: pytest.Mark | None, endpoint: str) -> None:
+    """A per-test setting an external endpoint cannot apply skips the test, saying so: never run it
+    differently from what it asked for."""
+    if marker is None:
+        return
+    for setting in (settings.MIN_PART_SIZE, settings.STORAGE, settings.OBJECT_OWNERSHIP):
+        if setting.name in marker.kwargs:
+            value = _resolve(config, setting, marker)
+            if value != setting.default:
+                pytest.skip(
+                    f"{setting.name}={value!r} from the s3mpu marker cannot be applied to the external "
+                    f"endpoint {endpoint}"
+                )
 
 
 @pytest.fixture
@@ -122,18 +224,16 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
     """
     marker = request.node.get_closest_marker("s3mpu")
     config = request.config
+    _check_marker_arguments(request.node)
+    _check_marker(marker)
     endpoint = _resolve(config, settings.ENDPOINT)
     if endpoint:
+        _skip_unless_endpoint_honours(config, marker, endpoint)
         if request.node.get_closest_marker("s3mpu_fault") is not None:
             pytest.skip(f"fault injection is not available against an external endpoint ({endpoint})")
         yield S3MPU.external(endpoint, _resolve(config, settings.REGION, marker))
         return
     s3mpu_server: S3Server = request.getfixturevalue("s3mpu_server")
-    if marker is not None:
-        try:
-            settings.check_marker(marker.kwargs)
-        except settings.SettingError as exc:
-            raise pytest.UsageError(str(exc)) from None
     store = s3mpu_server.store
     s3mpu_server.reset()  # store, fault rules and journal, before the test: nothing leaks in
     for fault_marker in reversed(list(request.node.iter_markers("s3mpu_fault"))):

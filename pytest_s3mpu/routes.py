@@ -76,6 +76,40 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
 # Every AWS operation name a request can resolve to (fault rules refuse any other).
 OPERATIONS = frozenset(_TABLE.values())
 
+# S3 operations the double does not implement, by AWS's name: they answer 501 NotImplemented, and the
+# journal says which one was asked for. Any other subresource is journaled as ``METHOD:subresource``.
+_NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
+    **{
+        (Target.BUCKET, method, sub): f"{verb}{name}"
+        for sub, name, verbs in (
+            ("versioning", "BucketVersioning", ("GET", "PUT")),
+            ("cors", "BucketCors", ("GET", "PUT", "DELETE")),
+            ("website", "BucketWebsite", ("GET", "PUT", "DELETE")),
+            ("encryption", "BucketEncryption", ("GET", "PUT", "DELETE")),
+            ("replication", "BucketReplication", ("GET", "PUT", "DELETE")),
+            ("logging", "BucketLogging", ("GET", "PUT")),
+            ("notification", "BucketNotificationConfiguration", ("GET", "PUT")),
+            ("lifecycle", "BucketLifecycleConfiguration", ("GET", "PUT")),
+            ("accelerate", "BucketAccelerateConfiguration", ("GET", "PUT")),
+            ("requestPayment", "BucketRequestPayment", ("GET", "PUT")),
+            ("object-lock", "ObjectLockConfiguration", ("GET", "PUT")),
+        )
+        for method, verb in (("GET", "Get"), ("PUT", "Put"), ("DELETE", "Delete"))
+        if method in verbs
+    },
+    (Target.BUCKET, "DELETE", "lifecycle"): "DeleteBucketLifecycle",
+    (Target.OBJECT, "GET", "retention"): "GetObjectRetention",
+    (Target.OBJECT, "PUT", "retention"): "PutObjectRetention",
+    (Target.OBJECT, "GET", "legal-hold"): "GetObjectLegalHold",
+    (Target.OBJECT, "PUT", "legal-hold"): "PutObjectLegalHold",
+    (Target.OBJECT, "GET", "torrent"): "GetObjectTorrent",
+    (Target.OBJECT, "POST", "restore"): "RestoreObject",
+    (Target.OBJECT, "POST", "select"): "SelectObjectContent",
+}
+
+# The journal's operation for a request that names none S3 has (an unknown method, a bad URI).
+UNKNOWN = "Unknown"
+
 _METHODS = frozenset({"GET", "HEAD", "PUT", "POST", "DELETE"})
 
 
@@ -110,5 +144,13 @@ def route(target: Target, method: str, query: Mapping[str, str], headers: Mappin
     if operation is not None:
         return Route(operation)
     if sub is not None:
-        return Route(f"{method}:{sub}", implemented=False)
+        return Route(_NOT_IMPLEMENTED.get((target, method, sub), f"{method}:{sub}"), implemented=False)
     raise errors.MethodNotAllowed(method, target.name if target is not Target.SERVICE else "SERVICE")
+
+
+def asked(target: Target, method: str, query: Mapping[str, str], headers: Mapping[str, str]) -> str:
+    """The operation a request asks for, for the journal: never raises (``UNKNOWN`` when it names none)."""
+    try:
+        return route(target, method, query, headers).operation
+    except errors.S3Error:
+        return UNKNOWN

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import io
 import socket
 import ssl
@@ -34,6 +35,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from . import access, bodies, errors, http_head, wire, xmldoc
+from .access_log import AccessLog
 from .app import DROP_KEY, HEADERS_KEY, S3App, host_id_for, http_date, new_request_id, status_line
 from .bugs import HandlerError, HandlerErrors
 from .faults import FaultInjector
@@ -544,6 +546,24 @@ class _HttpChunked:
         return self._decoder.finished
 
 
+class ServerBindError(RuntimeError):
+    """The server could not bind or listen on its address (the port is taken, the host is not local).
+
+    Not an ``OSError``, and never ``SystemExit`` (Werkzeug's reaction): the caller, such as the pytest
+    plugin, says which setting to change. The ``OSError`` is kept as ``__cause__`` and ``error``.
+    """
+
+    def __init__(self, host: str, port: int, error: OSError) -> None:
+        self.host = host
+        self.port = port
+        self.error = error
+        if error.errno == errno.EADDRINUSE:
+            reason = "the port is already in use"
+        else:
+            reason = f"{error.strerror or error}"
+        super().__init__(f"cannot serve S3 on {host}:{port}: {reason}")
+
+
 class S3HTTPServer(BaseWSGIServer):
     """Werkzeug's threaded server, tracking connections so ``stop()`` can close idle keep-alives, and
     serving at most ``limits.max_connections`` of them at once."""
@@ -551,6 +571,18 @@ class S3HTTPServer(BaseWSGIServer):
     multithread = True
     idle_timeout: float = 60.0
     limits: ConnectionLimits = ConnectionLimits()
+
+    def server_bind(self) -> None:
+        try:
+            super().server_bind()
+        except OSError as exc:  # Werkzeug would print it and call sys.exit(1)
+            raise ServerBindError(self.host, self.port, exc) from exc
+
+    def server_activate(self) -> None:
+        try:
+            super().server_activate()
+        except OSError as exc:
+            raise ServerBindError(self.host, self.port, exc) from exc
 
     def __init__(self, *args: Any, ssl_context: ssl.SSLContext | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -670,7 +702,8 @@ class S3HTTPServer(BaseWSGIServer):
 
     def server_close(self) -> None:
         super().server_close()
-        refused, self._refused = self._refused, []
+        # Werkzeug also calls this when binding fails, before __init__ has made the list.
+        refused, self._refused = getattr(self, "_refused", []), []
         for _, sock in refused:
             self.shutdown_request(sock)
 
@@ -738,6 +771,8 @@ class S3Server:
     :param max_connections: connections served at once (see ``ConnectionLimits``).
     :param allowed_hosts: Host names answered besides the loopback names, ``host`` and the virtual-host
         suffixes (each with its bucket subdomains); ``"*"`` answers any Host.
+    :param access_log: called with one line per answered request (``access_log.access_line``), from the
+        connection threads; None (default): no access log.
     """
 
     def __init__(
@@ -760,6 +795,7 @@ class S3Server:
         max_head_size: int = http_head.MAX_HEAD_SIZE,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         allowed_hosts: Sequence[str] = (),
+        access_log: Callable[[str], None] | None = None,
     ) -> None:
         if store is None:
             limits = Limits() if min_part_size is None else Limits(min_part_size=min_part_size)
@@ -783,17 +819,22 @@ class S3Server:
         self._ssl_context = ssl_context
         self._idle_timeout = idle_timeout
         self._limits = ConnectionLimits(head_timeout, max_head_size, max_connections)
+        self._access_log = access_log
         self._httpd: S3HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> S3Server:
-        """Bind and serve in a daemon thread; returns self once the socket is listening."""
+        """Bind and serve in a daemon thread; returns self once the socket is listening.
+
+        :raises ServerBindError: the address cannot be bound (names host and port).
+        """
         if self._httpd is not None:
             return self
+        app: Any = self.app if self._access_log is None else AccessLog(self.app, self._access_log)
         server = S3HTTPServer(
             self._host,
             self._port,
-            self.app,
+            app,
             handler=S3RequestHandler,
             ssl_context=self._ssl_context,
         )

@@ -6,8 +6,10 @@ value names the source it came from (pytest-timeout's habit).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, localcontext
 from typing import Generic, TypeVar
 
 from .access import ENFORCED, OWNERSHIPS
@@ -19,16 +21,39 @@ class SettingError(ValueError):
     """A setting's value could not be read; the message names the setting and its source."""
 
 
+# Size units, case-insensitive: SI units are powers of 1000 (5MB = 5,000,000 bytes, as the name says),
+# IEC units powers of 1024 (5MiB = 5,242,880 bytes, S3's minimum part size).
+_SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "tb": 1000**4,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+    "tib": 1024**4,
+}
+_SIZE = re.compile(r"([0-9]{1,30}(?:\.[0-9]{1,30})?) ?([a-z]*)")
+SIZE_FORMS = (
+    "a whole number of bytes, or a number with a unit: KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, "
+    "TiB (powers of 1024), e.g. 5MiB, 1.5GiB, 64KB"
+)
+
+
 def _size(text: str) -> int:
-    """A byte count: digits, optionally with KiB/MiB/GiB (``5MiB``), never negative."""
-    units = {"kib": 1024, "mib": 1024**2, "gib": 1024**3, "b": 1}
-    lowered = text.strip().lower().replace(" ", "")
-    for suffix, factor in units.items():
-        if lowered.endswith(suffix) and lowered[: -len(suffix)].isdigit():
-            return int(lowered[: -len(suffix)]) * factor
-    if not lowered.isascii() or not lowered.isdigit():
-        raise ValueError(f"not a byte count: {text!r}")
-    return int(lowered)
+    """A byte count as people write it (``5242880``, ``5MiB``, ``1.5 GiB``, ``5MB``); never negative, and
+    a fraction only where it comes to whole bytes. Anything else is refused, saying what is accepted."""
+    match = _SIZE.fullmatch(text.strip().lower())
+    if match is None or match.group(2) not in _SIZE_UNITS:
+        raise ValueError(f"not a byte count: {text!r} (accepted: {SIZE_FORMS})")
+    with localcontext() as exact:
+        exact.prec = 80  # the 30+30 digits allowed, times a unit, are exact: no rounding to a whole number
+        value = Decimal(match.group(1)) * _SIZE_UNITS[match.group(2)]
+    if value != value.to_integral_value():
+        raise ValueError(f"not a whole number of bytes: {text!r} is {value} bytes")
+    return int(value)
 
 
 def _positive_size(text: str) -> int:
@@ -39,10 +64,10 @@ def _positive_size(text: str) -> int:
 
 
 def _port(text: str) -> int:
-    value = int(text.strip())
-    if not 0 <= value <= 65535:
-        raise ValueError(f"not a port: {text!r}")
-    return value
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or not 0 <= int(value) <= 65535:
+        raise ValueError(f"not a port: {text!r} (0 to 65535; 0 picks a free one)")
+    return int(value)
 
 
 def _storage(text: str) -> str:
@@ -106,6 +131,13 @@ class Setting(Generic[T]):
     parse: Callable[[str], T]
     help: str
     per_test: bool = True
+    standalone_default: T | None = None  # the standalone server's default, where it differs
+    metavar: str = "SIZE"
+
+    @property
+    def cli_option(self) -> str:
+        """The standalone server's option (``--min-part-size``)."""
+        return f"--{self.name.replace('_', '-')}"
 
     @property
     def option(self) -> str:
@@ -125,27 +157,33 @@ MIN_PART_SIZE: Setting[int] = Setting(
     5 * 1024 * 1024,
     _size,
     "Minimum size of every part but the last at CompleteMultipartUpload (S3: 5 MiB = 5242880). "
-    "Bytes, or with a KiB/MiB suffix.",
+    f"Sizes: {SIZE_FORMS}.",
 )
 REGION: Setting[str] = Setting(
-    "region", "us-east-1", _text, "Region of the endpoint and of its buckets (S3's default: us-east-1)."
+    "region",
+    "us-east-1",
+    _text,
+    "Region of the endpoint and of its buckets (S3's default).",
+    metavar="REGION",
 )
 HOST: Setting[str] = Setting(
-    "host", "127.0.0.1", _text, "Interface the server binds (default 127.0.0.1).", per_test=False
+    "host", "127.0.0.1", _text, "Interface the server binds.", per_test=False, metavar="HOST"
 )
 PORT: Setting[int] = Setting(
     "port",
     0,
     _port,
-    "Port the server binds; 0 (default) picks a free one. Under xdist, worker N uses PORT+N.",
+    "Port the server binds; 0 picks a free one.",
     per_test=False,
+    standalone_default=9000,
+    metavar="PORT",
 )
 MAX_BODY_SIZE: Setting[int] = Setting(
     "max_body_size",
     5 * 1024**3,
     _size,
     "Largest PutObject / UploadPart body accepted (S3: 5 GiB = 5368709120); a larger declared size is "
-    "answered EntityTooLarge before the body is read. Bytes, or with a KiB/MiB/GiB suffix.",
+    "answered EntityTooLarge before the body is read. A size, as for the minimum part size.",
     per_test=False,
 )
 STORAGE: Setting[str] = Setting(
@@ -154,13 +192,14 @@ STORAGE: Setting[str] = Setting(
     _storage,
     "What part and object bodies keep: 'memory' (the bytes) or 'sizes' (only sizes, ETags and "
     "checksums: constant memory for huge uploads; reading the bytes back is refused).",
+    metavar="memory|sizes",
 )
 JOURNAL_MAX_BYTES: Setting[int] = Setting(
     "journal_max_bytes",
     64 * 1024**2,
     _positive_size,
     "About how much memory the request journal may use: past it, the oldest entries are dropped (a "
-    "text field over 1024 characters is kept cut, and says so). Bytes, or with a KiB/MiB/GiB suffix.",
+    "text field over 1024 characters is kept cut, and says so). A size, as for the minimum part size.",
     per_test=False,
 )
 ENDPOINT: Setting[str] = Setting(
@@ -171,6 +210,7 @@ ENDPOINT: Setting[str] = Setting(
     "credentials come from the environment. Fault injection and state inspection are then unavailable "
     "(tests that need them are skipped).",
     per_test=False,
+    metavar="URL",
 )
 OBJECT_OWNERSHIP: Setting[str] = Setting(
     "object_ownership",
@@ -179,6 +219,7 @@ OBJECT_OWNERSHIP: Setting[str] = Setting(
     "ObjectOwnership of buckets created without x-amz-object-ownership: BucketOwnerEnforced (default, S3 "
     "since April 2023: ACLs disabled, public access blocked) or ObjectWriter / BucketOwnerPreferred (S3 "
     "before: ACLs kept, no public access block), for suites written before 2023.",
+    metavar="OWNERSHIP",
 )
 ALLOWED_HOSTS: Setting[tuple[str, ...]] = Setting(
     "allowed_hosts",
@@ -188,6 +229,7 @@ ALLOWED_HOSTS: Setting[tuple[str, ...]] = Setting(
     "bucket subdomains), for container and proxy set-ups: comma-separated, '*' for any. Requests "
     "naming another Host (a DNS-rebinding web page) are refused.",
     per_test=False,
+    metavar="NAMES",
 )
 MAX_CONNECTIONS: Setting[int] = Setting(
     "max_connections",
@@ -196,6 +238,7 @@ MAX_CONNECTIONS: Setting[int] = Setting(
     "Connections served at once (default 256). At the limit the oldest idle keep-alive connection is "
     "closed to make room; with none idle, a new connection is answered 503 SlowDown.",
     per_test=False,
+    metavar="N",
 )
 HEAD_TIMEOUT: Setting[float] = Setting(
     "head_timeout",
@@ -204,6 +247,7 @@ HEAD_TIMEOUT: Setting[float] = Setting(
     "Seconds a request head (request line and headers) may take to arrive from its first byte "
     "(default 20); a slower one is answered 400 RequestTimeout and its connection closed.",
     per_test=False,
+    metavar="SECONDS",
 )
 ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     MIN_PART_SIZE,
@@ -221,6 +265,9 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
 )
 
 
+MARKER_ORIGIN = "the s3mpu marker"
+
+
 @dataclass(frozen=True)
 class Sources:
     """The raw values each source offers, by setting name (None: that source says nothing)."""
@@ -229,6 +276,7 @@ class Sources:
     cli: Mapping[str, str | None]
     env: Mapping[str, str]
     ini: Mapping[str, str | None]
+    standalone: bool = False  # the standalone server: its option names (``--port``), and no ini file
 
 
 def check_marker(marker: Mapping[str, object]) -> None:
@@ -253,16 +301,36 @@ def resolve(setting: Setting[T], sources: Sources) -> T:
             raise SettingError(
                 f"invalid {setting.name} {value!r} from the s3mpu marker: not text or a number"
             )
-        return _parse(setting, str(value), "the s3mpu marker")
+        return _parse(setting, str(value), MARKER_ORIGIN)
+    raw, where = _given(setting, sources)
+    if raw is not None:
+        return _parse(setting, raw, where)
+    if sources.standalone and setting.standalone_default is not None:
+        return setting.standalone_default
+    return setting.default
+
+
+def origin(setting: Setting[T], sources: Sources) -> str:
+    """Where ``setting``'s value comes from, as messages name it (``option --s3mpu-port``, ``default``)."""
+    if setting.name in sources.marker:
+        return MARKER_ORIGIN
+    return _given(setting, sources)[1]
+
+
+def _given(setting: Setting[T], sources: Sources) -> tuple[str | None, str]:
+    """The first non-empty raw value of command line, environment and ini, and where it came from."""
     candidates = (
-        (sources.cli.get(setting.name), f"option {setting.option}"),
+        (
+            sources.cli.get(setting.name),
+            f"option {setting.cli_option if sources.standalone else setting.option}",
+        ),
         (sources.env.get(setting.env), f"environment variable {setting.env}"),
         (sources.ini.get(setting.name), f"ini key {setting.ini}"),
     )
-    for raw, origin in candidates:
+    for raw, where in candidates:
         if raw is not None and raw != "":
-            return _parse(setting, raw, origin)
-    return setting.default
+            return raw, where
+    return None, "default"
 
 
 def _parse(setting: Setting[T], raw: str, origin: str) -> T:

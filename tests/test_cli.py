@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import select
 import signal
@@ -17,6 +18,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +65,10 @@ class Running:
         )
 
 
-def _start(command: list[str], *extra: str) -> Running:
+def _start(command: list[str], *extra: str, env: dict[str, str] | None = None) -> Running:
     args = [*command, "--host", "127.0.0.1", "--port", "0", *extra]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_S3MPU_")} | (env or {})
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ)
     try:
         line = _read_line(proc, START_TIMEOUT)
     except BaseException:
@@ -177,17 +180,154 @@ def test_help_lists_options() -> None:
         (["--min-part-size", "lots"], "'lots'"),
         (["--journal-limit", "0"], "must be at least 1"),
         (["--object-ownership", "Everyone"], "'Everyone'"),
+        (["--storage", "disk"], "argument --storage: invalid value 'disk': must be 'memory' or 'sizes'\n"),
+        (["--seed", "x"], "argument --seed: not a whole number: 'x'\n"),
+        (["--port", "nine"], "argument --port: not a port: 'nine' (0 to 65535; 0 picks a free one)\n"),
+        (["--min-part-size", "5M"], "not a byte count: '5M' (accepted: a whole number of bytes, or a number"),
+        (["--max-body-size", "0.1KiB"], "not a whole number of bytes: '0.1KiB' is 102.4 bytes\n"),
     ],
 )
 def test_bad_argument_is_a_usage_error(args: list[str], message: str) -> None:
-    """A bad option value stops before serving: argparse's usage error, exit status 2."""
+    """A bad option value stops before serving: argparse's usage error, exit status 2, naming the option
+    and the reason, never an internal name (issue 19: ``invalid _storage value: 'disk'``)."""
     result = subprocess.run(
         [sys.executable, "-m", "pytest_s3mpu", *args], capture_output=True, text=True, timeout=30, check=False
     )
     assert result.returncode == 2
     assert f"s3mpu: error: argument {args[0]}: " in result.stderr
     assert message in result.stderr
+    assert "invalid _" not in result.stderr and " value: " not in result.stderr
     assert "serving on" not in result.stdout
+
+
+def test_version() -> None:
+    """``s3mpu --version`` prints the installed distribution's version and exits 0 (issue 19)."""
+    result = subprocess.run(
+        [str(BIN / "s3mpu"), "--version"], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert result.returncode == 0
+    assert result.stdout == f"s3mpu {metadata.version('pytest-s3mpu')}\n"
+
+
+def test_environment_variables_are_read_as_by_the_plugin(launcher: list[str]) -> None:
+    """``PYTEST_S3MPU_MIN_PART_SIZE=1.5KiB`` sets the limit Complete enforces (EntityTooSmall names 1536,
+    spec §5.1 step 9c), as under pytest; an option beats the environment (``PYTEST_S3MPU_PORT`` is never
+    read when ``--port`` is given) (issue 19; issue 16 item 6)."""
+    running = _start(
+        launcher, env={"PYTEST_S3MPU_MIN_PART_SIZE": "1.5KiB", "PYTEST_S3MPU_PORT": "not-a-port"}
+    )
+    try:
+        client = running.client()
+        client.create_bucket(Bucket="cli-bucket")
+        with pytest.raises(ClientError) as caught:
+            _upload(client, [1535, 7])
+        assert caught.value.response["Error"]["MinSizeAllowed"] == "1536"
+        assert _upload(client, [1536, 7])["ETag"].endswith('-2"')
+    finally:
+        running.proc.send_signal(signal.SIGTERM)
+        assert running.proc.wait(timeout=EXIT_TIMEOUT) == 0
+    assert running.proc.stderr is not None
+    assert running.proc.stderr.read() == ""  # no access log without --log-requests
+    _stop(running)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "PYTEST_S3MPU_STORAGE",
+            "disk",
+            "s3mpu: error: invalid storage 'disk' from environment variable PYTEST_S3MPU_STORAGE: "
+            "must be 'memory' or 'sizes'\n",
+        ),
+        (
+            "PYTEST_S3MPU_MIN_PART_SIZE",
+            "5 megs",
+            "s3mpu: error: invalid min_part_size '5 megs' from environment variable "
+            "PYTEST_S3MPU_MIN_PART_SIZE: not a byte count: '5 megs' (accepted: ",
+        ),
+    ],
+)
+def test_bad_environment_value_is_a_usage_error_naming_the_variable(
+    variable: str, value: str, message: str
+) -> None:
+    """A bad ``PYTEST_S3MPU_*`` value stops the standalone server before serving (exit 2), naming the
+    variable and the reason, exactly as the plugin does."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_S3MPU_")} | {variable: value}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_s3mpu", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env=environ,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "serving on" not in result.stdout
+
+
+def test_busy_port_is_one_line_naming_the_setting() -> None:
+    """A port another socket holds: exit status 1 and one line naming host, port and where the port came
+    from, no traceback (issue 12 item 5; Werkzeug alone would print and exit without naming the option)."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest_s3mpu", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"s3mpu: cannot serve S3 on 127.0.0.1:{port}: the port is already in use "
+        "(host from default, port from option --port; --port 0 picks a free port)\n"
+    )
+    assert result.stdout == ""
+
+
+ACCESS_LINE = re.compile(r"^(?P<method>[A-Z]+) (?P<target>\S+) (?P<status>\d{3}) (?P<ms>\d+\.\d)ms$")
+
+
+def test_log_requests_writes_one_line_per_request(launcher: list[str]) -> None:
+    """``--log-requests`` writes one line per answered request to stderr: method, path and query as sent,
+    status, milliseconds; S3 errors (404 NoSuchKey) included, and the control endpoint's requests too.
+    Without the option nothing is logged (test_environment_variables_are_read_as_by_the_plugin)."""
+    running = _start(launcher, "--log-requests")
+    try:
+        client = running.client()
+        client.create_bucket(Bucket="cli-bucket")
+        client.put_object(Bucket="cli-bucket", Key="dir/k 1", Body=b"x")
+        with pytest.raises(ClientError):
+            client.get_object(Bucket="cli-bucket", Key="missing")
+        with urllib.request.urlopen(f"{running.endpoint_url}/_s3mpu/health", timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        running.proc.send_signal(signal.SIGTERM)
+        assert running.proc.wait(timeout=EXIT_TIMEOUT) == 0
+    assert running.proc.stderr is not None
+    lines = running.proc.stderr.read().splitlines()
+    _stop(running)
+    parsed = [ACCESS_LINE.match(line) for line in lines]
+    assert all(parsed), lines
+    assert [(m["method"], m["target"], m["status"]) for m in parsed if m] == [
+        ("PUT", "/cli-bucket", "200"),
+        ("PUT", "/cli-bucket/dir/k%201", "200"),
+        ("GET", "/cli-bucket/missing", "404"),
+        ("GET", "/_s3mpu/health", "200"),
+    ]
+
+
+def _stop(running: Running) -> None:
+    if running.proc.poll() is None:
+        running.proc.send_signal(signal.SIGTERM)
+    assert running.proc.wait(timeout=EXIT_TIMEOUT) == 0
+    for stream in (running.proc.stdout, running.proc.stderr):
+        if stream is not None:
+            stream.close()
 
 
 def test_journal_limit_keeps_the_newest_entries(launcher: list[str]) -> None:

@@ -379,4 +379,5 @@ def test_connection_settings_option_env_ini_and_cli_flags():
                 settings.HEAD_TIMEOUT, settings.Sources(marker={}, cli={"head_timeout": bad}, env={}, ini={})
             )
     args = cli.build_parser().parse_args(["--max-connections", "8", "--head-timeout", "2.5"])
-    assert (args.max_connections, args.head_timeout) == (8, 2.5)
+    values = cli.resolve_settings(args, {})
+    assert (values["max_connections"], values["head_timeout"]) == (8, 2.5)

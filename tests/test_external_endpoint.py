@@ -85,3 +85,71 @@ def test_bad_endpoint_is_a_usage_error(pytester):
     result = pytester.runpytest("--s3mpu-endpoint", "ftp://example")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*invalid endpoint 'ftp://example' from option --s3mpu-endpoint*"])
+
+
+MARKED = """
+import pytest
+
+@pytest.mark.s3mpu(min_part_size=1024)
+def test_small_parts(s3mpu_client):
+    raise AssertionError("must not run with the endpoint's own minimum part size")
+
+@pytest.mark.s3mpu(storage="sizes")
+def test_sizes_only(s3mpu):
+    raise AssertionError("must not run keeping bytes")
+
+@pytest.mark.s3mpu(region="us-east-1", min_part_size="5MiB")
+def test_what_s3_does_anyway(s3mpu_client):
+    s3mpu_client.create_bucket(Bucket="marked-bucket")
+"""
+
+
+def test_per_test_settings_the_endpoint_cannot_apply_skip_their_test(
+    pytester, external_endpoint, monkeypatch
+):
+    """A test marked with a minimum part size or ``storage="sizes"`` is skipped, naming the setting and the
+    endpoint, instead of running without them (issue 19, silent misbehaviour 2); a marker that asks for
+    what S3 does anyway (5 MiB, the region) runs."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "external-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "external-secret")
+    pytester.makepyfile(MARKED)
+    result = pytester.runpytest_subprocess("--s3mpu-endpoint", external_endpoint, "-rs", "-p", "no:randomly")
+    result.assert_outcomes(passed=1, skipped=2)
+    result.stdout.fnmatch_lines(
+        [
+            "SKIPPED*min_part_size=1024 from the s3mpu marker cannot be applied to the external endpoint "
+            f"{external_endpoint}",
+            "SKIPPED*storage='sizes' from the s3mpu marker cannot be applied to the external endpoint "
+            f"{external_endpoint}",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "ini", "message"),
+    [
+        (
+            ["--s3mpu-min-part-size=1KiB"],
+            "",
+            "ERROR: min_part_size 1024 from option --s3mpu-min-part-size has no effect on the external "
+            "endpoint http://127.0.0.1:9 (from option --s3mpu-endpoint): unset one of the two",
+        ),
+        (
+            [],
+            "s3mpu_storage = sizes\n",
+            "ERROR: storage 'sizes' from ini key s3mpu_storage has no effect on the external endpoint "
+            "http://127.0.0.1:9 (from option --s3mpu-endpoint): unset one of the two",
+        ),
+    ],
+    ids=["option", "ini"],
+)
+def test_session_settings_the_endpoint_cannot_apply_are_a_usage_error(pytester, args, ini, message):
+    """A session-wide setting of the in-memory server together with ``--s3mpu-endpoint`` stops the run
+    before any test, naming both sources, rather than being dropped (issue 19, silent misbehaviour 2).
+    The endpoint is never contacted (nothing listens on port 9 here)."""
+    if ini:
+        pytester.makeini("[pytest]\n" + ini)
+    pytester.makepyfile("def test_never_runs(s3mpu):\n    raise AssertionError('must not run')\n")
+    result = pytester.runpytest("--s3mpu-endpoint", "http://127.0.0.1:9", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])

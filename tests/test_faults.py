@@ -533,7 +533,7 @@ def test_journal_entries_cost_the_garbage_collector_nothing():
 
 
 def test_journal_to_json_field_names(journal):
-    """The JSON names are those of the issue: seq … invocation_id."""
+    """The JSON names are those of the issue: seq … invocation_id, then method and path (issue 19)."""
     assert list(journal.entries()[0].to_json()) == [
         "seq",
         "time",
@@ -550,4 +550,6 @@ def test_journal_to_json_field_names(journal):
         "fault",
         "attempt",
         "invocation_id",
+        "method",
+        "path",
     ]

@@ -52,6 +52,8 @@ JOURNAL_FIELDS = [
     "fault",
     "attempt",
     "invocation_id",
+    "method",
+    "path",
 ]
 FEW_RETRIES = {"max_attempts": 2, "mode": "standard"}  # botocore: 2 retries, 3 attempts in all
 NO_RETRIES = {"total_max_attempts": 1, "mode": "standard"}
@@ -906,3 +908,35 @@ def test_embedded_error_on_copies(s3mpu, bucket, operation):
         (200, "InternalError", 1),
         (200, None, 2),
     ]
+
+
+def test_journal_names_what_an_unimplemented_request_asked_for(s3mpu, s3mpu_client):
+    """A request the double does not implement is journaled with its method, its path and query as sent,
+    and the operation AWS names it (GetObjectRetention), or ``METHOD:subresource`` when the double knows no
+    name, or ``Unknown`` for a method S3 has no operation for; bucket and key as far as they can be read
+    (issue 19, silent misbehaviour 5). Answers: 501 NotImplemented, as before."""
+    s3mpu_client.create_bucket(Bucket=BUCKET)
+    with pytest.raises(ClientError) as caught:
+        s3mpu_client.get_object_retention(Bucket=BUCKET, Key="k")
+    assert caught.value.response["Error"]["Code"] == "NotImplemented"
+    host = urlsplit(s3mpu.endpoint_url)
+    for method, target in (("GET", f"/{BUCKET}?analytics&id=x"), ("PATCH", f"/{BUCKET}/k")):
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+        connection.request(method, target)
+        assert connection.getresponse().status == 501
+        connection.close()
+    entries = s3mpu.journal.entries()[1:]
+    assert [(e.operation, e.method, e.path, e.bucket, e.key, e.status) for e in entries] == [
+        ("GetObjectRetention", "GET", f"/{BUCKET}/k?retention", BUCKET, "k", 501),
+        ("GET:analytics", "GET", f"/{BUCKET}?analytics&id=x", BUCKET, None, 501),
+        ("Unknown", "PATCH", f"/{BUCKET}/k", BUCKET, "k", 501),
+    ]
+    assert s3mpu.journal.entries()[0][-2:] == ("PUT", None)  # implemented: method, no path
+    assert f"GET /{BUCKET}/k?retention" in s3mpu.journal.table()
+
+
+def test_operations_journaled_as_not_implemented_are_not_implemented():
+    """The AWS names the journal gives unimplemented requests never name an operation the double has."""
+    from pytest_s3mpu import routes
+
+    assert not set(routes._NOT_IMPLEMENTED.values()) & routes.OPERATIONS

@@ -1360,8 +1360,9 @@ def test_max_body_size_setting_and_cli_flag():
     sources = settings.Sources(marker={}, cli={"max_body_size": "16MiB"}, env={}, ini={})
     assert settings.resolve(setting, sources) == 16 * 1024 * 1024
     assert (setting.option, setting.env) == ("--s3mpu-max-body-size", "PYTEST_S3MPU_MAX_BODY_SIZE")
-    assert cli.build_parser().parse_args(["--max-body-size", "1KiB"]).max_body_size == 1024
-    assert cli.build_parser().parse_args([]).max_body_size == FIVE_GIB
+    parser = cli.build_parser()
+    assert cli.resolve_settings(parser.parse_args(["--max-body-size", "1KiB"]), {})["max_body_size"] == 1024
+    assert cli.resolve_settings(parser.parse_args([]), {})["max_body_size"] == FIVE_GIB
 
 
 # -- slow and stalled clients ----------------------------------------------------------------------------

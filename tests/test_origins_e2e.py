@@ -212,5 +212,6 @@ def test_allowed_hosts_setting_option_env_ini_and_cli_flag():
         settings.resolve(
             setting, settings.Sources(marker={}, cli={"allowed_hosts": "http://x/"}, env={}, ini={})
         )
-    assert cli.build_parser().parse_args(["--allowed-hosts", "*"]).allowed_hosts == ("*",)
+    args = cli.build_parser().parse_args(["--allowed-hosts", "*"])
+    assert cli.resolve_settings(args, {})["allowed_hosts"] == ("*",)
     assert origins.host_allowed("a.b.svc:80", origins.allowed_names(["*.svc"]))

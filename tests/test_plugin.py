@@ -259,17 +259,22 @@ def test_port_option_binds_that_port(pytester: pytest.Pytester) -> None:
     [
         pytest.param(
             "cli",
-            "ERROR: invalid min_part_size 'lots' from option --s3mpu-min-part-size: not a byte count: 'lots'",
+            "ERROR: invalid min_part_size 'lots' from option --s3mpu-min-part-size: not a byte count: 'lots' "
+            "(accepted: a whole number of bytes, or a number with a unit: KB, MB, GB, TB (powers of 1000) or "
+            "KiB, MiB, GiB, TiB (powers of 1024), e.g. 5MiB, 1.5GiB, 64KB)",
             id="cli",
         ),
         pytest.param(
             "env",
             "ERROR: invalid min_part_size '-5' from environment variable PYTEST_S3MPU_MIN_PART_SIZE: "
-            "not a byte count: '-5'",
+            "not a byte count: '-5' (accepted: *)",
             id="env",
         ),
         pytest.param(
-            "ini", "ERROR: invalid port '70000' from ini key s3mpu_port: not a port: '70000'", id="ini"
+            "ini",
+            "ERROR: invalid port '70000' from ini key s3mpu_port: not a port: '70000' (0 to 65535; 0 picks a "
+            "free one)",
+            id="ini",
         ),
         pytest.param("region", "ERROR: invalid region ' ' from option --s3mpu-region: empty", id="region"),
     ],
@@ -325,7 +330,7 @@ def test_bad_marker_values_error_their_test(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1, errors=4)
     result.stdout.fnmatch_lines(
         [
-            "*UsageError: invalid min_part_size 'lots' from the s3mpu marker: not a byte count: 'lots'",
+            "*UsageError: invalid min_part_size 'lots' from the s3mpu marker: not a byte count: 'lots' (acc*",
             "*UsageError: port cannot be set by the s3mpu marker: it belongs to the session's server",
             "*UsageError: host cannot be set by the s3mpu marker: it belongs to the session's server",
             "*UsageError: unknown setting 'min_partsize' in the s3mpu marker (allowed: min_part_size, region, storage, object_ownership)",  # noqa: E501
@@ -422,11 +427,11 @@ def test_xdist_fixed_port_is_offset_per_worker(
 
 def test_entry_point_loads_plugin_without_conftest(pytester: pytest.Pytester) -> None:
     """A fresh pytest process, with no conftest and no ``-p``, has the fixtures: the ``pytest11`` entry point
-    named ``s3mpu`` registers ``pytest_s3mpu.plugin``; ``-p no:s3mpu`` turns it off."""
+    named ``s3mpu`` registers ``pytest_s3mpu.plugin`` under its module name; ``-p no:s3mpu`` turns it off."""
     pytester.makepyfile(
         """
         def test_fixtures_available(request, s3mpu, s3mpu_client, s3mpu_env, s3mpu_server):
-            plugin = request.config.pluginmanager.get_plugin("s3mpu")
+            plugin = request.config.pluginmanager.get_plugin("pytest_s3mpu.plugin")
             assert plugin is not None and plugin.__name__ == "pytest_s3mpu.plugin"
             s3mpu_client.create_bucket(Bucket="entry-point")
             assert s3mpu.buckets() == ["entry-point"]
@@ -479,3 +484,134 @@ def test_object_ownership_setting_reaches_new_buckets(
     bad.stderr.fnmatch_lines(
         ["ERROR: invalid object_ownership 'Everyone' from option --s3mpu-object-ownership: *"]
     )
+
+
+def test_pytest_plugins_line_in_a_conftest_is_harmless(pytester: pytest.Pytester) -> None:
+    """``pytest_plugins = ["pytest_s3mpu.plugin"]`` in a conftest (the usual explicit way) runs the suite
+    with the plugin loaded once, beside the entry point, instead of "Plugin already registered" (issue 19,
+    silent misbehaviour 4); the marker is declared once."""
+    pytester.makeconftest('pytest_plugins = ["pytest_s3mpu.plugin"]\n')
+    pytester.makepyfile(
+        """
+        def test_once(request, s3mpu_client):
+            s3mpu_client.create_bucket(Bucket="explicit")
+            manager = request.config.pluginmanager
+            ours = [p for p in manager.get_plugins() if getattr(p, "__name__", "") == "pytest_s3mpu.plugin"]
+            assert len(ours) == 1
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--strict-markers", timeout=60)
+    result.assert_outcomes(passed=1)
+
+
+# -- marker arguments ---------------------------------------------------------------------------------
+
+
+def test_positional_marker_arguments_are_a_usage_error(pytester: pytest.Pytester) -> None:
+    """``@pytest.mark.s3mpu(1024)`` and ``@pytest.mark.s3mpu_fault("UploadPart", ...)`` error their test
+    with a message saying the marker takes keywords, instead of running with the default minimum part size
+    or a rule that fires on any request (issue 19, silent misbehaviour 1)."""
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.s3mpu(1024)
+        def test_positional_size(s3mpu):
+            raise AssertionError("must not run")
+
+        @pytest.mark.s3mpu_fault("UploadPart", preset="SlowDown")
+        def test_positional_fault(s3mpu_client):
+            raise AssertionError("must not run")
+
+        def test_fine(s3mpu):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*UsageError: the s3mpu marker takes keyword arguments only, as in "
+            "@pytest.mark.s3mpu(min_part_size=1024); positional 1024 would be ignored",
+            "*UsageError: the s3mpu_fault marker takes keyword arguments only, as in "
+            '@pytest.mark.s3mpu_fault(operation="UploadPart", ...); '
+            "positional 'UploadPart' would be ignored",
+        ]
+    )
+
+
+# -- busy port ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "origin"),
+    [
+        ("cli", "option --s3mpu-port"),
+        ("env", "environment variable PYTEST_S3MPU_PORT"),
+        ("ini", "ini key s3mpu_port"),
+    ],
+)
+def test_busy_port_is_one_usage_error_naming_the_setting(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, source: str, origin: str
+) -> None:
+    """A port another socket holds stops the run once, with exit 4 and one line naming host, port, the
+    setting and where its value came from: no test runs, no traceback per test (issue 12 item 5)."""
+    with closing(socket.socket()) as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        args = ["-p", "no:randomly"]
+        if source == "cli":
+            args.append(f"--s3mpu-port={port}")
+        elif source == "env":
+            monkeypatch.setenv("PYTEST_S3MPU_PORT", str(port))
+        else:
+            pytester.makeini(f"[pytest]\ns3mpu_port = {port}\n")
+        pytester.makepyfile(
+            """
+            import pytest
+
+            @pytest.mark.parametrize("n", range(3))
+            def test_never_runs(s3mpu, n):
+                raise AssertionError("must not run")
+            """
+        )
+        result = pytester.runpytest_subprocess(*args, timeout=60)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    output = result.stdout.str() + result.stderr.str()
+    expected = (
+        f"s3mpu: cannot serve S3 on 127.0.0.1:{port}: the port is already in use (the port comes from "
+        f"{origin}; choose another, or 0 for a free one)"
+    )
+    assert output.count(expected) == 1, output
+    assert "Traceback" not in output and "must not run" not in output
+    result.assert_outcomes()
+
+
+def test_busy_port_under_xdist_stops_the_run_once(pytester: pytest.Pytester) -> None:
+    """Under xdist the worker whose port is taken stops the whole run with the same one line (not an
+    INTERNALERROR, not an error per test), naming the worker's offset from the setting."""
+    base = _free_port(consecutive=2)
+    with closing(socket.socket()) as holder:
+        holder.bind(("127.0.0.1", base + 1))  # gw1's port
+        holder.listen()
+        pytester.makepyfile(
+            """
+            import pytest
+
+            @pytest.mark.parametrize("n", range(4))
+            def test_maybe(s3mpu, n):
+                pass
+            """
+        )
+        result = pytester.runpytest_subprocess(
+            "-n", "2", "-p", "no:randomly", f"--s3mpu-port={base}", timeout=60
+        )
+    output = result.stdout.str() + result.stderr.str()
+    assert result.ret != pytest.ExitCode.OK
+    assert "INTERNALERROR" not in output and "Traceback" not in output
+    expected = (
+        f"s3mpu: cannot serve S3 on 127.0.0.1:{base + 1}: the port is already in use (the port comes from "
+        "option --s3mpu-port, plus 1 for xdist worker gw1; choose another, or 0 for a free one)"
+    )
+    assert output.count(expected) == 1, output

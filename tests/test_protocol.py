@@ -1068,7 +1068,7 @@ def test_setting_names_in_every_source():
         (_sources(marker={"min_part_size": "lots"}), "the s3mpu marker"),
         (_sources(cli={"min_part_size": "-5"}, env={ENV: "20"}), "option --s3mpu-min-part-size"),
         (
-            _sources(env={ENV: "1.5MiB"}, ini={"min_part_size": "10"}),
+            _sources(env={ENV: "1.5B"}, ini={"min_part_size": "10"}),
             "environment variable PYTEST_S3MPU_MIN_PART_SIZE",
         ),
         (_sources(ini={"min_part_size": "ten"}), "ini key s3mpu_min_part_size"),

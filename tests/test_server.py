@@ -10,6 +10,7 @@ import time
 import boto3
 import pytest
 
+from pytest_s3mpu import ServerBindError
 from pytest_s3mpu.server import S3Server
 
 
@@ -27,6 +28,32 @@ def test_binds_loopback_on_a_free_port_and_stops_cleanly():
     server.stop()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", port))  # the port is free again
+
+
+def test_busy_port_raises_server_bind_error_naming_host_and_port():
+    """start() on a port another socket holds raises ServerBindError naming host and port, with the OSError
+    as its cause: not SystemExit from Werkzeug (issue 12 item 5). The server can start later elsewhere."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        server = S3Server(port=port)
+        with pytest.raises(ServerBindError) as caught:
+            server.start()
+    error = caught.value
+    assert str(error) == f"cannot serve S3 on 127.0.0.1:{port}: the port is already in use"
+    assert (error.host, error.port) == ("127.0.0.1", port)
+    assert isinstance(error.__cause__, OSError) and error.error is error.__cause__
+    assert not isinstance(error, (OSError, SystemExit))
+    with pytest.raises(RuntimeError, match="not started"):
+        _ = server.port
+
+
+def test_unbindable_host_raises_server_bind_error_with_the_reason():
+    """A host that is no local address (TEST-NET-1, RFC 5737) is ServerBindError with the system's reason;
+    nothing is sent anywhere (bind only)."""
+    with pytest.raises(ServerBindError, match=r"^cannot serve S3 on 192\.0\.2\.1:0: \S"):
+        S3Server(host="192.0.2.1").start()
 
 
 def test_stop_closes_idle_keep_alive_connections_promptly():
@@ -95,6 +122,34 @@ def test_handler_bug_is_internal_error_and_kept_for_the_test():
         assert response.status == 500
         assert b"<Code>InternalError</Code>" in body
         assert [(e.operation, e.message) for e in server.handler_errors] == [("ListBuckets", "bug")]
+
+
+def test_access_log_gets_one_line_per_answered_request():
+    """``S3Server(access_log=...)`` is called once per request, after the answer is produced, with method,
+    path and query as sent, status and milliseconds (the standalone server's --log-requests); the journal
+    is unchanged and an HTTP-layer bug still reaches ``handler_errors`` through the logging layer."""
+    lines: list[str] = []
+    with S3Server(access_log=lines.append) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        for method, target in (
+            ("PUT", "/logged"),
+            ("GET", "/logged?list-type=2&prefix=a%20b"),
+            ("HEAD", "/nope"),
+        ):
+            connection.request(method, target)
+            connection.getresponse().read()
+        connection.close()
+        assert [entry.operation for entry in server.journal] == [
+            "CreateBucket",
+            "ListObjectsV2",
+            "HeadBucket",
+        ]
+        assert server._httpd.app.bugs is server.app.bugs  # type: ignore[union-attr]
+    assert [re.sub(r" \d+\.\dms$", " <ms>", line) for line in lines] == [
+        "PUT /logged 200 <ms>",
+        "GET /logged?list-type=2&prefix=a%20b 200 <ms>",
+        "HEAD /nope 404 <ms>",
+    ]
 
 
 def test_raw_scheme_separator_in_the_path_is_part_of_the_key(s3mpu, s3mpu_client):
