@@ -1,16 +1,18 @@
 """pytest-s3mpu: an in-memory Amazon S3 test double with a faithful multipart-upload state machine.
 
 Public surface: ``S3Server`` (a running endpoint), ``Store`` (the state machine), ``S3MPU`` (what the
-``s3mpu`` fixture gives a test), ``S3Error`` with its subclasses in ``pytest_s3mpu.errors``, and
-``ServerBindError`` (``S3Server.start()`` on an address it cannot bind).
+``s3mpu`` fixture gives a test), ``Clock`` (the test clock a store reads), ``S3Error`` with its
+subclasses in ``pytest_s3mpu.errors``, and ``ServerBindError`` (``S3Server.start()`` on an address it
+cannot bind).
 """
 
 from __future__ import annotations
 
+from .clock import Clock, ClockError
 from .errors import S3Error
 from .handle import S3MPU
 from .model import Limits
 from .server import S3Server, ServerBindError
 from .store import Store
 
-__all__ = ["S3MPU", "Limits", "S3Error", "S3Server", "ServerBindError", "Store"]
+__all__ = ["S3MPU", "Clock", "ClockError", "Limits", "S3Error", "S3Server", "ServerBindError", "Store"]

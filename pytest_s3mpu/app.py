@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request
 
 from . import bodies, control, errors, handlers, origins, routes, validation, wire, xmldoc
 from .bugs import HandlerError, HandlerErrors
+from .clock import Clock
 from .control import Control
 from .faults import FaultInjector, FaultRule, RequestInfo
 from .journal import Journal, JournalEntry
@@ -75,10 +76,11 @@ def host_id_for(request_id: str) -> str:
 _date_cache: tuple[int, str] = (0, "")
 
 
-def http_date() -> str:
-    """The Date header (RFC 9110 §5.6.7), formatted once a second rather than once a request."""
+def http_date(clock: Clock) -> str:
+    """The Date header (RFC 9110 §5.6.7) at the store's clock's time, formatted once per second the
+    clock shows rather than once a request: a moved clock moves it at once."""
     global _date_cache
-    now = int(time.time())
+    now = clock.second()
     second, text = _date_cache
     if second != now:
         text = formatdate(now, usegmt=True)
@@ -405,14 +407,13 @@ class S3App:
         reply.error_code = error.code
         return reply
 
-    @staticmethod
     def _respond(
-        reply: handlers.Reply, request_id: str, host_id: str, method: str, start_response: StartResponse
+        self, reply: handlers.Reply, request_id: str, host_id: str, method: str, start_response: StartResponse
     ) -> Iterable[bytes]:
         response_headers = [
             (wire.REQUEST_ID, request_id),
             (wire.HOST_ID, host_id),
-            ("Date", http_date()),
+            ("Date", http_date(self.store.clock)),
             ("Server", "AmazonS3"),
             *reply.headers,
         ]

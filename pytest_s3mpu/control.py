@@ -2,9 +2,10 @@
 
 Layer 5 (app). No bucket name can start with ``_``, so these paths never shadow S3. JSON in, JSON out:
 ``GET /_s3mpu/health``, ``POST /_s3mpu/reset``, ``GET|POST|DELETE /_s3mpu/faults``,
-``GET|DELETE /_s3mpu/journal``, ``GET|DELETE /_s3mpu/errors``. A request naming a Host that is not
-allowed is refused (400), and so is a state-changing one (any method but GET and HEAD) that a browser
-sends from another origin (403): a web page must not reset the store or add fault rules (``origins``).
+``GET|DELETE /_s3mpu/journal``, ``GET|DELETE /_s3mpu/errors``, ``GET|POST /_s3mpu/clock``. A request
+naming a Host that is not allowed is refused (400), and so is a state-changing one (any method but GET
+and HEAD) that a browser sends from another origin (403): a web page must not reset the store, add fault
+rules or move the clock (``origins``).
 No CORS header is ever sent.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 
 from . import errors, origins
 from .bugs import HandlerErrors
+from .clock import Clock, ClockError, parse_iso
 from .faults import FaultInjector, FaultSpecError
 from .journal import Journal
 from .store import Store
@@ -47,9 +49,10 @@ class Control:
         self.bugs = bugs if bugs is not None else HandlerErrors()
 
     def reset(self) -> None:
-        """Empty store, no rules, empty journal, no bugs kept: what the ``s3mpu`` fixture does before
-        each test."""
+        """Empty store, no rules, empty journal, no bugs kept, the clock at real time: what the
+        ``s3mpu`` fixture does before each test."""
         self.store.reset()
+        self.store.clock.real()
         self.faults.clear()
         self.journal.clear()
         self.bugs.clear()
@@ -89,6 +92,8 @@ class Control:
             ("DELETE", "journal"): self._clear_journal,
             ("GET", "errors"): lambda: (200, [bug.to_json() for bug in self.bugs.entries()]),
             ("DELETE", "errors"): self._clear_errors,
+            ("GET", "clock"): lambda: (200, self.store.clock.to_json()),
+            ("POST", "clock"): lambda: self._move_clock(body),
         }
         action = routes.get((method, resource))
         if action is None:
@@ -115,20 +120,9 @@ class Control:
         return 200, []
 
     def _add_faults(self, read: Callable[[], bytes]) -> JsonReply:
-        try:
-            raw = read()
-        except BodyTooLarge:
-            return 413, {"error": f"the body is larger than {MAX_BODY} bytes"}
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return 400, {"error": "body is not JSON: not UTF-8"}
-        try:
-            data = json.loads(text or "null", parse_constant=_no_constant)
-        except ValueError as exc:  # NaN and Infinity too: they are no JSON, and a rule needs finite numbers
-            return 400, {"error": f"body is not JSON: {exc}"}
-        except RecursionError:  # json gives up near 1,000 levels; a rule is 2 deep, its values scalars
-            return 400, {"error": "body is not a fault rule: nested too deep"}
+        data, refused = _read_json(read, "a fault rule")
+        if refused is not None:
+            return refused
         specs = data if isinstance(data, list) else [data]
         if not all(isinstance(spec, dict) for spec in specs):
             return 400, {"error": "a fault rule is a JSON object, or a list of them"}
@@ -137,3 +131,99 @@ class Control:
         except FaultSpecError as exc:
             return 400, {"error": str(exc)}
         return 200, [rule.to_json() for rule in rules]
+
+    def _move_clock(self, read: Callable[[], bytes]) -> JsonReply:
+        data, refused = _read_json(read, "a clock change")
+        if refused is not None:
+            return refused
+        try:
+            clock_change(self.store.clock, data)
+        except ClockError as exc:
+            return 400, {"error": str(exc)}
+        return 200, self.store.clock.to_json()
+
+
+def _read_json(read: Callable[[], bytes], what: str) -> tuple[Any, JsonReply | None]:
+    """A control body as JSON (absent: ``null``), or the answer refusing it: 413 over ``MAX_BODY``,
+    400 for what is no JSON (not UTF-8, NaN or Infinity, nesting ``json`` cannot parse)."""
+    try:
+        raw = read()
+    except BodyTooLarge:
+        return None, (413, {"error": f"the body is larger than {MAX_BODY} bytes"})
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, (400, {"error": "body is not JSON: not UTF-8"})
+    try:
+        return json.loads(text or "null", parse_constant=_no_constant), None
+    except ValueError as exc:  # NaN and Infinity too: they are no JSON, and control values are finite
+        return None, (400, {"error": f"body is not JSON: {exc}"})
+    except RecursionError:  # json gives up near 1,000 levels; no control body is more than 2 deep
+        return None, (400, {"error": f"body is not {what}: nested too deep"})
+
+
+_CLOCK_FIELDS = ("advance_s", "now", "real", "frozen")
+
+
+def _shown(value: Any) -> str:
+    """A JSON value for a message, cut short (a body may be up to ``MAX_BODY`` bytes)."""
+    return _cut(json.dumps(value))
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def clock_change(clock: Clock, data: Any) -> None:
+    """Apply ``POST /_s3mpu/clock``'s body: one of ``{"advance_s": N}``, ``{"now": ISO-8601}``,
+    ``{"real": true}``, with ``"frozen": true|false`` beside the first two or alone. Everything is
+    checked before the clock moves; a ``ClockError`` names the field at fault."""
+    if not isinstance(data, dict) or not data:
+        raise ClockError(
+            'a clock change is a JSON object: {"advance_s": N}, {"now": "ISO-8601"}, {"real": true}, '
+            'optionally with "frozen": true|false'
+        )
+    unknown = sorted(set(data) - set(_CLOCK_FIELDS))
+    if unknown:
+        allowed = ", ".join(_CLOCK_FIELDS)
+        raise ClockError(f"unknown clock field(s): {_cut(', '.join(unknown))} (allowed: {allowed})")
+    moves = [name for name in ("advance_s", "now", "real") if name in data]
+    if len(moves) > 1:
+        raise ClockError(f"give one of advance_s, now and real, not {' and '.join(moves)}")
+    frozen = data.get("frozen")
+    if "frozen" in data and not isinstance(frozen, bool):
+        raise ClockError(f"frozen must be true or false, not {_shown(frozen)}")
+    if "real" in data:
+        if data["real"] is not True:
+            raise ClockError(f"real must be true, not {_shown(data['real'])}")
+        if frozen:
+            raise ClockError("real time flows: real cannot be frozen")
+        clock.real()
+    elif "now" in data:
+        try:
+            moment = parse_iso(data["now"])
+        except ClockError as exc:
+            raise ClockError(f"now: {exc}") from None
+        try:
+            if frozen:
+                clock.freeze(moment)
+            else:
+                clock.set(moment)
+        except ClockError as exc:
+            raise ClockError(f"now: {exc}") from None
+    elif "advance_s" in data:
+        seconds = data["advance_s"]
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise ClockError(f"advance_s must be a number of seconds, not {_shown(seconds)}")
+        try:
+            clock.advance(seconds)
+        except ClockError as exc:
+            raise ClockError(f"advance_s: {exc}") from None
+        if frozen is True:
+            clock.freeze()
+        elif frozen is False:
+            clock.unfreeze()
+    elif frozen:
+        clock.freeze()
+    else:
+        clock.unfreeze()

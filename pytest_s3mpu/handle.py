@@ -16,6 +16,8 @@ from .journal import Journal
 from .model import Part, StoredObject, Upload
 
 if TYPE_CHECKING:
+    from .clock import Clock
+    from .remote_clock import RemoteClock
     from .server import S3Server
     from .store import Store
 
@@ -39,6 +41,7 @@ class S3MPU:
         self._region: str | None = None
         self._session: Any = None
         self._session_lock = threading.Lock()
+        self._remote_clock: RemoteClock | None = None
 
     @classmethod
     def external(cls, endpoint_url: str, region: str) -> S3MPU:
@@ -49,6 +52,7 @@ class S3MPU:
         handle._region = region
         handle._session = None
         handle._session_lock = threading.Lock()
+        handle._remote_clock = None
         return handle
 
     @property
@@ -77,6 +81,24 @@ class S3MPU:
     def journal(self) -> Journal:
         """Every request the server answered during this test, with helpers for assertions."""
         return self._server("the request journal").journal
+
+    @property
+    def clock(self) -> Clock | RemoteClock:
+        """The test clock: ``s3mpu.clock.advance(days=2)``, ``.set(datetime)``, ``.freeze()``,
+        ``.real()``. Against an external s3mpu server it is moved over its control API."""
+        if self.server is not None:
+            return self.server.store.clock
+        if self._remote_clock is None:
+            from .remote_clock import RemoteClock
+
+            self._remote_clock = RemoteClock(self._endpoint_url, Unavailable)
+        return self._remote_clock
+
+    def clock_to_real(self) -> None:
+        """After a test against an external endpoint: a clock this handle moved goes back to real
+        time (the in-memory server's goes back at the next test's reset)."""
+        if self._remote_clock is not None and self._remote_clock.moved:
+            self._remote_clock.real()
 
     @property
     def region(self) -> str:
@@ -144,5 +166,6 @@ class S3MPU:
         return self.store.parts(upload_id)
 
     def reset(self) -> None:
-        """Forget all state, rules and journal; the ``s3mpu`` fixture does this before every test."""
+        """Forget all state, rules and journal, and return the clock to real time; the ``s3mpu`` fixture
+        does this before every test."""
         self._server("reset").reset()

@@ -220,7 +220,8 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
     """A fresh, empty S3 for this test, with the test's settings (marker > CLI > env > ini > default).
 
     At teardown, an exception the server raised while serving this test fails the test. With
-    ``--s3mpu-endpoint``, the handle points at that endpoint instead, and nothing is reset.
+    ``--s3mpu-endpoint``, the handle points at that endpoint instead, and nothing is reset but a test
+    clock the test moved.
     """
     marker = request.node.get_closest_marker("s3mpu")
     config = request.config
@@ -231,7 +232,9 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
         _skip_unless_endpoint_honours(config, marker, endpoint)
         if request.node.get_closest_marker("s3mpu_fault") is not None:
             pytest.skip(f"fault injection is not available against an external endpoint ({endpoint})")
-        yield S3MPU.external(endpoint, _resolve(config, settings.REGION, marker))
+        handle = S3MPU.external(endpoint, _resolve(config, settings.REGION, marker))
+        yield handle
+        handle.clock_to_real()
         return
     s3mpu_server: S3Server = request.getfixturevalue("s3mpu_server")
     store = s3mpu_server.store

@@ -38,6 +38,7 @@ from . import access, bodies, errors, http_head, wire, xmldoc
 from .access_log import AccessLog
 from .app import DROP_KEY, HEADERS_KEY, S3App, host_id_for, http_date, new_request_id, status_line
 from .bugs import HandlerError, HandlerErrors
+from .clock import Clock
 from .faults import FaultInjector
 from .journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_MAX_BYTES
 from .journal import Journal
@@ -600,6 +601,11 @@ class S3HTTPServer(BaseWSGIServer):
         self._idle: dict[socket.socket, None] = {}  # waiting for a request, oldest first
         self._refused: list[tuple[float, socket.socket]] = []
 
+    def _clock(self) -> Clock:
+        """The served store's clock (a real-time one for an app without a store)."""
+        store = getattr(self.app, "store", None)
+        return store.clock if isinstance(store, Store) else Clock()
+
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serve the connection in a thread of its own (small stack) if a slot is free, else refuse it."""
         if not self._claim_slot():
@@ -673,7 +679,7 @@ class S3HTTPServer(BaseWSGIServer):
         try:
             sock.setblocking(False)
             _discard_available(sock)
-            sock.send(_error_answer(errors.SlowDown()))
+            sock.send(_error_answer(errors.SlowDown(), self._clock()))
             sock.shutdown(socket.SHUT_WR)
         except OSError:
             self.shutdown_request(sock)
@@ -733,7 +739,7 @@ def _discard_available(sock: socket.socket) -> bool:
     return False
 
 
-def _error_answer(error: errors.S3Error) -> bytes:
+def _error_answer(error: errors.S3Error, clock: Clock) -> bytes:
     """A whole HTTP answer carrying ``error`` as S3 error XML, closing the connection."""
     request_id = new_request_id()
     host_id = host_id_for(request_id)
@@ -744,7 +750,7 @@ def _error_answer(error: errors.S3Error) -> bytes:
         f"Content-Length: {len(body)}\r\n"
         f"{wire.REQUEST_ID}: {request_id}\r\n"
         f"{wire.HOST_ID}: {host_id}\r\n"
-        f"Date: {http_date()}\r\n"
+        f"Date: {http_date(clock)}\r\n"
         "Server: AmazonS3\r\n"
         "Connection: close\r\n\r\n"
     )

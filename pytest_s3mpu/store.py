@@ -31,6 +31,7 @@ from . import (
     validation,
 )
 from .checksums import Algorithm, ChecksumType, b64
+from .clock import Clock
 from .encryption import EncryptionRequest
 from .model import (
     Bucket,
@@ -70,28 +71,27 @@ _INCOMPATIBLE = {
 }
 
 
-def utc_now() -> dt.datetime:
-    """S3 reports times to the second (its XML shows ``.000Z``)."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
 class Store:
     """All S3 state of one endpoint.
 
     :param limits: S3's size limits; shrink ``min_part_size`` for fast tests.
     :param region: the region new buckets report when the request names none.
-    :param clock: returns the current UTC time; injectable for tests.
+    :param clock: the clock every recorded time comes from (a new real-time ``Clock`` by default;
+        a plain function returning an aware datetime is read as that clock's real time).
     """
 
     def __init__(
         self,
         limits: Limits | None = None,
         region: str = "us-east-1",
-        clock: Callable[[], dt.datetime] = utc_now,
+        clock: Clock | Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.limits = limits or Limits()
         self.region = region
-        self._clock = clock
+        if clock is None:
+            clock = Clock()
+        self.clock = clock if isinstance(clock, Clock) else Clock.reading(clock)
+        self._clock = self.clock.now
         self._lock = threading.Lock()
         self._buckets: dict[str, Bucket] = {}
         self._sequence = 0
@@ -153,6 +153,7 @@ class Store:
     # -- buckets --------------------------------------------------------------------------------
 
     def now(self) -> dt.datetime:
+        """The clock's time to the whole second, as S3 reports times (``.000Z``)."""
         return self._clock()
 
     def create_bucket(
