@@ -38,6 +38,8 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "GET", "uploads"): "ListMultipartUploads",
     (Target.BUCKET, "GET", "versions"): "ListObjectVersions",
     (Target.BUCKET, "GET", "location"): "GetBucketLocation",
+    (Target.BUCKET, "PUT", "versioning"): "PutBucketVersioning",
+    (Target.BUCKET, "GET", "versioning"): "GetBucketVersioning",
     (Target.BUCKET, "POST", "delete"): "DeleteObjects",
     (Target.OBJECT, "PUT", None): "PutObject",
     (Target.OBJECT, "PUT", "uploadId"): "UploadPart",
