@@ -482,20 +482,20 @@ def _config_body(call: Call) -> bytes:
 
 
 def get_object_tagging(store: Store, call: Call) -> Reply:
-    tags = store.get_object_tagging(call.bucket, call.key, call.query.get("versionId"))
-    return _xml(xmldoc.tagging(tags))
+    tags, version_id = store.get_object_tagging(call.bucket, call.key, _version_id(call))
+    return _xml(xmldoc.tagging(tags), extra=_version_header(version_id))
 
 
 def put_object_tagging(store: Store, call: Call) -> Reply:
     store.head_bucket(call.bucket)
     tags = xmldoc.parse_tagging(_config_body(call))
-    store.put_object_tagging(call.bucket, call.key, tags, call.query.get("versionId"))
-    return _empty()
+    version_id = store.put_object_tagging(call.bucket, call.key, tags, _version_id(call))
+    return _empty(extra=_version_header(version_id))
 
 
 def delete_object_tagging(store: Store, call: Call) -> Reply:
-    store.delete_object_tagging(call.bucket, call.key, call.query.get("versionId"))
-    return _empty(204)
+    version_id = store.delete_object_tagging(call.bucket, call.key, _version_id(call))
+    return _empty(204, _version_header(version_id))
 
 
 def get_bucket_tagging(store: Store, call: Call) -> Reply:
@@ -554,14 +554,14 @@ def put_bucket_acl(store: Store, call: Call) -> Reply:
 
 
 def get_object_acl(store: Store, call: Call) -> Reply:
-    acl = store.get_object_acl(call.bucket, call.key, call.query.get("versionId"))
-    return _xml(xmldoc.access_control_policy(acl))
+    acl, version_id = store.get_object_acl(call.bucket, call.key, _version_id(call))
+    return _xml(xmldoc.access_control_policy(acl), extra=_version_header(version_id))
 
 
 def put_object_acl(store: Store, call: Call) -> Reply:
     store.head_bucket(call.bucket)
-    store.put_object_acl(call.bucket, call.key, _requested_acl(call), call.query.get("versionId"))
-    return _empty()
+    version_id = store.put_object_acl(call.bucket, call.key, _requested_acl(call), _version_id(call))
+    return _empty(extra=_version_header(version_id))
 
 
 def get_public_access_block(store: Store, call: Call) -> Reply:

@@ -882,41 +882,60 @@ class Store:
     # -- tagging (docs/features/tagging.md) -----------------------------------------------------
 
     def _tagged_object(
-        self, target: Bucket, key: str, version_id: str | None, shown_key: str
+        self,
+        target: Bucket,
+        key: str,
+        version_id: str | None,
+        shown_key: str,
+        method: str,
+        marker_is_missing: bool = False,
     ) -> StoredObject:
-        """The object a ``?tagging`` / ``?acl`` request names (the one version of an unversioned
-        bucket's key: ``versionId`` may only be ``null``)."""
+        """The object (version) a ``?tagging`` / ``?acl`` request names: on an unversioned bucket its
+        one version (``versionId`` may only be ``null``); on a versioned one, by
+        ``versioning.subresource_target``, a delete marker answering 405 with ``method``."""
+        if target.versioning is not None:
+            return versioning.subresource_target(
+                target, key, version_id, shown_key, method, marker_is_missing
+            )
         tagging.check_version_id(version_id)
         obj = target.objects.get(key)
         if obj is None:
             raise errors.NoSuchKey(shown_key)
         return obj
 
-    def _replace_meta(self, target: Bucket, obj: StoredObject, **changes: object) -> None:
-        """Store ``obj`` with new tags or ACL: not a write of the object (no new ETag, time or version)."""
+    def _replace_meta(self, target: Bucket, obj: StoredObject, **changes: object) -> str | None:
+        """Store ``obj`` with new tags or ACL: not a write of the object (no new ETag, time or version).
+        Returns its version id."""
         meta = dataclasses.replace(obj.meta, **changes)  # type: ignore[arg-type]
-        target.objects[obj.key] = dataclasses.replace(obj, meta=meta)
+        versioning.replace(target, obj, dataclasses.replace(obj, meta=meta))
+        return obj.version_id
 
-    def get_object_tagging(self, bucket: str, key: str, version_id: str | None = None) -> TagSet:
+    def get_object_tagging(
+        self, bucket: str, key: str, version_id: str | None = None
+    ) -> tuple[TagSet, str | None]:
+        """The tag set of the object (version), and its version id."""
         with self._lock:
             # S3 names the key as bucket/key in this NoSuchKey (LS-AWS test_object_tagging_exc).
-            return self._tagged_object(self._bucket(bucket), key, version_id, f"{bucket}/{key}").meta.tagging
+            obj = self._tagged_object(self._bucket(bucket), key, version_id, f"{bucket}/{key}", "GET")
+            return obj.meta.tagging, obj.version_id
 
-    def put_object_tagging(self, bucket: str, key: str, tags: TagSet, version_id: str | None = None) -> None:
-        """Replace an object's tag set (an empty set removes every tag)."""
+    def put_object_tagging(
+        self, bucket: str, key: str, tags: TagSet, version_id: str | None = None
+    ) -> str | None:
+        """Replace an object's tag set (an empty set removes every tag); returns its version id."""
         with self._lock:
             self._bucket(bucket)
         checked = tagging.check_object_tags(tags)
         with self._lock:
             target = self._bucket(bucket)
-            obj = self._tagged_object(target, key, version_id, key)
-            self._replace_meta(target, obj, tagging=checked)
+            obj = self._tagged_object(target, key, version_id, key, "PUT")
+            return self._replace_meta(target, obj, tagging=checked)
 
-    def delete_object_tagging(self, bucket: str, key: str, version_id: str | None = None) -> None:
+    def delete_object_tagging(self, bucket: str, key: str, version_id: str | None = None) -> str | None:
         with self._lock:
             target = self._bucket(bucket)
-            obj = self._tagged_object(target, key, version_id, key)
-            self._replace_meta(target, obj, tagging=())
+            obj = self._tagged_object(target, key, version_id, key, "DELETE")
+            return self._replace_meta(target, obj, tagging=())
 
     def get_bucket_tagging(self, bucket: str) -> TagSet:
         with self._lock:
@@ -969,20 +988,26 @@ class Store:
             access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
             target.acl = acl
 
-    def get_object_acl(self, bucket: str, key: str, version_id: str | None = None) -> access.Acl:
+    def get_object_acl(
+        self, bucket: str, key: str, version_id: str | None = None
+    ) -> tuple[access.Acl, str | None]:
+        """The object (version)'s ACL and its version id; a key under a delete marker is NoSuchKey
+        naming the marker (a probe of AWS, docs/features/versioning.md)."""
         with self._lock:
             target = self._bucket(bucket)
-            obj = self._tagged_object(target, key, version_id, key)
+            obj = self._tagged_object(target, key, version_id, key, "GET", marker_is_missing=True)
             if obj.meta.acl is None or target.ownership == access.ENFORCED:
-                return access.default_acl(access.OWNER_ID)
-            return obj.meta.acl
+                return access.default_acl(access.OWNER_ID), obj.version_id
+            return obj.meta.acl, obj.version_id
 
-    def put_object_acl(self, bucket: str, key: str, acl: access.Acl, version_id: str | None = None) -> None:
+    def put_object_acl(
+        self, bucket: str, key: str, acl: access.Acl, version_id: str | None = None
+    ) -> str | None:
         with self._lock:
             target = self._bucket(bucket)
-            obj = self._tagged_object(target, key, version_id, key)
+            obj = self._tagged_object(target, key, version_id, key, "PUT")
             access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
-            self._replace_meta(target, obj, acl=acl)
+            return self._replace_meta(target, obj, acl=acl)
 
     def get_public_access_block(self, bucket: str) -> access.PublicAccessBlock:
         with self._lock:

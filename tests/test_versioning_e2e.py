@@ -853,3 +853,81 @@ def test_concurrent_writes_each_make_one_version(versioned, s3mpu):
         assert current is not None and current.version_id == newest_object[2]
     else:
         assert current is None
+
+
+# -- tagging and ACLs of a version -------------------------------------------------------------------
+
+
+def test_object_tagging_versioned(versioned):
+    """[LS-AWS: test_object_tagging_versioned, recorded 2026-02-23]: tags belong to a version; without
+    VersionId the current one; each answer names the version; a delete marker, by id or on top, is 405
+    MethodNotAllowed naming the method."""
+    s3 = versioned
+    key = "test-version-tagging"
+    v1 = s3.put_object(Bucket=BUCKET, Key=key, Body=b"test-0", Tagging="test_tag=tagv1")["VersionId"]
+    v2 = s3.put_object(Bucket=BUCKET, Key=key, Body=b"test-1")["VersionId"]
+    tag3 = {"TagSet": [{"Key": "tag3", "Value": "tag3"}]}
+    assert s3.put_object_tagging(Bucket=BUCKET, Key=key, Tagging=tag3)["VersionId"] == v2
+    current = s3.get_object_tagging(Bucket=BUCKET, Key=key)
+    assert (current["TagSet"], current["VersionId"]) == (tag3["TagSet"], v2)
+    old = s3.get_object_tagging(Bucket=BUCKET, Key=key, VersionId=v1)
+    assert (old["TagSet"], old["VersionId"]) == ([{"Key": "test_tag", "Value": "tagv1"}], v1)
+    tag1 = {"TagSet": [{"Key": "tag1", "Value": "tag1"}]}
+    assert s3.put_object_tagging(Bucket=BUCKET, Key=key, VersionId=v1, Tagging=tag1)["VersionId"] == v1
+    assert s3.get_object_tagging(Bucket=BUCKET, Key=key, VersionId=v1)["TagSet"] == tag1["TagSet"]
+    assert s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"] == tag3["TagSet"]
+    s3.delete_object_tagging(Bucket=BUCKET, Key=key)
+    assert s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"] == []
+    assert s3.get_object(Bucket=BUCKET, Key=key, VersionId=v1)["TagCount"] == 1
+    marker = s3.delete_object(Bucket=BUCKET, Key=key)["VersionId"]
+    for by_id in ({"VersionId": marker}, {}):
+        calls = {
+            "PUT": lambda by_id=by_id: s3.put_object_tagging(Bucket=BUCKET, Key=key, Tagging=tag1, **by_id),
+            "GET": lambda by_id=by_id: s3.get_object_tagging(Bucket=BUCKET, Key=key, **by_id),
+            "DELETE": lambda by_id=by_id: s3.delete_object_tagging(Bucket=BUCKET, Key=key, **by_id),
+        }
+        for method, call in calls.items():
+            expect_error(
+                call, 405, "MethodNotAllowed", NOT_ALLOWED, Method=method, ResourceType="DeleteMarker"
+            )
+    assert s3.get_object_tagging(Bucket=BUCKET, Key=key, VersionId=v1)["TagSet"] == tag1["TagSet"]
+
+
+@pytest.mark.s3mpu(object_ownership="ObjectWriter")
+def test_object_acl_of_versions(versioned):
+    """PROBE C1/C3/D1/G1/H1: GetObjectAcl and PutObjectAcl answer the version's id; a key under a delete
+    marker is 404 NoSuchKey naming the marker for GET and 405 (Method PUT) for PUT; a marker by id is 405."""
+    s3 = versioned
+    v1 = s3.put_object(Bucket=BUCKET, Key="acl", Body=b"x")["VersionId"]
+    put = s3.put_object_acl(Bucket=BUCKET, Key="acl", ACL="public-read")  # boto3 models no VersionId here
+    assert put["ResponseMetadata"]["HTTPHeaders"]["x-amz-version-id"] == v1
+    assert (
+        s3.get_object_acl(Bucket=BUCKET, Key="acl", VersionId=v1)["ResponseMetadata"]["HTTPHeaders"][
+            "x-amz-version-id"
+        ]
+        == v1
+    )
+    marker = s3.delete_object(Bucket=BUCKET, Key="acl")["VersionId"]
+    response = expect_error(
+        lambda: s3.get_object_acl(Bucket=BUCKET, Key="acl"), 404, "NoSuchKey", NO_SUCH_KEY, Key="acl"
+    )
+    assert response["ResponseMetadata"]["HTTPHeaders"]["x-amz-version-id"] == marker
+    expect_error(
+        lambda: s3.put_object_acl(Bucket=BUCKET, Key="acl", ACL="private"),
+        405,
+        "MethodNotAllowed",
+        NOT_ALLOWED,
+        Method="PUT",
+        ResourceType="DeleteMarker",
+    )
+    response = expect_error(
+        lambda: s3.get_object_acl(Bucket=BUCKET, Key="acl", VersionId=marker),
+        405,
+        "MethodNotAllowed",
+        NOT_ALLOWED,
+        Method="GET",
+        ResourceType="DeleteMarker",
+    )
+    assert response["ResponseMetadata"]["HTTPHeaders"]["allow"] == "DELETE"
+    grants = s3.get_object_acl(Bucket=BUCKET, Key="acl", VersionId=v1)["Grants"]
+    assert any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in grants)
