@@ -623,14 +623,15 @@ class Store:
         """The object a copy reads, with its bucket and key: the header parsed, then looked up
         (spec §4 steps 2-3), the version named in it too.
 
-        A version id that is not one is InvalidRequest for CopyObject and InvalidArgument for
-        UploadPartCopy (``part``); a delete marker named by id is InvalidRequest (a probe of AWS, see
-        docs/features/versioning.md).
+        A version id that is not one at all (``abc``) is InvalidRequest for CopyObject and InvalidArgument
+        naming the header for UploadPartCopy (``part``); a delete marker named by id is InvalidRequest (a
+        probe of AWS, see docs/features/versioning.md). An id a bucket cannot have is answered as GetObject
+        answers it (InvalidArgument naming versionId on a bucket never versioned).
         """
         source_bucket, source_key, version_id = validation.copy_source(copy_source)
         with self._lock:
             bucket = self._bucket(source_bucket)
-            if version_id is not None and not versioning.readable(bucket, version_id):
+            if version_id is not None and versioning.sequence_of(version_id) is None:
                 if part:
                     raise errors.invalid_version_id(version_id, validation.COPY_SOURCE)
                 raise errors.InvalidRequest()
