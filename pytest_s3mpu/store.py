@@ -501,9 +501,7 @@ class Store:
                 if key_marker:
                     if key == key_marker and start is not None and version_id_marker is not None:
                         skip = _resume_at(newest_first, version_id_marker, start)
-                    elif not listing.after_marker(key, key_marker, delimiter) or _folded_before(
-                        key, prefix, delimiter, key_marker
-                    ):
+                    elif key <= key_marker or _folded_before(key, prefix, delimiter, key_marker):
                         continue
                 for index in range(skip, len(newest_first)):
                     yield key, VersionEntry(newest_first[index], index == 0)

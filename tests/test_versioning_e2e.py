@@ -931,3 +931,14 @@ def test_object_acl_of_versions(versioned):
     assert response["ResponseMetadata"]["HTTPHeaders"]["allow"] == "DELETE"
     grants = s3.get_object_acl(Bucket=BUCKET, Key="acl", VersionId=v1)["Grants"]
     assert any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in grants)
+
+
+def test_key_marker_ending_with_the_delimiter_that_is_no_common_prefix(versioned):
+    """A key marker "photos/" under Prefix "photos/" is a key, not a rolled-up prefix: every key after it
+    is listed (AWS ListObjectVersions: key-marker "specifies the key to start with"; LS-AWS
+    test_list_object_versions_pagination_common_prefixes for what a rolled-up prefix skips)."""
+    s3 = versioned
+    for key in ("photos/", "photos/a", "photos/b"):
+        s3.put_object(Bucket=BUCKET, Key=key, Body=b"x")
+    page = s3.list_object_versions(Bucket=BUCKET, Prefix="photos/", Delimiter="/", KeyMarker="photos/")
+    assert [v["Key"] for v in page["Versions"]] == ["photos/a", "photos/b"]
