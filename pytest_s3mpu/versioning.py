@@ -88,7 +88,7 @@ def check_mfa_delete(raw: str | None) -> None:
 def configure(bucket: Bucket, status: VersioningStatus) -> None:
     """Set the bucket's status; the first time, every object becomes its key's ``null`` version."""
     if bucket.versioning is None:
-        for key, obj in bucket.objects.items():
+        for key, obj in list(bucket.objects.items()):
             versioned = _with_id(obj, NULL)
             bucket.objects[key] = versioned
             bucket.history[key] = [versioned]
