@@ -372,7 +372,7 @@ class Bucket:
     versioning: VersioningStatus | None = None
     # Once versioning is configured: every version of every key, oldest first; ``objects[key]`` stays
     # the current version when it is an object, so listing and conditions read it as before.
-    history: dict[str, list[Version]] = field(default_factory=dict)
+    history: SortedDict[str, list[Version]] = field(default_factory=SortedDict)
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload

@@ -479,39 +479,51 @@ class Store:
         version_id_marker: str | None = None,
     ) -> VersionsPage:
         """One page of versions and delete markers: by key, then newest first (recorded,
-        test_list_objects_versions_markers). A key marker alone resumes after every version of that key;
-        with a version-id marker, after that version of it (or, if it is gone, at the next older one).
+        test_list_objects_versions_markers), read from the bucket's sorted index under the lock, so a page
+        costs O(log n + page) as ListObjects does (``listing``).
+
+        A key marker alone resumes as ListObjects' marker does (``listing.first_key``); with a version-id
+        marker, after that version of the key (or, if it is gone since, at the next older one).
         """
-        start: int | None = None
+        marker_sequence: int | None = None
         if key_marker and version_id_marker:
-            start = versioning.sequence_of(version_id_marker)
-            if start is None:
+            marker_sequence = versioning.sequence_of(version_id_marker)
+            if marker_sequence is None:
                 raise errors.invalid_version_id(version_id_marker, "version-id-marker")
+        resume_in_key = (
+            marker_sequence is not None
+            and key_marker.startswith(prefix)
+            and listing.rolled_up(key_marker, prefix, delimiter) is None
+        )
+        first = listing.first_key(key_marker or None, prefix, delimiter)
         with self._lock:
             target = self._bucket(bucket)
-            if target.versioning is None:
-                histories: dict[str, list[Version]] = {key: [obj] for key, obj in target.objects.items()}
-            else:
-                histories = {key: list(history) for key, history in target.history.items()}
+            history, objects = target.history, target.objects
+            versioned = target.versioning is not None
+            keys_from = history.irange if versioned else objects.irange  # sorted keys, from a key on
 
-        def entries() -> Iterator[tuple[str, VersionEntry]]:
-            for key in sorted(histories):
-                newest_first = histories[key][::-1]
-                skip = 0
-                if key_marker:
-                    if key == key_marker and start is not None and version_id_marker is not None:
-                        skip = _resume_at(newest_first, version_id_marker, start)
-                    elif key <= key_marker or _folded_before(key, prefix, delimiter, key_marker):
-                        continue
-                for index in range(skip, len(newest_first)):
-                    yield key, VersionEntry(newest_first[index], index == 0)
+            def newest_first(key: str) -> list[Version]:
+                return history[key][::-1] if versioned else [objects[key]]
 
-        page = listing.paginate(entries(), prefix, delimiter, max_keys)
-        next_version: str | None = None
-        last = page.last_item
-        ended_on_prefix = bool(page.prefixes) and page.last_key == page.prefixes[-1]
-        if page.truncated and last is not None and not ended_on_prefix:
-            next_version = versioning.version_id_of(last.version)
+            def seek(key: str) -> Iterator[tuple[str, VersionEntry]]:
+                for found in keys_from(minimum=key):
+                    for position, version in enumerate(newest_first(found)):
+                        yield found, VersionEntry(version, position == 0)
+
+            def entries() -> Iterator[tuple[str, VersionEntry]]:
+                if resume_in_key and key_marker in (history if versioned else objects):
+                    assert version_id_marker is not None and marker_sequence is not None
+                    versions = newest_first(key_marker)
+                    resume = _resume_at(versions, version_id_marker, marker_sequence)
+                    for position in range(resume, len(versions)):
+                        yield key_marker, VersionEntry(versions[position], position == 0)
+                if first is not None:
+                    yield from seek(first)
+
+            page = listing.paginate(entries(), seek, prefix, delimiter, max_keys)
+        next_version = None
+        if page.truncated and not page.ends_with_prefix and page.items:
+            next_version = versioning.version_id_of(page.items[-1].version)
         return VersionsPage(
             bucket=bucket,
             entries=tuple(page.items),
@@ -1090,16 +1102,6 @@ class Store:
                 if upload is not None:
                     return dict(sorted(upload.parts.items()))
         raise errors.NoSuchUpload(upload_id)
-
-
-def _folded_before(key: str, prefix: str, delimiter: str | None, key_marker: str) -> bool:
-    """Whether ``key`` folds into a common prefix that holds the key marker: that prefix was the
-    previous page's (recorded, test_list_object_versions_pagination_common_prefixes
-    "list-object-versions-manual-first-file")."""
-    if not delimiter or not key.startswith(prefix):
-        return False
-    cut = key.find(delimiter, len(prefix))
-    return cut >= 0 and key_marker.startswith(key[: cut + len(delimiter)])
 
 
 def _resume_at(newest_first: Sequence[Version], marker: str, marker_sequence: int) -> int:
