@@ -84,7 +84,6 @@ _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
     **{
         (Target.BUCKET, method, sub): f"{verb}{name}"
         for sub, name, verbs in (
-            ("versioning", "BucketVersioning", ("GET", "PUT")),
             ("cors", "BucketCors", ("GET", "PUT", "DELETE")),
             ("website", "BucketWebsite", ("GET", "PUT", "DELETE")),
             ("encryption", "BucketEncryption", ("GET", "PUT", "DELETE")),
