@@ -404,6 +404,11 @@ class S3App:
         else:
             body = xmldoc.render_error(error, request_id, host_id)
             reply = handlers.Reply(error.status, [("Content-Type", wire.XML_CONTENT_TYPE)], body)
+        if error.delete_marker is not None:
+            # A GET/HEAD that met a delete marker says so (recorded, test_delete_object_versioned).
+            reply.headers += [(wire.DELETE_MARKER, "true"), (wire.VERSION_ID, error.delete_marker)]
+            if error.status == 405:
+                reply.headers.append(("Allow", "DELETE"))
         reply.error_code = error.code
         return reply
 

@@ -22,6 +22,9 @@ class S3Error(Exception):
     code: ClassVar[str] = "InternalError"
     status: ClassVar[int] = 500
     default_message: ClassVar[str] = "We encountered an internal error. Please try again."
+    # The delete marker this error is about (its version id): S3 then adds x-amz-delete-marker and
+    # x-amz-version-id to the error response (and Allow: DELETE to a 405).
+    delete_marker: str | None = None
 
     def __init__(self, message: str | None = None, **fields: object) -> None:
         self.message = self.default_message if message is None else message
@@ -56,8 +59,43 @@ class NoSuchKey(S3Error):
     status = 404
     default_message = "The specified key does not exist."
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, delete_marker: str | None = None) -> None:
         super().__init__(Key=key)
+        self.delete_marker = delete_marker
+
+
+class NoSuchVersion(S3Error):
+    code = "NoSuchVersion"
+    status = 404
+    default_message = "The specified version does not exist."
+
+    def __init__(self, key: str, version_id: str) -> None:
+        super().__init__(Key=key, VersionId=version_id)
+
+
+class IllegalVersioningConfigurationException(S3Error):
+    code = "IllegalVersioningConfigurationException"
+    status = 400
+    default_message = "The Versioning element must be specified"
+
+
+def invalid_version_id(value: str, name: str = "versionId") -> InvalidArgument:
+    """A version id S3 cannot read: any but ``null`` on a bucket never versioned (recorded)."""
+    return InvalidArgument("Invalid version id specified", name, value)
+
+
+def delete_marker_not_allowed(method: str, version_id: str) -> MethodNotAllowed:
+    """GET/HEAD of a delete marker by its version id: 405 naming the method and ``DeleteMarker``."""
+    error = MethodNotAllowed(method, "DeleteMarker")
+    error.delete_marker = version_id
+    return error
+
+
+def copy_of_delete_marker() -> InvalidRequest:
+    """A copy source naming a delete marker by its version id."""
+    return InvalidRequest(
+        "The source of a copy request may not specifically refer to a delete marker by version id."
+    )
 
 
 class NoSuchUpload(S3Error):
@@ -231,8 +269,11 @@ class BucketNotEmpty(S3Error):
     status = 409
     default_message = "The bucket you tried to delete is not empty"
 
-    def __init__(self, bucket: str) -> None:
-        super().__init__(BucketName=bucket)
+    def __init__(self, bucket: str, versioned: bool = False) -> None:
+        message = (
+            f"{self.default_message}. You must delete all versions in the bucket." if versioned else None
+        )
+        super().__init__(message, BucketName=bucket)
 
 
 class BucketAlreadyOwnedByYou(S3Error):
@@ -341,12 +382,6 @@ class CustomError(S3Error):
 def invalid_part_number(raw: str | None) -> InvalidArgument:
     """The error for a part number outside 1..10000 (UploadPart, UploadPartCopy, GET ?partNumber)."""
     return InvalidArgument(NUMBER_RANGE_MESSAGE, "partNumber", raw)
-
-
-def invalid_version_id(version_id: str) -> InvalidArgument:
-    """A version id an unversioned bucket does not have (every object there is version ``null``)
-    [LS-AWS: test_s3_api delete-with-bad-version, get-obj-with-version, recorded 2026-02-21]."""
-    return InvalidArgument("Invalid version id specified", "versionId", version_id)
 
 
 def checksum_header_invalid(algorithm: str) -> InvalidRequest:

@@ -120,6 +120,32 @@ def get_bucket_location(store: Store, call: Call) -> Reply:
     return _xml(xmldoc.location(store.head_bucket(call.bucket).region))
 
 
+def put_bucket_versioning(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    payload = _small_body(call)  # every integrity claim verified there
+    integrity.require_digest(payload)
+    status, mfa_delete = xmldoc.parse_versioning(payload.content())
+    store.put_bucket_versioning(call.bucket, status, mfa_delete)
+    return _empty()
+
+
+def get_bucket_versioning(store: Store, call: Call) -> Reply:
+    status = store.get_bucket_versioning(call.bucket)
+    return _xml(xmldoc.versioning_configuration(status.value if status is not None else None))
+
+
+def _version_id(call: Call) -> str | None:
+    """The ``versionId`` a request names; an empty one is refused as S3 refuses it."""
+    version_id = call.query.get(wire.VERSION_ID_PARAMETER)
+    if version_id == "":
+        raise errors.InvalidArgument("Version id cannot be the empty string", wire.VERSION_ID_PARAMETER, "")
+    return version_id
+
+
+def _version_header(version_id: str | None) -> list[tuple[str, str]]:
+    return [(wire.VERSION_ID, version_id)] if version_id is not None else []
+
+
 def _max_keys(store: Store, call: Call) -> int:
     page = store.limits.max_list_page
     return validation.list_limit("max-keys", call.query.get("max-keys"), page, page)
@@ -163,16 +189,19 @@ def list_object_versions(store: Store, call: Call) -> Reply:
     key_marker = call.query.get("key-marker", "")
     version_marker = call.query.get("version-id-marker")
     validation.version_id_marker(key_marker, version_marker)
-    page = store.list_objects(call.bucket, prefix, delimiter, max_keys, key_marker or None)
-    return _xml(xmldoc.list_versions(page, prefix, delimiter, max_keys, encoding, key_marker))
+    page = store.list_object_versions(call.bucket, prefix, delimiter, max_keys, key_marker, version_marker)
+    document = xmldoc.list_versions(
+        page, prefix, delimiter, max_keys, encoding, key_marker, version_marker or ""
+    )
+    return _xml(document)
 
 
 def delete_objects(store: Store, call: Call) -> Reply:
     store.head_bucket(call.bucket)
     payload = _small_body(call)
     integrity.require_digest(payload)
-    keys, quiet = xmldoc.parse_delete(payload.content())
-    outcomes = store.delete_objects(call.bucket, keys)
+    entries, quiet = xmldoc.parse_delete_versions(payload.content())
+    outcomes = store.delete_objects(call.bucket, entries)
     return _xml(xmldoc.delete_result(outcomes, quiet))
 
 
@@ -190,7 +219,7 @@ def put_object(store: Store, call: Call) -> Reply:
         call.stream, call.headers, length, (Algorithm.CRC64NVME,), keep=store.keep_bytes
     )
     result = store.put_object(call.bucket, call.key, payload, meta, if_match, if_none_match, sse)
-    extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]
+    extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers(), *_version_header(result.version_id)]
     if result.checksum is not None:
         extra.append((result.checksum.algorithm.header, result.checksum.value))
         extra.append((wire.CHECKSUM_TYPE, result.checksum.type.value))
@@ -209,14 +238,18 @@ def _overrides(call: Call) -> list[tuple[str, str]]:
 
 def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
     """GetObject / HeadObject: conditions, then ``?partNumber`` or Range, then the bytes."""
-    store.check_version_id(call.bucket, call.query.get("versionId"))
+    version_id = _version_id(call)
+    store.check_version_id(call.bucket, version_id)
     sse = headers.encryption_request(call.headers)
     part_number = call.query.get("partNumber")
+    method = "GET" if with_body else "HEAD"
     if part_number is not None:
         has_range = "Range" in call.headers
-        obj, part = store.get_object_part(call.bucket, call.key, part_number, has_range, sse)
+        obj, part = store.get_object_part(
+            call.bucket, call.key, part_number, has_range, sse, version_id, method
+        )
     else:
-        obj, part = store.get_object(call.bucket, call.key, sse), None
+        obj, part = store.get_object(call.bucket, call.key, sse, version_id, method), None
     condition = headers.read_condition(call.headers, obj, store.now())
     if condition == "304":
         kept = [(n, v) for n, v in headers.object_headers(obj, None) if n in ("ETag", "Last-Modified")]
@@ -236,6 +269,7 @@ def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
         raise errors.InvalidRange(call.headers.get("Range", ""), obj.size)
     override = dict(_overrides(call))
     reply_headers = [(n, override.pop(n, v)) for n, v in headers.object_headers(obj, shown)]
+    reply_headers.extend(_version_header(obj.version_id))
     reply_headers.extend(override.items())
     if part is not None and part.count is not None:
         reply_headers.append((wire.MP_PARTS_COUNT, str(part.count)))
@@ -258,7 +292,8 @@ def head_object(store: Store, call: Call) -> Reply:
 
 
 def get_object_attributes(store: Store, call: Call) -> Reply:
-    store.check_version_id(call.bucket, call.query.get("versionId"))
+    version_id = _version_id(call)
+    store.check_version_id(call.bucket, version_id)
     found = store.get_object_attributes(
         call.bucket,
         call.key,
@@ -266,15 +301,19 @@ def get_object_attributes(store: Store, call: Call) -> Reply:
         call.headers.get("x-amz-max-parts"),
         call.headers.get("x-amz-part-number-marker"),
         headers.encryption_request(call.headers),
+        version_id,
     )
     extra = [("Last-Modified", headers.http_date(found.obj.last_modified))]
+    extra.extend(_version_header(found.obj.version_id))
     return _xml(xmldoc.object_attributes(found), extra=extra)
 
 
 def delete_object(store: Store, call: Call) -> Reply:
-    store.check_version_id(call.bucket, call.query.get("versionId"))
-    store.delete_object(call.bucket, call.key)
-    return _empty(204)
+    outcome = store.delete_object(call.bucket, call.key, _version_id(call))
+    extra = _version_header(outcome.version_id or outcome.marker_version_id)
+    if outcome.delete_marker:
+        extra.append((wire.DELETE_MARKER, "true"))
+    return _empty(204, extra)
 
 
 # -- multipart -------------------------------------------------------------------------------------
@@ -303,6 +342,7 @@ def create_multipart_upload(store: Store, call: Call) -> Reply:
 
 
 def upload_part(store: Store, call: Call) -> Reply:
+    validation.no_version_id(call.query.get(wire.VERSION_ID_PARAMETER))
     length = call.content_length
     upload_id = call.query.get("uploadId", "")
     part_number = call.query.get("partNumber")
@@ -348,7 +388,10 @@ def copy_object(store: Store, call: Call) -> Reply:
         sse,
         headers.copy_source_encryption_request(call.headers),
     )
-    return _xml(xmldoc.copy_result("CopyObjectResult", result), extra=result.encryption.headers())
+    extra = [*result.encryption.headers(), *_version_header(result.version_id)]
+    if result.source_version_id is not None:
+        extra.append((wire.COPY_SOURCE_VERSION_ID, result.source_version_id))
+    return _xml(xmldoc.copy_result("CopyObjectResult", result), extra=extra)
 
 
 def upload_part_copy(store: Store, call: Call) -> Reply:
@@ -365,6 +408,8 @@ def upload_part_copy(store: Store, call: Call) -> Reply:
     )
     extra = [(result.checksum.algorithm.header, result.checksum.value)] if result.checksum else []
     extra.extend(result.encryption.headers())
+    if result.source_version_id is not None:
+        extra.append((wire.COPY_SOURCE_VERSION_ID, result.source_version_id))
     return _xml(xmldoc.copy_result("CopyPartResult", result), extra=extra)
 
 
@@ -394,6 +439,7 @@ def complete_multipart_upload(store: Store, call: Call) -> Reply:
     )
     # Complete reports SSE-S3 / SSE-KMS, never the SSE-C pair (research: copy_attrs_sse §4.1).
     shown = [(n, v) for n, v in result.encryption.headers() if "customer" not in n]
+    shown.extend(_version_header(result.version_id))
     return _xml(xmldoc.complete_result(_location(call), result), extra=shown)
 
 
@@ -436,20 +482,20 @@ def _config_body(call: Call) -> bytes:
 
 
 def get_object_tagging(store: Store, call: Call) -> Reply:
-    tags = store.get_object_tagging(call.bucket, call.key, call.query.get("versionId"))
-    return _xml(xmldoc.tagging(tags))
+    tags, version_id = store.get_object_tagging(call.bucket, call.key, _version_id(call))
+    return _xml(xmldoc.tagging(tags), extra=_version_header(version_id))
 
 
 def put_object_tagging(store: Store, call: Call) -> Reply:
     store.head_bucket(call.bucket)
     tags = xmldoc.parse_tagging(_config_body(call))
-    store.put_object_tagging(call.bucket, call.key, tags, call.query.get("versionId"))
-    return _empty()
+    version_id = store.put_object_tagging(call.bucket, call.key, tags, _version_id(call))
+    return _empty(extra=_version_header(version_id))
 
 
 def delete_object_tagging(store: Store, call: Call) -> Reply:
-    store.delete_object_tagging(call.bucket, call.key, call.query.get("versionId"))
-    return _empty(204)
+    version_id = store.delete_object_tagging(call.bucket, call.key, _version_id(call))
+    return _empty(204, _version_header(version_id))
 
 
 def get_bucket_tagging(store: Store, call: Call) -> Reply:
@@ -508,14 +554,14 @@ def put_bucket_acl(store: Store, call: Call) -> Reply:
 
 
 def get_object_acl(store: Store, call: Call) -> Reply:
-    acl = store.get_object_acl(call.bucket, call.key, call.query.get("versionId"))
-    return _xml(xmldoc.access_control_policy(acl))
+    acl, version_id = store.get_object_acl(call.bucket, call.key, _version_id(call))
+    return _xml(xmldoc.access_control_policy(acl), extra=_version_header(version_id))
 
 
 def put_object_acl(store: Store, call: Call) -> Reply:
     store.head_bucket(call.bucket)
-    store.put_object_acl(call.bucket, call.key, _requested_acl(call), call.query.get("versionId"))
-    return _empty()
+    version_id = store.put_object_acl(call.bucket, call.key, _requested_acl(call), _version_id(call))
+    return _empty(extra=_version_header(version_id))
 
 
 def get_public_access_block(store: Store, call: Call) -> Reply:
@@ -562,6 +608,8 @@ HANDLERS: dict[str, Handler] = {
     "HeadBucket": head_bucket,
     "DeleteBucket": delete_bucket,
     "GetBucketLocation": get_bucket_location,
+    "PutBucketVersioning": put_bucket_versioning,
+    "GetBucketVersioning": get_bucket_versioning,
     "ListObjects": list_objects,
     "ListObjectsV2": list_objects_v2,
     "ListObjectVersions": list_object_versions,

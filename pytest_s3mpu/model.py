@@ -265,10 +265,33 @@ class StoredObject:
     meta: ObjectMeta
     checksum: ObjectChecksum | None
     parts: tuple[PartInfo, ...] | None = None  # None for objects not made by multipart upload
+    # None: written while its bucket had never been versioned (no x-amz-version-id is shown for it);
+    # "null" once versioning was configured, or written while it was suspended; else its id.
+    version_id: str | None = None
 
     @property
     def size(self) -> int:
         return self.body.size
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteMarker:
+    """What a delete without a version id leaves at a key of a versioned bucket: a version with no
+    object, which makes the key read as absent while older versions stay readable by id."""
+
+    key: str
+    version_id: str
+    last_modified: dt.datetime
+
+
+Version = StoredObject | DeleteMarker  # one entry of a key's version history
+
+
+class VersioningStatus(Enum):
+    """A bucket's versioning state as S3 spells it; a bucket never configured has none."""
+
+    ENABLED = "Enabled"
+    SUSPENDED = "Suspended"
 
 
 class UploadState(Enum):
@@ -301,6 +324,7 @@ class CompleteResult:
     etag: str
     checksum: ObjectChecksum | None
     encryption: Encryption = DEFAULT_ENCRYPTION
+    version_id: str | None = None  # the x-amz-version-id to answer (versioning enabled only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +369,10 @@ class Bucket:
     tags: tuple[tuple[str, str], ...] = ()
     acl: Acl | None = None  # None: the owner's FULL_CONTROL
     policy: str | None = None  # the policy document as sent
+    versioning: VersioningStatus | None = None
+    # Once versioning is configured: every version of every key, oldest first; ``objects[key]`` stays
+    # the current version when it is an object, so listing and conditions read it as before.
+    history: SortedDict[str, list[Version]] = field(default_factory=SortedDict)
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload
@@ -360,6 +388,7 @@ class PutResult:
     etag: str
     checksum: ObjectChecksum | None
     encryption: Encryption = DEFAULT_ENCRYPTION
+    version_id: str | None = None  # the x-amz-version-id to answer (versioning enabled only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +433,8 @@ class CopyResult:
     last_modified: dt.datetime
     checksum: ObjectChecksum | None
     encryption: Encryption = DEFAULT_ENCRYPTION
+    version_id: str | None = None  # the new object's version (CopyObject, versioning enabled)
+    source_version_id: str | None = None  # the source's version, when its bucket is versioned
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,6 +514,34 @@ class ObjectsPage:
 
 @dataclass(frozen=True, slots=True)
 class DeleteOutcome:
+    """What DeleteObject / one entry of DeleteObjects did.
+
+    :param version_id: the version asked for (echoed), or None.
+    :param delete_marker: a delete marker was made or removed.
+    :param marker_version_id: that marker's version id.
+    """
+
     key: str
     error: str | None = None  # an S3 error code, when that key could not be deleted
     message: str | None = None
+    version_id: str | None = None
+    delete_marker: bool = False
+    marker_version_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionEntry:
+    """One entry of ListObjectVersions: a version and whether it is the key's current one."""
+
+    version: Version
+    is_latest: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VersionsPage:
+    bucket: str
+    entries: tuple[VersionEntry, ...]
+    common_prefixes: tuple[str, ...]
+    truncated: bool
+    next_key_marker: str | None
+    next_version_id_marker: str | None

@@ -38,6 +38,8 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "GET", "uploads"): "ListMultipartUploads",
     (Target.BUCKET, "GET", "versions"): "ListObjectVersions",
     (Target.BUCKET, "GET", "location"): "GetBucketLocation",
+    (Target.BUCKET, "PUT", "versioning"): "PutBucketVersioning",
+    (Target.BUCKET, "GET", "versioning"): "GetBucketVersioning",
     (Target.BUCKET, "POST", "delete"): "DeleteObjects",
     (Target.OBJECT, "PUT", None): "PutObject",
     (Target.OBJECT, "PUT", "uploadId"): "UploadPart",
@@ -82,7 +84,6 @@ _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
     **{
         (Target.BUCKET, method, sub): f"{verb}{name}"
         for sub, name, verbs in (
-            ("versioning", "BucketVersioning", ("GET", "PUT")),
             ("cors", "BucketCors", ("GET", "PUT", "DELETE")),
             ("website", "BucketWebsite", ("GET", "PUT", "DELETE")),
             ("encryption", "BucketEncryption", ("GET", "PUT", "DELETE")),

@@ -29,6 +29,7 @@ from . import (
     policy,
     tagging,
     validation,
+    versioning,
 )
 from .checksums import Algorithm, ChecksumType, b64
 from .clock import Clock
@@ -42,6 +43,7 @@ from .model import (
     CopyConditions,
     CopyRequest,
     CopyResult,
+    DeleteMarker,
     DeleteOutcome,
     Limits,
     ObjectAttributes,
@@ -61,6 +63,10 @@ from .model import (
     UploadsPage,
     UploadState,
     UploadTarget,
+    Version,
+    VersionEntry,
+    VersioningStatus,
+    VersionsPage,
 )
 from .tagging import TagSet
 
@@ -212,9 +218,24 @@ class Store:
     def delete_bucket(self, name: str) -> None:
         with self._lock:
             bucket = self._bucket(name)
-            if bucket.objects:
-                raise errors.BucketNotEmpty(name)
+            if not versioning.is_empty(bucket):
+                raise errors.BucketNotEmpty(name, versioned=bucket.versioning is not None)
             del self._buckets[name]
+
+    def put_bucket_versioning(self, name: str, status: str | None, mfa_delete: str | None = None) -> None:
+        """PutBucketVersioning: ``Enabled`` or ``Suspended``; a versioned bucket never returns to
+        unversioned."""
+        with self._lock:
+            self._bucket(name)
+        parsed = versioning.parse_status(status)
+        versioning.check_mfa_delete(mfa_delete)
+        with self._lock:
+            versioning.configure(self._bucket(name), parsed)
+
+    def get_bucket_versioning(self, name: str) -> VersioningStatus | None:
+        """The bucket's versioning status; None for a bucket never configured."""
+        with self._lock:
+            return self._bucket(name).versioning
 
     def head_bucket(self, name: str) -> Bucket:
         with self._lock:
@@ -274,7 +295,7 @@ class Store:
         with self._lock:
             target = self._bucket(bucket)
             conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
-            target.objects[key] = StoredObject(
+            obj = StoredObject(
                 key=key,
                 body=ObjectBody((payload.data,)),
                 etag=etag,
@@ -282,24 +303,40 @@ class Store:
                 meta=meta,
                 checksum=checksum,
             )
-            self._wrote(target, key)
-        return PutResult(etag, checksum, meta.encryption)
+            obj = self._store_version(target, obj)
+            shown = versioning.shown_id(target, obj.version_id)
+        return PutResult(etag, checksum, meta.encryption, shown)
 
     def check_version_id(self, bucket: str, version_id: str | None) -> None:
-        """A ``versionId`` the bucket has: buckets here are unversioned, so only "null" (after the bucket
-        is found, before the key is looked up) [LS-AWS: test_get_object_with_version_unversioned_bucket,
-        test_delete_object, recorded 2026-02-21]."""
+        """A ``versionId`` the bucket can have (after the bucket is found, before the key is looked up):
+        only "null" on a bucket never versioned, "null" or an id of ours on a versioned one
+        [LS-AWS: test_get_object_with_version_unversioned_bucket, test_delete_object, recorded
+        2026-02-21]."""
         with self._lock:
-            self._bucket(bucket)
-        if version_id is not None and version_id != "null":
-            raise errors.invalid_version_id(version_id)
+            target = self._bucket(bucket)
+            if version_id is not None and not versioning.readable(target, version_id):
+                raise errors.invalid_version_id(version_id)
 
-    def get_object(self, bucket: str, key: str, sse: EncryptionRequest | None = None) -> StoredObject:
-        """The object at the key; with ``sse``, reading it must follow its encryption (SSE-C key)."""
+    def _store_version(self, target: Bucket, obj: StoredObject) -> StoredObject:
+        """Make ``obj`` the current object at its key (a new version once the bucket is versioned) and
+        count the write; under the lock, after every check."""
+        obj = versioning.stamp(target, obj, self._next())
+        versioning.add(target, obj)
+        self._wrote(target, obj.key)
+        return obj
+
+    def get_object(
+        self,
+        bucket: str,
+        key: str,
+        sse: EncryptionRequest | None = None,
+        version_id: str | None = None,
+        method: str = "GET",
+    ) -> StoredObject:
+        """The object at the key, or the version named; with ``sse``, reading it must follow its
+        encryption (SSE-C key). ``method`` is what a 405 for a delete marker names."""
         with self._lock:
-            obj = self._bucket(bucket).objects.get(key)
-        if obj is None:
-            raise errors.NoSuchKey(key)
+            obj = versioning.read(self._bucket(bucket), key, version_id, method)
         if sse is not None:
             encryption.check_read(obj.meta.encryption, sse)
         return obj
@@ -311,6 +348,8 @@ class Store:
         part_number: str | None,
         has_range: bool,
         sse: EncryptionRequest | None = None,
+        version_id: str | None = None,
+        method: str = "GET",
     ) -> tuple[StoredObject, PartRead]:
         """GET/HEAD ``?partNumber=N`` (spec §9): the object and where part N lies in it."""
         with self._lock:
@@ -318,7 +357,7 @@ class Store:
         number = validation.part_number(part_number, self.limits.max_part_number)
         if has_range:
             raise errors.InvalidRequest("Cannot specify both Range header and partNumber query parameter")
-        obj = self.get_object(bucket, key, sse)
+        obj = self.get_object(bucket, key, sse, version_id, method)
         return obj, multipart.part_read(obj, number)
 
     def get_object_attributes(
@@ -329,27 +368,76 @@ class Store:
         max_parts: str | None = None,
         part_number_marker: str | None = None,
         sse: EncryptionRequest | None = None,
+        version_id: str | None = None,
     ) -> ObjectAttributes:
-        obj = self.get_object(bucket, key, sse)
+        obj = self.get_object(bucket, key, sse, version_id)
         return multipart.attributes(obj, names, max_parts, part_number_marker, self.limits)
 
-    def delete_object(self, bucket: str, key: str) -> None:
-        """Delete a key; deleting a missing key succeeds, as in S3."""
+    def delete_object(self, bucket: str, key: str, version_id: str | None = None) -> DeleteOutcome:
+        """Delete a key (a versioned bucket: add a delete marker) or one version of it for good;
+        deleting a missing key succeeds, as in S3.
+
+        A version id S3 cannot find among the key's versions is 400 InvalidArgument (recorded,
+        test_delete_object_versioned "delete-with-bad-version"); a key without versions answers 204.
+        """
         with self._lock:
             target = self._bucket(bucket)
-            if target.objects.pop(key, None) is not None:
-                self._wrote(target, key)
-                self._forget_if_unused(target, key)
+            if version_id is not None and not versioning.readable(target, version_id):
+                raise errors.invalid_version_id(version_id)
+            if (
+                version_id is not None
+                and target.versioning is not None
+                and key in target.history
+                and versioning.find(target, key, version_id) is None
+            ):
+                raise errors.invalid_version_id(version_id)
+            return self._delete(target, key, version_id)
 
-    def delete_objects(self, bucket: str, keys: Sequence[str]) -> list[DeleteOutcome]:
+    def _delete(self, target: Bucket, key: str, version_id: str | None) -> DeleteOutcome:
+        """One delete, already checked; under the lock. The key's write sequence moves only when its
+        current object changes (spec §5.3's conflict rule is about the object a Complete replaces)."""
+        before = target.objects.get(key)
+        outcome = DeleteOutcome(key)
+        if target.versioning is None:
+            target.objects.pop(key, None)
+        elif version_id is None:
+            marker = versioning.marker(target, key, self._next(), self._clock())
+            versioning.add(target, marker)
+            outcome = DeleteOutcome(key, delete_marker=True, marker_version_id=marker.version_id)
+        else:
+            removed = versioning.remove(target, key, version_id)
+            if removed is not None:
+                is_marker = isinstance(removed, DeleteMarker)
+                outcome = DeleteOutcome(
+                    key,
+                    version_id=version_id,
+                    delete_marker=is_marker,
+                    marker_version_id=version_id if is_marker else None,
+                )
+        if target.objects.get(key) is not before:
+            self._wrote(target, key)
+        self._forget_if_unused(target, key)
+        return outcome
+
+    def delete_objects(
+        self, bucket: str, keys: Sequence[str | tuple[str, str | None]]
+    ) -> list[DeleteOutcome]:
+        """DeleteObjects: each key (or (key, version id)) deleted as DeleteObject would; a version
+        the bucket does not hold is that entry's NoSuchVersion (recorded, test_delete_objects_versioned)."""
         with self._lock:
             target = self._bucket(bucket)
             outcomes = []
-            for key in keys:
-                if target.objects.pop(key, None) is not None:
-                    self._wrote(target, key)
-                    self._forget_if_unused(target, key)
-                outcomes.append(DeleteOutcome(key))
+            for entry in keys:
+                key, version_id = (entry, None) if isinstance(entry, str) else entry
+                if (
+                    version_id is not None
+                    and versioning.find(target, key, version_id) is None
+                    and (target.versioning is not None or version_id != versioning.NULL)
+                ):
+                    missing = errors.NoSuchVersion(key, version_id)
+                    outcomes.append(DeleteOutcome(key, missing.code, missing.message, version_id))
+                    continue
+                outcomes.append(self._delete(target, key, version_id))
             return outcomes
 
     def list_objects(
@@ -379,6 +467,70 @@ class Store:
             next_marker=page.last_key,
             key_count=page.count,
             ends_with_prefix=page.ends_with_prefix,
+        )
+
+    def list_object_versions(
+        self,
+        bucket: str,
+        prefix: str,
+        delimiter: str | None,
+        max_keys: int,
+        key_marker: str = "",
+        version_id_marker: str | None = None,
+    ) -> VersionsPage:
+        """One page of versions and delete markers: by key, then newest first (recorded,
+        test_list_objects_versions_markers), read from the bucket's sorted index under the lock, so a page
+        costs O(log n + page) as ListObjects does (``listing``).
+
+        A key marker alone resumes as ListObjects' marker does (``listing.first_key``); with a version-id
+        marker, after that version of the key (or, if it is gone since, at the next older one).
+        """
+        marker_sequence: int | None = None
+        if key_marker and version_id_marker:
+            marker_sequence = versioning.sequence_of(version_id_marker)
+            if marker_sequence is None:
+                raise errors.invalid_version_id(version_id_marker, "version-id-marker")
+        resume_in_key = (
+            marker_sequence is not None
+            and key_marker.startswith(prefix)
+            and listing.rolled_up(key_marker, prefix, delimiter) is None
+        )
+        first = listing.first_key(key_marker or None, prefix, delimiter)
+        with self._lock:
+            target = self._bucket(bucket)
+            history, objects = target.history, target.objects
+            versioned = target.versioning is not None
+            keys_from = history.irange if versioned else objects.irange  # sorted keys, from a key on
+
+            def newest_first(key: str) -> list[Version]:
+                return history[key][::-1] if versioned else [objects[key]]
+
+            def seek(key: str) -> Iterator[tuple[str, VersionEntry]]:
+                for found in keys_from(minimum=key):
+                    for position, version in enumerate(newest_first(found)):
+                        yield found, VersionEntry(version, position == 0)
+
+            def entries() -> Iterator[tuple[str, VersionEntry]]:
+                if resume_in_key and key_marker in (history if versioned else objects):
+                    assert version_id_marker is not None and marker_sequence is not None
+                    versions = newest_first(key_marker)
+                    resume = _resume_at(versions, version_id_marker, marker_sequence)
+                    for position in range(resume, len(versions)):
+                        yield key_marker, VersionEntry(versions[position], position == 0)
+                if first is not None:
+                    yield from seek(first)
+
+            page = listing.paginate(entries(), seek, prefix, delimiter, max_keys)
+        next_version = None
+        if page.truncated and not page.ends_with_prefix and page.items:
+            next_version = versioning.version_id_of(page.items[-1].version)
+        return VersionsPage(
+            bucket=bucket,
+            entries=tuple(page.items),
+            common_prefixes=tuple(page.prefixes),
+            truncated=page.truncated,
+            next_key_marker=page.last_key if page.truncated else None,
+            next_version_id_marker=next_version,
         )
 
     # -- multipart ------------------------------------------------------------------------------
@@ -476,18 +628,27 @@ class Store:
         return PartResult(part.etag, reported, target.encryption)
 
     def _copy_source(
-        self, copy_source: str, source_sse: EncryptionRequest | None = None
+        self, copy_source: str, source_sse: EncryptionRequest | None = None, part: bool = False
     ) -> tuple[str, str, StoredObject]:
         """The object a copy reads, with its bucket and key: the header parsed, then looked up
-        (spec §4 steps 2-3)."""
-        source_bucket, source_key, version = validation.copy_source(copy_source)
+        (spec §4 steps 2-3), the version named in it too.
+
+        A version id that is not one at all (``abc``) is InvalidRequest for CopyObject and InvalidArgument
+        naming the header for UploadPartCopy (``part``); a delete marker named by id is InvalidRequest (a
+        probe of AWS, see docs/features/versioning.md). An id a bucket cannot have is answered as GetObject
+        answers it (InvalidArgument naming versionId on a bucket never versioned).
+        """
+        source_bucket, source_key, version_id = validation.copy_source(copy_source)
         with self._lock:
-            objects = self._bucket(source_bucket).objects
-            if version is not None and version != "null":  # buckets are unversioned: each object is "null"
-                raise errors.invalid_version_id(version)
-            source = objects.get(source_key)
-        if source is None:
-            raise errors.NoSuchKey(source_key)
+            bucket = self._bucket(source_bucket)
+            if version_id is not None and versioning.sequence_of(version_id) is None:
+                if part:
+                    raise errors.invalid_version_id(version_id, validation.COPY_SOURCE)
+                raise errors.InvalidRequest()
+            try:
+                source = versioning.read(bucket, source_key, version_id, "GET")
+            except errors.MethodNotAllowed:
+                raise errors.copy_of_delete_marker() from None
         if source_sse is not None:  # an SSE-C source is read with its key (x-amz-copy-source-...-customer-*)
             encryption.check_read(source.meta.encryption, source_sse)
         return source_bucket, source_key, source
@@ -511,7 +672,7 @@ class Store:
         """
         target = self.check_upload_part(bucket, key, upload_id, part_number, None, sse)
         copy_conditions = copy_conditions or CopyConditions()
-        _, _, source = self._copy_source(copy_source, source_sse)
+        _, _, source = self._copy_source(copy_source, source_sse, part=True)
         start, end = 0, source.size
         if copy_range is not None:
             first, last = validation.copy_range(copy_range)
@@ -547,7 +708,8 @@ class Store:
         checksum = None
         if target.algorithm is not None and target.checksum_type is not None:
             checksum = ObjectChecksum(target.algorithm, target.checksum_type, b64(digests[target.algorithm]))
-        return CopyResult(part.etag, now, checksum, target.encryption)
+        source_version = versioning.source_version(source)
+        return CopyResult(part.etag, now, checksum, target.encryption, source_version_id=source_version)
 
     def copy_object(
         self,
@@ -595,9 +757,11 @@ class Store:
         )
         with self._lock:
             target = self._bucket(bucket)
-            target.objects[key] = obj
-            self._wrote(target, key)
-        return CopyResult(etag, now, checksum, meta.encryption)
+            obj = self._store_version(target, obj)
+        # A copy names its new version in a suspended bucket too ("null"; recorded,
+        # test_s3_copy_object_in_place_versioned), and a source version other than "null".
+        source_version = versioning.source_version(source)
+        return CopyResult(etag, now, checksum, meta.encryption, obj.version_id, source_version)
 
     def complete_multipart_upload(
         self,
@@ -628,9 +792,10 @@ class Store:
             obj, result = multipart.assemble(upload, numbers, specs, options, self.limits, self._clock())
             upload.state = UploadState.COMPLETED
             self._close_upload(target, upload)
-            target.objects[key] = obj
-            version = self._wrote(target, key)
-            target.completions[key] = Completion(upload_id, result, version)
+            obj = self._store_version(target, obj)
+            result = dataclasses.replace(result, version_id=versioning.shown_id(target, obj.version_id))
+            # Spec §5.4: a retry answers this result, with this version id, while the object is current.
+            target.completions[key] = Completion(upload_id, result, target.key_versions[key])
             return result
 
     def check_complete(self, bucket: str, key: str, upload_id: str) -> None:
@@ -728,41 +893,60 @@ class Store:
     # -- tagging (docs/features/tagging.md) -----------------------------------------------------
 
     def _tagged_object(
-        self, target: Bucket, key: str, version_id: str | None, shown_key: str
+        self,
+        target: Bucket,
+        key: str,
+        version_id: str | None,
+        shown_key: str,
+        method: str,
+        marker_is_missing: bool = False,
     ) -> StoredObject:
-        """The object a ``?tagging`` / ``?acl`` request names (the one version of an unversioned
-        bucket's key: ``versionId`` may only be ``null``)."""
+        """The object (version) a ``?tagging`` / ``?acl`` request names: on an unversioned bucket its
+        one version (``versionId`` may only be ``null``); on a versioned one, by
+        ``versioning.subresource_target``, a delete marker answering 405 with ``method``."""
+        if target.versioning is not None:
+            return versioning.subresource_target(
+                target, key, version_id, shown_key, method, marker_is_missing
+            )
         tagging.check_version_id(version_id)
         obj = target.objects.get(key)
         if obj is None:
             raise errors.NoSuchKey(shown_key)
         return obj
 
-    def _replace_meta(self, target: Bucket, obj: StoredObject, **changes: object) -> None:
-        """Store ``obj`` with new tags or ACL: not a write of the object (no new ETag, time or version)."""
+    def _replace_meta(self, target: Bucket, obj: StoredObject, **changes: object) -> str | None:
+        """Store ``obj`` with new tags or ACL: not a write of the object (no new ETag, time or version).
+        Returns its version id."""
         meta = dataclasses.replace(obj.meta, **changes)  # type: ignore[arg-type]
-        target.objects[obj.key] = dataclasses.replace(obj, meta=meta)
+        versioning.replace(target, obj, dataclasses.replace(obj, meta=meta))
+        return obj.version_id
 
-    def get_object_tagging(self, bucket: str, key: str, version_id: str | None = None) -> TagSet:
+    def get_object_tagging(
+        self, bucket: str, key: str, version_id: str | None = None
+    ) -> tuple[TagSet, str | None]:
+        """The tag set of the object (version), and its version id."""
         with self._lock:
             # S3 names the key as bucket/key in this NoSuchKey (LS-AWS test_object_tagging_exc).
-            return self._tagged_object(self._bucket(bucket), key, version_id, f"{bucket}/{key}").meta.tagging
+            obj = self._tagged_object(self._bucket(bucket), key, version_id, f"{bucket}/{key}", "GET")
+            return obj.meta.tagging, obj.version_id
 
-    def put_object_tagging(self, bucket: str, key: str, tags: TagSet, version_id: str | None = None) -> None:
-        """Replace an object's tag set (an empty set removes every tag)."""
+    def put_object_tagging(
+        self, bucket: str, key: str, tags: TagSet, version_id: str | None = None
+    ) -> str | None:
+        """Replace an object's tag set (an empty set removes every tag); returns its version id."""
         with self._lock:
             self._bucket(bucket)
         checked = tagging.check_object_tags(tags)
         with self._lock:
             target = self._bucket(bucket)
-            obj = self._tagged_object(target, key, version_id, key)
-            self._replace_meta(target, obj, tagging=checked)
+            obj = self._tagged_object(target, key, version_id, key, "PUT")
+            return self._replace_meta(target, obj, tagging=checked)
 
-    def delete_object_tagging(self, bucket: str, key: str, version_id: str | None = None) -> None:
+    def delete_object_tagging(self, bucket: str, key: str, version_id: str | None = None) -> str | None:
         with self._lock:
             target = self._bucket(bucket)
-            obj = self._tagged_object(target, key, version_id, key)
-            self._replace_meta(target, obj, tagging=())
+            obj = self._tagged_object(target, key, version_id, key, "DELETE")
+            return self._replace_meta(target, obj, tagging=())
 
     def get_bucket_tagging(self, bucket: str) -> TagSet:
         with self._lock:
@@ -815,20 +999,26 @@ class Store:
             access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
             target.acl = acl
 
-    def get_object_acl(self, bucket: str, key: str, version_id: str | None = None) -> access.Acl:
+    def get_object_acl(
+        self, bucket: str, key: str, version_id: str | None = None
+    ) -> tuple[access.Acl, str | None]:
+        """The object (version)'s ACL and its version id; a key under a delete marker is NoSuchKey
+        naming the marker (a probe of AWS, docs/features/versioning.md)."""
         with self._lock:
             target = self._bucket(bucket)
-            obj = self._tagged_object(target, key, version_id, key)
+            obj = self._tagged_object(target, key, version_id, key, "GET", marker_is_missing=True)
             if obj.meta.acl is None or target.ownership == access.ENFORCED:
-                return access.default_acl(access.OWNER_ID)
-            return obj.meta.acl
+                return access.default_acl(access.OWNER_ID), obj.version_id
+            return obj.meta.acl, obj.version_id
 
-    def put_object_acl(self, bucket: str, key: str, acl: access.Acl, version_id: str | None = None) -> None:
+    def put_object_acl(
+        self, bucket: str, key: str, acl: access.Acl, version_id: str | None = None
+    ) -> str | None:
         with self._lock:
             target = self._bucket(bucket)
-            obj = self._tagged_object(target, key, version_id, key)
+            obj = self._tagged_object(target, key, version_id, key, "PUT")
             access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
-            self._replace_meta(target, obj, acl=acl)
+            return self._replace_meta(target, obj, acl=acl)
 
     def get_public_access_block(self, bucket: str) -> access.PublicAccessBlock:
         with self._lock:
@@ -877,6 +1067,11 @@ class Store:
 
     # -- read access for assertions -------------------------------------------------------------
 
+    def versions(self, bucket: str) -> dict[str, list[Version]]:
+        """Every version and delete marker by key, oldest first (empty for a bucket never versioned)."""
+        with self._lock:
+            return {key: list(history) for key, history in self._bucket(bucket).history.items()}
+
     def bucket_names(self) -> list[str]:
         with self._lock:
             return sorted(self._buckets)
@@ -907,6 +1102,18 @@ class Store:
                 if upload is not None:
                     return dict(sorted(upload.parts.items()))
         raise errors.NoSuchUpload(upload_id)
+
+
+def _resume_at(newest_first: Sequence[Version], marker: str, marker_sequence: int) -> int:
+    """Where a key's versions resume after ``marker``: past it, or at the first one older than it."""
+    for index, version in enumerate(newest_first):
+        if versioning.version_id_of(version) == marker:
+            return index + 1
+    for index, version in enumerate(newest_first):
+        sequence = versioning.sequence_of(versioning.version_id_of(version))
+        if sequence is not None and sequence < marker_sequence:
+            return index
+    return len(newest_first)
 
 
 def _checksum_mode(

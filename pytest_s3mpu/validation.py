@@ -140,8 +140,16 @@ def copy_source(raw: str) -> tuple[str, str, str | None]:
         raise errors.InvalidArgument("Invalid copy source bucket name", COPY_SOURCE, raw) from None
     if not key or any(segment in (".", "..") for segment in key.split("/")):
         raise errors.InvalidArgument("Invalid copy source object key", COPY_SOURCE, raw)
-    versions = parse_qs(query).get("versionId")
+    versions = parse_qs(query, keep_blank_values=True).get("versionId")
+    if versions == [""]:
+        raise errors.InvalidArgument("Version id cannot be the empty string", COPY_SOURCE, "")
     return bucket, key, versions[0] if versions else None
+
+
+def no_version_id(version_id: str | None) -> None:
+    """UploadPart takes no versionId, not even a real one (a probe of AWS, docs/features/versioning.md)."""
+    if version_id is not None:
+        raise errors.InvalidArgument("This operation does not accept a version-id.", "versionId", version_id)
 
 
 def copy_range(raw: str) -> tuple[int, int]:

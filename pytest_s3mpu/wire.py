@@ -34,6 +34,10 @@ WEBSITE_REDIRECT = "x-amz-website-redirect-location"
 COPY_SOURCE = "x-amz-copy-source"
 COPY_SOURCE_RANGE = "x-amz-copy-source-range"
 BUCKET_REGION = "x-amz-bucket-region"
+VERSION_ID = "x-amz-version-id"
+DELETE_MARKER = "x-amz-delete-marker"
+COPY_SOURCE_VERSION_ID = "x-amz-copy-source-version-id"
+VERSION_ID_PARAMETER = "versionId"  # the query parameter naming one version of an object
 SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION_ID = "amz-sdk-invocation-id"
 # The server-side-encryption header names live with their rules, in ``encryption``; x-amz-acl and the

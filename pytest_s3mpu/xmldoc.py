@@ -27,12 +27,14 @@ from .model import (
     CompletedPartSpec,
     CompleteResult,
     CopyResult,
+    DeleteMarker,
     DeleteOutcome,
     ObjectAttributes,
     ObjectsPage,
     PartsPage,
     StoredObject,
     UploadsPage,
+    VersionsPage,
 )
 
 OWNER_ID = access.OWNER_ID
@@ -366,52 +368,64 @@ def list_objects_v1(
 
 
 def list_versions(
-    page: ObjectsPage,
+    page: VersionsPage,
     prefix: str,
     delimiter: str | None,
     max_keys: int,
     encoding: str | None,
     key_marker: str,
+    version_id_marker: str,
 ) -> bytes:
-    """ListObjectVersions of an unversioned bucket: every object is version ``null`` and the latest."""
+    """``ListVersionsResult``: Version and DeleteMarker elements interleaved in the page's order (by key,
+    newest first); an object of a bucket never versioned lists as version ``null``."""
     enc = _encoder(encoding)
     body: _Doc = {
         "Name": page.bucket,
         "Prefix": enc(prefix),
         "KeyMarker": enc(key_marker),
-        "VersionIdMarker": "",
+        "VersionIdMarker": version_id_marker,
     }
-    if page.truncated and page.next_marker is not None:
-        body["NextKeyMarker"] = enc(page.next_marker)
-        if not page.ends_with_prefix:  # after a common prefix: no version to resume after
-            body["NextVersionIdMarker"] = "null"
+    if page.next_key_marker is not None:
+        body["NextKeyMarker"] = enc(page.next_key_marker)
+    if page.next_version_id_marker is not None:
+        body["NextVersionIdMarker"] = page.next_version_id_marker
     body["MaxKeys"] = str(max_keys)
     if delimiter:
         body["Delimiter"] = enc(delimiter)
     body["IsTruncated"] = _bool(page.truncated)
-    versions = []
-    for obj in page.objects:
-        entry: _Doc = {
-            "Key": enc(obj.key),
-            "VersionId": "null",
-            "IsLatest": "true",
-            "LastModified": iso_time(obj.last_modified),
-            "ETag": f'"{obj.etag}"',
+    written: list[str] = []
+    for entry in page.entries:
+        version = entry.version
+        fields: _Doc = {
+            "Key": enc(version.key),
+            "VersionId": version.version_id or "null",
+            "IsLatest": _bool(entry.is_latest),
+            "LastModified": iso_time(version.last_modified),
         }
-        if obj.checksum is not None:
-            entry["ChecksumAlgorithm"] = obj.checksum.algorithm.value
-            entry["ChecksumType"] = obj.checksum.type.value
-        entry["Size"] = str(obj.size)
-        entry["StorageClass"] = obj.meta.storage_class
-        entry["Owner"] = _owner()
-        versions.append(entry)
-    if versions:
-        body["Version"] = versions
+        if isinstance(version, DeleteMarker):
+            fields["Owner"] = _owner()
+            _emit(written, "DeleteMarker", fields)
+            continue
+        fields["ETag"] = f'"{version.etag}"'
+        if version.checksum is not None:
+            fields["ChecksumAlgorithm"] = version.checksum.algorithm.value
+            fields["ChecksumType"] = version.checksum.type.value
+        fields["Size"] = str(version.size)
+        fields["StorageClass"] = version.meta.storage_class
+        fields["Owner"] = _owner()
+        _emit(written, "Version", fields)
+    if written:
+        body["Version"] = _Written("".join(written))
     if page.common_prefixes:
         body["CommonPrefixes"] = [{"Prefix": enc(p)} for p in page.common_prefixes]
     if encoding:
         body["EncodingType"] = encoding
     return _document("ListVersionsResult", body)
+
+
+def versioning_configuration(status: str | None) -> bytes:
+    """GetBucketVersioning: an empty ``VersioningConfiguration`` for a bucket never configured."""
+    return _document("VersioningConfiguration", {"Status": status} if status is not None else {})
 
 
 def _add_contents(body: _Doc, page: ObjectsPage, enc: Any, owner: bool) -> None:
@@ -427,9 +441,19 @@ def delete_result(outcomes: Iterable[DeleteOutcome], quiet: bool) -> bytes:
     for outcome in outcomes:
         if outcome.error is None:
             if not quiet:
-                deleted.append({"Key": outcome.key})
+                entry: _Doc = {"Key": outcome.key}
+                if outcome.version_id is not None:
+                    entry["VersionId"] = outcome.version_id
+                if outcome.delete_marker:
+                    entry["DeleteMarker"] = "true"
+                    entry["DeleteMarkerVersionId"] = outcome.marker_version_id
+                deleted.append(entry)
         else:
-            failed.append({"Key": outcome.key, "Code": outcome.error, "Message": outcome.message or ""})
+            error: _Doc = {"Key": outcome.key}
+            if outcome.version_id is not None:
+                error["VersionId"] = outcome.version_id
+            error.update(Code=outcome.error, Message=outcome.message or "")
+            failed.append(error)
     body: _Doc = {}
     if deleted:
         body["Deleted"] = deleted
@@ -607,22 +631,48 @@ def parse_complete_tree(body: bytes) -> CompleteDocument:
 
 def parse_delete(body: bytes, max_keys: int = 1000) -> tuple[list[str], bool]:
     """A DeleteObjects body: the keys and the Quiet flag; MalformedXML otherwise."""
+    entries, quiet = parse_delete_versions(body, max_keys)
+    return [key for key, _ in entries], quiet
+
+
+def parse_delete_versions(body: bytes, max_keys: int = 1000) -> tuple[list[tuple[str, str | None]], bool]:
+    """A DeleteObjects body: each (Key, VersionId or None) and the Quiet flag; MalformedXML otherwise."""
     parsed = _parse(body)
     root = _root(parsed, "Delete") if parsed is not None else None
     if root is None:
         raise errors.MalformedXML()
     fields = _children(root)
     quiet = (_text(fields.get("Quiet", ["false"])[0]) or "").strip().lower() == "true"
-    keys: list[str] = []
+    keys: list[tuple[str, str | None]] = []
     for obj in fields.get("Object", []):
-        names = _children(obj).get("Key", [])
+        children = _children(obj)
+        names = children.get("Key", [])
         key = _text(names[0]) if len(names) == 1 else None
-        if key is None:
+        versions = children.get("VersionId", [])
+        version = _text(versions[0]) if len(versions) == 1 else None
+        if key is None or len(versions) > 1 or (versions and version is None):
             raise errors.MalformedXML()
-        keys.append(key)
+        keys.append((key, version))
     if not keys or len(keys) > max_keys:
         raise errors.MalformedXML()
     return keys, quiet
+
+
+def parse_versioning(body: bytes) -> tuple[str | None, str | None]:
+    """A PutBucketVersioning body: its Status and MfaDelete, as sent (None when absent); MalformedXML
+    for a body that is not a ``VersioningConfiguration``."""
+    parsed = _parse(body)
+    root = _root(parsed, "VersioningConfiguration") if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    fields = _children(root)
+    found: list[str | None] = []
+    for name in ("Status", "MfaDelete"):
+        values = fields.get(name, [])
+        if len(values) > 1 or (values and _text(values[0]) is None):
+            raise errors.MalformedXML()
+        found.append(_text(values[0]) if values else None)
+    return found[0], found[1]
 
 
 def parse_location_constraint(body: bytes) -> str | None:
