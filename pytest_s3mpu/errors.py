@@ -175,6 +175,13 @@ class InvalidArgument(S3Error):
         super().__init__(message, ArgumentName=name, ArgumentValue=value)
 
 
+class InvalidArgumentName(InvalidArgument):
+    """InvalidArgument naming the argument but not its value (S3 leaves ArgumentValue out for some)."""
+
+    def __init__(self, message: str, name: str) -> None:
+        S3Error.__init__(self, message, ArgumentName=name)
+
+
 class InvalidPartNumber(S3Error):
     code = "InvalidPartNumber"
     status = 416
@@ -610,3 +617,13 @@ class MalformedPolicy(S3Error):
     code = "MalformedPolicy"
     status = 400
     default_message = "Policies must be valid JSON and the first byte must be '{'"
+
+
+# -- default encryption, accelerate (docs/features/bucket-config.md) ------------------------------
+
+# [LS-AWS: test_s3_default_bucket_encryption_exc, recorded 2026-02-21]
+KMS_KEY_NOT_APPLICABLE = (
+    "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse"
+)
+# [LS-AWS: test_bucket_acceleration_configuration_exc, recorded 2026-02-21]
+ACCELERATE_DOTS = "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names"

@@ -20,6 +20,8 @@ from sortedcontainers import SortedDict, SortedList
 
 from . import checksums, errors
 from .access import Acl, PublicAccessBlock
+from .bucket_config import DEFAULT_ENCRYPTION as DEFAULT_BUCKET_ENCRYPTION
+from .bucket_config import DEFAULT_PAYER, BucketEncryption
 from .checksums import Algorithm, ChecksumType
 from .encryption import DEFAULT as DEFAULT_ENCRYPTION
 from .encryption import Encryption
@@ -373,6 +375,10 @@ class Bucket:
     # Once versioning is configured: every version of every key, oldest first; ``objects[key]`` stays
     # the current version when it is an object, so listing and conditions read it as before.
     history: SortedDict[str, list[Version]] = field(default_factory=SortedDict)
+    # Configurations stored and returned (docs/features/bucket-config.md); the encryption is applied.
+    encryption: BucketEncryption = DEFAULT_BUCKET_ENCRYPTION
+    accelerate: str | None = None  # None: never set (GetBucketAccelerateConfiguration has no Status)
+    payer: str = DEFAULT_PAYER
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload

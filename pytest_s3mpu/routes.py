@@ -73,6 +73,13 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "PUT", "policy"): "PutBucketPolicy",
     (Target.BUCKET, "DELETE", "policy"): "DeleteBucketPolicy",
     (Target.BUCKET, "GET", "policyStatus"): "GetBucketPolicyStatus",
+    (Target.BUCKET, "GET", "encryption"): "GetBucketEncryption",
+    (Target.BUCKET, "PUT", "encryption"): "PutBucketEncryption",
+    (Target.BUCKET, "DELETE", "encryption"): "DeleteBucketEncryption",
+    (Target.BUCKET, "GET", "accelerate"): "GetBucketAccelerateConfiguration",
+    (Target.BUCKET, "PUT", "accelerate"): "PutBucketAccelerateConfiguration",
+    (Target.BUCKET, "GET", "requestPayment"): "GetBucketRequestPayment",
+    (Target.BUCKET, "PUT", "requestPayment"): "PutBucketRequestPayment",
 }
 
 # Every AWS operation name a request can resolve to (fault rules refuse any other).

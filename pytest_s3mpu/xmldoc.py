@@ -18,7 +18,7 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 from xml.parsers.expat import ExpatError
 
-from . import access, complete_shape, errors, wire
+from . import access, bucket_config, complete_shape, errors, wire
 from .checksums import Algorithm, b64
 from .headers import iso_time
 from .model import (
@@ -840,3 +840,77 @@ def parse_access_control_policy(body: bytes) -> tuple[str | None, list[tuple[str
             raise errors.MalformedACLError()
         grants.append((kind, value, permission))
     return owner, grants
+
+
+# -- default encryption, accelerate, request payment (docs/features/bucket-config.md) --------------
+
+
+def bucket_encryption(config: bucket_config.BucketEncryption) -> bytes:
+    """GetBucketEncryption: the one rule, KMSMasterKeyID only when one was set."""
+    default: _Doc = {"SSEAlgorithm": config.algorithm}
+    if config.kms_key_id is not None:
+        default["KMSMasterKeyID"] = config.kms_key_id
+    rule = {
+        "ApplyServerSideEncryptionByDefault": default,
+        "BucketKeyEnabled": _bool(config.bucket_key_enabled),
+    }
+    return _document("ServerSideEncryptionConfiguration", {"Rule": rule})
+
+
+def accelerate_configuration(status: str | None) -> bytes:
+    """GetBucketAccelerateConfiguration: no Status until one was set (LS-AWS, recorded 2026-02-21)."""
+    return _document("AccelerateConfiguration", {"Status": status} if status is not None else {})
+
+
+def request_payment_configuration(payer: str) -> bytes:
+    return _document("RequestPaymentConfiguration", {"Payer": payer})
+
+
+def _config_root(body: bytes, name: str) -> dict[str, list[Any]]:
+    """The children of a configuration document's root ``name``; MalformedXML for any other document."""
+    parsed = _parse(body)
+    root = _root(parsed, name) if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    return _children(root)
+
+
+def _optional_text(fields: dict[str, list[Any]], name: str) -> str | None:
+    """The text of an optional single child: None when absent, MalformedXML when repeated or nested."""
+    if name not in fields:
+        return None
+    text = _single_text(fields, name)
+    if text is None:
+        raise errors.MalformedXML()
+    return text
+
+
+def parse_bucket_encryption(body: bytes) -> tuple[str | None, str | None, bool]:
+    """A PutBucketEncryption body: (SSEAlgorithm, KMSMasterKeyID, BucketKeyEnabled) of its one Rule.
+    No rule or two rules: MalformedXML [LS-AWS: test_s3_default_bucket_encryption_exc, 2026-02-21]."""
+    rules = _config_root(body, "ServerSideEncryptionConfiguration").get("Rule", [])
+    if len(rules) != 1:
+        raise errors.MalformedXML()
+    rule = _children(rules[0])
+    defaults = rule.get("ApplyServerSideEncryptionByDefault", [])
+    if len(defaults) != 1:
+        raise errors.MalformedXML()
+    fields = _children(defaults[0])
+    bucket_key = _optional_text(rule, "BucketKeyEnabled")
+    if bucket_key not in (None, "true", "false"):
+        raise errors.MalformedXML()
+    return (
+        _optional_text(fields, "SSEAlgorithm"),
+        _optional_text(fields, "KMSMasterKeyID"),
+        bucket_key == "true",
+    )
+
+
+def parse_accelerate_configuration(body: bytes) -> str | None:
+    """A PutBucketAccelerateConfiguration body: its Status as sent (checked by the store)."""
+    return _optional_text(_config_root(body, "AccelerateConfiguration"), "Status")
+
+
+def parse_request_payment_configuration(body: bytes) -> str | None:
+    """A PutBucketRequestPayment body: its Payer as sent (checked by the store)."""
+    return _optional_text(_config_root(body, "RequestPaymentConfiguration"), "Payer")

@@ -1,0 +1,281 @@
+"""Default encryption, accelerate and request payment through the real server with boto3
+(docs/features/bucket-config.md).
+
+Recordings: LocalStack tests/aws/services/s3/test_s3_api.py ("LS-AWS", validated against AWS 2026-02-21)
+and test_s3.py ("LS-AWS s3", validated 2026-02-21).
+"""
+
+from __future__ import annotations
+
+import pytest
+from s3_assertions import expect_error
+
+BUCKET = "configured"
+MISSING = "no-such-bucket-here"
+MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema"
+NO_BUCKET = "The specified bucket does not exist"
+KMS_KEY = "6a5ad1e3-4a5b-4e45-9e56-3c2fb5d2e5b1"
+
+pytestmark = pytest.mark.s3mpu(min_part_size=1024)
+
+
+@pytest.fixture
+def s3(s3mpu, s3mpu_client):
+    s3mpu.create_bucket(BUCKET)
+    return s3mpu_client
+
+
+def sse_config(algorithm: str, key: str | None = None, bucket_key: bool | None = None) -> dict:
+    default = {"SSEAlgorithm": algorithm, **({"KMSMasterKeyID": key} if key else {})}
+    rule: dict = {"ApplyServerSideEncryptionByDefault": default}
+    if bucket_key is not None:
+        rule["BucketKeyEnabled"] = bucket_key
+    return {"Rules": [rule]}
+
+
+# -- default encryption ----------------------------------------------------------------------------
+
+
+def test_default_bucket_encryption_and_delete(s3):
+    """[LS-AWS: test_s3_default_bucket_encryption, 2026-02-21] a new bucket answers SSE-S3 (AES256) with
+    BucketKeyEnabled false; Delete answers 204, twice; the bucket then answers the same default."""
+    default = {
+        "Rules": [
+            {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}
+        ]
+    }
+    assert s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"] == default
+    s3.put_bucket_encryption(
+        Bucket=BUCKET, ServerSideEncryptionConfiguration=sse_config("aws:kms", KMS_KEY, True)
+    )
+    for _ in range(2):
+        deleted = s3.delete_bucket_encryption(Bucket=BUCKET)
+        assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"] == default
+
+
+def test_bucket_encryption_errors(s3):
+    """[LS-AWS: test_s3_default_bucket_encryption_exc, 2026-02-21] NoSuchBucket for Get/Delete/Put on a
+    missing bucket; no rule or two rules: MalformedXML; a KMS key with AES256: InvalidArgument naming
+    ApplyServerSideEncryptionByDefault (no ArgumentValue). A refused Put leaves the configuration alone."""
+    for call in (
+        lambda: s3.get_bucket_encryption(Bucket=MISSING),
+        lambda: s3.delete_bucket_encryption(Bucket=MISSING),
+        lambda: s3.put_bucket_encryption(Bucket=MISSING, ServerSideEncryptionConfiguration={"Rules": []}),
+    ):
+        expect_error(call, 404, "NoSuchBucket", NO_BUCKET, BucketName=MISSING)
+    s3.put_bucket_encryption(Bucket=BUCKET, ServerSideEncryptionConfiguration=sse_config("aws:kms", KMS_KEY))
+    before = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]
+    expect_error(
+        lambda: s3.put_bucket_encryption(Bucket=BUCKET, ServerSideEncryptionConfiguration={"Rules": []}),
+        400,
+        "MalformedXML",
+        MALFORMED,
+    )
+    two = {"Rules": sse_config("aws:kms", bucket_key=True)["Rules"] + sse_config("AES256")["Rules"]}
+    expect_error(
+        lambda: s3.put_bucket_encryption(Bucket=BUCKET, ServerSideEncryptionConfiguration=two),
+        400,
+        "MalformedXML",
+        MALFORMED,
+    )
+    expect_error(
+        lambda: s3.put_bucket_encryption(
+            Bucket=BUCKET, ServerSideEncryptionConfiguration=sse_config("AES256", "randomkeyid")
+        ),
+        400,
+        "InvalidArgument",
+        "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse",
+        ArgumentName="ApplyServerSideEncryptionByDefault",
+    )
+    assert s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"] == before
+
+
+def test_unknown_algorithm_is_malformed(s3mpu, s3):
+    """SSEAlgorithm is an enumeration in S3's schema (AES256, aws:kms, aws:kms:dsse; API reference
+    ServerSideEncryptionByDefault): any other value does not validate against it."""
+    raw = s3mpu.client(parameter_validation=False)
+    expect_error(
+        lambda: raw.put_bucket_encryption(
+            Bucket=BUCKET, ServerSideEncryptionConfiguration=sse_config("AES128")
+        ),
+        400,
+        "MalformedXML",
+        MALFORMED,
+    )
+
+
+def test_sse_s3_default_with_bucket_key(s3):
+    """[LS-AWS: test_s3_bucket_encryption_sse_s3, 2026-02-21] an AES256 default with BucketKeyEnabled:
+    PutObject, HEAD and GET report AES256 and no BucketKeyEnabled."""
+    s3.put_bucket_encryption(
+        Bucket=BUCKET, ServerSideEncryptionConfiguration=sse_config("AES256", bucket_key=True)
+    )
+    got = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert got["BucketKeyEnabled"] is True
+    put = s3.put_object(Bucket=BUCKET, Key="key-encrypted", Body=b"test-encrypted")
+    for answer in (
+        put,
+        s3.head_object(Bucket=BUCKET, Key="key-encrypted"),
+        s3.get_object(Bucket=BUCKET, Key="key-encrypted"),
+    ):
+        assert answer["ServerSideEncryption"] == "AES256"
+        assert "BucketKeyEnabled" not in answer
+        assert "SSEKMSKeyId" not in answer
+
+
+def test_sse_kms_default_applies_to_new_objects(s3):
+    """[LS-AWS: test_s3_bucket_encryption_sse_kms, 2026-02-21] with an aws:kms default and a key id,
+    GetBucketEncryption returns the key id as set; an object written without SSE headers reports aws:kms,
+    the key's ARN and BucketKeyEnabled; with BucketKeyEnabled false PutObject leaves that field out."""
+    s3.put_bucket_encryption(
+        Bucket=BUCKET, ServerSideEncryptionConfiguration=sse_config("aws:kms", KMS_KEY, True)
+    )
+    rule = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule == {
+        "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": KMS_KEY},
+        "BucketKeyEnabled": True,
+    }
+    put = s3.put_object(Bucket=BUCKET, Key="key-encrypted", Body=b"test-encrypted")
+    for answer in (
+        put,
+        s3.head_object(Bucket=BUCKET, Key="key-encrypted"),
+        s3.get_object(Bucket=BUCKET, Key="key-encrypted"),
+    ):
+        assert answer["ServerSideEncryption"] == "aws:kms"
+        assert answer["SSEKMSKeyId"].startswith("arn:aws:kms:")
+        assert answer["SSEKMSKeyId"].endswith(f":key/{KMS_KEY}")
+        assert answer["BucketKeyEnabled"] is True
+    s3.put_bucket_encryption(
+        Bucket=BUCKET, ServerSideEncryptionConfiguration=sse_config("aws:kms", KMS_KEY, False)
+    )
+    put = s3.put_object(Bucket=BUCKET, Key="key-encrypted-bucket-key-disabled", Body=b"test-encrypted")
+    assert put["ServerSideEncryption"] == "aws:kms"
+    assert put["SSEKMSKeyId"].endswith(f":key/{KMS_KEY}")
+    assert "BucketKeyEnabled" not in put
+
+
+def test_sse_kms_default_without_key_uses_one_managed_key(s3):
+    """[LS-AWS: test_s3_bucket_encryption_sse_kms_aws_managed_key, 2026-02-21] an aws:kms default
+    without a key: GetBucketEncryption has no KMSMasterKeyID; objects report an AWS-managed key's ARN,
+    the same one for every object."""
+    s3.put_bucket_encryption(
+        Bucket=BUCKET, ServerSideEncryptionConfiguration=sse_config("aws:kms", bucket_key=True)
+    )
+    rule = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms"}
+    first = s3.put_object(Bucket=BUCKET, Key="a", Body=b"test-encrypted")
+    second = s3.put_object(Bucket=BUCKET, Key="b", Body=b"test-encrypted")
+    assert first["SSEKMSKeyId"].startswith("arn:aws:kms:")
+    assert ":key/" in first["SSEKMSKeyId"]
+    assert (
+        first["SSEKMSKeyId"] == second["SSEKMSKeyId"] == s3.head_object(Bucket=BUCKET, Key="a")["SSEKMSKeyId"]
+    )
+
+
+def test_request_headers_win_over_the_bucket_default(s3):
+    """The bucket default applies only when the request names no encryption (user guide, "Setting
+    default server-side encryption behavior for Amazon S3 buckets"): SSE-S3 requested stays SSE-S3;
+    multipart uploads and copies written without headers take the default."""
+    s3.put_bucket_encryption(Bucket=BUCKET, ServerSideEncryptionConfiguration=sse_config("aws:kms", KMS_KEY))
+    put = s3.put_object(Bucket=BUCKET, Key="s3", Body=b"x", ServerSideEncryption="AES256")
+    assert put["ServerSideEncryption"] == "AES256"
+    assert "SSEKMSKeyId" not in put
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key="mpu")
+    assert upload["ServerSideEncryption"] == "aws:kms"
+    copied = s3.copy_object(Bucket=BUCKET, Key="copied", CopySource={"Bucket": BUCKET, "Key": "s3"})
+    assert copied["ServerSideEncryption"] == "aws:kms"
+    assert copied["SSEKMSKeyId"].endswith(f":key/{KMS_KEY}")
+
+
+def test_delete_bucket_drops_the_configuration(s3):
+    """A bucket created again under the same name starts from S3's defaults."""
+    s3.put_bucket_encryption(Bucket=BUCKET, ServerSideEncryptionConfiguration=sse_config("aws:kms", KMS_KEY))
+    s3.put_bucket_accelerate_configuration(Bucket=BUCKET, AccelerateConfiguration={"Status": "Enabled"})
+    s3.put_bucket_request_payment(Bucket=BUCKET, RequestPaymentConfiguration={"Payer": "Requester"})
+    s3.delete_bucket(Bucket=BUCKET)
+    s3.create_bucket(Bucket=BUCKET)
+    rule = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    assert "Status" not in s3.get_bucket_accelerate_configuration(Bucket=BUCKET)
+    assert s3.get_bucket_request_payment(Bucket=BUCKET)["Payer"] == "BucketOwner"
+
+
+# -- accelerate ------------------------------------------------------------------------------------
+
+
+def test_accelerate_crud(s3):
+    """[LS-AWS: test_bucket_acceleration_configuration_crud, 2026-02-21] no Status until set; Put answers
+    200; Get answers Enabled, then Suspended."""
+    assert "Status" not in s3.get_bucket_accelerate_configuration(Bucket=BUCKET)
+    for status in ("Enabled", "Suspended"):
+        put = s3.put_bucket_accelerate_configuration(
+            Bucket=BUCKET, AccelerateConfiguration={"Status": status}
+        )
+        assert put["ResponseMetadata"]["HTTPStatusCode"] == 200
+        assert s3.get_bucket_accelerate_configuration(Bucket=BUCKET)["Status"] == status
+
+
+def test_accelerate_errors(s3):
+    """[LS-AWS: test_bucket_acceleration_configuration_exc, 2026-02-21] a status other than Enabled or
+    Suspended (``enabled``, ``random``): MalformedXML; a bucket with dots: InvalidRequest, even with a bad
+    status. Nothing is stored by a refused Put."""
+    for status in ("enabled", "random"):
+        expect_error(
+            lambda status=status: s3.put_bucket_accelerate_configuration(
+                Bucket=BUCKET, AccelerateConfiguration={"Status": status}
+            ),
+            400,
+            "MalformedXML",
+            MALFORMED,
+        )
+    assert "Status" not in s3.get_bucket_accelerate_configuration(Bucket=BUCKET)
+    s3.create_bucket(Bucket="test.bucket.dots")
+    expect_error(
+        lambda: s3.put_bucket_accelerate_configuration(
+            Bucket="test.bucket.dots", AccelerateConfiguration={"Status": "random"}
+        ),
+        400,
+        "InvalidRequest",
+        "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names",
+    )
+    expect_error(
+        lambda: s3.get_bucket_accelerate_configuration(Bucket=MISSING),
+        404,
+        "NoSuchBucket",
+        NO_BUCKET,
+        BucketName=MISSING,
+    )
+
+
+# -- request payment -------------------------------------------------------------------------------
+
+
+def test_request_payment(s3):
+    """[LS-AWS s3: test_s3_request_payer, 2026-02-21] Put answers 200, Get answers the payer; a bucket
+    never configured is paid by its owner (API reference GetBucketRequestPayment)."""
+    assert s3.get_bucket_request_payment(Bucket=BUCKET)["Payer"] == "BucketOwner"
+    put = s3.put_bucket_request_payment(Bucket=BUCKET, RequestPaymentConfiguration={"Payer": "Requester"})
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert s3.get_bucket_request_payment(Bucket=BUCKET)["Payer"] == "Requester"
+
+
+def test_request_payment_errors(s3):
+    """[LS-AWS s3: test_s3_request_payer_exceptions, 2026-02-21] an unknown payer: MalformedXML (and the
+    payer stays); a missing bucket: NoSuchBucket."""
+    expect_error(
+        lambda: s3.put_bucket_request_payment(Bucket=BUCKET, RequestPaymentConfiguration={"Payer": "Random"}),
+        400,
+        "MalformedXML",
+        MALFORMED,
+    )
+    assert s3.get_bucket_request_payment(Bucket=BUCKET)["Payer"] == "BucketOwner"
+    expect_error(
+        lambda: s3.put_bucket_request_payment(
+            Bucket=MISSING, RequestPaymentConfiguration={"Payer": "Requester"}
+        ),
+        404,
+        "NoSuchBucket",
+        NO_BUCKET,
+        BucketName=MISSING,
+    )
