@@ -627,3 +627,29 @@ KMS_KEY_NOT_APPLICABLE = (
 )
 # [LS-AWS: test_bucket_acceleration_configuration_exc, recorded 2026-02-21]
 ACCELERATE_DOTS = "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names"
+
+
+# -- website (docs/features/bucket-config.md) [LS-AWS s3: test_validate_website_configuration,
+# test_crud_website_configuration, recorded 2026-02-21] --------------------------------------------
+
+WEBSITE_SUFFIX = "The IndexDocument Suffix is not well formed"
+WEBSITE_REDIRECT_ALONE = "RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules."
+WEBSITE_INDEX_REQUIRED = "A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty"
+WEBSITE_PROTOCOL = (
+    "Invalid protocol, protocol can be http or https. "
+    "If not defined the protocol will be selected automatically."
+)
+WEBSITE_REPLACE_BOTH = "You can only define ReplaceKeyPrefix or ReplaceKey but not both."
+WEBSITE_EMPTY_CONDITION = (
+    "Condition cannot be empty. To redirect all requests without a condition, the condition element "
+    "shouldn't be present."
+)
+
+
+class NoSuchWebsiteConfiguration(S3Error):
+    code = "NoSuchWebsiteConfiguration"
+    status = 404
+    default_message = "The specified bucket does not have a website configuration"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)

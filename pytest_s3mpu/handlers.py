@@ -643,6 +643,21 @@ def put_bucket_request_payment(store: Store, call: Call) -> Reply:
     return _empty()
 
 
+def get_bucket_website(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.website(store.get_bucket_website(call.bucket)))
+
+
+def put_bucket_website(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_website(call.bucket, xmldoc.parse_website(_config_body(call)))
+    return _empty()
+
+
+def delete_bucket_website(store: Store, call: Call) -> Reply:
+    store.delete_bucket_website(call.bucket)
+    return _empty(204)
+
+
 Handler = Callable[[Store, Call], Reply]
 
 HANDLERS: dict[str, Handler] = {
@@ -697,6 +712,9 @@ HANDLERS: dict[str, Handler] = {
     "PutBucketAccelerateConfiguration": put_bucket_accelerate_configuration,
     "GetBucketRequestPayment": get_bucket_request_payment,
     "PutBucketRequestPayment": put_bucket_request_payment,
+    "GetBucketWebsite": get_bucket_website,
+    "PutBucketWebsite": put_bucket_website,
+    "DeleteBucketWebsite": delete_bucket_website,
 }
 
 

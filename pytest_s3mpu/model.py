@@ -14,7 +14,7 @@ import mmap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sortedcontainers import SortedDict, SortedList
 
@@ -379,6 +379,7 @@ class Bucket:
     encryption: BucketEncryption = DEFAULT_BUCKET_ENCRYPTION
     accelerate: str | None = None  # None: never set (GetBucketAccelerateConfiguration has no Status)
     payer: str = DEFAULT_PAYER
+    website: dict[str, Any] | None = None  # the WebsiteConfiguration's elements; None: not set
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload

@@ -80,6 +80,9 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "PUT", "accelerate"): "PutBucketAccelerateConfiguration",
     (Target.BUCKET, "GET", "requestPayment"): "GetBucketRequestPayment",
     (Target.BUCKET, "PUT", "requestPayment"): "PutBucketRequestPayment",
+    (Target.BUCKET, "GET", "website"): "GetBucketWebsite",
+    (Target.BUCKET, "PUT", "website"): "PutBucketWebsite",
+    (Target.BUCKET, "DELETE", "website"): "DeleteBucketWebsite",
 }
 
 # Every AWS operation name a request can resolve to (fault rules refuse any other).

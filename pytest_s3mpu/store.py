@@ -31,6 +31,7 @@ from . import (
     tagging,
     validation,
     versioning,
+    website,
 )
 from .checksums import Algorithm, ChecksumType, b64
 from .clock import Clock
@@ -1100,6 +1101,23 @@ class Store:
         with self._lock:
             target = self._bucket(bucket)
             target.payer = bucket_config.check_payer(payer)
+
+    def get_bucket_website(self, bucket: str) -> website.Website:
+        with self._lock:
+            config = self._bucket(bucket).website
+        if config is None:
+            raise errors.NoSuchWebsiteConfiguration(bucket)
+        return config
+
+    def put_bucket_website(self, bucket: str, config: website.Website) -> None:
+        website.check(config)
+        with self._lock:
+            self._bucket(bucket).website = config
+
+    def delete_bucket_website(self, bucket: str) -> None:
+        """Deleting a configuration that is not there is no error (204, recorded 2026-02-21)."""
+        with self._lock:
+            self._bucket(bucket).website = None
 
     def get_bucket_policy_status(self, bucket: str) -> bool:
         """Whether the bucket's policy makes it public (GetBucketPolicyStatus' IsPublic)."""

@@ -914,3 +914,63 @@ def parse_accelerate_configuration(body: bytes) -> str | None:
 def parse_request_payment_configuration(body: bytes) -> str | None:
     """A PutBucketRequestPayment body: its Payer as sent (checked by the store)."""
     return _optional_text(_config_root(body, "RequestPaymentConfiguration"), "Payer")
+
+
+# -- website (docs/features/bucket-config.md) -----------------------------------------------------
+
+_REDIRECT = ("HostName", "HttpRedirectCode", "Protocol", "ReplaceKeyPrefixWith", "ReplaceKeyWith")
+_WEBSITE_PARTS: dict[str, tuple[str, ...]] = {
+    "RedirectAllRequestsTo": ("HostName", "Protocol"),
+    "IndexDocument": ("Suffix",),
+    "ErrorDocument": ("Key",),
+}
+
+
+def _fields(node: Any, names: tuple[str, ...]) -> dict[str, str]:
+    """The known single-text children of ``node``, in S3's order; MalformedXML for a repeated one."""
+    fields = _children(node)
+    found = {}
+    for name in names:
+        text = _optional_text(fields, name)
+        if text is not None:
+            found[name] = text
+    return found
+
+
+def _single(fields: dict[str, list[Any]], name: str) -> Any:
+    values = fields.get(name, [])
+    if len(values) > 1:
+        raise errors.MalformedXML()
+    return values[0] if values else None
+
+
+def parse_website(body: bytes) -> dict[str, Any]:
+    """A PutBucketWebsite body as nested dicts of its known elements, in the order GetBucketWebsite
+    answers them (checked by ``website.check``); an element sent empty is an empty dict."""
+    root = _config_root(body, "WebsiteConfiguration")
+    config: dict[str, Any] = {}
+    for name, names in _WEBSITE_PARTS.items():
+        if name in root:
+            config[name] = _fields(_single(root, name), names)
+    if "RoutingRules" in root:
+        rules = []
+        for rule in _children(_single(root, "RoutingRules")).get("RoutingRule", []):
+            parts = _children(rule)
+            entry: dict[str, Any] = {}
+            if "Condition" in parts:
+                entry["Condition"] = _fields(
+                    _single(parts, "Condition"), ("HttpErrorCodeReturnedEquals", "KeyPrefixEquals")
+                )
+            if "Redirect" in parts:
+                entry["Redirect"] = _fields(_single(parts, "Redirect"), _REDIRECT)
+            rules.append(entry)
+        config["RoutingRules"] = rules
+    return config
+
+
+def website(config: dict[str, Any]) -> bytes:
+    """GetBucketWebsite: the stored configuration, each routing rule as a RoutingRule."""
+    body = {name: value for name, value in config.items() if name != "RoutingRules"}
+    if "RoutingRules" in config:
+        body["RoutingRules"] = {"RoutingRule": config["RoutingRules"]}
+    return _document("WebsiteConfiguration", body)

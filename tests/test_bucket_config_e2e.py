@@ -279,3 +279,141 @@ def test_request_payment_errors(s3):
         NO_BUCKET,
         BucketName=MISSING,
     )
+
+
+# -- website ---------------------------------------------------------------------------------------
+
+
+def test_website_crud(s3):
+    """[LS-AWS s3: test_crud_website_configuration, 2026-02-21] Get before any configuration:
+    NoSuchWebsiteConfiguration naming the bucket; Delete then answers 204 anyway; Put 200, Get returns
+    the IndexDocument; after Delete, Get fails again."""
+    missing = "The specified bucket does not have a website configuration"
+    expect_error(
+        lambda: s3.get_bucket_website(Bucket=BUCKET),
+        404,
+        "NoSuchWebsiteConfiguration",
+        missing,
+        BucketName=BUCKET,
+    )
+    assert s3.delete_bucket_website(Bucket=BUCKET)["ResponseMetadata"]["HTTPStatusCode"] == 204
+    put = s3.put_bucket_website(
+        Bucket=BUCKET, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}}
+    )
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 200
+    got = s3.get_bucket_website(Bucket=BUCKET)
+    assert got["IndexDocument"] == {"Suffix": "index.html"}
+    assert set(got) == {"IndexDocument", "ResponseMetadata"}
+    s3.delete_bucket_website(Bucket=BUCKET)
+    expect_error(
+        lambda: s3.get_bucket_website(Bucket=BUCKET),
+        404,
+        "NoSuchWebsiteConfiguration",
+        missing,
+        BucketName=BUCKET,
+    )
+
+
+def test_website_full_configuration_round_trips(s3):
+    """Every element of the API reference's WebsiteConfiguration comes back as sent: IndexDocument,
+    ErrorDocument and routing rules with their Condition and Redirect; RedirectAllRequestsTo alone."""
+    config = {
+        "IndexDocument": {"Suffix": "index.html"},
+        "ErrorDocument": {"Key": "error.html"},
+        "RoutingRules": [
+            {
+                "Condition": {"KeyPrefixEquals": "docs/"},
+                "Redirect": {
+                    "HostName": "example.com",
+                    "Protocol": "https",
+                    "ReplaceKeyPrefixWith": "documents/",
+                },
+            },
+            {"Condition": {"HttpErrorCodeReturnedEquals": "404"}, "Redirect": {"HttpRedirectCode": "302"}},
+        ],
+    }
+    s3.put_bucket_website(Bucket=BUCKET, WebsiteConfiguration=config)
+    got = s3.get_bucket_website(Bucket=BUCKET)
+    assert {k: v for k, v in got.items() if k != "ResponseMetadata"} == config
+    redirect = {"RedirectAllRequestsTo": {"HostName": "example.com", "Protocol": "https"}}
+    s3.put_bucket_website(Bucket=BUCKET, WebsiteConfiguration=redirect)
+    got = s3.get_bucket_website(Bucket=BUCKET)
+    assert {k: v for k, v in got.items() if k != "ResponseMetadata"} == redirect
+
+
+WEBSITE_REFUSALS = [
+    (
+        {"IndexDocument": {"Suffix": "/index.html"}},
+        "InvalidArgument",
+        "The IndexDocument Suffix is not well formed",
+        {"ArgumentName": "IndexDocument", "ArgumentValue": "/index.html"},
+    ),
+    (
+        {"RedirectAllRequestsTo": {"HostName": "test"}, "IndexDocument": {"Suffix": "/index.html"}},
+        "InvalidArgument",
+        "RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.",
+        {"ArgumentName": "RedirectAllRequestsTo", "ArgumentValue": "not null"},
+    ),
+    (
+        {"ErrorDocument": {"Key": "/index.html"}},
+        "InvalidArgument",
+        "A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty",
+        {"ArgumentName": "IndexDocument", "ArgumentValue": "null"},
+    ),
+    (
+        {"IndexDocument": {"Suffix": "index.html"}, "RoutingRules": [{"Redirect": {"Protocol": "protocol"}}]},
+        "InvalidRequest",
+        "Invalid protocol, protocol can be http or https. "
+        "If not defined the protocol will be selected automatically.",
+        {},
+    ),
+    (
+        {
+            "IndexDocument": {"Suffix": "index.html"},
+            "RoutingRules": [{"Redirect": {"ReplaceKeyPrefixWith": "prefix", "ReplaceKeyWith": "key-name"}}],
+        },
+        "InvalidRequest",
+        "You can only define ReplaceKeyPrefix or ReplaceKey but not both.",
+        {},
+    ),
+    (
+        {
+            "IndexDocument": {"Suffix": "index.html"},
+            "RoutingRules": [{"Redirect": {"ReplaceKeyPrefixWith": "prefix"}, "Condition": {}}],
+        },
+        "InvalidRequest",
+        "Condition cannot be empty. "
+        "To redirect all requests without a condition, the condition element shouldn't be present.",
+        {},
+    ),
+    ({"IndexDocument": {"Suffix": "index.html"}, "RoutingRules": []}, "MalformedXML", MALFORMED, {}),
+]
+
+
+@pytest.mark.parametrize(("config", "code", "message", "fields"), WEBSITE_REFUSALS)
+def test_website_validation(s3, config, code, message, fields):
+    """[LS-AWS s3: test_validate_website_configuration, 2026-02-21] each invalid configuration of the
+    recording answers 400 with its code, message and argument; nothing is stored."""
+    expect_error(
+        lambda: s3.put_bucket_website(Bucket=BUCKET, WebsiteConfiguration=config),
+        400,
+        code,
+        message,
+        **fields,
+    )
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.get_bucket_website(Bucket=BUCKET)
+
+
+def test_website_empty_suffix(s3):
+    """[LS-AWS s3: test_validate_website_configuration conf-1, 2026-02-21] an empty Suffix: the same
+    InvalidArgument with an empty ArgumentValue, which boto3 reads as None (AWS recorded null)."""
+    with pytest.raises(s3.exceptions.ClientError) as caught:
+        s3.put_bucket_website(Bucket=BUCKET, WebsiteConfiguration={"IndexDocument": {"Suffix": ""}})
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert caught.value.response["Error"] == {
+        "Code": "InvalidArgument",
+        "Message": "The IndexDocument Suffix is not well formed",
+        "ArgumentName": "IndexDocument",
+        "ArgumentValue": None,
+    }
