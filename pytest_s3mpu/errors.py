@@ -653,3 +653,10 @@ class NoSuchWebsiteConfiguration(S3Error):
 
     def __init__(self, bucket: str) -> None:
         super().__init__(BucketName=bucket)
+
+
+# -- notification configuration (docs/features/bucket-config.md) [LS-AWS sqs: test_invalid_sqs_arn,
+# recorded 2025-01-21; LS-AWS: test_bucket_notification_with_invalid_filter_rules, 2026-02-21] --------
+
+ARN_NOT_PARSED = "The ARN could not be parsed"
+FILTER_RULE_NAME = "filter rule name must be either prefix or suffix"

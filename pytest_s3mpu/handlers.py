@@ -658,6 +658,16 @@ def delete_bucket_website(store: Store, call: Call) -> Reply:
     return _empty(204)
 
 
+def get_bucket_notification_configuration(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.notification_configuration(store.get_bucket_notification(call.bucket)))
+
+
+def put_bucket_notification_configuration(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_notification(call.bucket, xmldoc.parse_notification(_config_body(call)))
+    return _empty()
+
+
 Handler = Callable[[Store, Call], Reply]
 
 HANDLERS: dict[str, Handler] = {
@@ -715,6 +725,8 @@ HANDLERS: dict[str, Handler] = {
     "GetBucketWebsite": get_bucket_website,
     "PutBucketWebsite": put_bucket_website,
     "DeleteBucketWebsite": delete_bucket_website,
+    "GetBucketNotificationConfiguration": get_bucket_notification_configuration,
+    "PutBucketNotificationConfiguration": put_bucket_notification_configuration,
 }
 
 

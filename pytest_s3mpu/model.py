@@ -25,6 +25,8 @@ from .bucket_config import DEFAULT_PAYER, BucketEncryption
 from .checksums import Algorithm, ChecksumType
 from .encryption import DEFAULT as DEFAULT_ENCRYPTION
 from .encryption import Encryption
+from .notification import EMPTY as EMPTY_NOTIFICATION
+from .notification import Notification
 
 
 class Hollow:
@@ -380,6 +382,7 @@ class Bucket:
     accelerate: str | None = None  # None: never set (GetBucketAccelerateConfiguration has no Status)
     payer: str = DEFAULT_PAYER
     website: dict[str, Any] | None = None  # the WebsiteConfiguration's elements; None: not set
+    notification: Notification = EMPTY_NOTIFICATION  # stored and returned, never delivered
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload

@@ -83,6 +83,8 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "GET", "website"): "GetBucketWebsite",
     (Target.BUCKET, "PUT", "website"): "PutBucketWebsite",
     (Target.BUCKET, "DELETE", "website"): "DeleteBucketWebsite",
+    (Target.BUCKET, "GET", "notification"): "GetBucketNotificationConfiguration",
+    (Target.BUCKET, "PUT", "notification"): "PutBucketNotificationConfiguration",
 }
 
 # Every AWS operation name a request can resolve to (fault rules refuse any other).

@@ -70,6 +70,7 @@ from .model import (
     VersioningStatus,
     VersionsPage,
 )
+from .notification import Notification
 from .tagging import TagSet
 
 _INCOMPATIBLE = {
@@ -1118,6 +1119,14 @@ class Store:
         """Deleting a configuration that is not there is no error (204, recorded 2026-02-21)."""
         with self._lock:
             self._bucket(bucket).website = None
+
+    def get_bucket_notification(self, bucket: str) -> Notification:
+        with self._lock:
+            return self._bucket(bucket).notification
+
+    def put_bucket_notification(self, bucket: str, config: Notification) -> None:
+        with self._lock:
+            self._bucket(bucket).notification = config
 
     def get_bucket_policy_status(self, bucket: str) -> bool:
         """Whether the bucket's policy makes it public (GetBucketPolicyStatus' IsPublic)."""

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 from xml.parsers.expat import ExpatError
 
-from . import access, bucket_config, complete_shape, errors, wire
+from . import access, bucket_config, complete_shape, errors, notification, wire
 from .checksums import Algorithm, b64
 from .headers import iso_time
 from .model import (
@@ -974,3 +974,57 @@ def website(config: dict[str, Any]) -> bytes:
     if "RoutingRules" in config:
         body["RoutingRules"] = {"RoutingRule": config["RoutingRules"]}
     return _document("WebsiteConfiguration", body)
+
+
+# -- notification configuration (docs/features/bucket-config.md) ----------------------------------
+
+
+def parse_notification(body: bytes) -> notification.Notification:
+    """A PutBucketNotificationConfiguration body: each Topic/Queue/CloudFunction configuration, checked
+    by ``notification.destination``; an empty document clears the configuration."""
+    root = _config_root(body, "NotificationConfiguration")
+    found: list[notification.Destination] = []
+    for kind, arn_element, _ in notification.KINDS:
+        for entry in root.get(kind, []):
+            fields = _children(entry)
+            events = [_single_text_or_malformed(event) for event in fields.get("Event", [])]
+            rules: list[tuple[str | None, str | None]] | None = None
+            if "Filter" in fields:
+                keys = _children(_single(fields, "Filter")).get("S3Key", [])
+                rules = []
+                for rule in _children(keys[0]).get("FilterRule", []) if keys else []:
+                    parts = _children(rule)
+                    rules.append((_optional_text(parts, "Name"), _optional_text(parts, "Value")))
+            found.append(
+                notification.destination(
+                    kind, _optional_text(fields, "Id"), _optional_text(fields, arn_element), events, rules
+                )
+            )
+    return notification.Notification(tuple(found), "EventBridgeConfiguration" in root)
+
+
+def _single_text_or_malformed(node: Any) -> str:
+    text = _text(node)
+    if text is None:
+        raise errors.MalformedXML()
+    return text
+
+
+def notification_configuration(config: notification.Notification) -> bytes:
+    """GetBucketNotificationConfiguration: each configuration with Id, ARN, events and its filter."""
+    body: _Doc = {}
+    for kind, arn_element, _ in notification.KINDS:
+        entries = []
+        for found in config.destinations:
+            if found.kind != kind:
+                continue
+            entry: _Doc = {"Id": found.id, arn_element: found.arn, "Event": list(found.events)}
+            if found.filter_rules is not None:
+                rules = [{"Name": name, "Value": value} for name, value in found.filter_rules]
+                entry["Filter"] = {"S3Key": {"FilterRule": rules}}
+            entries.append(entry)
+        if entries:
+            body[kind] = entries
+    if config.event_bridge:
+        body["EventBridgeConfiguration"] = None
+    return _document("NotificationConfiguration", body)

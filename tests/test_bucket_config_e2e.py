@@ -417,3 +417,149 @@ def test_website_empty_suffix(s3):
         "ArgumentName": "IndexDocument",
         "ArgumentValue": None,
     }
+
+
+# -- notification configuration (stored and returned, never delivered) -----------------------------
+
+QUEUE = "arn:aws:sqs:us-east-1:123456789012:my-queue"
+
+
+def queue_config(**extra) -> dict:
+    return {"QueueConfigurations": [{"QueueArn": QUEUE, "Events": ["s3:ObjectCreated:*"], **extra}]}
+
+
+def test_notification_empty_until_set_and_cleared_by_an_empty_put(s3):
+    """A bucket never configured answers an empty NotificationConfiguration (API reference
+    GetBucketNotificationConfiguration); an empty Put clears it [LS-AWS sqs: test_notifications_with_filter,
+    config_empty, recorded 2025-01-21]."""
+    got = s3.get_bucket_notification_configuration(Bucket=BUCKET)
+    assert set(got) == {"ResponseMetadata"}
+    s3.put_bucket_notification_configuration(
+        Bucket=BUCKET, NotificationConfiguration=queue_config(Id="id123456")
+    )
+    assert (
+        s3.get_bucket_notification_configuration(Bucket=BUCKET)["QueueConfigurations"][0]["Id"] == "id123456"
+    )
+    s3.put_bucket_notification_configuration(Bucket=BUCKET, NotificationConfiguration={})
+    assert set(s3.get_bucket_notification_configuration(Bucket=BUCKET)) == {"ResponseMetadata"}
+
+
+def test_notification_round_trip(s3):
+    """[LS-AWS sqs: test_notifications_with_filter, test_filter_rules_case_insensitive, 2025-01-21] a
+    configuration comes back with its events and filter; rule names in any case come back as Prefix /
+    Suffix; a configuration without an Id gets a generated one."""
+    rules = [{"Name": "suffix", "Value": ".txt"}, {"Name": "PREFIX", "Value": "notif-"}]
+    config = {
+        "QueueConfigurations": [
+            {
+                "QueueArn": QUEUE,
+                "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:Delete"],
+                "Filter": {"Key": {"FilterRules": rules}},
+            },
+            {"Id": "id0002", "QueueArn": QUEUE, "Events": ["s3:ObjectTagging:*"]},
+        ],
+        "TopicConfigurations": [
+            {
+                "Id": "t",
+                "TopicArn": "arn:aws:sns:us-east-1:123456789012:topic",
+                "Events": ["s3:ObjectCreated:Put"],
+            }
+        ],
+        "LambdaFunctionConfigurations": [
+            {
+                "Id": "f",
+                "LambdaFunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                "Events": ["s3:ObjectRemoved:*"],
+            }
+        ],
+        "EventBridgeConfiguration": {},
+    }
+    put = s3.put_bucket_notification_configuration(Bucket=BUCKET, NotificationConfiguration=config)
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 200
+    got = s3.get_bucket_notification_configuration(Bucket=BUCKET)
+    first, second = got["QueueConfigurations"]
+    assert first["Id"]
+    assert first["Events"] == ["s3:ObjectCreated:*", "s3:ObjectRemoved:Delete"]
+    assert first["Filter"] == {
+        "Key": {"FilterRules": [{"Name": "Suffix", "Value": ".txt"}, {"Name": "Prefix", "Value": "notif-"}]}
+    }
+    assert second == {"Id": "id0002", "QueueArn": QUEUE, "Events": ["s3:ObjectTagging:*"]}
+    assert got["TopicConfigurations"] == config["TopicConfigurations"]
+    assert got["LambdaFunctionConfigurations"] == config["LambdaFunctionConfigurations"]
+    assert got["EventBridgeConfiguration"] == {}
+
+
+def test_notification_filter_rule_errors(s3mpu, s3):
+    """[LS-AWS: test_bucket_notification_with_missing_values_in_rule and
+    test_bucket_notification_with_invalid_filter_rules, 2026-02-21] a rule without Name or Value (or
+    both): MalformedXML; a name other than prefix/suffix: InvalidArgument naming FilterRule.Name."""
+    raw = s3mpu.client(parameter_validation=False)
+    for rule in ({}, {"Name": "prefix"}, {"Value": "test"}):
+        expect_error(
+            lambda rule=rule: raw.put_bucket_notification_configuration(
+                Bucket=BUCKET, NotificationConfiguration=queue_config(Filter={"Key": {"FilterRules": [rule]}})
+            ),
+            400,
+            "MalformedXML",
+            MALFORMED,
+        )
+    expect_error(
+        lambda: s3.put_bucket_notification_configuration(
+            Bucket=BUCKET,
+            NotificationConfiguration=queue_config(
+                Filter={"Key": {"FilterRules": [{"Name": "INVALID", "Value": "x"}]}}
+            ),
+        ),
+        400,
+        "InvalidArgument",
+        "filter rule name must be either prefix or suffix",
+        ArgumentName="FilterRule.Name",
+        ArgumentValue="INVALID",
+    )
+    assert set(s3.get_bucket_notification_configuration(Bucket=BUCKET)) == {"ResponseMetadata"}
+
+
+def test_notification_arn_must_parse(s3):
+    """[LS-AWS sqs: test_invalid_sqs_arn, test_multiple_invalid_sqs_arns, 2025-01-21] a QueueArn that is
+    not an ARN: InvalidArgument "The ARN could not be parsed" naming Queue and the value, with or without
+    SkipDestinationValidation; the first bad one is named."""
+    for skip in (False, True):
+        config = {
+            "QueueConfigurations": [
+                {"Id": "id123", "QueueArn": "invalid-queue", "Events": ["s3:ObjectCreated:*"]}
+            ]
+        }
+        expect_error(
+            lambda config=config, skip=skip: s3.put_bucket_notification_configuration(
+                Bucket=BUCKET, NotificationConfiguration=config, SkipDestinationValidation=skip
+            ),
+            400,
+            "InvalidArgument",
+            "The ARN could not be parsed",
+            ArgumentName="Queue",
+            ArgumentValue="invalid-queue",
+        )
+    two = {
+        "QueueConfigurations": [
+            {"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]} for arn in ("invalid_arn", "invalid_arn_2")
+        ]
+    }
+    expect_error(
+        lambda: s3.put_bucket_notification_configuration(Bucket=BUCKET, NotificationConfiguration=two),
+        400,
+        "InvalidArgument",
+        "The ARN could not be parsed",
+        ArgumentName="Queue",
+        ArgumentValue="invalid_arn",
+    )
+
+
+def test_notification_no_such_bucket(s3):
+    """[LS-AWS s3: test_get_bucket_notification_configuration_no_such_bucket, 2026-02-21]."""
+    expect_error(
+        lambda: s3.get_bucket_notification_configuration(Bucket=MISSING),
+        404,
+        "NoSuchBucket",
+        NO_BUCKET,
+        BucketName=MISSING,
+    )
