@@ -1,8 +1,9 @@
-"""Bucket configurations S3 stores and returns: default encryption, accelerate, request payment.
+"""Bucket configurations S3 stores and returns: default encryption, accelerate, request payment, logging.
 
 Layer 2 (store): plain values in, ``S3Error`` raised. The default encryption is also applied: an object
-written without SSE headers takes the bucket's default (SSE-S3 or SSE-KMS). Accelerate and request
-payment are stored and returned only. Rules and sources: docs/features/bucket-config.md.
+written without SSE headers takes the bucket's default (SSE-S3 or SSE-KMS). Accelerate, request
+payment and logging are stored and returned only (no log is ever written). Rules and sources:
+docs/features/bucket-config.md.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from . import errors
+from .access import Grant
 from .encryption import Encryption
 
 SSE_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
@@ -87,3 +89,23 @@ def check_payer(payer: str | None) -> str:
     if payer not in PAYERS:
         raise errors.MalformedXML()
     return payer
+
+
+@dataclass(frozen=True, slots=True)
+class Logging:
+    """A bucket's LoggingEnabled: where its access logs would go (none are written)."""
+
+    target_bucket: str
+    target_prefix: str
+    grants: tuple[Grant, ...] = ()
+
+
+def check_logging_target(source_region: str, target_region: str | None, target: str) -> None:
+    """The target bucket must exist (InvalidTargetBucketForLogging) and be in the source's region
+    (CrossLocationLoggingProhibitted, naming the source's region only when it is not us-east-1)
+    [LS-AWS s3: test_put_bucket_logging_wrong_target, test_put_bucket_logging_cross_locations, 2026-02-21]."""
+    if target_region is None:
+        raise errors.InvalidTargetBucketForLogging(target)
+    if target_region != source_region:
+        source = None if source_region == "us-east-1" else source_region
+        raise errors.CrossLocationLoggingProhibitted(source, target_region)

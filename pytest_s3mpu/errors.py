@@ -660,3 +660,30 @@ class NoSuchWebsiteConfiguration(S3Error):
 
 ARN_NOT_PARSED = "The ARN could not be parsed"
 FILTER_RULE_NAME = "filter rule name must be either prefix or suffix"
+
+
+# -- logging (docs/features/bucket-config.md) [LS-AWS s3: test_put_bucket_logging_wrong_target,
+# test_put_bucket_logging_cross_locations, recorded 2026-02-21] -------------------------------------
+
+
+class InvalidTargetBucketForLogging(S3Error):
+    code = "InvalidTargetBucketForLogging"
+    status = 400
+    default_message = "The target bucket for logging does not exist"
+
+    def __init__(self, target: str) -> None:
+        super().__init__(TargetBucket=target)
+
+
+class CrossLocationLoggingProhibitted(S3Error):
+    """S3's own spelling of the code (two t's), as recorded."""
+
+    code = "CrossLocationLoggingProhibitted"
+    status = 403
+    default_message = "Cross S3 location logging not allowed. "
+
+    def __init__(self, source_region: str | None, target_region: str) -> None:
+        if source_region is None:
+            super().__init__(TargetBucketLocation=target_region)
+        else:
+            super().__init__(SourceBucketLocation=source_region, TargetBucketLocation=target_region)

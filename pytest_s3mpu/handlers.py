@@ -668,6 +668,16 @@ def put_bucket_notification_configuration(store: Store, call: Call) -> Reply:
     return _empty()
 
 
+def get_bucket_logging(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.bucket_logging(store.get_bucket_logging(call.bucket)))
+
+
+def put_bucket_logging(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_logging(call.bucket, xmldoc.parse_bucket_logging(_config_body(call)))
+    return _empty()
+
+
 Handler = Callable[[Store, Call], Reply]
 
 HANDLERS: dict[str, Handler] = {
@@ -727,6 +737,8 @@ HANDLERS: dict[str, Handler] = {
     "DeleteBucketWebsite": delete_bucket_website,
     "GetBucketNotificationConfiguration": get_bucket_notification_configuration,
     "PutBucketNotificationConfiguration": put_bucket_notification_configuration,
+    "GetBucketLogging": get_bucket_logging,
+    "PutBucketLogging": put_bucket_logging,
 }
 
 

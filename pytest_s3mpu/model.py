@@ -21,7 +21,7 @@ from sortedcontainers import SortedDict, SortedList
 from . import checksums, errors
 from .access import Acl, PublicAccessBlock
 from .bucket_config import DEFAULT_ENCRYPTION as DEFAULT_BUCKET_ENCRYPTION
-from .bucket_config import DEFAULT_PAYER, BucketEncryption
+from .bucket_config import DEFAULT_PAYER, BucketEncryption, Logging
 from .checksums import Algorithm, ChecksumType
 from .encryption import DEFAULT as DEFAULT_ENCRYPTION
 from .encryption import Encryption
@@ -383,6 +383,7 @@ class Bucket:
     payer: str = DEFAULT_PAYER
     website: dict[str, Any] | None = None  # the WebsiteConfiguration's elements; None: not set
     notification: Notification = EMPTY_NOTIFICATION  # stored and returned, never delivered
+    logging: Logging | None = None  # LoggingEnabled; None: logging off
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload

@@ -85,6 +85,8 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "DELETE", "website"): "DeleteBucketWebsite",
     (Target.BUCKET, "GET", "notification"): "GetBucketNotificationConfiguration",
     (Target.BUCKET, "PUT", "notification"): "PutBucketNotificationConfiguration",
+    (Target.BUCKET, "GET", "logging"): "GetBucketLogging",
+    (Target.BUCKET, "PUT", "logging"): "PutBucketLogging",
 }
 
 # Every AWS operation name a request can resolve to (fault rules refuse any other).

@@ -1128,6 +1128,20 @@ class Store:
         with self._lock:
             self._bucket(bucket).notification = config
 
+    def get_bucket_logging(self, bucket: str) -> bucket_config.Logging | None:
+        with self._lock:
+            return self._bucket(bucket).logging
+
+    def put_bucket_logging(self, bucket: str, logging: bucket_config.Logging | None) -> None:
+        """Turn logging on (the target checked as S3 checks it) or off (None)."""
+        with self._lock:
+            source = self._bucket(bucket)
+            if logging is not None:
+                target = self._buckets.get(logging.target_bucket)
+                region = target.region if target is not None else None
+                bucket_config.check_logging_target(source.region, region, logging.target_bucket)
+            source.logging = logging
+
     def get_bucket_policy_status(self, bucket: str) -> bool:
         """Whether the bucket's policy makes it public (GetBucketPolicyStatus' IsPublic)."""
         document = self.get_bucket_policy(bucket)

@@ -708,14 +708,20 @@ def ownership_controls(ownership: str) -> bytes:
     return _document("OwnershipControls", {"Rule": {"ObjectOwnership": ownership}})
 
 
-def access_control_policy(acl: access.Acl) -> bytes:
-    """GetObjectAcl / GetBucketAcl: the owner, then each grant with its typed grantee."""
-    grants = []
-    for grant in acl.grants:
+def _grants(grants: Sequence[access.Grant]) -> list[_Doc]:
+    """``Grant`` elements: each typed grantee (ID, URI or EmailAddress) and its permission."""
+    found = []
+    for grant in grants:
         grantee: _Doc = {"@xmlns:xsi": _XSI, "@xsi:type": grant.grantee_type}
         element = {access.CANONICAL_USER: "ID", access.GROUP: "URI"}.get(grant.grantee_type, "EmailAddress")
         grantee[element] = grant.grantee
-        grants.append({"Grantee": grantee, "Permission": grant.permission})
+        found.append({"Grantee": grantee, "Permission": grant.permission})
+    return found
+
+
+def access_control_policy(acl: access.Acl) -> bytes:
+    """GetObjectAcl / GetBucketAcl: the owner, then each grant with its typed grantee."""
+    grants = _grants(acl.grants)
     return _document(
         "AccessControlPolicy",
         {"Owner": _owner(), "AccessControlList": {"Grant": grants} if grants else None},
@@ -825,21 +831,30 @@ def parse_access_control_policy(body: bytes) -> tuple[str | None, list[tuple[str
     lists = fields.get("AccessControlList", [])
     if len(lists) > 1:
         raise errors.MalformedACLError()
+    try:
+        return owner, _parsed_grants(lists[0] if lists else None)
+    except errors.MalformedXML:
+        raise errors.MalformedACLError() from None
+
+
+def _parsed_grants(grant_list: Any) -> list[tuple[str, str, str]]:
+    """The ``Grant`` children of ``grant_list`` as (type, grantee, permission); MalformedXML for a
+    grant without exactly one Grantee and a Permission, or a typed grantee without its value."""
     grants: list[tuple[str, str, str]] = []
-    for grant in _children(lists[0]).get("Grant", []) if lists else []:
+    for grant in _children(grant_list).get("Grant", []):
         parts = _children(grant)
         grantees = parts.get("Grantee", [])
         permission = _single_text(parts, "Permission")
         if len(grantees) != 1 or not isinstance(grantees[0], dict) or permission is None:
-            raise errors.MalformedACLError()
+            raise errors.MalformedXML()
         grantee = grantees[0]
         kind = next((str(v) for k, v in grantee.items() if k.startswith("@") and _local(k) == "type"), "")
         element = {access.CANONICAL_USER: "ID", access.GROUP: "URI", access.EMAIL: "EmailAddress"}.get(kind)
         value = _single_text(_children(grantee), element) if element else ""
         if value is None:
-            raise errors.MalformedACLError()
+            raise errors.MalformedXML()
         grants.append((kind, value, permission))
-    return owner, grants
+    return grants
 
 
 # -- default encryption, accelerate, request payment (docs/features/bucket-config.md) --------------
@@ -1028,3 +1043,31 @@ def notification_configuration(config: notification.Notification) -> bytes:
     if config.event_bridge:
         body["EventBridgeConfiguration"] = None
     return _document("NotificationConfiguration", body)
+
+
+# -- logging (docs/features/bucket-config.md) -----------------------------------------------------
+
+
+def parse_bucket_logging(body: bytes) -> bucket_config.Logging | None:
+    """A PutBucketLogging body: its LoggingEnabled (TargetBucket and TargetPrefix required, TargetGrants
+    kept); None, no LoggingEnabled, turns logging off."""
+    root = _config_root(body, "BucketLoggingStatus")
+    if "LoggingEnabled" not in root:
+        return None
+    fields = _children(_single(root, "LoggingEnabled"))
+    target, prefix = _optional_text(fields, "TargetBucket"), _optional_text(fields, "TargetPrefix")
+    if target is None or prefix is None:
+        raise errors.MalformedXML()
+    grants = _parsed_grants(_single(fields, "TargetGrants")) if "TargetGrants" in fields else []
+    return bucket_config.Logging(target, prefix, tuple(access.Grant(*grant) for grant in grants))
+
+
+def bucket_logging(logging: bucket_config.Logging | None) -> bytes:
+    """GetBucketLogging: an empty BucketLoggingStatus while logging is off."""
+    if logging is None:
+        return _document("BucketLoggingStatus", {})
+    enabled: _Doc = {"TargetBucket": logging.target_bucket}
+    if logging.grants:
+        enabled["TargetGrants"] = {"Grant": _grants(logging.grants)}
+    enabled["TargetPrefix"] = logging.target_prefix
+    return _document("BucketLoggingStatus", {"LoggingEnabled": enabled})

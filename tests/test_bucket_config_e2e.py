@@ -563,3 +563,76 @@ def test_notification_no_such_bucket(s3):
         NO_BUCKET,
         BucketName=MISSING,
     )
+
+
+# -- logging (stored and returned; no log is written) ----------------------------------------------
+
+
+def test_logging_crud(s3):
+    """[LS-AWS s3: test_put_bucket_logging, 2026-02-21] no LoggingEnabled until set; Put 200; Get returns
+    TargetBucket and TargetPrefix; an empty BucketLoggingStatus turns logging off (200)."""
+    s3.create_bucket(Bucket="log-target")
+    assert set(s3.get_bucket_logging(Bucket=BUCKET)) == {"ResponseMetadata"}
+    status = {"LoggingEnabled": {"TargetBucket": "log-target", "TargetPrefix": "log"}}
+    assert (
+        s3.put_bucket_logging(Bucket=BUCKET, BucketLoggingStatus=status)["ResponseMetadata"]["HTTPStatusCode"]
+        == 200
+    )
+    assert s3.get_bucket_logging(Bucket=BUCKET)["LoggingEnabled"] == status["LoggingEnabled"]
+    assert (
+        s3.put_bucket_logging(Bucket=BUCKET, BucketLoggingStatus={})["ResponseMetadata"]["HTTPStatusCode"]
+        == 200
+    )
+    assert set(s3.get_bucket_logging(Bucket=BUCKET)) == {"ResponseMetadata"}
+
+
+def test_logging_keeps_target_grants(s3):
+    """[LS-AWS s3: test_put_bucket_logging_accept_wrong_grants, 2026-02-21] TargetGrants come back as
+    sent, READ_ACP included (outside the documented WRITE | READ | FULL_CONTROL, accepted by AWS)."""
+    s3.create_bucket(Bucket="log-target")
+    log_delivery = {"URI": "http://acs.amazonaws.com/groups/s3/LogDelivery", "Type": "Group"}
+    grants = [
+        {"Grantee": log_delivery, "Permission": "WRITE"},
+        {"Grantee": log_delivery, "Permission": "READ_ACP"},
+    ]
+    status = {"LoggingEnabled": {"TargetBucket": "log-target", "TargetPrefix": "log", "TargetGrants": grants}}
+    s3.put_bucket_logging(Bucket=BUCKET, BucketLoggingStatus=status)
+    assert s3.get_bucket_logging(Bucket=BUCKET)["LoggingEnabled"] == status["LoggingEnabled"]
+
+
+def test_logging_target_checks(s3):
+    """[LS-AWS s3: test_put_bucket_logging_wrong_target, test_put_bucket_logging_cross_locations,
+    2026-02-21] a missing target: 400 InvalidTargetBucketForLogging naming it; a target in another region:
+    403 CrossLocationLoggingProhibitted (S3's spelling) with TargetBucketLocation, and SourceBucketLocation
+    when the source is not in us-east-1. Logging stays off after each."""
+    s3.create_bucket(Bucket="target-west", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    s3.create_bucket(Bucket="source-east-2", CreateBucketConfiguration={"LocationConstraint": "us-east-2"})
+
+    def enable(source: str, target: str):
+        status = {"LoggingEnabled": {"TargetBucket": target, "TargetPrefix": "log"}}
+        return lambda: s3.put_bucket_logging(Bucket=source, BucketLoggingStatus=status)
+
+    cross = "Cross S3 location logging not allowed. "
+    expect_error(
+        enable(BUCKET, "target-west"),
+        403,
+        "CrossLocationLoggingProhibitted",
+        cross,
+        TargetBucketLocation="us-west-2",
+    )
+    expect_error(
+        enable("source-east-2", "target-west"),
+        403,
+        "CrossLocationLoggingProhibitted",
+        cross,
+        SourceBucketLocation="us-east-2",
+        TargetBucketLocation="us-west-2",
+    )
+    expect_error(
+        enable(BUCKET, "no-such-target"),
+        400,
+        "InvalidTargetBucketForLogging",
+        "The target bucket for logging does not exist",
+        TargetBucket="no-such-target",
+    )
+    assert set(s3.get_bucket_logging(Bucket=BUCKET)) == {"ResponseMetadata"}
