@@ -109,3 +109,24 @@ def check_logging_target(source_region: str, target_region: str | None, target: 
     if target_region != source_region:
         source = None if source_region == "us-east-1" else source_region
         raise errors.CrossLocationLoggingProhibitted(source, target_region)
+
+
+# -- metrics configurations, by Id [LS-AWS: TestS3MetricsConfiguration, recorded 2026-02-21] ------------
+
+METRICS_PAGE = 100  # configurations per ListBucketMetricsConfigurations page (recorded: 100, then 2)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigPage:
+    """One page of Id-keyed configurations: the entries, and the token of the next page if any."""
+
+    entries: tuple[dict[str, object], ...]
+    next_token: str | None
+
+
+def metrics_page(configs: dict[str, dict[str, object]], token: str | None) -> ConfigPage:
+    """Configurations in Id order from the one after ``token`` (the last Id of the previous page)."""
+    ids = sorted(i for i in configs if token is None or i > token)
+    page = ids[:METRICS_PAGE]
+    next_token = page[-1] if len(ids) > METRICS_PAGE else None
+    return ConfigPage(tuple(configs[i] for i in page), next_token)

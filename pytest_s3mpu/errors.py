@@ -687,3 +687,12 @@ class CrossLocationLoggingProhibitted(S3Error):
             super().__init__(TargetBucketLocation=target_region)
         else:
             super().__init__(SourceBucketLocation=source_region, TargetBucketLocation=target_region)
+
+
+class NoSuchConfiguration(S3Error):
+    """An Id-keyed configuration (metrics) that is not there [LS-AWS:
+    test_get_bucket_metrics_configuration_not_exist, recorded 2026-02-21]: no extra elements."""
+
+    code = "NoSuchConfiguration"
+    status = 404
+    default_message = "The specified configuration does not exist."

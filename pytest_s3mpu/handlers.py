@@ -678,6 +678,36 @@ def put_bucket_logging(store: Store, call: Call) -> Reply:
     return _empty()
 
 
+def _config_id(call: Call) -> str:
+    """The ``id`` query parameter of an Id-keyed configuration request (required)."""
+    config_id = call.query.get("id")
+    if not config_id:
+        raise errors.MalformedXML()
+    return config_id
+
+
+def get_bucket_metrics_configuration(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.metrics_configuration(store.get_bucket_metrics(call.bucket, _config_id(call))))
+
+
+def put_bucket_metrics_configuration(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    config_id = _config_id(call)
+    store.put_bucket_metrics(call.bucket, config_id, xmldoc.parse_metrics_configuration(_config_body(call)))
+    return _empty(204)
+
+
+def delete_bucket_metrics_configuration(store: Store, call: Call) -> Reply:
+    store.delete_bucket_metrics(call.bucket, _config_id(call))
+    return _empty(204)
+
+
+def list_bucket_metrics_configurations(store: Store, call: Call) -> Reply:
+    token = call.query.get("continuation-token") or None
+    page = store.list_bucket_metrics(call.bucket, token)
+    return _xml(xmldoc.list_metrics_configurations(page, token))
+
+
 Handler = Callable[[Store, Call], Reply]
 
 HANDLERS: dict[str, Handler] = {
@@ -739,6 +769,10 @@ HANDLERS: dict[str, Handler] = {
     "PutBucketNotificationConfiguration": put_bucket_notification_configuration,
     "GetBucketLogging": get_bucket_logging,
     "PutBucketLogging": put_bucket_logging,
+    "GetBucketMetricsConfiguration": get_bucket_metrics_configuration,
+    "PutBucketMetricsConfiguration": put_bucket_metrics_configuration,
+    "DeleteBucketMetricsConfiguration": delete_bucket_metrics_configuration,
+    "ListBucketMetricsConfigurations": list_bucket_metrics_configurations,
 }
 
 

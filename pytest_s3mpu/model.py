@@ -384,6 +384,7 @@ class Bucket:
     website: dict[str, Any] | None = None  # the WebsiteConfiguration's elements; None: not set
     notification: Notification = EMPTY_NOTIFICATION  # stored and returned, never delivered
     logging: Logging | None = None  # LoggingEnabled; None: logging off
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # MetricsConfiguration by Id
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload

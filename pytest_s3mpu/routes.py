@@ -87,6 +87,10 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "PUT", "notification"): "PutBucketNotificationConfiguration",
     (Target.BUCKET, "GET", "logging"): "GetBucketLogging",
     (Target.BUCKET, "PUT", "logging"): "PutBucketLogging",
+    (Target.BUCKET, "GET", "metrics+id"): "GetBucketMetricsConfiguration",
+    (Target.BUCKET, "PUT", "metrics+id"): "PutBucketMetricsConfiguration",
+    (Target.BUCKET, "DELETE", "metrics+id"): "DeleteBucketMetricsConfiguration",
+    (Target.BUCKET, "GET", "metrics"): "ListBucketMetricsConfigurations",
 }
 
 # Every AWS operation name a request can resolve to (fault rules refuse any other).
@@ -136,6 +140,8 @@ def _subresource(target: Target, query: Mapping[str, str]) -> str | None:
         return "uploadId"
     if target is Target.OBJECT and "uploads" in found:
         return "uploads"
+    if target is Target.BUCKET and found == ["metrics"] and "id" in query:
+        return "metrics+id"  # one configuration; without an Id: the list
     return found[0] if found else None
 
 

@@ -15,6 +15,7 @@ import json
 import secrets
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from . import (
     access,
@@ -1141,6 +1142,30 @@ class Store:
                 region = target.region if target is not None else None
                 bucket_config.check_logging_target(source.region, region, logging.target_bucket)
             source.logging = logging
+
+    def get_bucket_metrics(self, bucket: str, config_id: str) -> dict[str, Any]:
+        with self._lock:
+            config = self._bucket(bucket).metrics.get(config_id)
+        if config is None:
+            raise errors.NoSuchConfiguration()
+        return config
+
+    def put_bucket_metrics(self, bucket: str, config_id: str, config: dict[str, Any]) -> None:
+        """Add or replace the metrics configuration with this Id."""
+        with self._lock:
+            self._bucket(bucket).metrics[config_id] = config
+
+    def delete_bucket_metrics(self, bucket: str, config_id: str) -> None:
+        """Deleting an Id that is not there is NoSuchConfiguration (recorded: the second delete)."""
+        with self._lock:
+            configs = self._bucket(bucket).metrics
+            if config_id not in configs:
+                raise errors.NoSuchConfiguration()
+            del configs[config_id]
+
+    def list_bucket_metrics(self, bucket: str, token: str | None) -> bucket_config.ConfigPage:
+        with self._lock:
+            return bucket_config.metrics_page(dict(self._bucket(bucket).metrics), token)
 
     def get_bucket_policy_status(self, bucket: str) -> bool:
         """Whether the bucket's policy makes it public (GetBucketPolicyStatus' IsPublic)."""

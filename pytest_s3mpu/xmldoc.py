@@ -1071,3 +1071,46 @@ def bucket_logging(logging: bucket_config.Logging | None) -> bytes:
         enabled["TargetGrants"] = {"Grant": _grants(logging.grants)}
     enabled["TargetPrefix"] = logging.target_prefix
     return _document("BucketLoggingStatus", {"LoggingEnabled": enabled})
+
+
+# -- metrics configurations (docs/features/bucket-config.md) --------------------------------------
+
+
+def _plain(node: Any) -> Any:
+    """An element as nested dicts of its children by local name (repeated ones as lists), or its
+    text: the document kept as sent, namespace prefixes and attributes dropped, for rendering back."""
+    fields = _children(node)
+    if not fields:
+        text = _text(node)
+        if text is None:
+            raise errors.MalformedXML()
+        return text
+    return {
+        name: [_plain(v) for v in values] if len(values) > 1 else _plain(values[0])
+        for name, values in fields.items()
+    }
+
+
+def parse_metrics_configuration(body: bytes) -> dict[str, Any]:
+    """A PutBucketMetricsConfiguration body: the document's elements as sent; an Id is required."""
+    root = _config_root(body, "MetricsConfiguration")
+    if _optional_text(root, "Id") is None:
+        raise errors.MalformedXML()
+    config = _plain({name: values if len(values) > 1 else values[0] for name, values in root.items()})
+    return config if isinstance(config, dict) else {}
+
+
+def metrics_configuration(config: dict[str, Any]) -> bytes:
+    return _document("MetricsConfiguration", config)
+
+
+def list_metrics_configurations(page: bucket_config.ConfigPage, token: str | None) -> bytes:
+    """ListBucketMetricsConfigurations: IsTruncated, the tokens, then each configuration."""
+    body: _Doc = {"IsTruncated": _bool(page.next_token is not None)}
+    if token is not None:
+        body["ContinuationToken"] = token
+    if page.next_token is not None:
+        body["NextContinuationToken"] = page.next_token
+    if page.entries:
+        body["MetricsConfiguration"] = list(page.entries)
+    return _document("ListMetricsConfigurationsResult", body)

@@ -636,3 +636,77 @@ def test_logging_target_checks(s3):
         TargetBucket="no-such-target",
     )
     assert set(s3.get_bucket_logging(Bucket=BUCKET)) == {"ResponseMetadata"}
+
+
+# -- metrics configurations ------------------------------------------------------------------------
+
+
+def test_metrics_configuration_crud(s3):
+    """[LS-AWS: test_put_bucket_metrics_configuration, test_overwrite_bucket_metrics_configuration,
+    test_delete_metrics_configuration, test_delete_metrics_configuration_twice, 2026-02-21] Put answers 204
+    and replaces a configuration with the same Id; Get returns it; Delete 204; Get or Delete of a missing Id:
+    404 NoSuchConfiguration without extra elements."""
+    config = {"Id": "m1", "Filter": {"Prefix": "logs/"}}
+    put = s3.put_bucket_metrics_configuration(Bucket=BUCKET, Id="m1", MetricsConfiguration=config)
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert s3.get_bucket_metrics_configuration(Bucket=BUCKET, Id="m1")["MetricsConfiguration"] == config
+    config["Filter"]["Prefix"] = "logs/new-prefix"
+    assert (
+        s3.put_bucket_metrics_configuration(Bucket=BUCKET, Id="m1", MetricsConfiguration=config)[
+            "ResponseMetadata"
+        ]["HTTPStatusCode"]
+        == 204
+    )
+    assert s3.get_bucket_metrics_configuration(Bucket=BUCKET, Id="m1")["MetricsConfiguration"] == config
+    assert (
+        s3.delete_bucket_metrics_configuration(Bucket=BUCKET, Id="m1")["ResponseMetadata"]["HTTPStatusCode"]
+        == 204
+    )
+    missing = "The specified configuration does not exist."
+    expect_error(
+        lambda: s3.get_bucket_metrics_configuration(Bucket=BUCKET, Id="m1"),
+        404,
+        "NoSuchConfiguration",
+        missing,
+    )
+    expect_error(
+        lambda: s3.delete_bucket_metrics_configuration(Bucket=BUCKET, Id="m1"),
+        404,
+        "NoSuchConfiguration",
+        missing,
+    )
+
+
+def test_metrics_configuration_filters_round_trip(s3):
+    """The API reference's MetricsFilter forms come back as sent: a Tag, and an And of prefix and tags."""
+    tag = {"Id": "tag", "Filter": {"Tag": {"Key": "k", "Value": "v"}}}
+    both = {
+        "Id": "and",
+        "Filter": {"And": {"Prefix": "p/", "Tags": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]}},
+    }
+    for config in (tag, both):
+        s3.put_bucket_metrics_configuration(Bucket=BUCKET, Id=config["Id"], MetricsConfiguration=config)
+        assert (
+            s3.get_bucket_metrics_configuration(Bucket=BUCKET, Id=config["Id"])["MetricsConfiguration"]
+            == config
+        )
+
+
+def test_metrics_configurations_list_and_pages(s3):
+    """[LS-AWS: test_list_bucket_metrics_configurations, test_list_bucket_metrics_configurations_paginated,
+    2026-02-21] the list is in Id order, IsTruncated false when whole; 102 configurations: a first page of
+    100 with NextContinuationToken, a second of 2 echoing ContinuationToken, IsTruncated false."""
+    assert s3.list_bucket_metrics_configurations(Bucket=BUCKET)["IsTruncated"] is False
+    ids = [f"{100 + i}-m" for i in range(102)]
+    for config_id in reversed(ids):
+        config = {"Id": config_id, "Filter": {"Prefix": "logs/prefix"}}
+        s3.put_bucket_metrics_configuration(Bucket=BUCKET, Id=config_id, MetricsConfiguration=config)
+    first = s3.list_bucket_metrics_configurations(Bucket=BUCKET)
+    assert [c["Id"] for c in first["MetricsConfigurationList"]] == ids[:100]
+    assert first["IsTruncated"] is True
+    token = first["NextContinuationToken"]
+    second = s3.list_bucket_metrics_configurations(Bucket=BUCKET, ContinuationToken=token)
+    assert [c["Id"] for c in second["MetricsConfigurationList"]] == ids[100:]
+    assert second["ContinuationToken"] == token
+    assert second["IsTruncated"] is False
+    assert "NextContinuationToken" not in second
