@@ -103,14 +103,8 @@ _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
         (Target.BUCKET, method, sub): f"{verb}{name}"
         for sub, name, verbs in (
             ("cors", "BucketCors", ("GET", "PUT", "DELETE")),
-            ("website", "BucketWebsite", ("GET", "PUT", "DELETE")),
-            ("encryption", "BucketEncryption", ("GET", "PUT", "DELETE")),
             ("replication", "BucketReplication", ("GET", "PUT", "DELETE")),
-            ("logging", "BucketLogging", ("GET", "PUT")),
-            ("notification", "BucketNotificationConfiguration", ("GET", "PUT")),
             ("lifecycle", "BucketLifecycleConfiguration", ("GET", "PUT")),
-            ("accelerate", "BucketAccelerateConfiguration", ("GET", "PUT")),
-            ("requestPayment", "BucketRequestPayment", ("GET", "PUT")),
             ("object-lock", "ObjectLockConfiguration", ("GET", "PUT")),
         )
         for method, verb in (("GET", "Get"), ("PUT", "Put"), ("DELETE", "Delete"))
