@@ -118,13 +118,14 @@ def customer_key_md5(request: EncryptionRequest) -> str | None:
     return actual
 
 
-def for_write(request: EncryptionRequest) -> Encryption:
-    """The encryption of a new object or upload: SSE-C, the requested SSE, or S3's default SSE-S3."""
+def for_write(request: EncryptionRequest, default: Encryption = DEFAULT) -> Encryption:
+    """The encryption of a new object or upload: SSE-C, the requested SSE, or the bucket's default
+    (S3's SSE-S3 unless PutBucketEncryption set another)."""
     key_md5 = customer_key_md5(request)
     if key_md5 is not None:
         return Encryption(sse=None, customer_algorithm="AES256", key_md5=key_md5)
     if request.sse is None:
-        return DEFAULT
+        return default
     if request.sse not in ("AES256", "aws:kms", "aws:kms:dsse"):
         raise _invalid("The encryption method specified is not supported", request.sse)
     return Encryption(sse=request.sse, kms_key_id=request.kms_key_id, bucket_key=request.bucket_key)

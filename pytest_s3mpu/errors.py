@@ -175,6 +175,13 @@ class InvalidArgument(S3Error):
         super().__init__(message, ArgumentName=name, ArgumentValue=value)
 
 
+class InvalidArgumentName(InvalidArgument):
+    """InvalidArgument naming the argument but not its value (S3 leaves ArgumentValue out for some)."""
+
+    def __init__(self, message: str, name: str) -> None:
+        S3Error.__init__(self, message, ArgumentName=name)
+
+
 class InvalidPartNumber(S3Error):
     code = "InvalidPartNumber"
     status = 416
@@ -610,3 +617,82 @@ class MalformedPolicy(S3Error):
     code = "MalformedPolicy"
     status = 400
     default_message = "Policies must be valid JSON and the first byte must be '{'"
+
+
+# -- default encryption, accelerate (docs/features/bucket-config.md) ------------------------------
+
+# [LS-AWS: test_s3_default_bucket_encryption_exc, recorded 2026-02-21]
+KMS_KEY_NOT_APPLICABLE = (
+    "a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse"
+)
+# [LS-AWS: test_bucket_acceleration_configuration_exc, recorded 2026-02-21]
+ACCELERATE_DOTS = "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names"
+
+
+# -- website (docs/features/bucket-config.md) [LS-AWS s3: test_validate_website_configuration,
+# test_crud_website_configuration, recorded 2026-02-21] --------------------------------------------
+
+WEBSITE_SUFFIX = "The IndexDocument Suffix is not well formed"
+WEBSITE_REDIRECT_ALONE = "RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules."
+WEBSITE_INDEX_REQUIRED = "A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty"
+WEBSITE_PROTOCOL = (
+    "Invalid protocol, protocol can be http or https. "
+    "If not defined the protocol will be selected automatically."
+)
+WEBSITE_REPLACE_BOTH = "You can only define ReplaceKeyPrefix or ReplaceKey but not both."
+WEBSITE_EMPTY_CONDITION = (
+    "Condition cannot be empty. To redirect all requests without a condition, the condition element "
+    "shouldn't be present."
+)
+
+
+class NoSuchWebsiteConfiguration(S3Error):
+    code = "NoSuchWebsiteConfiguration"
+    status = 404
+    default_message = "The specified bucket does not have a website configuration"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
+# -- notification configuration (docs/features/bucket-config.md) [LS-AWS sqs: test_invalid_sqs_arn,
+# recorded 2025-01-21; LS-AWS: test_bucket_notification_with_invalid_filter_rules, 2026-02-21] --------
+
+ARN_NOT_PARSED = "The ARN could not be parsed"
+FILTER_RULE_NAME = "filter rule name must be either prefix or suffix"
+
+
+# -- logging (docs/features/bucket-config.md) [LS-AWS s3: test_put_bucket_logging_wrong_target,
+# test_put_bucket_logging_cross_locations, recorded 2026-02-21] -------------------------------------
+
+
+class InvalidTargetBucketForLogging(S3Error):
+    code = "InvalidTargetBucketForLogging"
+    status = 400
+    default_message = "The target bucket for logging does not exist"
+
+    def __init__(self, target: str) -> None:
+        super().__init__(TargetBucket=target)
+
+
+class CrossLocationLoggingProhibitted(S3Error):
+    """S3's own spelling of the code (two t's), as recorded."""
+
+    code = "CrossLocationLoggingProhibitted"
+    status = 403
+    default_message = "Cross S3 location logging not allowed. "
+
+    def __init__(self, source_region: str | None, target_region: str) -> None:
+        if source_region is None:
+            super().__init__(TargetBucketLocation=target_region)
+        else:
+            super().__init__(SourceBucketLocation=source_region, TargetBucketLocation=target_region)
+
+
+class NoSuchConfiguration(S3Error):
+    """An Id-keyed configuration (metrics) that is not there [LS-AWS:
+    test_get_bucket_metrics_configuration_not_exist, recorded 2026-02-21]: no extra elements."""
+
+    code = "NoSuchConfiguration"
+    status = 404
+    default_message = "The specified configuration does not exist."

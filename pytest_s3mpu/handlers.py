@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Request
 
-from . import access, bodies, errors, headers, integrity, listing, validation, wire, xmldoc
+from . import access, bodies, bucket_config, errors, headers, integrity, listing, validation, wire, xmldoc
 from .checksums import Algorithm
 from .model import CompleteOptions, CopyConditions, CopyRequest, Payload
 from .store import Store
@@ -600,6 +600,114 @@ def get_bucket_policy_status(store: Store, call: Call) -> Reply:
     return _xml(xmldoc.policy_status(store.get_bucket_policy_status(call.bucket)))
 
 
+# -- default encryption, accelerate, request payment (docs/features/bucket-config.md) --------------
+
+
+def get_bucket_encryption(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.bucket_encryption(store.get_bucket_encryption(call.bucket)))
+
+
+def put_bucket_encryption(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    algorithm, kms_key_id, bucket_key = xmldoc.parse_bucket_encryption(_config_body(call))
+    store.put_bucket_encryption(
+        call.bucket, bucket_config.check_encryption(algorithm, kms_key_id, bucket_key)
+    )
+    return _empty()
+
+
+def delete_bucket_encryption(store: Store, call: Call) -> Reply:
+    store.delete_bucket_encryption(call.bucket)
+    return _empty(204)
+
+
+def get_bucket_accelerate_configuration(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.accelerate_configuration(store.get_bucket_accelerate(call.bucket)))
+
+
+def put_bucket_accelerate_configuration(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_accelerate(call.bucket, xmldoc.parse_accelerate_configuration(_config_body(call)))
+    return _empty()
+
+
+def get_bucket_request_payment(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.request_payment_configuration(store.get_bucket_request_payment(call.bucket)))
+
+
+def put_bucket_request_payment(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_request_payment(
+        call.bucket, xmldoc.parse_request_payment_configuration(_config_body(call))
+    )
+    return _empty()
+
+
+def get_bucket_website(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.website(store.get_bucket_website(call.bucket)))
+
+
+def put_bucket_website(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_website(call.bucket, xmldoc.parse_website(_config_body(call)))
+    return _empty()
+
+
+def delete_bucket_website(store: Store, call: Call) -> Reply:
+    store.delete_bucket_website(call.bucket)
+    return _empty(204)
+
+
+def get_bucket_notification_configuration(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.notification_configuration(store.get_bucket_notification(call.bucket)))
+
+
+def put_bucket_notification_configuration(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_notification(call.bucket, xmldoc.parse_notification(_config_body(call)))
+    return _empty()
+
+
+def get_bucket_logging(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.bucket_logging(store.get_bucket_logging(call.bucket)))
+
+
+def put_bucket_logging(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_logging(call.bucket, xmldoc.parse_bucket_logging(_config_body(call)))
+    return _empty()
+
+
+def _config_id(call: Call) -> str:
+    """The ``id`` query parameter of an Id-keyed configuration request (required)."""
+    config_id = call.query.get("id")
+    if not config_id:
+        raise errors.MalformedXML()
+    return config_id
+
+
+def get_bucket_metrics_configuration(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.metrics_configuration(store.get_bucket_metrics(call.bucket, _config_id(call))))
+
+
+def put_bucket_metrics_configuration(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    config_id = _config_id(call)
+    store.put_bucket_metrics(call.bucket, config_id, xmldoc.parse_metrics_configuration(_config_body(call)))
+    return _empty(204)
+
+
+def delete_bucket_metrics_configuration(store: Store, call: Call) -> Reply:
+    store.delete_bucket_metrics(call.bucket, _config_id(call))
+    return _empty(204)
+
+
+def list_bucket_metrics_configurations(store: Store, call: Call) -> Reply:
+    token = call.query.get("continuation-token") or None
+    page = store.list_bucket_metrics(call.bucket, token)
+    return _xml(xmldoc.list_metrics_configurations(page, token))
+
+
 Handler = Callable[[Store, Call], Reply]
 
 HANDLERS: dict[str, Handler] = {
@@ -647,6 +755,24 @@ HANDLERS: dict[str, Handler] = {
     "PutBucketPolicy": put_bucket_policy,
     "DeleteBucketPolicy": delete_bucket_policy,
     "GetBucketPolicyStatus": get_bucket_policy_status,
+    "GetBucketEncryption": get_bucket_encryption,
+    "PutBucketEncryption": put_bucket_encryption,
+    "DeleteBucketEncryption": delete_bucket_encryption,
+    "GetBucketAccelerateConfiguration": get_bucket_accelerate_configuration,
+    "PutBucketAccelerateConfiguration": put_bucket_accelerate_configuration,
+    "GetBucketRequestPayment": get_bucket_request_payment,
+    "PutBucketRequestPayment": put_bucket_request_payment,
+    "GetBucketWebsite": get_bucket_website,
+    "PutBucketWebsite": put_bucket_website,
+    "DeleteBucketWebsite": delete_bucket_website,
+    "GetBucketNotificationConfiguration": get_bucket_notification_configuration,
+    "PutBucketNotificationConfiguration": put_bucket_notification_configuration,
+    "GetBucketLogging": get_bucket_logging,
+    "PutBucketLogging": put_bucket_logging,
+    "GetBucketMetricsConfiguration": get_bucket_metrics_configuration,
+    "PutBucketMetricsConfiguration": put_bucket_metrics_configuration,
+    "DeleteBucketMetricsConfiguration": delete_bucket_metrics_configuration,
+    "ListBucketMetricsConfigurations": list_bucket_metrics_configurations,
 }
 
 

@@ -14,15 +14,19 @@ import mmap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sortedcontainers import SortedDict, SortedList
 
 from . import checksums, errors
 from .access import Acl, PublicAccessBlock
+from .bucket_config import DEFAULT_ENCRYPTION as DEFAULT_BUCKET_ENCRYPTION
+from .bucket_config import DEFAULT_PAYER, BucketEncryption, Logging
 from .checksums import Algorithm, ChecksumType
 from .encryption import DEFAULT as DEFAULT_ENCRYPTION
 from .encryption import Encryption
+from .notification import EMPTY as EMPTY_NOTIFICATION
+from .notification import Notification
 
 
 class Hollow:
@@ -373,6 +377,14 @@ class Bucket:
     # Once versioning is configured: every version of every key, oldest first; ``objects[key]`` stays
     # the current version when it is an object, so listing and conditions read it as before.
     history: SortedDict[str, list[Version]] = field(default_factory=SortedDict)
+    # Configurations stored and returned (docs/features/bucket-config.md); the encryption is applied.
+    encryption: BucketEncryption = DEFAULT_BUCKET_ENCRYPTION
+    accelerate: str | None = None  # None: never set (GetBucketAccelerateConfiguration has no Status)
+    payer: str = DEFAULT_PAYER
+    website: dict[str, Any] | None = None  # the WebsiteConfiguration's elements; None: not set
+    notification: Notification = EMPTY_NOTIFICATION  # stored and returned, never delivered
+    logging: Logging | None = None  # LoggingEnabled; None: logging off
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # MetricsConfiguration by Id
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload

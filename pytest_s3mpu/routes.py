@@ -73,6 +73,24 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "PUT", "policy"): "PutBucketPolicy",
     (Target.BUCKET, "DELETE", "policy"): "DeleteBucketPolicy",
     (Target.BUCKET, "GET", "policyStatus"): "GetBucketPolicyStatus",
+    (Target.BUCKET, "GET", "encryption"): "GetBucketEncryption",
+    (Target.BUCKET, "PUT", "encryption"): "PutBucketEncryption",
+    (Target.BUCKET, "DELETE", "encryption"): "DeleteBucketEncryption",
+    (Target.BUCKET, "GET", "accelerate"): "GetBucketAccelerateConfiguration",
+    (Target.BUCKET, "PUT", "accelerate"): "PutBucketAccelerateConfiguration",
+    (Target.BUCKET, "GET", "requestPayment"): "GetBucketRequestPayment",
+    (Target.BUCKET, "PUT", "requestPayment"): "PutBucketRequestPayment",
+    (Target.BUCKET, "GET", "website"): "GetBucketWebsite",
+    (Target.BUCKET, "PUT", "website"): "PutBucketWebsite",
+    (Target.BUCKET, "DELETE", "website"): "DeleteBucketWebsite",
+    (Target.BUCKET, "GET", "notification"): "GetBucketNotificationConfiguration",
+    (Target.BUCKET, "PUT", "notification"): "PutBucketNotificationConfiguration",
+    (Target.BUCKET, "GET", "logging"): "GetBucketLogging",
+    (Target.BUCKET, "PUT", "logging"): "PutBucketLogging",
+    (Target.BUCKET, "GET", "metrics+id"): "GetBucketMetricsConfiguration",
+    (Target.BUCKET, "PUT", "metrics+id"): "PutBucketMetricsConfiguration",
+    (Target.BUCKET, "DELETE", "metrics+id"): "DeleteBucketMetricsConfiguration",
+    (Target.BUCKET, "GET", "metrics"): "ListBucketMetricsConfigurations",
 }
 
 # Every AWS operation name a request can resolve to (fault rules refuse any other).
@@ -85,14 +103,8 @@ _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
         (Target.BUCKET, method, sub): f"{verb}{name}"
         for sub, name, verbs in (
             ("cors", "BucketCors", ("GET", "PUT", "DELETE")),
-            ("website", "BucketWebsite", ("GET", "PUT", "DELETE")),
-            ("encryption", "BucketEncryption", ("GET", "PUT", "DELETE")),
             ("replication", "BucketReplication", ("GET", "PUT", "DELETE")),
-            ("logging", "BucketLogging", ("GET", "PUT")),
-            ("notification", "BucketNotificationConfiguration", ("GET", "PUT")),
             ("lifecycle", "BucketLifecycleConfiguration", ("GET", "PUT")),
-            ("accelerate", "BucketAccelerateConfiguration", ("GET", "PUT")),
-            ("requestPayment", "BucketRequestPayment", ("GET", "PUT")),
             ("object-lock", "ObjectLockConfiguration", ("GET", "PUT")),
         )
         for method, verb in (("GET", "Get"), ("PUT", "Put"), ("DELETE", "Delete"))
@@ -122,6 +134,8 @@ def _subresource(target: Target, query: Mapping[str, str]) -> str | None:
         return "uploadId"
     if target is Target.OBJECT and "uploads" in found:
         return "uploads"
+    if target is Target.BUCKET and found == ["metrics"] and "id" in query:
+        return "metrics+id"  # one configuration; without an Id: the list
     return found[0] if found else None
 
 

@@ -15,9 +15,11 @@ import json
 import secrets
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from . import (
     access,
+    bucket_config,
     checksums,
     conditions,
     copying,
@@ -30,10 +32,11 @@ from . import (
     tagging,
     validation,
     versioning,
+    website,
 )
 from .checksums import Algorithm, ChecksumType, b64
 from .clock import Clock
-from .encryption import EncryptionRequest
+from .encryption import Encryption, EncryptionRequest
 from .model import (
     Bucket,
     CompleteDocument,
@@ -68,6 +71,7 @@ from .model import (
     VersioningStatus,
     VersionsPage,
 )
+from .notification import Notification
 from .tagging import TagSet
 
 _INCOMPATIBLE = {
@@ -148,6 +152,12 @@ class Store:
         if bucket is None:
             raise errors.NoSuchBucket(name)
         return bucket
+
+    def _default_encryption(self, name: str) -> Encryption:
+        """How an object written to the bucket without SSE headers is encrypted (its default encryption)."""
+        with self._lock:
+            target = self._bucket(name)
+            return bucket_config.object_encryption(target.encryption, target.region)
 
     def _open_upload(self, bucket: Bucket, key: str, upload_id: str) -> Upload:
         """The open upload with this ID *for this key*; anything else is NoSuchUpload (spec §1.4)."""
@@ -283,8 +293,8 @@ class Store:
     ) -> PutResult:
         """Store a whole object; it replaces any object at the key at once (spec §5.3 for conditions)."""
         self.check_put(bucket, key, payload.size, if_match, if_none_match, sse, meta.acl)
-        if sse is not None:
-            meta = dataclasses.replace(meta, encryption=encryption.for_write(sse))
+        written = encryption.for_write(sse or EncryptionRequest(), self._default_encryption(bucket))
+        meta = dataclasses.replace(meta, encryption=written)
         claim = integrity.verify_body(payload)
         if claim is not None:
             checksum = ObjectChecksum(claim[0], ChecksumType.FULL_OBJECT, claim[1])
@@ -550,8 +560,8 @@ class Store:
             target = self._bucket(bucket)
             access.check_object_acl(target.ownership, target.public_access_block, meta.acl, access.OWNER_ID)
         algorithm, kind = _checksum_mode(checksum_algorithm, checksum_type)
-        if sse is not None:
-            meta = dataclasses.replace(meta, encryption=encryption.for_write(sse))
+        written = encryption.for_write(sse or EncryptionRequest(), self._default_encryption(bucket))
+        meta = dataclasses.replace(meta, encryption=written)
         with self._lock:
             target = self._bucket(bucket)
             upload = Upload(
@@ -742,7 +752,8 @@ class Store:
         )
         meta = copying.copied_meta(source.meta, request)
         if sse is not None:
-            meta = dataclasses.replace(meta, encryption=encryption.for_write(sse))
+            written = encryption.for_write(sse, self._default_encryption(bucket))
+            meta = dataclasses.replace(meta, encryption=written)
         copying.check_not_onto_itself((source_bucket, source_key) == (bucket, key), request)
         algorithm = Algorithm.parse(request.checksum_algorithm) if request.checksum_algorithm else None
         if request.checksum_algorithm and algorithm is None:
@@ -1059,6 +1070,102 @@ class Store:
     def delete_bucket_policy(self, bucket: str) -> None:
         with self._lock:
             self._bucket(bucket).policy = None
+
+    # -- default encryption, accelerate, request payment (docs/features/bucket-config.md) --------
+
+    def get_bucket_encryption(self, bucket: str) -> bucket_config.BucketEncryption:
+        with self._lock:
+            return self._bucket(bucket).encryption
+
+    def put_bucket_encryption(self, bucket: str, config: bucket_config.BucketEncryption) -> None:
+        with self._lock:
+            self._bucket(bucket).encryption = config
+
+    def delete_bucket_encryption(self, bucket: str) -> None:
+        """Back to S3's default SSE-S3 configuration (GetBucketEncryption answers it again)."""
+        with self._lock:
+            self._bucket(bucket).encryption = bucket_config.DEFAULT_ENCRYPTION
+
+    def get_bucket_accelerate(self, bucket: str) -> str | None:
+        with self._lock:
+            return self._bucket(bucket).accelerate
+
+    def put_bucket_accelerate(self, bucket: str, status: str | None) -> None:
+        with self._lock:
+            target = self._bucket(bucket)
+            target.accelerate = bucket_config.check_accelerate(status, bucket)
+
+    def get_bucket_request_payment(self, bucket: str) -> str:
+        with self._lock:
+            return self._bucket(bucket).payer
+
+    def put_bucket_request_payment(self, bucket: str, payer: str | None) -> None:
+        with self._lock:
+            target = self._bucket(bucket)
+            target.payer = bucket_config.check_payer(payer)
+
+    def get_bucket_website(self, bucket: str) -> website.Website:
+        with self._lock:
+            config = self._bucket(bucket).website
+        if config is None:
+            raise errors.NoSuchWebsiteConfiguration(bucket)
+        return config
+
+    def put_bucket_website(self, bucket: str, config: website.Website) -> None:
+        website.check(config)
+        with self._lock:
+            self._bucket(bucket).website = config
+
+    def delete_bucket_website(self, bucket: str) -> None:
+        """Deleting a configuration that is not there is no error (204, recorded 2026-02-21)."""
+        with self._lock:
+            self._bucket(bucket).website = None
+
+    def get_bucket_notification(self, bucket: str) -> Notification:
+        with self._lock:
+            return self._bucket(bucket).notification
+
+    def put_bucket_notification(self, bucket: str, config: Notification) -> None:
+        with self._lock:
+            self._bucket(bucket).notification = config
+
+    def get_bucket_logging(self, bucket: str) -> bucket_config.Logging | None:
+        with self._lock:
+            return self._bucket(bucket).logging
+
+    def put_bucket_logging(self, bucket: str, logging: bucket_config.Logging | None) -> None:
+        """Turn logging on (the target checked as S3 checks it) or off (None)."""
+        with self._lock:
+            source = self._bucket(bucket)
+            if logging is not None:
+                target = self._buckets.get(logging.target_bucket)
+                region = target.region if target is not None else None
+                bucket_config.check_logging_target(source.region, region, logging.target_bucket)
+            source.logging = logging
+
+    def get_bucket_metrics(self, bucket: str, config_id: str) -> dict[str, Any]:
+        with self._lock:
+            config = self._bucket(bucket).metrics.get(config_id)
+        if config is None:
+            raise errors.NoSuchConfiguration()
+        return config
+
+    def put_bucket_metrics(self, bucket: str, config_id: str, config: dict[str, Any]) -> None:
+        """Add or replace the metrics configuration with this Id."""
+        with self._lock:
+            self._bucket(bucket).metrics[config_id] = config
+
+    def delete_bucket_metrics(self, bucket: str, config_id: str) -> None:
+        """Deleting an Id that is not there is NoSuchConfiguration (recorded: the second delete)."""
+        with self._lock:
+            configs = self._bucket(bucket).metrics
+            if config_id not in configs:
+                raise errors.NoSuchConfiguration()
+            del configs[config_id]
+
+    def list_bucket_metrics(self, bucket: str, token: str | None) -> bucket_config.ConfigPage:
+        with self._lock:
+            return bucket_config.metrics_page(dict(self._bucket(bucket).metrics), token)
 
     def get_bucket_policy_status(self, bucket: str) -> bool:
         """Whether the bucket's policy makes it public (GetBucketPolicyStatus' IsPublic)."""

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 from xml.parsers.expat import ExpatError
 
-from . import access, complete_shape, errors, wire
+from . import access, bucket_config, complete_shape, errors, notification, wire
 from .checksums import Algorithm, b64
 from .headers import iso_time
 from .model import (
@@ -708,14 +708,20 @@ def ownership_controls(ownership: str) -> bytes:
     return _document("OwnershipControls", {"Rule": {"ObjectOwnership": ownership}})
 
 
-def access_control_policy(acl: access.Acl) -> bytes:
-    """GetObjectAcl / GetBucketAcl: the owner, then each grant with its typed grantee."""
-    grants = []
-    for grant in acl.grants:
+def _grants(grants: Sequence[access.Grant]) -> list[_Doc]:
+    """``Grant`` elements: each typed grantee (ID, URI or EmailAddress) and its permission."""
+    found = []
+    for grant in grants:
         grantee: _Doc = {"@xmlns:xsi": _XSI, "@xsi:type": grant.grantee_type}
         element = {access.CANONICAL_USER: "ID", access.GROUP: "URI"}.get(grant.grantee_type, "EmailAddress")
         grantee[element] = grant.grantee
-        grants.append({"Grantee": grantee, "Permission": grant.permission})
+        found.append({"Grantee": grantee, "Permission": grant.permission})
+    return found
+
+
+def access_control_policy(acl: access.Acl) -> bytes:
+    """GetObjectAcl / GetBucketAcl: the owner, then each grant with its typed grantee."""
+    grants = _grants(acl.grants)
     return _document(
         "AccessControlPolicy",
         {"Owner": _owner(), "AccessControlList": {"Grant": grants} if grants else None},
@@ -825,18 +831,286 @@ def parse_access_control_policy(body: bytes) -> tuple[str | None, list[tuple[str
     lists = fields.get("AccessControlList", [])
     if len(lists) > 1:
         raise errors.MalformedACLError()
+    try:
+        return owner, _parsed_grants(lists[0] if lists else None)
+    except errors.MalformedXML:
+        raise errors.MalformedACLError() from None
+
+
+def _parsed_grants(grant_list: Any) -> list[tuple[str, str, str]]:
+    """The ``Grant`` children of ``grant_list`` as (type, grantee, permission); MalformedXML for a
+    grant without exactly one Grantee and a Permission, or a typed grantee without its value."""
     grants: list[tuple[str, str, str]] = []
-    for grant in _children(lists[0]).get("Grant", []) if lists else []:
+    for grant in _children(grant_list).get("Grant", []):
         parts = _children(grant)
         grantees = parts.get("Grantee", [])
         permission = _single_text(parts, "Permission")
         if len(grantees) != 1 or not isinstance(grantees[0], dict) or permission is None:
-            raise errors.MalformedACLError()
+            raise errors.MalformedXML()
         grantee = grantees[0]
         kind = next((str(v) for k, v in grantee.items() if k.startswith("@") and _local(k) == "type"), "")
         element = {access.CANONICAL_USER: "ID", access.GROUP: "URI", access.EMAIL: "EmailAddress"}.get(kind)
         value = _single_text(_children(grantee), element) if element else ""
         if value is None:
-            raise errors.MalformedACLError()
+            raise errors.MalformedXML()
         grants.append((kind, value, permission))
-    return owner, grants
+    return grants
+
+
+# -- default encryption, accelerate, request payment (docs/features/bucket-config.md) --------------
+
+
+def bucket_encryption(config: bucket_config.BucketEncryption) -> bytes:
+    """GetBucketEncryption: the one rule, KMSMasterKeyID only when one was set."""
+    default: _Doc = {"SSEAlgorithm": config.algorithm}
+    if config.kms_key_id is not None:
+        default["KMSMasterKeyID"] = config.kms_key_id
+    rule = {
+        "ApplyServerSideEncryptionByDefault": default,
+        "BucketKeyEnabled": _bool(config.bucket_key_enabled),
+    }
+    return _document("ServerSideEncryptionConfiguration", {"Rule": rule})
+
+
+def accelerate_configuration(status: str | None) -> bytes:
+    """GetBucketAccelerateConfiguration: no Status until one was set (LS-AWS, recorded 2026-02-21)."""
+    return _document("AccelerateConfiguration", {"Status": status} if status is not None else {})
+
+
+def request_payment_configuration(payer: str) -> bytes:
+    return _document("RequestPaymentConfiguration", {"Payer": payer})
+
+
+def _config_root(body: bytes, name: str) -> dict[str, list[Any]]:
+    """The children of a configuration document's root ``name``; MalformedXML for any other document."""
+    parsed = _parse(body)
+    root = _root(parsed, name) if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    return _children(root)
+
+
+def _optional_text(fields: dict[str, list[Any]], name: str) -> str | None:
+    """The text of an optional single child: None when absent, MalformedXML when repeated or nested."""
+    if name not in fields:
+        return None
+    text = _single_text(fields, name)
+    if text is None:
+        raise errors.MalformedXML()
+    return text
+
+
+def parse_bucket_encryption(body: bytes) -> tuple[str | None, str | None, bool]:
+    """A PutBucketEncryption body: (SSEAlgorithm, KMSMasterKeyID, BucketKeyEnabled) of its one Rule.
+    No rule or two rules: MalformedXML [LS-AWS: test_s3_default_bucket_encryption_exc, 2026-02-21]."""
+    rules = _config_root(body, "ServerSideEncryptionConfiguration").get("Rule", [])
+    if len(rules) != 1:
+        raise errors.MalformedXML()
+    rule = _children(rules[0])
+    defaults = rule.get("ApplyServerSideEncryptionByDefault", [])
+    if len(defaults) != 1:
+        raise errors.MalformedXML()
+    fields = _children(defaults[0])
+    bucket_key = _optional_text(rule, "BucketKeyEnabled")
+    if bucket_key not in (None, "true", "false"):
+        raise errors.MalformedXML()
+    return (
+        _optional_text(fields, "SSEAlgorithm"),
+        _optional_text(fields, "KMSMasterKeyID"),
+        bucket_key == "true",
+    )
+
+
+def parse_accelerate_configuration(body: bytes) -> str | None:
+    """A PutBucketAccelerateConfiguration body: its Status as sent (checked by the store)."""
+    return _optional_text(_config_root(body, "AccelerateConfiguration"), "Status")
+
+
+def parse_request_payment_configuration(body: bytes) -> str | None:
+    """A PutBucketRequestPayment body: its Payer as sent (checked by the store)."""
+    return _optional_text(_config_root(body, "RequestPaymentConfiguration"), "Payer")
+
+
+# -- website (docs/features/bucket-config.md) -----------------------------------------------------
+
+_REDIRECT = ("HostName", "HttpRedirectCode", "Protocol", "ReplaceKeyPrefixWith", "ReplaceKeyWith")
+_WEBSITE_PARTS: dict[str, tuple[str, ...]] = {
+    "RedirectAllRequestsTo": ("HostName", "Protocol"),
+    "IndexDocument": ("Suffix",),
+    "ErrorDocument": ("Key",),
+}
+
+
+def _fields(node: Any, names: tuple[str, ...]) -> dict[str, str]:
+    """The known single-text children of ``node``, in S3's order; MalformedXML for a repeated one."""
+    fields = _children(node)
+    found = {}
+    for name in names:
+        text = _optional_text(fields, name)
+        if text is not None:
+            found[name] = text
+    return found
+
+
+def _single(fields: dict[str, list[Any]], name: str) -> Any:
+    values = fields.get(name, [])
+    if len(values) > 1:
+        raise errors.MalformedXML()
+    return values[0] if values else None
+
+
+def parse_website(body: bytes) -> dict[str, Any]:
+    """A PutBucketWebsite body as nested dicts of its known elements, in the order GetBucketWebsite
+    answers them (checked by ``website.check``); an element sent empty is an empty dict."""
+    root = _config_root(body, "WebsiteConfiguration")
+    config: dict[str, Any] = {}
+    for name, names in _WEBSITE_PARTS.items():
+        if name in root:
+            config[name] = _fields(_single(root, name), names)
+    if "RoutingRules" in root:
+        rules = []
+        for rule in _children(_single(root, "RoutingRules")).get("RoutingRule", []):
+            parts = _children(rule)
+            entry: dict[str, Any] = {}
+            if "Condition" in parts:
+                entry["Condition"] = _fields(
+                    _single(parts, "Condition"), ("HttpErrorCodeReturnedEquals", "KeyPrefixEquals")
+                )
+            if "Redirect" in parts:
+                entry["Redirect"] = _fields(_single(parts, "Redirect"), _REDIRECT)
+            rules.append(entry)
+        config["RoutingRules"] = rules
+    return config
+
+
+def website(config: dict[str, Any]) -> bytes:
+    """GetBucketWebsite: the stored configuration, each routing rule as a RoutingRule."""
+    body = {name: value for name, value in config.items() if name != "RoutingRules"}
+    if "RoutingRules" in config:
+        body["RoutingRules"] = {"RoutingRule": config["RoutingRules"]}
+    return _document("WebsiteConfiguration", body)
+
+
+# -- notification configuration (docs/features/bucket-config.md) ----------------------------------
+
+
+def parse_notification(body: bytes) -> notification.Notification:
+    """A PutBucketNotificationConfiguration body: each Topic/Queue/CloudFunction configuration, checked
+    by ``notification.destination``; an empty document clears the configuration."""
+    root = _config_root(body, "NotificationConfiguration")
+    found: list[notification.Destination] = []
+    for kind, arn_element, _ in notification.KINDS:
+        for entry in root.get(kind, []):
+            fields = _children(entry)
+            events = [_single_text_or_malformed(event) for event in fields.get("Event", [])]
+            rules: list[tuple[str | None, str | None]] | None = None
+            if "Filter" in fields:
+                keys = _children(_single(fields, "Filter")).get("S3Key", [])
+                rules = []
+                for rule in _children(keys[0]).get("FilterRule", []) if keys else []:
+                    parts = _children(rule)
+                    rules.append((_optional_text(parts, "Name"), _optional_text(parts, "Value")))
+            found.append(
+                notification.destination(
+                    kind, _optional_text(fields, "Id"), _optional_text(fields, arn_element), events, rules
+                )
+            )
+    return notification.Notification(tuple(found), "EventBridgeConfiguration" in root)
+
+
+def _single_text_or_malformed(node: Any) -> str:
+    text = _text(node)
+    if text is None:
+        raise errors.MalformedXML()
+    return text
+
+
+def notification_configuration(config: notification.Notification) -> bytes:
+    """GetBucketNotificationConfiguration: each configuration with Id, ARN, events and its filter."""
+    body: _Doc = {}
+    for kind, arn_element, _ in notification.KINDS:
+        entries = []
+        for found in config.destinations:
+            if found.kind != kind:
+                continue
+            entry: _Doc = {"Id": found.id, arn_element: found.arn, "Event": list(found.events)}
+            if found.filter_rules is not None:
+                rules = [{"Name": name, "Value": value} for name, value in found.filter_rules]
+                entry["Filter"] = {"S3Key": {"FilterRule": rules}}
+            entries.append(entry)
+        if entries:
+            body[kind] = entries
+    if config.event_bridge:
+        body["EventBridgeConfiguration"] = None
+    return _document("NotificationConfiguration", body)
+
+
+# -- logging (docs/features/bucket-config.md) -----------------------------------------------------
+
+
+def parse_bucket_logging(body: bytes) -> bucket_config.Logging | None:
+    """A PutBucketLogging body: its LoggingEnabled (TargetBucket and TargetPrefix required, TargetGrants
+    kept); None, no LoggingEnabled, turns logging off."""
+    root = _config_root(body, "BucketLoggingStatus")
+    if "LoggingEnabled" not in root:
+        return None
+    fields = _children(_single(root, "LoggingEnabled"))
+    target, prefix = _optional_text(fields, "TargetBucket"), _optional_text(fields, "TargetPrefix")
+    if target is None or prefix is None:
+        raise errors.MalformedXML()
+    grants = _parsed_grants(_single(fields, "TargetGrants")) if "TargetGrants" in fields else []
+    return bucket_config.Logging(target, prefix, tuple(access.Grant(*grant) for grant in grants))
+
+
+def bucket_logging(logging: bucket_config.Logging | None) -> bytes:
+    """GetBucketLogging: an empty BucketLoggingStatus while logging is off."""
+    if logging is None:
+        return _document("BucketLoggingStatus", {})
+    enabled: _Doc = {"TargetBucket": logging.target_bucket}
+    if logging.grants:
+        enabled["TargetGrants"] = {"Grant": _grants(logging.grants)}
+    enabled["TargetPrefix"] = logging.target_prefix
+    return _document("BucketLoggingStatus", {"LoggingEnabled": enabled})
+
+
+# -- metrics configurations (docs/features/bucket-config.md) --------------------------------------
+
+
+def _plain(node: Any) -> Any:
+    """An element as nested dicts of its children by local name (repeated ones as lists), or its
+    text: the document kept as sent, namespace prefixes and attributes dropped, for rendering back."""
+    fields = _children(node)
+    if not fields:
+        text = _text(node)
+        if text is None:
+            raise errors.MalformedXML()
+        return text
+    return {
+        name: [_plain(v) for v in values] if len(values) > 1 else _plain(values[0])
+        for name, values in fields.items()
+    }
+
+
+def parse_metrics_configuration(body: bytes) -> dict[str, Any]:
+    """A PutBucketMetricsConfiguration body: the document's elements as sent; an Id is required."""
+    root = _config_root(body, "MetricsConfiguration")
+    if _optional_text(root, "Id") is None:
+        raise errors.MalformedXML()
+    config = _plain({name: values if len(values) > 1 else values[0] for name, values in root.items()})
+    return config if isinstance(config, dict) else {}
+
+
+def metrics_configuration(config: dict[str, Any]) -> bytes:
+    return _document("MetricsConfiguration", config)
+
+
+def list_metrics_configurations(page: bucket_config.ConfigPage, token: str | None) -> bytes:
+    """ListBucketMetricsConfigurations: IsTruncated, the tokens, then each configuration."""
+    body: _Doc = {"IsTruncated": _bool(page.next_token is not None)}
+    if token is not None:
+        body["ContinuationToken"] = token
+    if page.next_token is not None:
+        body["NextContinuationToken"] = page.next_token
+    if page.entries:
+        body["MetricsConfiguration"] = list(page.entries)
+    return _document("ListMetricsConfigurationsResult", body)

@@ -293,7 +293,7 @@ def test_put_part_number_without_upload_id(s3, store):
 @pytest.mark.parametrize(
     ("method", "path", "headers"),
     [
-        ("PUT", "/bkt?website", {}),
+        ("PUT", "/bkt?replication", {}),
         ("GET", "/bkt?cors", {}),
         ("GET", "/bkt?lifecycle", {}),
         ("PUT", "/bkt/k?retention", {}),
