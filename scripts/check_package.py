@@ -8,8 +8,8 @@
    py.typed, the version from ``pytest_s3mpu.__version__``; nothing from local folders (.venv, .interop, ...).
 3. Install the wheel (not editable) into a fresh virtual environment and, from a folder outside the
    repository, run a tiny test suite through the ``pytest11`` entry point (a boto3 multipart round trip with
-   the ``s3mpu_client`` fixture), then start the ``s3mpu`` console script on a free port, ask it
-   ``GET /_s3mpu/health`` and stop it.
+   the ``s3mpu_client`` fixture), then ask the ``s3mpu`` console script its ``--version``, start it on a
+   free port, ask it ``GET /_s3mpu/health`` and stop it.
 
 Usage: python scripts/check_package.py [--keep]   (--keep leaves the temporary folder for a look)
 """
@@ -135,6 +135,7 @@ def check_contents(sdist: Path, wheel: Path, version: str) -> None:
     wanted = [
         "pytest_s3mpu/py.typed",
         "pytest_s3mpu/plugin.py",
+        "pytest_s3mpu/__main__.py",
         f"pytest_s3mpu-{version}.dist-info/licenses/LICENSE",
     ]
     missing = [name for name in wanted if name not in names]
@@ -143,7 +144,7 @@ def check_contents(sdist: Path, wheel: Path, version: str) -> None:
     ]
     if missing or outside:
         sys.exit(f"wheel {wheel.name}: missing {missing}, should not hold {outside}")
-    if f"\nVersion: {version}\n" not in metadata or "s3mpu = pytest_s3mpu.plugin" not in entry_points:
+    if f"\nVersion: {version}\n" not in metadata or "[pytest11]\ns3mpu = pytest_s3mpu." not in entry_points:
         sys.exit(f"wheel {wheel.name}: metadata or entry points do not match the source version {version}")
     print(f"contents: sdist {sdist_count} files checked, wheel holds the package, py.typed and LICENSE")
 
@@ -184,6 +185,9 @@ def smoke_test(wheel: Path, tmp: Path, version: str) -> None:
     )
     if installed.split() != [version, version]:
         sys.exit(f"installed wheel reports {installed.strip()!r}, source says {version}")
+    printed = run(tmp / "user" / "bin" / "s3mpu", "--version").strip()
+    if printed != f"s3mpu {version}":
+        sys.exit(f"s3mpu --version printed {printed!r}, the source says {version}")
     project = tmp / "project"
     project.mkdir()
     (project / "test_upload.py").write_text(textwrap.dedent(SMOKE_TEST))
