@@ -24,16 +24,28 @@ except ModuleNotFoundError:  # Python 3.10 runs nox with tomli, a dependency of 
 # Keep in step with requires-python and the classifiers in pyproject.toml.
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 
-# The state machine, the protocol layer, boto3 through the real server and the plugin as a user's suite
-# loads it (entry point included): the parts where an interpreter's differences would show. The two xdist
-# runs of test_plugin (a minute of CPU together) are left to the full suite on CI's own Python.
+# The state machine, the protocol layer, boto3 through the real server, and the plugin as a user's suite
+# loads it (fixtures, settings, markers, the entry point without a conftest, pytest_plugins): the parts where
+# an interpreter's differences would show. Each test_plugin test runs an inner pytest (seconds each on a
+# loaded 2-core machine), so only these six run here; CI's own Python runs all of them.
 REPRESENTATIVE = [
     "tests/test_store.py",
     "tests/test_protocol.py",
     "tests/test_boto3_e2e.py",
-    "tests/test_plugin.py",
+    "tests/test_smoke.py",
+    "tests/test_version.py",
+    *(
+        f"tests/test_plugin.py::{name}"
+        for name in [
+            "test_fixtures_reach_the_same_in_memory_s3",
+            "test_server_is_session_scoped_and_state_is_reset",
+            "test_setting_precedence",
+            "test_marker_min_part_size_is_what_complete_enforces",
+            "test_entry_point_loads_plugin_without_conftest",
+            "test_pytest_plugins_line_in_a_conftest_is_harmless",
+        ]
+    ),
 ]
-DESELECT = "not xdist"
 
 # What those tests import, with the test extra's pins (read from pyproject.toml, so they are written once);
 # the interop clients, moto and the AWS CLI of the full extra would double each session's install time.
@@ -79,5 +91,5 @@ def _test_requirements() -> list[str]:
 def tests(session: nox.Session) -> None:
     """Install the package (not editable) with the tests' requirements and run the representative tests."""
     session.install(".", *_test_requirements())
-    args = session.posargs or [*REPRESENTATIVE, "-k", DESELECT, "-n", "2", "-q"]
+    args = session.posargs or [*REPRESENTATIVE, "-n", "2", "-q"]
     session.run("python", "-m", "pytest", *args)
