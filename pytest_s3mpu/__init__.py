@@ -15,4 +15,17 @@ from .model import Limits
 from .server import S3Server, ServerBindError
 from .store import Store
 
-__all__ = ["S3MPU", "Clock", "ClockError", "Limits", "S3Error", "S3Server", "ServerBindError", "Store"]
+# The one place the version is written: pyproject.toml reads it from here (setuptools ``attr:``).
+__version__ = "0.2.0.dev0"
+
+__all__ = [
+    "S3MPU",
+    "Clock",
+    "ClockError",
+    "Limits",
+    "S3Error",
+    "S3Server",
+    "ServerBindError",
+    "Store",
+    "__version__",
+]
