@@ -3,9 +3,9 @@
 Loaded with ``-p s3mpu_as_moto`` (scripts/peer-suites.sh puts this folder on PYTHONPATH). s3fs and
 aiobotocore start ``moto.server.ThreadedMotoServer`` in their own fixtures; this plugin replaces that class,
 before their test modules import it, with one that serves pytest-s3mpu's standalone server on the same host
-and port. Their tests and fixtures run unmodified. The suites reset moto between tests by POSTing to
-``/moto-api/reset``; S3 has no such path (it would be a bucket named ``moto-api``), so an autouse fixture here
-resets every server this plugin started instead, as moto's reset would.
+and port. Their tests and fixtures run unmodified. Where a suite resets moto by POSTing to
+``{endpoint}/moto-api/reset`` (S3 has no such path: it would be a bucket named ``moto-api``), the same call
+resets the pytest-s3mpu server serving that endpoint instead, at exactly the moments moto would be reset.
 
 Server settings come from the environment as for the plugin (``PYTEST_S3MPU_*`` where S3Server takes them);
 ``S3MPU_PEER_OBJECT_OWNERSHIP`` names the ownership new buckets get, when the server supports that setting.
@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
+import requests
 
 from pytest_s3mpu import S3Server
 
@@ -55,6 +54,29 @@ class S3mpuAsMoto:
             _STARTED.remove(self._server)
 
 
+class _Reset:
+    """What ``requests.post`` answers for a moto reset: the little of a Response the suites look at."""
+
+    status_code = 200
+    ok = True
+    text = "{}"
+
+    def json(self) -> dict[str, Any]:
+        return {}
+
+
+_post = requests.post
+
+
+def _post_or_reset(url: str, *args: Any, **kwargs: Any) -> Any:
+    if str(url).rstrip("/").endswith("/moto-api/reset"):
+        for server in list(_STARTED):
+            if str(url).startswith(server.endpoint_url):
+                server.reset()
+                return _Reset()
+    return _post(url, *args, **kwargs)
+
+
 def _replace_moto_server() -> None:
     """Done when pytest imports this plugin (``-p``), before any conftest imports moto's class."""
     import moto.moto_server.threaded_moto_server as threaded
@@ -62,13 +84,7 @@ def _replace_moto_server() -> None:
 
     threaded.ThreadedMotoServer = S3mpuAsMoto  # type: ignore[misc,assignment]
     moto.server.ThreadedMotoServer = S3mpuAsMoto  # type: ignore[misc,assignment,attr-defined]
+    requests.post = _post_or_reset  # type: ignore[assignment]
 
 
 _replace_moto_server()
-
-
-@pytest.fixture(autouse=True)
-def _s3mpu_reset_between_tests() -> Iterator[None]:
-    for server in list(_STARTED):
-        server.reset()
-    yield
