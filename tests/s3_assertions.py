@@ -22,6 +22,20 @@ def expect_error(call: Any, status: int, code: str, message: str, **fields: str)
     return response
 
 
+def one_part_upload(s3: Any, bucket: str, key: str, body: bytes = b"p", **create: Any) -> dict[str, Any]:
+    """Create, upload one part and complete: the object a multipart upload with ``create``'s arguments
+    (tagging, ACL, ...) makes. Returns Complete's response."""
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key, **create)["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=body)["ETag"]
+    response: dict[str, Any] = s3.complete_multipart_upload(
+        Bucket=bucket,
+        Key=key,
+        UploadId=upload_id,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+    )
+    return response
+
+
 def state(s3mpu: Any) -> dict[str, Any]:
     """Everything a failed request must leave alone: open uploads, their parts, the objects."""
     uploads = s3mpu.uploads()

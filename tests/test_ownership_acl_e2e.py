@@ -8,7 +8,7 @@ test_s3.py ("LS-AWS s3", validated 2026-02-21); the AWS API reference where they
 from __future__ import annotations
 
 import pytest
-from s3_assertions import expect_error, state
+from s3_assertions import expect_error, one_part_upload, state
 
 from pytest_s3mpu import access, errors
 
@@ -236,16 +236,7 @@ def test_bucket_acl_kept_when_acls_enabled(s3):
     assert acl_of(s3.get_bucket_acl(Bucket=BUCKET)) == {"Owner": OWNER, "Grants": [OWNER_FULL, ALL_READ]}
     s3.put_bucket_acl(Bucket=BUCKET, ACL="private")
     assert acl_of(s3.get_bucket_acl(Bucket=BUCKET)) == {"Owner": OWNER, "Grants": [OWNER_FULL]}
-    upload = s3.create_multipart_upload(Bucket=BUCKET, Key=KEY, ACL="public-read-write")
-    etag = s3.upload_part(Bucket=BUCKET, Key=KEY, UploadId=upload["UploadId"], PartNumber=1, Body=b"p")[
-        "ETag"
-    ]
-    s3.complete_multipart_upload(
-        Bucket=BUCKET,
-        Key=KEY,
-        UploadId=upload["UploadId"],
-        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
-    )
+    one_part_upload(s3, BUCKET, KEY, ACL="public-read-write")
     all_write = {"Grantee": {"Type": "Group", "URI": access.ALL_USERS}, "Permission": "WRITE"}
     got = acl_of(s3.get_object_acl(Bucket=BUCKET, Key=KEY))
     assert got == {"Owner": OWNER, "Grants": [OWNER_FULL, ALL_READ, all_write]}

@@ -7,7 +7,7 @@ against AWS 2026-02-23) and test_s3.py ("LS-AWS s3", validated 2026-02-21).
 from __future__ import annotations
 
 import pytest
-from s3_assertions import expect_error, state
+from s3_assertions import expect_error, one_part_upload, state
 
 from pytest_s3mpu import errors
 
@@ -372,16 +372,7 @@ def test_bucket_tagging_no_such_bucket(s3):
 def test_multipart_tags_apply_at_complete(s3):
     """AWS API reference CreateMultipartUpload (x-amz-tagging): the tags are the object's once Complete
     makes it; a bad header is refused at Create."""
-    upload = s3.create_multipart_upload(Bucket=BUCKET, Key=KEY, Tagging="a=1&b=2")
-    etag = s3.upload_part(Bucket=BUCKET, Key=KEY, UploadId=upload["UploadId"], PartNumber=1, Body=b"p")[
-        "ETag"
-    ]
-    s3.complete_multipart_upload(
-        Bucket=BUCKET,
-        Key=KEY,
-        UploadId=upload["UploadId"],
-        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
-    )
+    one_part_upload(s3, BUCKET, KEY, Tagging="a=1&b=2")
     assert s3.head_object(Bucket=BUCKET, Key=KEY)["TagCount"] == 2
     assert s3.get_object_tagging(Bucket=BUCKET, Key=KEY)["TagSet"] == [
         {"Key": "a", "Value": "1"},
