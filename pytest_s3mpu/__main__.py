@@ -12,11 +12,10 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from importlib import metadata
 from types import FrameType
 from typing import Any
 
-from . import settings
+from . import __version__, settings
 from .server import S3Server, ServerBindError
 
 DEFAULT_JOURNAL_LIMIT = 100_000
@@ -74,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve an in-memory Amazon S3 (pytest-s3mpu) until interrupted. Each setting is an "
         "option or a PYTEST_S3MPU_* environment variable (the option wins).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     for setting in SERVER_SETTINGS:
         parser.add_argument(
             setting.cli_option,
@@ -106,13 +105,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="Write one line per answered request to stderr: method, path and query, status, milliseconds.",
     )
     return parser
-
-
-def _version() -> str:
-    try:
-        return metadata.version("pytest-s3mpu")
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown"
 
 
 def resolve_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
