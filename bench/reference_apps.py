@@ -30,7 +30,7 @@ from werkzeug.serving import run_simple
 from werkzeug.wrappers import Request, Response
 
 from bench.null_server import list_parts_page
-from pytest_s3mpu.checksums import Algorithm, new_hasher
+from pytest_s3mpu.state.checksums import Algorithm, new_hasher
 
 _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 

@@ -303,8 +303,8 @@ def list_objects_s(server: Server, keys: int) -> tuple[float, float]:
 def store_paging_us_per_key(keys: int) -> float:
     """Microseconds per key listed to page through a ``keys``-key bucket in the store alone (1000 keys a
     page, in-process): constant per key when a page costs O(log n + page), growing with n when it scans."""
-    from pytest_s3mpu.model import ObjectMeta, Payload
-    from pytest_s3mpu.store import Store
+    from pytest_s3mpu.state.model import ObjectMeta, Payload
+    from pytest_s3mpu.state.store import Store
 
     store = Store()
     store.create_bucket("bench")
@@ -348,8 +348,8 @@ def memory_ratios(kind: str, data: bytes) -> tuple[float, float, float]:
 
 def reset_microseconds(objects: int) -> float:
     """The ``s3mpu`` fixture's per-test reset (store, rules, journal), in microseconds, in-process."""
-    from pytest_s3mpu.model import ObjectMeta, Payload
-    from pytest_s3mpu.server import S3Server
+    from pytest_s3mpu.serving.server import S3Server
+    from pytest_s3mpu.state.model import ObjectMeta, Payload
 
     server = S3Server()
     payload = Payload.of(b"x")

@@ -2,18 +2,18 @@
 
 Public surface: ``S3Server`` (a running endpoint), ``Store`` (the state machine), ``S3MPU`` (what the
 ``s3mpu`` fixture gives a test), ``Clock`` (the test clock a store reads), ``S3Error`` with its
-subclasses in ``pytest_s3mpu.errors``, and ``ServerBindError`` (``S3Server.start()`` on an address it
+subclasses in ``pytest_s3mpu.state.errors``, and ``ServerBindError`` (``S3Server.start()`` on an address it
 cannot bind).
 """
 
 from __future__ import annotations
 
-from .clock import Clock, ClockError
-from .errors import S3Error
-from .handle import S3MPU
-from .model import Limits
-from .server import S3Server, ServerBindError
-from .store import Store
+from pytest_s3mpu.handle import S3MPU
+from pytest_s3mpu.serving.server import S3Server, ServerBindError
+from pytest_s3mpu.state.clock import Clock, ClockError
+from pytest_s3mpu.state.errors import S3Error
+from pytest_s3mpu.state.model import Limits
+from pytest_s3mpu.state.store import Store
 
 # The one place the version is written: pyproject.toml reads it from here (setuptools ``attr:``).
 __version__ = "0.2.0.dev0"

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from types import FrameType
 from typing import Any
 
-from . import __version__, settings
-from .server import S3Server, ServerBindError
+from pytest_s3mpu import __version__, settings
+from pytest_s3mpu.serving.server import S3Server, ServerBindError
 
 DEFAULT_JOURNAL_LIMIT = 100_000
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from .faults import FaultInjector
-from .journal import Journal
-from .model import Part, StoredObject, Upload
+from pytest_s3mpu.harness.faults import FaultInjector
+from pytest_s3mpu.harness.journal import Journal
+from pytest_s3mpu.state.model import Part, StoredObject, Upload
 
 if TYPE_CHECKING:
-    from .clock import Clock
-    from .remote_clock import RemoteClock
-    from .server import S3Server
-    from .store import Store
+    from pytest_s3mpu.remote_clock import RemoteClock
+    from pytest_s3mpu.serving.server import S3Server
+    from pytest_s3mpu.state.clock import Clock
+    from pytest_s3mpu.state.store import Store
 
 DUMMY_ACCESS_KEY = "s3mpu-access-key"
 DUMMY_SECRET_KEY = "s3mpu-secret-key"
@@ -89,7 +89,7 @@ class S3MPU:
         if self.server is not None:
             return self.server.store.clock
         if self._remote_clock is None:
-            from .remote_clock import RemoteClock
+            from pytest_s3mpu.remote_clock import RemoteClock
 
             self._remote_clock = RemoteClock(self._endpoint_url, Unavailable)
         return self._remote_clock

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from . import settings
-from .faults import FaultSpecError
-from .handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU, Unavailable
-from .model import Limits
-from .server import S3Server, ServerBindError
+from pytest_s3mpu import settings
+from pytest_s3mpu.handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU, Unavailable
+from pytest_s3mpu.harness.faults import FaultSpecError
+from pytest_s3mpu.serving.server import S3Server, ServerBindError
+from pytest_s3mpu.state.model import Limits
 
 SERVER_KEY = pytest.StashKey[S3Server]()
 PLUGIN_NOTES = {"port": " Under pytest-xdist, worker N binds PORT+N."}

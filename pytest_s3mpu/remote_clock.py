@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from .clock import ClockError, duration, posix
+from pytest_s3mpu.state.clock import ClockError, duration, posix
 
 TIMEOUT_S = 10.0
 

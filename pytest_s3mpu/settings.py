@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Generic, TypeVar
 
-from .access import ENFORCED, OWNERSHIPS
+from pytest_s3mpu.state.access import ENFORCED, OWNERSHIPS
 
 T = TypeVar("T")
 

@@ -15,11 +15,11 @@ import pytest
 import xmltodict
 from werkzeug.test import Client
 
-from pytest_s3mpu import app as app_module
-from pytest_s3mpu import handlers
-from pytest_s3mpu.app import S3App
-from pytest_s3mpu.model import Limits, ObjectMeta, Payload
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.app import application as app_module
+from pytest_s3mpu.app import operations as handlers
+from pytest_s3mpu.app.application import S3App
+from pytest_s3mpu.state.model import Limits, ObjectMeta, Payload
+from pytest_s3mpu.state.store import Store
 
 NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 BUCKET = "bkt"
@@ -1086,7 +1086,7 @@ def test_last_modified_format(s3, store):
 def test_request_headers_read_once_from_the_environ():
     """``RequestHeaders``: case-insensitive lookups by the names clients send, ``x-amz-meta-*`` names for
     metadata in lower case, and Content-Type / Content-Length only when set (as Werkzeug's headers)."""
-    from pytest_s3mpu.request_headers import RequestHeaders
+    from pytest_s3mpu.app.request_fields import RequestHeaders
 
     environ = {
         "HTTP_X_AMZ_META_COLOR": "blue",

@@ -14,9 +14,9 @@ from awscrt import checksums as crt
 from botocore.exceptions import ClientError
 from s3_assertions import expect_error, state
 
-from pytest_s3mpu.errors import S3Error
-from pytest_s3mpu.model import Limits, ObjectMeta
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.state.errors import S3Error
+from pytest_s3mpu.state.model import Limits, ObjectMeta
+from pytest_s3mpu.state.store import Store
 
 SMALL_MIN = 1024
 BUCKET = "checksums"

@@ -11,9 +11,9 @@ import threading
 
 import pytest
 
-from pytest_s3mpu import control
-from pytest_s3mpu.clock import Clock, ClockError, parse_iso
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.app import control
+from pytest_s3mpu.state.clock import Clock, ClockError, parse_iso
+from pytest_s3mpu.state.store import Store
 
 UTC = dt.timezone.utc
 START = dt.datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC).timestamp()

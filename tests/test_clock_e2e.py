@@ -19,8 +19,8 @@ import pytest
 from botocore.exceptions import ClientError
 from s3_assertions import expect_error, state
 
-from pytest_s3mpu.clock import ClockError
 from pytest_s3mpu.handle import S3MPU, Unavailable
+from pytest_s3mpu.state.clock import ClockError
 
 UTC = dt.timezone.utc
 BUCKET = "clocked"
@@ -348,7 +348,7 @@ def test_moves_the_server_clock(s3mpu, s3mpu_client):
     assert s3mpu.clock.now() == head["LastModified"] and s3mpu.clock.frozen
 
 def test_refusal_is_a_clock_error(s3mpu):
-    from pytest_s3mpu.clock import ClockError
+    from pytest_s3mpu.state.clock import ClockError
     import pytest
     with pytest.raises(ClockError, match="has no timezone"):
         s3mpu.clock.set(dt.datetime(2030, 1, 1))

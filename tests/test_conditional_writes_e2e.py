@@ -9,8 +9,8 @@ import hashlib
 import pytest
 from s3_assertions import expect_error, state
 
-from pytest_s3mpu import conditions
-from pytest_s3mpu.errors import S3Error
+from pytest_s3mpu.state import conditions
+from pytest_s3mpu.state.errors import S3Error
 
 SMALL_MIN = 1024
 BUCKET = "conditional"

@@ -24,9 +24,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from pytest_s3mpu import http_head
-from pytest_s3mpu.model import ObjectMeta
-from pytest_s3mpu.server import S3Server
+from pytest_s3mpu.serving import request_head as http_head
+from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.state.model import ObjectMeta
 
 BUCKET = "conns"
 TIMEOUT = 5.0
@@ -359,8 +359,8 @@ def test_connection_settings_option_env_ini_and_cli_flags():
     standalone server's ``--max-connections`` / ``--head-timeout``), with the server's own defaults, and a
     value that makes no sense is refused naming its source."""
     from pytest_s3mpu import __main__ as cli
-    from pytest_s3mpu import server as server_module
     from pytest_s3mpu import settings
+    from pytest_s3mpu.serving import server as server_module
 
     empty = settings.Sources(marker={}, cli={}, env={}, ini={})
     assert settings.resolve(settings.MAX_CONNECTIONS, empty) == server_module.DEFAULT_MAX_CONNECTIONS

@@ -12,9 +12,9 @@ import zlib
 import pytest
 from s3_assertions import expect_error, state
 
-from pytest_s3mpu.errors import S3Error
-from pytest_s3mpu.model import CopyRequest, Limits, ObjectMeta, Payload
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.state.errors import S3Error
+from pytest_s3mpu.state.model import CopyRequest, Limits, ObjectMeta, Payload
+from pytest_s3mpu.state.store import Store
 
 MIB = 1024 * 1024
 REAL_MIN = 5 * MIB

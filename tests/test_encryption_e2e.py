@@ -11,9 +11,9 @@ import pytest
 from botocore.exceptions import ClientError
 from s3_assertions import expect_error, state
 
-from pytest_s3mpu import encryption
-from pytest_s3mpu.encryption import EncryptionRequest
-from pytest_s3mpu.errors import S3Error
+from pytest_s3mpu.state import encryption
+from pytest_s3mpu.state.encryption import EncryptionRequest
+from pytest_s3mpu.state.errors import S3Error
 
 SMALL_MIN = 1024
 BUCKET = "encryption"

@@ -7,8 +7,14 @@ import gc
 
 import pytest
 
-from pytest_s3mpu.faults import FaultInjector, FaultRule, FaultSpecError, RequestInfo, rule_from_mapping
-from pytest_s3mpu.journal import Journal, JournalEntry
+from pytest_s3mpu.harness.faults import (
+    FaultInjector,
+    FaultRule,
+    FaultSpecError,
+    RequestInfo,
+    rule_from_mapping,
+)
+from pytest_s3mpu.harness.journal import Journal, JournalEntry
 
 PART = RequestInfo("UploadPart", bucket="bkt", key="logs/a.gz", upload_id="U1", part_number=2)
 PUT = RequestInfo("PutObject", bucket="bkt", key="logs/a.gz")

@@ -937,6 +937,6 @@ def test_journal_names_what_an_unimplemented_request_asked_for(s3mpu, s3mpu_clie
 
 def test_operations_journaled_as_not_implemented_are_not_implemented():
     """The AWS names the journal gives unimplemented requests never name an operation the double has."""
-    from pytest_s3mpu import routes
+    from pytest_s3mpu.protocol import routes
 
     assert not set(routes._NOT_IMPLEMENTED.values()) & routes.OPERATIONS

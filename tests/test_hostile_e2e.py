@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from pytest_s3mpu.model import CompleteDocument, CompletedPartSpec, Limits, ObjectMeta, Payload
-from pytest_s3mpu.server import S3Server
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.state.model import CompleteDocument, CompletedPartSpec, Limits, ObjectMeta, Payload
+from pytest_s3mpu.state.store import Store
 
 BUCKET = "hostile-bucket"
 PLAIN_KEY = "seed/plain"

@@ -19,10 +19,10 @@ from urllib.parse import unquote
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_s3mpu import bugs, journal
 from pytest_s3mpu.__main__ import load_faults
-from pytest_s3mpu.faults import FaultSpecError
-from pytest_s3mpu.server import S3Server
+from pytest_s3mpu.harness import bugs, journal
+from pytest_s3mpu.harness.faults import FaultSpecError
+from pytest_s3mpu.serving.server import S3Server
 
 BUCKET = "hostile-state"
 TIMEOUT = 10

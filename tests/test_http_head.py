@@ -14,10 +14,10 @@ import socket
 
 import pytest
 
-from pytest_s3mpu import http_head
-from pytest_s3mpu.app import HEADERS_KEY
-from pytest_s3mpu.request_headers import RequestHeaders
-from pytest_s3mpu.server import S3Server
+from pytest_s3mpu.app.application import HEADERS_KEY
+from pytest_s3mpu.app.request_fields import RequestHeaders
+from pytest_s3mpu.serving import request_head as http_head
+from pytest_s3mpu.serving.server import S3Server
 
 
 def fields(raw: bytes) -> list[tuple[str, str]]:

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_s3mpu import errors
-from pytest_s3mpu.model import Limits, ObjectMeta, Payload
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.model import Limits, ObjectMeta, Payload
+from pytest_s3mpu.state.store import Store
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BUCKET = "listing"

@@ -17,9 +17,10 @@ from collections.abc import Iterator
 import pytest
 
 from pytest_s3mpu import __main__ as cli
-from pytest_s3mpu import origins, settings
-from pytest_s3mpu.model import ObjectMeta, Payload
-from pytest_s3mpu.server import S3Server
+from pytest_s3mpu import settings
+from pytest_s3mpu.app import origins
+from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.state.model import ObjectMeta, Payload
 
 BUCKET = "origins"
 KEY = "secret.txt"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from s3_assertions import expect_error, one_part_upload, state
 
-from pytest_s3mpu import access, errors
+from pytest_s3mpu.state import access, errors
 
 BUCKET = "ownership"
 KEY = "object-key-acl"

@@ -12,9 +12,9 @@ import pytest
 from botocore.exceptions import ClientError
 from s3_assertions import expect_error
 
-from pytest_s3mpu.errors import S3Error
-from pytest_s3mpu.model import CompleteDocument, CompletedPartSpec, Limits, ObjectMeta, Payload
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.state.errors import S3Error
+from pytest_s3mpu.state.model import CompleteDocument, CompletedPartSpec, Limits, ObjectMeta, Payload
+from pytest_s3mpu.state.store import Store
 
 SMALL_MIN = 1024
 BUCKET = "part-reads"

@@ -27,8 +27,12 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
-from pytest_s3mpu import app, bodies, complete_shape, errors, headers, http_head, validation, xmldoc
-from pytest_s3mpu.model import (
+from pytest_s3mpu.app import application as app
+from pytest_s3mpu.protocol import bodies, complete_shape, xmldoc
+from pytest_s3mpu.protocol import object_headers as headers
+from pytest_s3mpu.serving import request_head as http_head
+from pytest_s3mpu.state import errors, validation
+from pytest_s3mpu.state.model import (
     CompleteDocument,
     CompletedPartSpec,
     Limits,
@@ -37,7 +41,7 @@ from pytest_s3mpu.model import (
     Payload,
     StoredObject,
 )
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.state.store import Store
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SIG = "0" * 64

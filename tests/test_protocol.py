@@ -21,9 +21,12 @@ import xmltodict
 from awscrt import checksums as crt
 from werkzeug.datastructures import Headers
 
-from pytest_s3mpu import bodies, errors, headers, integrity, listing, settings, validation, xmldoc
-from pytest_s3mpu.checksums import Algorithm, ChecksumType
-from pytest_s3mpu.model import (
+from pytest_s3mpu import settings
+from pytest_s3mpu.protocol import bodies, xmldoc
+from pytest_s3mpu.protocol import object_headers as headers
+from pytest_s3mpu.state import errors, integrity, listing, validation
+from pytest_s3mpu.state.checksums import Algorithm, ChecksumType
+from pytest_s3mpu.state.model import (
     CompletedPartSpec,
     CompleteResult,
     Limits,
@@ -33,7 +36,7 @@ from pytest_s3mpu.model import (
     Payload,
     StoredObject,
 )
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.state.store import Store
 
 NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 SIG = "a" * 64

@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from pytest_s3mpu import ServerBindError
-from pytest_s3mpu.server import S3Server
+from pytest_s3mpu.serving.server import S3Server
 
 
 def test_binds_loopback_on_a_free_port_and_stops_cleanly():

@@ -1,4 +1,4 @@
-"""The pure state machine (``pytest_s3mpu.store.Store``): no HTTP, plain calls in, ``S3Error`` out.
+"""The pure state machine (``pytest_s3mpu.state.store.Store``): no HTTP, plain calls in, ``S3Error`` out.
 
 Every expected value is derived here independently (hashlib, zlib, awscrt) or copied from the spec's
 wire texts (``/work/shared/S3_MULTIPART_SPEC.md``, cited as §N). Most tests use a tiny minimum part size;
@@ -17,9 +17,9 @@ import zlib
 import pytest
 from awscrt import checksums as crt
 
-from pytest_s3mpu import errors
-from pytest_s3mpu.checksums import Algorithm, ChecksumType
-from pytest_s3mpu.model import (
+from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.checksums import Algorithm, ChecksumType
+from pytest_s3mpu.state.model import (
     CompleteDocument,
     CompletedPartSpec,
     CompleteOptions,
@@ -28,7 +28,7 @@ from pytest_s3mpu.model import (
     Payload,
     UploadState,
 )
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.state.store import Store
 
 MIN = 8
 MIB = 1024 * 1024

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from s3_assertions import expect_error, one_part_upload, state
 
-from pytest_s3mpu import errors
+from pytest_s3mpu.state import errors
 
 BUCKET = "tagging"
 KEY = "tagged/object"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_s3mpu import versioning
-from pytest_s3mpu.model import ObjectMeta, Payload
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.state import versioning
+from pytest_s3mpu.state.model import ObjectMeta, Payload
+from pytest_s3mpu.state.store import Store
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BUCKET = "versions"

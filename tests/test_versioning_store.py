@@ -7,9 +7,9 @@ import string
 
 import pytest
 
-from pytest_s3mpu import errors, versioning
-from pytest_s3mpu.model import ObjectMeta, Payload, VersioningStatus
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.state import errors, versioning
+from pytest_s3mpu.state.model import ObjectMeta, Payload, VersioningStatus
+from pytest_s3mpu.state.store import Store
 
 BUCKET = "bkt"
 

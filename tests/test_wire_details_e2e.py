@@ -10,9 +10,9 @@ import time
 from email.utils import parsedate_to_datetime
 
 from pytest_s3mpu.handle import S3MPU
-from pytest_s3mpu.model import Limits
-from pytest_s3mpu.server import S3Server
-from pytest_s3mpu.store import Store
+from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.state.model import Limits
+from pytest_s3mpu.state.store import Store
 
 IMF_FIXDATE = re.compile(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT")
 

@@ -18,10 +18,11 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 from xml.parsers.expat import ExpatError
 
-from . import access, bucket_config, complete_shape, errors, notification, wire
-from .checksums import Algorithm, b64
-from .headers import iso_time
-from .model import (
+from pytest_s3mpu.protocol import complete_shape, wire
+from pytest_s3mpu.protocol.object_headers import iso_time
+from pytest_s3mpu.state import access, bucket_config, errors, notification
+from pytest_s3mpu.state.checksums import Algorithm, b64
+from pytest_s3mpu.state.model import (
     Bucket,
     CompleteDocument,
     CompletedPartSpec,

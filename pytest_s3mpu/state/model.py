@@ -18,15 +18,15 @@ from typing import Any, NamedTuple
 
 from sortedcontainers import SortedDict, SortedList
 
-from . import checksums, errors
-from .access import Acl, PublicAccessBlock
-from .bucket_config import DEFAULT_ENCRYPTION as DEFAULT_BUCKET_ENCRYPTION
-from .bucket_config import DEFAULT_PAYER, BucketEncryption, Logging
-from .checksums import Algorithm, ChecksumType
-from .encryption import DEFAULT as DEFAULT_ENCRYPTION
-from .encryption import Encryption
-from .notification import EMPTY as EMPTY_NOTIFICATION
-from .notification import Notification
+from pytest_s3mpu.state import checksums, errors
+from pytest_s3mpu.state.access import Acl, PublicAccessBlock
+from pytest_s3mpu.state.bucket_config import DEFAULT_ENCRYPTION as DEFAULT_BUCKET_ENCRYPTION
+from pytest_s3mpu.state.bucket_config import DEFAULT_PAYER, BucketEncryption, Logging
+from pytest_s3mpu.state.checksums import Algorithm, ChecksumType
+from pytest_s3mpu.state.encryption import DEFAULT as DEFAULT_ENCRYPTION
+from pytest_s3mpu.state.encryption import Encryption
+from pytest_s3mpu.state.notification import EMPTY as EMPTY_NOTIFICATION
+from pytest_s3mpu.state.notification import Notification
 
 
 class Hollow:

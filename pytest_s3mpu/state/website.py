@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import errors
+from pytest_s3mpu.state import errors
 
 Website = dict[str, Any]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import errors
+from pytest_s3mpu.state import errors
 
 VERSIONS = ("2008-10-17", "2012-10-17")
 EFFECTS = ("Allow", "Deny")

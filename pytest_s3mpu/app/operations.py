@@ -13,10 +13,12 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Request
 
-from . import access, bodies, bucket_config, errors, headers, integrity, listing, validation, wire, xmldoc
-from .checksums import Algorithm
-from .model import CompleteOptions, CopyConditions, CopyRequest, Payload
-from .store import Store
+from pytest_s3mpu.protocol import bodies, wire, xmldoc
+from pytest_s3mpu.protocol import object_headers as headers
+from pytest_s3mpu.state import access, bucket_config, errors, integrity, listing, validation
+from pytest_s3mpu.state.checksums import Algorithm
+from pytest_s3mpu.state.model import CompleteOptions, CopyConditions, CopyRequest, Payload
+from pytest_s3mpu.state.store import Store
 
 MAX_XML_BODY = 4 * 1024 * 1024
 Body = bytes | Iterable[bytes | memoryview]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
-from . import checksums, errors
-from .checksums import Algorithm, ChecksumType
-from .model import CopyRequest, ObjectChecksum, ObjectMeta, StoredObject
+from pytest_s3mpu.state import checksums, errors
+from pytest_s3mpu.state.checksums import Algorithm, ChecksumType
+from pytest_s3mpu.state.model import CopyRequest, ObjectChecksum, ObjectMeta, StoredObject
 
 
 def copied_meta(source: ObjectMeta, request: CopyRequest) -> ObjectMeta:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .model import CompleteDocument, CompletedPartSpec
+from pytest_s3mpu.state.model import CompleteDocument, CompletedPartSpec
 
 # XML white space between elements (XML 1.0 §2.3 S); the tree parser ignores it.
 _SPACE = r"[ \t\r\n]*"

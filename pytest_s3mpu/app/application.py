@@ -21,15 +21,18 @@ from urllib.parse import unquote_to_bytes
 
 from werkzeug.wrappers import Request
 
-from . import bodies, control, errors, handlers, origins, routes, validation, wire, xmldoc
-from .bugs import HandlerError, HandlerErrors
-from .clock import Clock
-from .control import Control
-from .faults import FaultInjector, FaultRule, RequestInfo
-from .journal import Journal, JournalEntry
-from .request_headers import RequestHeaders
-from .routes import Target
-from .store import Store
+from pytest_s3mpu.app import control, origins
+from pytest_s3mpu.app import operations as handlers
+from pytest_s3mpu.app.control import Control
+from pytest_s3mpu.app.request_fields import RequestHeaders
+from pytest_s3mpu.harness.bugs import HandlerError, HandlerErrors
+from pytest_s3mpu.harness.faults import FaultInjector, FaultRule, RequestInfo
+from pytest_s3mpu.harness.journal import Journal, JournalEntry
+from pytest_s3mpu.protocol import bodies, routes, wire, xmldoc
+from pytest_s3mpu.protocol.routes import Target
+from pytest_s3mpu.state import errors, validation
+from pytest_s3mpu.state.clock import Clock
+from pytest_s3mpu.state.store import Store
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment

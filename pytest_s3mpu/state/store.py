@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from . import (
+from pytest_s3mpu.state import (
     access,
     bucket_config,
     checksums,
@@ -34,10 +34,10 @@ from . import (
     versioning,
     website,
 )
-from .checksums import Algorithm, ChecksumType, b64
-from .clock import Clock
-from .encryption import Encryption, EncryptionRequest
-from .model import (
+from pytest_s3mpu.state.checksums import Algorithm, ChecksumType, b64
+from pytest_s3mpu.state.clock import Clock
+from pytest_s3mpu.state.encryption import Encryption, EncryptionRequest
+from pytest_s3mpu.state.model import (
     Bucket,
     CompleteDocument,
     CompleteOptions,
@@ -71,8 +71,8 @@ from .model import (
     VersioningStatus,
     VersionsPage,
 )
-from .notification import Notification
-from .tagging import TagSet
+from pytest_s3mpu.state.notification import Notification
+from pytest_s3mpu.state.tagging import TagSet
 
 _INCOMPATIBLE = {
     (ChecksumType.COMPOSITE, Algorithm.CRC64NVME),

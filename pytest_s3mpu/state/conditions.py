@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from email.utils import parsedate_to_datetime
 
-from . import errors
-from .model import StoredObject
+from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.model import StoredObject
 
 
 def _unquote(etag: str) -> str:

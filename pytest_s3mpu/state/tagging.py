@@ -11,7 +11,8 @@ import unicodedata
 from collections.abc import Sequence
 from urllib.parse import unquote_plus
 
-from . import errors, wire
+from pytest_s3mpu.protocol import wire
+from pytest_s3mpu.state import errors
 
 TagSet = tuple[tuple[str, str], ...]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote_to_bytes
 
-from . import errors
-from .errors import MAX_INT32
+from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.errors import MAX_INT32
 
 _DECIMAL = re.compile(r"-?[0-9]+\Z", re.ASCII)
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z", re.ASCII)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from . import errors
+from pytest_s3mpu.state import errors
 
 # Destination kinds: (configuration element, ARN element, the ArgumentName S3 names for a bad ARN).
 KINDS = (

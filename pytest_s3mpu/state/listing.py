@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from . import errors
+from pytest_s3mpu.state import errors
 
 T = TypeVar("T")
 

@@ -12,7 +12,7 @@ import binascii
 import hashlib
 from dataclasses import dataclass
 
-from . import errors
+from pytest_s3mpu.state import errors
 
 SSE = "x-amz-server-side-encryption"
 SSE_KMS_KEY = "x-amz-server-side-encryption-aws-kms-key-id"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 
-from . import errors
-from .checksums import Algorithm, ChecksumType, b64, decode_b64_digest
-from .model import Payload
+from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.checksums import Algorithm, ChecksumType, b64, decode_b64_digest
+from pytest_s3mpu.state.model import Payload
 
 
 def verify_content_md5(payload: Payload, *, echo_claim: bool = False) -> None:

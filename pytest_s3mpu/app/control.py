@@ -15,12 +15,13 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import errors, origins
-from .bugs import HandlerErrors
-from .clock import Clock, ClockError, parse_iso
-from .faults import FaultInjector, FaultSpecError
-from .journal import Journal
-from .store import Store
+from pytest_s3mpu.app import origins
+from pytest_s3mpu.harness.bugs import HandlerErrors
+from pytest_s3mpu.harness.faults import FaultInjector, FaultSpecError
+from pytest_s3mpu.harness.journal import Journal
+from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.clock import Clock, ClockError, parse_iso
+from pytest_s3mpu.state.store import Store
 
 PREFIX = "/_s3mpu/"
 MAX_BODY = 1024 * 1024

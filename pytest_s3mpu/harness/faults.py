@@ -17,7 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from . import errors, routes
+from pytest_s3mpu.protocol import routes
+from pytest_s3mpu.state import errors
 
 ACTIONS = ("error", "delay", "reset", "truncate", "embedded_error", "corrupt_etag")
 EMBEDDED_OPERATIONS = ("CompleteMultipartUpload", "CopyObject", "UploadPartCopy")

@@ -16,9 +16,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from . import errors, wire
-from .checksums import Algorithm, Hasher, new_hasher
-from .model import Hollow, Payload
+from pytest_s3mpu.protocol import wire
+from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.checksums import Algorithm, Hasher, new_hasher
+from pytest_s3mpu.state.model import Hollow, Payload
 
 READ_SLICE = 1024 * 1024
 MAPPED_FROM = 256 * 1024  # bodies this large go into anonymous memory maps

@@ -11,9 +11,9 @@ import hashlib
 import operator
 from collections.abc import Mapping, Sequence
 
-from . import checksums, errors, validation
-from .checksums import Algorithm, ChecksumType
-from .model import (
+from pytest_s3mpu.state import checksums, errors, validation
+from pytest_s3mpu.state.checksums import Algorithm, ChecksumType
+from pytest_s3mpu.state.model import (
     CompleteDocument,
     CompletedPartSpec,
     CompleteOptions,

@@ -17,8 +17,8 @@ import datetime as dt
 import secrets
 import struct
 
-from . import errors
-from .model import Bucket, DeleteMarker, StoredObject, Version, VersioningStatus
+from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.model import Bucket, DeleteMarker, StoredObject, Version, VersioningStatus
 
 NULL = "null"
 _SEQUENCE = struct.Struct(">Q")

@@ -12,9 +12,10 @@ import re
 from collections.abc import Mapping
 from email.utils import format_datetime, parsedate_to_datetime
 
-from . import access, encryption, tagging, wire
-from .encryption import EncryptionRequest
-from .model import ObjectChecksum, ObjectMeta, StoredObject
+from pytest_s3mpu.protocol import wire
+from pytest_s3mpu.state import access, encryption, tagging
+from pytest_s3mpu.state.encryption import EncryptionRequest
+from pytest_s3mpu.state.model import ObjectChecksum, ObjectMeta, StoredObject
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)\Z", re.ASCII)
 

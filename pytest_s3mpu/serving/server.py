@@ -34,16 +34,26 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
-from . import access, bodies, errors, http_head, wire, xmldoc
-from .access_log import AccessLog
-from .app import DROP_KEY, HEADERS_KEY, S3App, host_id_for, http_date, new_request_id, status_line
-from .bugs import HandlerError, HandlerErrors
-from .clock import Clock
-from .faults import FaultInjector
-from .journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_MAX_BYTES
-from .journal import Journal
-from .model import Limits
-from .store import Store
+from pytest_s3mpu.app.application import (
+    DROP_KEY,
+    HEADERS_KEY,
+    S3App,
+    host_id_for,
+    http_date,
+    new_request_id,
+    status_line,
+)
+from pytest_s3mpu.harness.bugs import HandlerError, HandlerErrors
+from pytest_s3mpu.harness.faults import FaultInjector
+from pytest_s3mpu.harness.journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_MAX_BYTES
+from pytest_s3mpu.harness.journal import Journal
+from pytest_s3mpu.protocol import bodies, wire, xmldoc
+from pytest_s3mpu.serving import request_head as http_head
+from pytest_s3mpu.serving.access_log import AccessLog
+from pytest_s3mpu.state import access, errors
+from pytest_s3mpu.state.clock import Clock
+from pytest_s3mpu.state.model import Limits
+from pytest_s3mpu.state.store import Store
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment

@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from . import errors
-from .access import Grant
-from .encryption import Encryption
+from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.access import Grant
+from pytest_s3mpu.state.encryption import Encryption
 
 SSE_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")

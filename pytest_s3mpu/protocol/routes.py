@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from . import errors, wire
+from pytest_s3mpu.protocol import wire
+from pytest_s3mpu.state import errors
 
 
 class Target(Enum):

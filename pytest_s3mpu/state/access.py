@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from . import errors
+from pytest_s3mpu.state import errors
 
 # The canonical user ID of the one account this endpoint serves (ListBuckets' Owner, every ACL's owner).
 OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
