@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from typing import cast
 from urllib.parse import quote
 
-from werkzeug.wrappers import Request
-
 from pytest_s3mpu.protocol import bodies, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
 from pytest_s3mpu.state import access, bucket_config, errors, integrity, listing, validation
@@ -24,11 +22,19 @@ MAX_XML_BODY = 4 * 1024 * 1024
 Body = bytes | Iterable[bytes | memoryview]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Call:
-    """One request, with its S3 target already resolved."""
+    """One request, parsed once by the app (``application.S3App``) and passed to everything after it:
+    its S3 target resolved, its query decoded, its header fields read, its Content-Length a number.
 
-    request: Request
+    :param environ: the WSGI environ, for the body stream only (``stream``): a fault action may wrap
+        ``wsgi.input`` after the request was parsed.
+    :param content_length: the framed body's length; None for a body of unknown length (HTTP chunked).
+    :param part_number: ``?partNumber`` as a number where it is one (fault rules and the journal match
+        on it); the store still judges the text as sent.
+    """
+
+    method: str
     operation: str
     bucket: str
     key: str
@@ -36,20 +42,14 @@ class Call:
     base_url: str  # scheme://host of the endpoint, for Location
     virtual: bool
     headers: Mapping[str, str]  # looked up case-insensitively (RequestHeaders)
+    environ: Mapping[str, object]
+    content_length: int | None = None
+    part_number: int | None = None
+    until_end: bool = False  # the server framed the body (HTTP chunked): read to its end
 
     @property
     def stream(self) -> bodies.BodyStream:
-        return cast("bodies.BodyStream", self.request.environ["wsgi.input"])
-
-    @property
-    def content_length(self) -> int | None:
-        raw = self.request.environ.get("CONTENT_LENGTH")
-        if raw in (None, ""):
-            return None
-        value = validation.parse_decimal(str(raw).strip())
-        if value is None or value < 0:
-            raise errors.BadRequest()
-        return value
+        return cast("bodies.BodyStream", self.environ["wsgi.input"])
 
 
 @dataclass(slots=True)
@@ -81,7 +81,7 @@ def _small_body(call: Call, checksum_headers: bool = True) -> Payload:
         call.headers,
         call.content_length,
         MAX_XML_BODY,
-        until_end=bool(call.request.environ.get("wsgi.input_terminated")),
+        until_end=call.until_end,
         checksum_headers=checksum_headers,
     )
     integrity.verify_body(payload)
