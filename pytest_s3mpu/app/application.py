@@ -19,7 +19,7 @@ from pytest_s3mpu.app import operations as handlers
 from pytest_s3mpu.app.control import Control
 from pytest_s3mpu.app.request_fields import RequestHeaders
 from pytest_s3mpu.harness.bugs import HandlerError, HandlerErrors
-from pytest_s3mpu.harness.connection import ConnectionUnavailable, was_reset
+from pytest_s3mpu.harness.connection import CONNECTION_KEY, ConnectionUnavailable, was_reset
 from pytest_s3mpu.harness.faults import FaultInjector, Fired, RequestInfo
 from pytest_s3mpu.harness.journal import Journal, JournalEntry
 from pytest_s3mpu.protocol import bodies, routes, wire, xmldoc
@@ -194,7 +194,7 @@ class S3App:
                 )
             )
 
-        return _Recorded(body, record)
+        return _Recorded(body, record, as_bytes=CONNECTION_KEY not in environ)
 
     def _execute(
         self,
@@ -405,17 +405,22 @@ class _CountingInput:
 
 
 class _Recorded:
-    """The response body, recording the journal entry once it has been sent (or abandoned)."""
+    """The response body, recording the journal entry once it has been sent (or abandoned).
 
-    def __init__(self, body: Iterable[Any], finish: Callable[[int], None]) -> None:
+    :param as_bytes: give every piece as ``bytes``, as PEP 3333 requires of a WSGI body; our own server
+        (the one giving a ``Connection``) also writes ``memoryview`` pieces of stored bodies uncopied.
+    """
+
+    def __init__(self, body: Iterable[Any], finish: Callable[[int], None], as_bytes: bool) -> None:
         self._body = body
         self._finish: Callable[[int], None] | None = finish
+        self._as_bytes = as_bytes
         self.sent = 0
 
     def __iter__(self) -> Iterator[Any]:
         for chunk in self._body:
             self.sent += len(chunk)
-            yield chunk
+            yield bytes(chunk) if self._as_bytes and type(chunk) is not bytes else chunk
 
     def close(self) -> None:
         finish, self._finish = self._finish, None

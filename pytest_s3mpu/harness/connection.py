@@ -8,6 +8,9 @@ other WSGI server (wsgiref, gunicorn, Werkzeug's ``run_simple``) the app still a
 only a fault rule that needs the connection is answered ``501 NotImplemented`` saying so
 (``ConnectionUnavailable``), since pretending to have dropped a connection would be a silent lie.
 
+Our server also writes ``memoryview`` pieces of an answer's body without copying them; under another
+server the app gives ``bytes``, as PEP 3333 requires.
+
 Faults that only pace or stop reading (``stall_request``, ``bandwidth``, ``delay``) need nothing from
 the server: the app carries them out on ``wsgi.input`` and the body it returns.
 """
