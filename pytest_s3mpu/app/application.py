@@ -25,6 +25,7 @@ from pytest_s3mpu.harness.journal import Journal, JournalEntry
 from pytest_s3mpu.protocol import bodies, routes, wire, xmldoc
 from pytest_s3mpu.protocol.answers import host_id_for, http_date, new_request_id, status_line
 from pytest_s3mpu.protocol.routes import Target
+from pytest_s3mpu.protocol.target import split_target
 from pytest_s3mpu.state import errors, validation
 from pytest_s3mpu.state.store import Store
 
@@ -62,11 +63,7 @@ def raw_path(environ: WSGIEnvironment) -> str:
     """The request path exactly as sent (never slash-merged), percent-decoded once."""
     uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     if uri:
-        path = str(uri).split("?", 1)[0]
-        if not path.startswith("/") and "://" in path:
-            # absolute-form (RFC 9112 §3.2.2); origin-form starts with "/" and may hold "://" in a key
-            path = "/" + path.split("://", 1)[1].partition("/")[2]
-        return _strict_unquote(path, str(uri))
+        return _strict_unquote(split_target(str(uri))[0], str(uri))
     path_info = str(environ.get("PATH_INFO", "/"))
     try:
         return path_info.encode("latin-1").decode("utf-8")
@@ -282,6 +279,7 @@ class S3App:
             content_length=_content_length(environ),
             part_number=validation.parse_decimal(query.get("partNumber")),
             until_end=bool(environ.get("wsgi.input_terminated")),
+            aws_chunked=bodies.is_aws_chunked(fields),
         )
 
     def _asked(self, environ: WSGIEnvironment, fields: RequestHeaders, method: str) -> RequestInfo:

@@ -46,6 +46,7 @@ class Call:
     content_length: int | None = None
     part_number: int | None = None
     until_end: bool = False  # the server framed the body (HTTP chunked): read to its end
+    aws_chunked: bool = False  # the body is aws-chunked (bodies.is_aws_chunked), worked out once
 
     @property
     def stream(self) -> bodies.BodyStream:
@@ -83,6 +84,7 @@ def _small_body(call: Call, checksum_headers: bool = True) -> Payload:
         MAX_XML_BODY,
         until_end=call.until_end,
         checksum_headers=checksum_headers,
+        aws_chunked=call.aws_chunked,
     )
     integrity.verify_body(payload)
     return payload
@@ -213,12 +215,17 @@ def delete_objects(store: Store, call: Call) -> Reply:
 def put_object(store: Store, call: Call) -> Reply:
     length = call.content_length
     if_match, if_none_match = call.headers.get("If-Match"), call.headers.get("If-None-Match")
-    declared = bodies.declared_size(call.headers, length)
+    declared = bodies.declared_size(call.headers, length, call.aws_chunked)
     sse = headers.encryption_request(call.headers)
     meta = headers.object_meta(call.headers, list(call.headers.items()))  # tags and ACL checked first
     store.check_put(call.bucket, call.key, declared, if_match, if_none_match, sse, meta.acl)
     payload = bodies.read_payload(
-        call.stream, call.headers, length, (Algorithm.CRC64NVME,), keep=store.keep_bytes
+        call.stream,
+        call.headers,
+        length,
+        (Algorithm.CRC64NVME,),
+        keep=store.keep_bytes,
+        aws_chunked=call.aws_chunked,
     )
     result = store.put_object(call.bucket, call.key, payload, meta, if_match, if_none_match, sse)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers(), *_version_header(result.version_id)]
@@ -349,10 +356,12 @@ def upload_part(store: Store, call: Call) -> Reply:
     upload_id = call.query.get("uploadId", "")
     part_number = call.query.get("partNumber")
     sse = headers.encryption_request(call.headers)
-    declared = bodies.declared_size(call.headers, length)
+    declared = bodies.declared_size(call.headers, length, call.aws_chunked)
     target = store.check_upload_part(call.bucket, call.key, upload_id, part_number, declared, sse)
     compute = {Algorithm.CRC64NVME} | ({target.algorithm} if target.algorithm else set())
-    payload = bodies.read_payload(call.stream, call.headers, length, compute, keep=store.keep_bytes)
+    payload = bodies.read_payload(
+        call.stream, call.headers, length, compute, keep=store.keep_bytes, aws_chunked=call.aws_chunked
+    )
     result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]
     if result.checksum is not None:

@@ -21,12 +21,13 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import unquote_to_bytes
 
 from werkzeug.serving import WSGIRequestHandler
 
 from pytest_s3mpu.harness.connection import CONNECTION_KEY
 from pytest_s3mpu.protocol import answers, wire, xmldoc
+from pytest_s3mpu.protocol.target import split_target
 from pytest_s3mpu.serving import framing
 from pytest_s3mpu.serving import request_head as http_head
 from pytest_s3mpu.serving.body_reader import RequestBody, lingering_close
@@ -229,9 +230,7 @@ class S3RequestHandler(WSGIRequestHandler):
         """The WSGI environ, built as Werkzeug's is, from the target exactly as sent: S3 keys may start
         with "/", so a leading "//" is never folded and the path never slash-merged."""
         target = self.path
-        path, _, query = target.partition("?")
-        if not path.startswith("/"):  # absolute-form (RFC 9112 §3.2.2): the path after scheme://host
-            path = urlsplit(target).path
+        path, query = split_target(target)
         server_name, server_port = self.server.server_address[:2]
         environ: WSGIEnvironment = {
             "wsgi.version": (1, 0),
