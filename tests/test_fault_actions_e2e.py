@@ -236,3 +236,24 @@ def test_new_actions_through_the_control_endpoint_and_a_wrong_type_named(s3mpu, 
         assert status == 400, rule
         assert named in answer["error"], answer
     assert len(s3mpu.faults) == 1
+
+
+@pytest.mark.s3mpu_fault(
+    operation="GetObject", action="delay", delay_s=0.01, jitter_s=0.02, seed=3, times=None
+)
+@pytest.mark.s3mpu_fault(operation="PutObject", action="sequence", sequence=[None, {"preset": "SlowDown"}])
+def test_new_actions_as_markers(s3mpu, bucket):
+    """The marker takes the new fields as the Python API does: the second PutObject meets the
+    sequence's SlowDown, every GetObject a seeded, jittered delay (issue 18: "marker ... alike")."""
+    client = s3mpu.client(retries=NO_RETRIES)
+    client.put_object(Bucket=BUCKET, Key="a", Body=b"1")
+    with pytest.raises(ClientError) as refused:
+        client.put_object(Bucket=BUCKET, Key="b", Body=b"2")
+    assert refused.value.response["Error"]["Code"] == "SlowDown"
+    client.put_object(Bucket=BUCKET, Key="b", Body=b"2")
+    assert client.get_object(Bucket=BUCKET, Key="a")["Body"].read() == b"1"
+
+    by_action = {rule.action.value: rule for rule in s3mpu.faults.rules()}
+    sequence, delay = by_action["sequence"], by_action["delay"]
+    assert [e.fault for e in s3mpu.journal.requests("PutObject")] == [None, f"{sequence.id}[1]", None]
+    assert [e.fault for e in s3mpu.journal.requests("GetObject")] == [delay.id]
