@@ -17,7 +17,7 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.s3server import S3Server
 
 BUCKET = "memory"
 

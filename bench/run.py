@@ -348,7 +348,7 @@ def memory_ratios(kind: str, data: bytes) -> tuple[float, float, float]:
 
 def reset_microseconds(objects: int) -> float:
     """The ``s3mpu`` fixture's per-test reset (store, rules, journal), in microseconds, in-process."""
-    from pytest_s3mpu.serving.server import S3Server
+    from pytest_s3mpu.s3server import S3Server
     from pytest_s3mpu.state.model import ObjectMeta, Payload
 
     server = S3Server()

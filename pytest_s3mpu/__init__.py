@@ -9,7 +9,7 @@ cannot bind).
 from __future__ import annotations
 
 from pytest_s3mpu.handle import S3MPU
-from pytest_s3mpu.serving.server import S3Server, ServerBindError
+from pytest_s3mpu.s3server import S3Server, ServerBindError
 from pytest_s3mpu.state.clock import Clock, ClockError
 from pytest_s3mpu.state.errors import S3Error
 from pytest_s3mpu.state.model import Limits

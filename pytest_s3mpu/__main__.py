@@ -16,7 +16,7 @@ from types import FrameType
 from typing import Any
 
 from pytest_s3mpu import __version__, settings
-from pytest_s3mpu.serving.server import S3Server, ServerBindError
+from pytest_s3mpu.s3server import S3Server, ServerBindError
 
 DEFAULT_JOURNAL_LIMIT = 100_000
 

@@ -17,7 +17,7 @@ from pytest_s3mpu.state.model import Part, StoredObject, Upload
 
 if TYPE_CHECKING:
     from pytest_s3mpu.remote_clock import RemoteClock
-    from pytest_s3mpu.serving.server import S3Server
+    from pytest_s3mpu.s3server import S3Server
     from pytest_s3mpu.state.clock import Clock
     from pytest_s3mpu.state.store import Store
 

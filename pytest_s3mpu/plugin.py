@@ -17,7 +17,7 @@ import pytest
 from pytest_s3mpu import settings
 from pytest_s3mpu.handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU, Unavailable
 from pytest_s3mpu.harness.faults import FaultSpecError
-from pytest_s3mpu.serving.server import S3Server, ServerBindError
+from pytest_s3mpu.s3server import S3Server, ServerBindError
 from pytest_s3mpu.state.model import Limits
 
 SERVER_KEY = pytest.StashKey[S3Server]()

@@ -54,7 +54,7 @@ from botocore.exceptions import ClientError
 from botocore.response import StreamingBody
 
 import pytest_s3mpu
-from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.s3server import S3Server
 
 SELECT = re.compile(r"multipart|upload_part|get_object_part|checksum|list_parts|content_md5")
 # Fixtures the replay cannot provide: the test is reported as skipped.

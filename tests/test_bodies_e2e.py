@@ -617,7 +617,7 @@ def https_s3(tmp_path, monkeypatch, self_signed_tls):
     import boto3
     from botocore.config import Config
 
-    from pytest_s3mpu.serving.server import S3Server
+    from pytest_s3mpu.s3server import S3Server
 
     cert, context = self_signed_tls
     for name in ("AWS_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "AWS_REQUEST_CHECKSUM_CALCULATION", "AWS_PROFILE"):

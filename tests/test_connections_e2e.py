@@ -24,8 +24,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from pytest_s3mpu.s3server import S3Server
 from pytest_s3mpu.serving import request_head as http_head
-from pytest_s3mpu.serving.server import S3Server
 from pytest_s3mpu.state.model import ObjectMeta
 
 BUCKET = "conns"

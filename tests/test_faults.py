@@ -559,3 +559,99 @@ def test_journal_to_json_field_names(journal):
         "method",
         "path",
     ]
+
+
+# -- the actions of issue 18 ---------------------------------------------------------------------------
+
+
+def test_actions_are_an_enum_and_rules_list_back_as_json_text():
+    """``action`` is an ``Action`` once built, and its JSON (control API, ``--faults``) is the plain name."""
+    from pytest_s3mpu.harness.faults import Action
+
+    rule = FaultRule(operation="UploadPart", action="cut_request", after_bytes=10)
+    assert rule.action is Action.CUT_REQUEST
+    assert rule.to_json()["action"] == "cut_request" and type(rule.to_json()["action"]) is str
+
+
+def test_delay_jitter_is_seeded_per_request():
+    """The n-th request a rule fires on gets the same jitter in every run with the same seed, within
+    [0, jitter_s]; another seed gives other delays (issue 18: "seeded, uniform; reproducible")."""
+    first = FaultRule(action="delay", delay_s=0.1, jitter_s=0.5, seed=7)
+    again = FaultRule(action="delay", delay_s=0.1, jitter_s=0.5, seed=7)
+    other = FaultRule(action="delay", delay_s=0.1, jitter_s=0.5, seed=8)
+    draws = [first.jitter(hit) for hit in range(1, 11)]
+    assert draws == [again.jitter(hit) for hit in range(1, 11)]
+    assert draws != [other.jitter(hit) for hit in range(1, 11)]
+    assert all(0.0 <= d <= 0.5 for d in draws) and len(set(draws)) == 10
+    assert FaultRule(action="delay").jitter(1) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("scope", "extra", "first", "second"),
+    [
+        ("global", {}, PART, PUT),
+        ("bucket", {}, PART, RequestInfo("PutObject", bucket="other", key="logs/a.gz")),
+        ("key", {}, PART, RequestInfo("PutObject", bucket="bkt", key="logs/b.gz")),
+        ("prefix", {"prefix": "logs/"}, PART, RequestInfo("PutObject", bucket="bkt", key="data/x")),
+    ],
+)
+def test_throttle_scopes(scope, extra, first, second):
+    """A token bucket per scope: with a burst of 2 and a rate too slow to refill, the third request in a
+    scope is refused; ``second`` is in another scope (or, for ``prefix``, outside it) except for
+    ``global``, where every request shares one bucket."""
+    injector = FaultInjector()
+    rule = injector.add(action="throttle", rate=0.0001, burst=2, scope=scope, **extra)
+    assert fires(injector, first, 3) == [None, None, rule.id]
+    assert fires(injector, second, 1) == ([rule.id] if scope == "global" else [None])
+    report = injector.throttle_report()[rule.id]
+    assert sum(s.admitted for s in report.values()) == (2 if scope in ("global", "prefix") else 3)
+    assert sum(s.refused for s in report.values()) == (2 if scope == "global" else 1)
+
+
+def test_sequence_hands_out_its_steps_then_lets_everything_through():
+    """Successive matching requests get successive steps (null: through), each named by its index."""
+    injector = FaultInjector()
+    rule = injector.add(
+        operation="UploadPart",
+        action="sequence",
+        sequence=[{"preset": "SlowDown"}, None, {"action": "reset"}],
+    )
+    fired = [injector.fire(PART) for _ in range(5)]
+    assert [f.id if f else None for f in fired] == [f"{rule.id}[0]", None, f"{rule.id}[2]", None, None]
+    assert [f.act.action.value if f else None for f in fired] == ["error", None, "reset", None, None]
+    assert fired[0] is not None and fired[0].act.code == "SlowDown"
+    assert rule.hits == 3
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"action": "bandwidth"}, "bandwidth needs bytes_per_s"),
+        ({"action": "bandwidth", "bytes_per_s": 0}, "bytes_per_s must be positive"),
+        ({"action": "bandwidth", "bytes_per_s": 10, "direction": "up"}, "direction must be one of"),
+        ({"action": "throttle"}, "throttle needs rate"),
+        ({"action": "throttle", "rate": 1, "scope": "prefix"}, "needs prefix"),
+        ({"action": "throttle", "rate": 1, "scope": "tenant"}, "scope must be one of"),
+        ({"action": "throttle", "rate": 1, "burst": 0}, "burst must be at least 1"),
+        ({"action": "cut_request", "after_bytes": -1}, "after_bytes must not be negative"),
+        ({"action": "cut_request", "apply": "after"}, "apply must be 'before'"),
+        ({"action": "delay", "jitter_s": -0.1}, "jitter_s must be from 0"),
+        ({"action": "sequence"}, "sequence needs a list"),
+        ({"action": "sequence", "sequence": ["reset"]}, "sequence[0] must be an object"),
+        ({"action": "sequence", "sequence": [{"action": "sequence"}]}, "sequence[0].action cannot be"),
+        ({"action": "sequence", "sequence": [{"key": "x"}]}, "sequence[0] cannot set key"),
+        (
+            {"action": "sequence", "sequence": [{"delay_s": "1"}]},
+            "sequence[0]: delay_s must be a finite number",
+        ),
+        (
+            {"action": "error", "preset": "SlowDown", "sequence": []},
+            "sequence is a field of the sequence action",
+        ),
+        ({"action": "delay", "burst": 1.5}, "burst must be an integer"),
+    ],
+)
+def test_new_fields_are_refused_naming_the_field(spec, message):
+    with pytest.raises(FaultSpecError) as refused:
+        rule_from_mapping({"operation": "PutObject", **spec})
+    assert message in str(refused.value)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.s3server import S3Server
 from pytest_s3mpu.state.model import CompleteDocument, CompletedPartSpec, Limits, ObjectMeta, Payload
 from pytest_s3mpu.state.store import Store
 

@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 from pytest_s3mpu.__main__ import load_faults
 from pytest_s3mpu.harness import bugs, journal
 from pytest_s3mpu.harness.faults import FaultSpecError
-from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.s3server import S3Server
 
 BUCKET = "hostile-state"
 TIMEOUT = 10

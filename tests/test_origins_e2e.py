@@ -19,7 +19,7 @@ import pytest
 from pytest_s3mpu import __main__ as cli
 from pytest_s3mpu import settings
 from pytest_s3mpu.app import origins
-from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.s3server import S3Server
 from pytest_s3mpu.state.model import ObjectMeta, Payload
 
 BUCKET = "origins"

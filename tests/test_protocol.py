@@ -1147,3 +1147,22 @@ def test_list_objects_contents_are_written_exactly(encoding, owner):
         expected.append(entry)
     assert [dict(item) for item in parsed] == expected
     assert [list(item) for item in parsed] == [list(entry) for entry in expected]
+
+
+@pytest.mark.parametrize(
+    ("target", "split"),
+    [
+        ("/bkt/key?uploads", ("/bkt/key", "uploads")),
+        ("//bkt//key", ("//bkt//key", "")),  # origin-form is never folded (S3 keys may start with "/")
+        ("/bkt/a://b?x=1", ("/bkt/a://b", "x=1")),  # "://" inside an origin-form key
+        ("http://localhost:9000/bkt/key?partNumber=1", ("/bkt/key", "partNumber=1")),  # RFC 9112 §3.2.2
+        ("http://localhost:9000", ("/", "")),
+        ("http://localhost:9000?x", ("/", "x")),
+    ],
+)
+def test_split_target_once_for_server_and_app(target, split):
+    """One split of the request target (issue 16 item 4), used by the server for PATH_INFO/QUERY_STRING
+    and by the app for the exact path: origin-form and absolute-form (RFC 9112 §3.2)."""
+    from pytest_s3mpu.protocol.target import split_target
+
+    assert split_target(target) == split

@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from pytest_s3mpu import ServerBindError
-from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.s3server import S3Server
 
 
 def test_binds_loopback_on_a_free_port_and_stops_cleanly():
@@ -144,7 +144,7 @@ def test_access_log_gets_one_line_per_answered_request():
             "ListObjectsV2",
             "HeadBucket",
         ]
-        assert server._httpd.app.bugs is server.app.bugs  # type: ignore[union-attr]
+        assert server._httpd.bugs is server.app.bugs  # type: ignore[union-attr]
     assert [re.sub(r" \d+\.\dms$", " <ms>", line) for line in lines] == [
         "PUT /logged 200 <ms>",
         "GET /logged?list-type=2&prefix=a%20b 200 <ms>",

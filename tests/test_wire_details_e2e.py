@@ -10,7 +10,7 @@ import time
 from email.utils import parsedate_to_datetime
 
 from pytest_s3mpu.handle import S3MPU
-from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.s3server import S3Server
 from pytest_s3mpu.state.model import Limits
 from pytest_s3mpu.state.store import Store
 

@@ -7,88 +7,30 @@ summarised, in ``bugs`` so the test that caused it can fail with it.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from email.utils import formatdate
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
-from werkzeug.wrappers import Request
-
-from pytest_s3mpu.app import control, origins
+from pytest_s3mpu.app import control, fault_actions, origins
 from pytest_s3mpu.app import operations as handlers
 from pytest_s3mpu.app.control import Control
 from pytest_s3mpu.app.request_fields import RequestHeaders
 from pytest_s3mpu.harness.bugs import HandlerError, HandlerErrors
-from pytest_s3mpu.harness.faults import FaultInjector, FaultRule, RequestInfo
+from pytest_s3mpu.harness.connection import CONNECTION_KEY, ConnectionUnavailable, was_reset
+from pytest_s3mpu.harness.faults import FaultInjector, Fired, RequestInfo
 from pytest_s3mpu.harness.journal import Journal, JournalEntry
 from pytest_s3mpu.protocol import bodies, routes, wire, xmldoc
+from pytest_s3mpu.protocol.answers import host_id_for, http_date, new_request_id, status_line
 from pytest_s3mpu.protocol.routes import Target
+from pytest_s3mpu.protocol.target import split_target
 from pytest_s3mpu.state import errors, validation
-from pytest_s3mpu.state.clock import Clock
 from pytest_s3mpu.state.store import Store
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
-
-_STATUS_TEXT = {
-    200: "OK",
-    204: "No Content",
-    206: "Partial Content",
-    304: "Not Modified",
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    409: "Conflict",
-    411: "Length Required",
-    412: "Precondition Failed",
-    416: "Requested Range Not Satisfiable",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-    503: "Service Unavailable",
-}
-
-
-def status_line(status: int) -> str:
-    """``200 OK``: S3's reason phrases, else the standard one (a fault rule may choose any 300-599)."""
-    text = _STATUS_TEXT.get(status)
-    if text is None:
-        try:
-            text = HTTPStatus(status).phrase
-        except ValueError:
-            text = "Unknown"
-    return f"{status} {text}"
-
-
-def new_request_id() -> str:
-    """16 upper-case hex characters, the shape of S3's x-amz-request-id."""
-    return os.urandom(8).hex().upper()
-
-
-def host_id_for(request_id: str) -> str:
-    return base64.b64encode(os.urandom(32) + request_id.encode()).decode("ascii")
-
-
-_date_cache: tuple[int, str] = (0, "")
-
-
-def http_date(clock: Clock) -> str:
-    """The Date header (RFC 9110 §5.6.7) at the store's clock's time, formatted once per second the
-    clock shows rather than once a request: a moved clock moves it at once."""
-    global _date_cache
-    now = clock.second()
-    second, text = _date_cache
-    if second != now:
-        text = formatdate(now, usegmt=True)
-        _date_cache = (now, text)  # one assignment: a thread sees the old pair or the new one
-    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +63,7 @@ def raw_path(environ: WSGIEnvironment) -> str:
     """The request path exactly as sent (never slash-merged), percent-decoded once."""
     uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     if uri:
-        path = str(uri).split("?", 1)[0]
-        if not path.startswith("/") and "://" in path:
-            # absolute-form (RFC 9112 §3.2.2); origin-form starts with "/" and may hold "://" in a key
-            path = "/" + path.split("://", 1)[1].partition("/")[2]
-        return _strict_unquote(path, str(uri))
+        return _strict_unquote(split_target(str(uri))[0], str(uri))
     path_info = str(environ.get("PATH_INFO", "/"))
     try:
         return path_info.encode("latin-1").decode("utf-8")
@@ -204,31 +142,31 @@ class S3App:
         environ["wsgi.input"] = counted
         if str(environ.get("PATH_INFO", "")).startswith(control.PREFIX):
             return self._control(environ, start_response)
-        request = Request(environ)
-        parsed = environ.get(HEADERS_KEY)
-        fields = RequestHeaders(parsed) if parsed is not None else RequestHeaders.from_environ(environ)
+        fields = RequestHeaders.from_environ(environ)
         request_id = new_request_id()
         host_id = host_id_for(request_id)
-        method = request.method.upper()
+        method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         call: handlers.Call | None = None
-        rule: FaultRule | None = None
+        fired: Fired | None = None
         try:
-            call = self._call(request, fields)
-            rule = self.faults.decide(_request_info(call))
-            reply = self._execute(call, rule, environ, request_id, host_id)
+            call = self._call(environ, method, fields)
+            fired = self.faults.fire(_request_info(call))
+            reply = self._execute(call, fired, environ, request_id, host_id)
         except errors.S3Error as error:
             reply = self._error_reply(error, request_id, host_id, method)
+        except ConnectionUnavailable as exc:  # a fault rule this WSGI server cannot carry out
+            reply = self._error_reply(
+                errors.CustomError(501, "NotImplemented", str(exc)), request_id, host_id, method
+            )
         except MemoryError:  # not a bug: the machine is short of memory; S3's answer to over-consumption
             reply = self._error_reply(errors.SlowDown(), request_id, host_id, method)
         except Exception as exc:  # a bug of ours: answer as S3 would, and remember it for the test
             self.bugs.record(exc, call.operation if call is not None else "Unknown")
             reply = self._error_reply(errors.InternalError(), request_id, host_id, method)
         body = self._respond(reply, request_id, host_id, method, start_response)
-        dropped = environ.get(DROP_KEY) == "reset"
-        if environ.get(DROP_KEY) == "truncate":
-            body = _truncated(body, _content_length(reply), float(environ[TRUNCATE_AT_KEY]))
 
         def record(bytes_out: int) -> None:
+            dropped = was_reset(environ)
             info = _request_info(call) if call is not None else self._asked(environ, fields, method)
             attempt, invocation = _sdk_attempt(fields)
             self.journal.record(
@@ -245,7 +183,7 @@ class S3App:
                     bytes_in=counted.count,
                     bytes_out=0 if dropped else bytes_out,
                     duration_ms=round((time.perf_counter() - started) * 1000, 3),
-                    fault=rule.id if rule is not None else None,
+                    fault=fired.id if fired is not None else None,
                     attempt=attempt,
                     invocation_id=invocation,
                     method=_SHARED_METHODS.get(method, method),
@@ -253,84 +191,35 @@ class S3App:
                 )
             )
 
-        return _Recorded(body, record)
+        return _Recorded(body, record, as_bytes=CONNECTION_KEY not in environ)
 
     def _execute(
         self,
         call: handlers.Call,
-        rule: FaultRule | None,
+        fired: Fired | None,
         environ: WSGIEnvironment,
         request_id: str,
         host_id: str,
     ) -> handlers.Reply:
-        """Run the operation, with the fault that fired (if any) before or after it (faults layer)."""
+        """Run the operation, or the action of the fault rule that fired around it (``fault_actions``)."""
         handler = handlers.HANDLERS[call.operation]
-        if rule is None:
+        if fired is None:
             return handler(self.store, call)
-        method = call.request.method.upper()
-        applies = not (
-            rule.apply == "before" and rule.action in ("error", "reset", "truncate", "embedded_error")
-        )
-        reply: handlers.Reply | None = None
-        if rule.action == "delay" and rule.apply == "before":
-            time.sleep(rule.delay_s)
-        if applies:
+
+        def run() -> handlers.Reply:
             try:
-                reply = handler(self.store, call)
+                return handler(self.store, call)
             except errors.S3Error as error:
-                reply = self._error_reply(error, request_id, host_id, method)
-        if rule.action == "delay":
-            if rule.apply == "after":
-                time.sleep(rule.delay_s)
-            assert reply is not None
-            return reply
-        if rule.action == "error":
-            failed = self._error_reply(rule.error(), request_id, host_id, method)
-            failed.headers.extend(rule.error_headers())
-            failed.upload_id = reply.upload_id if reply is not None else None
-            return failed
-        if rule.action == "embedded_error":
-            return self._embedded_error(rule, request_id, host_id)
-        if rule.action == "corrupt_etag":
-            assert reply is not None
-            reply.headers = [
-                (name, f'"{hashlib.md5(value.encode()).hexdigest()}"' if name == "ETag" else value)
-                for name, value in reply.headers
-            ]
-            return reply
-        # reset / truncate: the server carries them out on the wire.
-        environ[DROP_KEY] = rule.action
-        environ[TRUNCATE_AT_KEY] = rule.truncate_at
-        if reply is None:
-            reply = self._error_reply(errors.InternalError(), request_id, host_id, method)
-        return reply
+                return self._error_reply(error, request_id, host_id, call.method)
 
-    @staticmethod
-    def _embedded_error(rule: FaultRule, request_id: str, host_id: str) -> handlers.Reply:
-        """200 at once, then whitespace every ``keepalive_s`` for ``duration_s``, then ``<Error>``: how S3
-        answers a CompleteMultipartUpload that fails after it has started (seed pages)."""
-        document = xmldoc.render_error(rule.error(), request_id, host_id)
-        declaration = wire.XML_DECLARATION.encode()
-        tail = document[len(declaration) :] if document.startswith(declaration) else document
+        def error_reply(error: errors.S3Error) -> handlers.Reply:
+            return self._error_reply(error, request_id, host_id, call.method)
 
-        def stream() -> Iterator[bytes]:
-            if not rule.whitespace_first:
-                yield declaration
-            deadline = time.monotonic() + rule.duration_s
-            while time.monotonic() < deadline:
-                yield b" "
-                time.sleep(min(rule.keepalive_s, max(deadline - time.monotonic(), 0)))
-            if rule.whitespace_first:
-                yield b"\n" + declaration
-            yield tail
-
-        reply = handlers.Reply(200, [("Content-Type", wire.XML_CONTENT_TYPE)], stream(), None)
-        reply.error_code = rule.code
-        return reply
+        context = fault_actions.FaultContext(fired, run, error_reply, environ, request_id, host_id)
+        return fault_actions.perform(context)
 
     def _control(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """The ``/_s3mpu/`` endpoint: JSON, never journaled, never faulted."""
-        request = Request(environ)
 
         def body() -> bytes:
             length = validation.parse_decimal(str(environ.get("CONTENT_LENGTH") or "0")) or 0
@@ -345,11 +234,15 @@ class S3App:
             except errors.MalformedXML:
                 raise control.BodyTooLarge(length) from None
 
-        parsed = environ.get(HEADERS_KEY)
-        headers = RequestHeaders(parsed) if parsed is not None else RequestHeaders.from_environ(environ)
+        headers = RequestHeaders.from_environ(environ)
         scheme = str(environ.get("wsgi.url_scheme", "http"))
         status, data = self.control.handle(
-            request.method.upper(), str(environ.get("PATH_INFO")), body, headers, scheme, self.allowed_hosts
+            str(environ.get("REQUEST_METHOD", "GET")).upper(),
+            str(environ.get("PATH_INFO")),
+            body,
+            headers,
+            scheme,
+            self.allowed_hosts,
         )
         payload = json.dumps(data).encode()
         start_response(
@@ -358,8 +251,8 @@ class S3App:
         )
         return [payload]
 
-    def _call(self, request: Request, fields: RequestHeaders) -> handlers.Call:
-        environ = request.environ
+    def _call(self, environ: WSGIEnvironment, method: str, fields: RequestHeaders) -> handlers.Call:
+        """The request parsed once: target, operation, query, headers, body length, part number."""
         path = raw_path(environ)
         query = parse_query(environ)
         sent_host = fields.get("Host")
@@ -367,14 +260,14 @@ class S3App:
             raise errors.HostNotAllowed(str(sent_host))
         host = sent_host or str(environ.get("SERVER_NAME", "localhost"))
         resolved = resolve(path, host, self.virtual_host_suffixes)
-        route = routes.route(resolved.target, request.method.upper(), query, fields)
+        route = routes.route(resolved.target, method, query, fields)
         if not route.implemented:
             raise errors.NotImplementedByS3()
         scheme = str(environ.get("wsgi.url_scheme", "http"))
         if resolved.virtual:
             host = host.split(".", 1)[1] if "." in host else host
         return handlers.Call(
-            request=request,
+            method=method,
             operation=route.operation,
             bucket=resolved.bucket,
             key=resolved.key,
@@ -382,6 +275,11 @@ class S3App:
             base_url=f"{scheme}://{host}",
             virtual=resolved.virtual,
             headers=fields,
+            environ=environ,
+            content_length=_content_length(environ),
+            part_number=validation.parse_decimal(query.get("partNumber")),
+            until_end=bool(environ.get("wsgi.input_terminated")),
+            aws_chunked=bodies.is_aws_chunked(fields),
         )
 
     def _asked(self, environ: WSGIEnvironment, fields: RequestHeaders, method: str) -> RequestInfo:
@@ -437,31 +335,15 @@ class S3App:
         return handlers.iter_body(reply.body)  # type: ignore[return-value]
 
 
-DROP_KEY = "s3mpu.drop"
-# Our server's own environ key: the request's header fields by lower-case name, as RequestHeaders holds
-# them, so the app need not rebuild them from the HTTP_* keys (other WSGI servers: it does).
-HEADERS_KEY = "s3mpu.headers"
-TRUNCATE_AT_KEY = "s3mpu.truncate_at"
-
-
-def _content_length(reply: handlers.Reply) -> int | None:
-    if isinstance(reply.body, bytes):
-        return reply.length if reply.length is not None else len(reply.body)
-    return reply.length
-
-
-def _truncated(body: Iterable[Any], length: int | None, fraction: float) -> Iterator[Any]:
-    """The first ``fraction`` of a response body (by its length; of its first piece when the length is
-    unknown), then nothing: a fault. The server then closes the connection."""
-    budget = int(length * fraction) if length else None
-    for data in body:
-        if budget is None:
-            yield bytes(data)[: max(len(data) // 2, 1)]
-            return
-        if budget <= 0:
-            return
-        yield bytes(data)[:budget]
-        budget -= len(data)
+def _content_length(environ: WSGIEnvironment) -> int | None:
+    """CONTENT_LENGTH as a number (None: absent, or a body framed by the server without one)."""
+    raw = environ.get("CONTENT_LENGTH")
+    if raw in (None, ""):
+        return None
+    value = validation.parse_decimal(str(raw).strip())
+    if value is None or value < 0:
+        raise errors.BadRequest()
+    return value
 
 
 # One string per common method, shared by every journal entry rather than one copy per request.
@@ -478,13 +360,12 @@ def request_target(environ: WSGIEnvironment) -> str:
 
 
 def _request_info(call: handlers.Call) -> RequestInfo:
-    part = validation.parse_decimal(call.query.get("partNumber"))
     return RequestInfo(
         operation=call.operation,
         bucket=call.bucket or None,
         key=call.key or None,
         upload_id=call.query.get("uploadId"),
-        part_number=part,
+        part_number=call.part_number,
     )
 
 
@@ -522,17 +403,22 @@ class _CountingInput:
 
 
 class _Recorded:
-    """The response body, recording the journal entry once it has been sent (or abandoned)."""
+    """The response body, recording the journal entry once it has been sent (or abandoned).
 
-    def __init__(self, body: Iterable[Any], finish: Callable[[int], None]) -> None:
+    :param as_bytes: give every piece as ``bytes``, as PEP 3333 requires of a WSGI body; our own server
+        (the one giving a ``Connection``) also writes ``memoryview`` pieces of stored bodies uncopied.
+    """
+
+    def __init__(self, body: Iterable[Any], finish: Callable[[int], None], as_bytes: bool) -> None:
         self._body = body
         self._finish: Callable[[int], None] | None = finish
+        self._as_bytes = as_bytes
         self.sent = 0
 
     def __iter__(self) -> Iterator[Any]:
         for chunk in self._body:
             self.sent += len(chunk)
-            yield chunk
+            yield bytes(chunk) if self._as_bytes and type(chunk) is not bytes else chunk
 
     def close(self) -> None:
         finish, self._finish = self._finish, None

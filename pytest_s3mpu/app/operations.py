@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from typing import cast
 from urllib.parse import quote
 
-from werkzeug.wrappers import Request
-
 from pytest_s3mpu.protocol import bodies, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
 from pytest_s3mpu.state import access, bucket_config, errors, integrity, listing, validation
@@ -24,11 +22,19 @@ MAX_XML_BODY = 4 * 1024 * 1024
 Body = bytes | Iterable[bytes | memoryview]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Call:
-    """One request, with its S3 target already resolved."""
+    """One request, parsed once by the app (``application.S3App``) and passed to everything after it:
+    its S3 target resolved, its query decoded, its header fields read, its Content-Length a number.
 
-    request: Request
+    :param environ: the WSGI environ, for the body stream only (``stream``): a fault action may wrap
+        ``wsgi.input`` after the request was parsed.
+    :param content_length: the framed body's length; None for a body of unknown length (HTTP chunked).
+    :param part_number: ``?partNumber`` as a number where it is one (fault rules and the journal match
+        on it); the store still judges the text as sent.
+    """
+
+    method: str
     operation: str
     bucket: str
     key: str
@@ -36,20 +42,15 @@ class Call:
     base_url: str  # scheme://host of the endpoint, for Location
     virtual: bool
     headers: Mapping[str, str]  # looked up case-insensitively (RequestHeaders)
+    environ: Mapping[str, object]
+    content_length: int | None = None
+    part_number: int | None = None
+    until_end: bool = False  # the server framed the body (HTTP chunked): read to its end
+    aws_chunked: bool = False  # the body is aws-chunked (bodies.is_aws_chunked), worked out once
 
     @property
     def stream(self) -> bodies.BodyStream:
-        return cast("bodies.BodyStream", self.request.environ["wsgi.input"])
-
-    @property
-    def content_length(self) -> int | None:
-        raw = self.request.environ.get("CONTENT_LENGTH")
-        if raw in (None, ""):
-            return None
-        value = validation.parse_decimal(str(raw).strip())
-        if value is None or value < 0:
-            raise errors.BadRequest()
-        return value
+        return cast("bodies.BodyStream", self.environ["wsgi.input"])
 
 
 @dataclass(slots=True)
@@ -81,8 +82,9 @@ def _small_body(call: Call, checksum_headers: bool = True) -> Payload:
         call.headers,
         call.content_length,
         MAX_XML_BODY,
-        until_end=bool(call.request.environ.get("wsgi.input_terminated")),
+        until_end=call.until_end,
         checksum_headers=checksum_headers,
+        aws_chunked=call.aws_chunked,
     )
     integrity.verify_body(payload)
     return payload
@@ -213,12 +215,17 @@ def delete_objects(store: Store, call: Call) -> Reply:
 def put_object(store: Store, call: Call) -> Reply:
     length = call.content_length
     if_match, if_none_match = call.headers.get("If-Match"), call.headers.get("If-None-Match")
-    declared = bodies.declared_size(call.headers, length)
+    declared = bodies.declared_size(call.headers, length, call.aws_chunked)
     sse = headers.encryption_request(call.headers)
     meta = headers.object_meta(call.headers, list(call.headers.items()))  # tags and ACL checked first
     store.check_put(call.bucket, call.key, declared, if_match, if_none_match, sse, meta.acl)
     payload = bodies.read_payload(
-        call.stream, call.headers, length, (Algorithm.CRC64NVME,), keep=store.keep_bytes
+        call.stream,
+        call.headers,
+        length,
+        (Algorithm.CRC64NVME,),
+        keep=store.keep_bytes,
+        aws_chunked=call.aws_chunked,
     )
     result = store.put_object(call.bucket, call.key, payload, meta, if_match, if_none_match, sse)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers(), *_version_header(result.version_id)]
@@ -349,10 +356,12 @@ def upload_part(store: Store, call: Call) -> Reply:
     upload_id = call.query.get("uploadId", "")
     part_number = call.query.get("partNumber")
     sse = headers.encryption_request(call.headers)
-    declared = bodies.declared_size(call.headers, length)
+    declared = bodies.declared_size(call.headers, length, call.aws_chunked)
     target = store.check_upload_part(call.bucket, call.key, upload_id, part_number, declared, sse)
     compute = {Algorithm.CRC64NVME} | ({target.algorithm} if target.algorithm else set())
-    payload = bodies.read_payload(call.stream, call.headers, length, compute, keep=store.keep_bytes)
+    payload = bodies.read_payload(
+        call.stream, call.headers, length, compute, keep=store.keep_bytes, aws_chunked=call.aws_chunked
+    )
     result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]
     if result.checksum is not None:

@@ -7,12 +7,14 @@ the store; a fault "after" leaves exactly what a successful request would have.
 
 from __future__ import annotations
 
+import enum
 import fnmatch
 import itertools
 import math
 import random
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -20,7 +22,28 @@ from typing import Any
 from pytest_s3mpu.protocol import routes
 from pytest_s3mpu.state import errors
 
-ACTIONS = ("error", "delay", "reset", "truncate", "embedded_error", "corrupt_etag")
+
+class Action(str, enum.Enum):
+    """What a rule does to the requests it fires on (``pytest_s3mpu.app.fault_actions`` carries each out)."""
+
+    ERROR = "error"  # answer an S3 error instead of (before) or after applying the request
+    DELAY = "delay"  # sleep delay_s (plus seeded jitter up to jitter_s) before or after
+    RESET = "reset"  # drop the connection with a TCP reset, no answer
+    TRUNCATE = "truncate"  # send the first truncate_at of the answer's body, then close
+    EMBEDDED_ERROR = "embedded_error"  # 200, whitespace, then <Error> (Complete, copies)
+    CORRUPT_ETAG = "corrupt_etag"  # apply, answer a wrong ETag (UploadPart)
+    CUT_REQUEST = "cut_request"  # read after_bytes of the request body, then reset
+    STALL_REQUEST = "stall_request"  # after after_bytes of the body, stop reading for delay_s
+    BANDWIDTH = "bandwidth"  # read (request) or send (response) the body at bytes_per_s
+    THROTTLE = "throttle"  # token bucket per scope: over rate, 503 SlowDown with Retry-After
+    SEQUENCE = "sequence"  # successive matching requests get successive steps (null: let through)
+
+
+ACTIONS = tuple(action.value for action in Action)
+# Actions that never apply the request (``apply`` is "before" for them whatever it says).
+_CONNECTION_ACTIONS = (Action.CUT_REQUEST, Action.STALL_REQUEST, Action.BANDWIDTH)
+DIRECTIONS = ("response", "request")
+SCOPES = ("global", "bucket", "prefix", "key")
 EMBEDDED_OPERATIONS = ("CompleteMultipartUpload", "CopyObject", "UploadPartCopy")
 
 # The errors S3 really returns under stress: status, code, message (as S3 words them).
@@ -66,6 +89,15 @@ _KINDS: dict[str, tuple[str, bool]] = {
     "keepalive_s": ("number", False),
     "duration_s": ("number", False),
     "whitespace_first": ("flag", False),
+    "jitter_s": ("number", False),
+    "after_bytes": ("integer", False),
+    "bytes_per_s": ("number", True),
+    "direction": ("text", False),
+    "rate": ("number", True),
+    "burst": ("integer", False),
+    "scope": ("text", False),
+    "prefix": ("text", True),
+    "sequence": ("list", True),
     "id": ("text", False),
 }
 _KIND_NAMES = {
@@ -73,6 +105,7 @@ _KIND_NAMES = {
     "integer": "an integer",
     "number": "a finite number",
     "flag": "true or false",
+    "list": "a list",
 }
 
 
@@ -90,6 +123,8 @@ def _check_kind(name: str, value: object) -> None:
         ok = isinstance(value, str)
     elif kind == "flag":
         ok = isinstance(value, bool)
+    elif kind == "list":
+        ok = isinstance(value, (list, tuple))
     elif kind == "integer":
         ok = isinstance(value, int) and not isinstance(value, bool)
     else:
@@ -120,6 +155,15 @@ class FaultRule:
     :param times: fire on this many matching requests; None for always.
     :param probability: fire on each eligible request with this chance, drawn from ``seed``.
     :param apply: ``before`` (the request is not applied) or ``after`` (applied, then the answer fails).
+    :param jitter_s: ``delay`` adds a uniform draw from 0 to this, seeded by ``seed`` and the request's
+        place among those the rule fired on (the same run gets the same delays).
+    :param after_bytes: ``cut_request`` / ``stall_request``: request body bytes read before acting.
+    :param bytes_per_s: ``bandwidth``: the rate, in ``direction`` (``response`` or ``request``).
+    :param rate: ``throttle``: requests per second let through per ``scope`` (``global``, ``bucket``,
+        ``prefix`` with ``prefix`` given, or ``key``), with bursts up to ``burst``; the rest are
+        answered 503 SlowDown with Retry-After (``retry_after``, 1 by default).
+    :param sequence: actions for successive matching requests, each a mapping of action fields (or
+        None: let that request through); after the last step the rule lets everything through.
     """
 
     operation: str = "*"
@@ -143,10 +187,21 @@ class FaultRule:
     keepalive_s: float = 0.2
     duration_s: float = 0.5
     whitespace_first: bool = False
+    jitter_s: float = 0.0
+    after_bytes: int = 0
+    bytes_per_s: float | None = None
+    direction: str = "response"
+    rate: float | None = None
+    burst: int = 1
+    scope: str = "global"
+    prefix: str | None = None
+    sequence: list[dict[str, Any] | None] | None = None
     id: str = ""
     hits: int = 0
     seen: int = field(default=0, repr=False)
     _random: random.Random | None = field(default=None, repr=False, compare=False)
+    _steps: list[FaultRule | None] = field(default_factory=list, repr=False, compare=False)
+    _buckets: dict[str, _TokenBucket] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in _KINDS:
@@ -156,8 +211,14 @@ class FaultRule:
             raise FaultSpecError(f"operation must be '*' or an S3 operation name, not {self.operation!r}")
         if self.action not in ACTIONS:
             raise FaultSpecError(f"action must be one of {', '.join(ACTIONS)}, not {self.action!r}")
+        self.action = Action(self.action)
         if self.apply not in ("before", "after"):
             raise FaultSpecError(f"apply must be 'before' or 'after', not {self.apply!r}")
+        if self.action in _CONNECTION_ACTIONS and self.apply != "before":
+            raise FaultSpecError(
+                f"{self.action.value} acts while the request is read: apply must be 'before'"
+            )
+        self._check_action_fields()
         if self.action == "error":
             self._resolve_error()
         if self.action == "embedded_error":
@@ -194,6 +255,93 @@ class FaultRule:
             )
         if not 0.0 <= self.truncate_at < 1.0:
             raise FaultSpecError(f"truncate_at must be at least 0 and below 1, not {self.truncate_at!r}")
+
+    def _check_action_fields(self) -> None:
+        """The fields the new actions need, present and in range; the message names the field."""
+        if self.jitter_s < 0 or self.jitter_s > MAX_SECONDS:
+            raise FaultSpecError(f"jitter_s must be from 0 to {MAX_SECONDS:g} seconds, not {self.jitter_s!r}")
+        if self.after_bytes < 0:
+            raise FaultSpecError(f"after_bytes must not be negative, not {self.after_bytes!r}")
+        if self.direction not in DIRECTIONS:
+            raise FaultSpecError(f"direction must be one of {', '.join(DIRECTIONS)}, not {self.direction!r}")
+        if self.bytes_per_s is not None and self.bytes_per_s <= 0:
+            raise FaultSpecError(f"bytes_per_s must be positive, not {self.bytes_per_s!r}")
+        if self.action is Action.BANDWIDTH and self.bytes_per_s is None:
+            raise FaultSpecError("bandwidth needs bytes_per_s")
+        if self.rate is not None and self.rate <= 0:
+            raise FaultSpecError(f"rate must be positive, not {self.rate!r}")
+        if self.burst < 1:
+            raise FaultSpecError(f"burst must be at least 1, not {self.burst!r}")
+        if self.scope not in SCOPES:
+            raise FaultSpecError(f"scope must be one of {', '.join(SCOPES)}, not {self.scope!r}")
+        if self.action is Action.THROTTLE:
+            if self.rate is None:
+                raise FaultSpecError("throttle needs rate (requests per second)")
+            if self.scope == "prefix" and self.prefix is None:
+                raise FaultSpecError("throttle with scope 'prefix' needs prefix")
+            if self.retry_after is None:
+                self.retry_after = 1
+        if self.action is Action.SEQUENCE:
+            if not self.sequence:
+                raise FaultSpecError("sequence needs a list of actions (null lets a request through)")
+            self._steps = [self._step(index, spec) for index, spec in enumerate(self.sequence)]
+        elif self.sequence is not None:
+            raise FaultSpecError("sequence is a field of the sequence action")
+
+    def _step(self, index: int, spec: object) -> FaultRule | None:
+        """One step of a sequence: a rule of its own (same operation), validated now."""
+        if spec is None:
+            return None
+        name = f"sequence[{index}]"
+        if not isinstance(spec, Mapping):
+            raise FaultSpecError(f"{name} must be an object of action fields or null, not {_shown(spec)}")
+        refused = set(spec) & _MATCH_FIELDS
+        if refused:
+            raise FaultSpecError(f"{name} cannot set {', '.join(sorted(refused))} (the rule's own fields)")
+        unknown = set(spec) - _RULE_FIELDS
+        if unknown:
+            raise FaultSpecError(f"{name}: unknown fault field(s): {', '.join(sorted(unknown))}")
+        if spec.get("action") in (Action.SEQUENCE.value, Action.THROTTLE.value):
+            raise FaultSpecError(f"{name}.action cannot be {spec['action']}")
+        try:
+            return FaultRule(operation=self.operation, **dict(spec))
+        except FaultSpecError as exc:
+            raise FaultSpecError(f"{name}: {exc}") from None
+        except TypeError as exc:
+            raise FaultSpecError(f"{name}: {exc}") from None
+
+    def jitter(self, hit: int) -> float:
+        """This rule's extra delay for the ``hit``-th request it fired on: the same for the same seed."""
+        if not self.jitter_s:
+            return 0.0
+        return random.Random(f"{self.seed}:{hit}").uniform(0.0, self.jitter_s)
+
+    def _scope_of(self, info: RequestInfo) -> str | None:
+        """The token bucket a request draws from; None: not in this throttle's scope."""
+        if self.scope == "global":
+            return "*"
+        if self.scope == "bucket":
+            return info.bucket or ""
+        if self.scope == "prefix":
+            assert self.prefix is not None
+            key = info.key or ""
+            return self.prefix if key.startswith(self.prefix) else None
+        return f"{info.bucket or ''}/{info.key or ''}"
+
+    def admit(self, info: RequestInfo, now: float) -> bool:
+        """Throttle: whether the request finds a token in its scope's bucket (taking it)."""
+        scope = self._scope_of(info)
+        if scope is None:
+            return True
+        bucket = self._buckets.get(scope)
+        if bucket is None:
+            assert self.rate is not None
+            bucket = self._buckets[scope] = _TokenBucket(self.rate, self.burst, now)
+        return bucket.take(now)
+
+    def throttle_report(self) -> dict[str, ThrottleStats]:
+        """Per scope: requests let through and refused, and the rate achieved since the first one."""
+        return {scope: bucket.stats() for scope, bucket in self._buckets.items()}
 
     def _resolve_error(self) -> None:
         if self.preset is not None:
@@ -232,13 +380,60 @@ class FaultRule:
         return [("Retry-After", str(self.retry_after)), ("x-amz-retry-after", str(self.retry_after))]
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("_random", None)
-        data.pop("seen", None)
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name in _JSON_FIELDS}
+        data["action"] = self.action.value if isinstance(self.action, Action) else self.action
+        if self.action is Action.THROTTLE:
+            data["throttled"] = {scope: asdict(stats) for scope, stats in self.throttle_report().items()}
         return data
 
 
-_RULE_FIELDS = {f.name for f in fields(FaultRule)} - {"hits", "seen", "_random"}
+_INTERNAL = {"hits", "seen", "_random", "_steps", "_buckets"}
+_RULE_FIELDS = {f.name for f in fields(FaultRule)} - _INTERNAL
+_JSON_FIELDS = _RULE_FIELDS | {"hits"}
+# What a rule matches on: a sequence's steps share their rule's.
+_MATCH_FIELDS = {"operation", "bucket", "key", "part_number", "upload_id", "skip", "times", "probability"}
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottleStats:
+    """One throttle scope: requests let through, refused, and let through per second since the first
+    request (what a client's backoff achieved)."""
+
+    admitted: int
+    refused: int
+    seconds: float
+    achieved_rate: float
+
+
+class _TokenBucket:
+    """``rate`` tokens a second, holding at most ``burst``; a request takes one or is refused."""
+
+    def __init__(self, rate: float, burst: int, now: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = float(burst)
+        self.updated = now
+        self.first = now
+        self.last = now
+        self.admitted = 0
+        self.refused = 0
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(float(self.burst), self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        self.last = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            self.admitted += 1
+            return True
+        self.refused += 1
+        return False
+
+    def stats(self) -> ThrottleStats:
+        seconds = self.last - self.first
+        # Requests after the first, over the time they took: what passed once the first token was spent.
+        achieved = (self.admitted - 1) / seconds if seconds > 0 and self.admitted > 1 else 0.0
+        return ThrottleStats(self.admitted, self.refused, round(seconds, 6), achieved)
 
 
 def rule_from_mapping(data: Mapping[str, Any]) -> FaultRule:
@@ -252,6 +447,25 @@ def rule_from_mapping(data: Mapping[str, Any]) -> FaultRule:
         return FaultRule(**dict(data))
     except TypeError as exc:
         raise FaultSpecError(str(exc)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Fired:
+    """A rule that fired for a request.
+
+    :param rule: the rule that matched (its id goes in the journal).
+    :param act: what to carry out: ``rule`` itself, or the step of a sequence.
+    :param hit: the request's place (1, 2, ...) among those ``rule`` fired on.
+    """
+
+    rule: FaultRule
+    act: FaultRule
+    hit: int
+
+    @property
+    def id(self) -> str:
+        """The journal's ``fault``: the rule's id, with the step's index for a sequence (``fault-1[2]``)."""
+        return self.rule.id if self.act is self.rule else f"{self.rule.id}[{self.hit - 1}]"
 
 
 class FaultInjector:
@@ -298,6 +512,13 @@ class FaultInjector:
 
     def decide(self, info: RequestInfo) -> FaultRule | None:
         """The rule that fires for this request, counting it; None lets the request through."""
+        fired = self.fire(info)
+        return fired.rule if fired is not None else None
+
+    def fire(self, info: RequestInfo) -> Fired | None:
+        """What happens to this request: the rule that fired, the rule whose action is carried out (a
+        sequence's step), and the request's place among those it fired on. None lets it through."""
+        now = time.monotonic()
         with self._lock:
             for rule in self._rules:
                 if not rule.matches(info):
@@ -305,15 +526,33 @@ class FaultInjector:
                 rule.seen += 1
                 if rule.seen <= rule.skip:
                     continue
-                if rule.times is not None and rule.hits >= rule.times:
+                if rule.action is Action.THROTTLE:
+                    if rule.admit(info, now):
+                        continue
+                    rule.hits += 1
+                    return Fired(rule, rule, rule.hits)
+                if rule.times is not None and rule.action is not Action.SEQUENCE and rule.hits >= rule.times:
                     continue
                 if rule.probability is not None:
                     assert rule._random is not None
                     if rule._random.random() >= rule.probability:
                         continue
+                if rule.action is Action.SEQUENCE:
+                    if rule.hits >= len(rule._steps):
+                        continue
+                    step = rule._steps[rule.hits]
+                    rule.hits += 1
+                    if step is None:
+                        return None  # this step lets the request through
+                    return Fired(rule, step, rule.hits)
                 rule.hits += 1
-                return rule
+                return Fired(rule, rule, rule.hits)
         return None
+
+    def throttle_report(self) -> dict[str, dict[str, ThrottleStats]]:
+        """For each throttle rule (by id), per scope: let through, refused, and the achieved rate."""
+        with self._lock:
+            return {r.id: r.throttle_report() for r in self._rules if r.action is Action.THROTTLE}
 
     def rule(self, **spec: Any) -> _ScopedRule:
         """``with s3mpu.faults.rule(...) as rule:`` — the rule is removed on leaving the block."""

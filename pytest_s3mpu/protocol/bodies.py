@@ -232,15 +232,22 @@ def content_sha256_mode(value: str | None) -> str | None:
 
 
 def is_aws_chunked(headers: Mapping[str, str]) -> bool:
+    """Whether the body is aws-chunked (a streaming x-amz-content-sha256, or Content-Encoding naming it):
+    the app works this out once per request (``Call.aws_chunked``) and passes it on."""
     if headers.get(wire.CONTENT_SHA256) in wire.STREAMING_TOKENS:
         return True
     coding = headers.get("Content-Encoding")
     return coding is not None and wire.AWS_CHUNKED in [e.strip().lower() for e in coding.split(",")]
 
 
-def declared_size(headers: Mapping[str, str], content_length: int | None) -> int | None:
-    """The decoded body size the request announces, before any byte is read."""
-    if is_aws_chunked(headers):
+def declared_size(
+    headers: Mapping[str, str], content_length: int | None, aws_chunked: bool | None = None
+) -> int | None:
+    """The decoded body size the request announces, before any byte is read.
+
+    :param aws_chunked: ``is_aws_chunked(headers)`` when the caller knows it already.
+    """
+    if is_aws_chunked(headers) if aws_chunked is None else aws_chunked:
         raw = headers.get(wire.DECODED_LENGTH)
         if raw is None or not raw.isascii() or not raw.isdigit():
             return None
@@ -313,6 +320,7 @@ def read_payload(
     compute: Iterable[Algorithm],
     keep: bool = True,
     checksum_headers: bool = True,
+    aws_chunked: bool | None = None,
 ) -> Payload:
     """Read, decode and hash a request body in one pass.
 
@@ -324,10 +332,11 @@ def read_payload(
     :param checksum_headers: False when the request's ``x-amz-checksum-*`` headers describe something
         other than this body (CompleteMultipartUpload: the object's final checksum); trailers always
         describe the body.
+    :param aws_chunked: ``is_aws_chunked(headers)`` when the caller knows it already.
     """
     sha_mode = content_sha256_mode(headers.get(wire.CONTENT_SHA256))
-    chunked = is_aws_chunked(headers)
-    size = declared_size(headers, content_length)
+    chunked = is_aws_chunked(headers) if aws_chunked is None else aws_chunked
+    size = declared_size(headers, content_length, chunked)
     if size is None:
         if chunked and content_length is not None:
             raise errors.IncompleteBody()
@@ -407,6 +416,7 @@ def read_small_payload(
     *,
     until_end: bool,
     checksum_headers: bool = True,
+    aws_chunked: bool | None = None,
 ) -> Payload:
     """A small request body (XML) read by the same reader as object bodies, whatever its framing, so the
     same claims reach the same checks (spec §1.3a): Content-Length or HTTP chunked, aws-chunked or not.
@@ -418,15 +428,22 @@ def read_small_payload(
     """
     if content_length is not None and content_length > limit:
         raise errors.MalformedXML()
-    if is_aws_chunked(headers):
-        declared = declared_size(headers, content_length)
+    chunked = is_aws_chunked(headers) if aws_chunked is None else aws_chunked
+    if chunked:
+        declared = declared_size(headers, content_length, True)
         if declared is not None and declared > limit:
             raise errors.MalformedXML()
-        return read_payload(stream, headers, content_length, (), checksum_headers=checksum_headers)
+        return read_payload(
+            stream, headers, content_length, (), checksum_headers=checksum_headers, aws_chunked=True
+        )
     if until_end:
         data = read_small_body(stream, limit)
-        return read_payload(io.BytesIO(data), headers, len(data), (), checksum_headers=checksum_headers)
-    return read_payload(stream, headers, content_length or 0, (), checksum_headers=checksum_headers)
+        return read_payload(
+            io.BytesIO(data), headers, len(data), (), checksum_headers=checksum_headers, aws_chunked=False
+        )
+    return read_payload(
+        stream, headers, content_length or 0, (), checksum_headers=checksum_headers, aws_chunked=False
+    )
 
 
 def read_small_body(stream: BodyStream, limit: int) -> bytes:

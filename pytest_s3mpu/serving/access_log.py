@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from pytest_s3mpu.app.application import DROP_KEY, request_target
+from pytest_s3mpu.harness.connection import was_reset
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -31,8 +31,6 @@ class AccessLog:
     def __init__(self, app: WSGIApplication, write: Callable[[str], None]) -> None:
         self._app = app
         self._write = write
-        # The server files bugs of its HTTP layer with the app's ``bugs``: the same record, seen through here.
-        self.bugs = getattr(app, "bugs", None)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -45,12 +43,21 @@ class AccessLog:
         body = self._app(environ, capture)
 
         def done() -> None:
-            answered = "dropped" if environ.get(DROP_KEY) == "reset" else status[0]
+            answered = "dropped" if was_reset(environ) else status[0]
             elapsed = (time.perf_counter() - started) * 1000
             method = str(environ.get("REQUEST_METHOD", "-"))
             self._write(access_line(method, request_target(environ), answered, elapsed))
 
         return _Logged(body, done)
+
+
+def request_target(environ: WSGIEnvironment) -> str:
+    """The request's path and query as sent."""
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if not target:
+        query = str(environ.get("QUERY_STRING", ""))
+        target = str(environ.get("PATH_INFO", "/")) + (f"?{query}" if query else "")
+    return str(target)
 
 
 class _Logged:

@@ -31,7 +31,7 @@ from interop_support import (
     state,
 )
 
-from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.s3server import S3Server
 
 CODES = list(SEED_ERRORS)
 
