@@ -536,3 +536,29 @@ def test_bypass_header_on_a_bucket_without_object_lock(s3mpu, s3):
             ArgumentName="x-amz-bypass-governance-retention",
         )
     assert list(s3mpu.objects(PLAIN)) == ["k"]
+
+
+def test_upload_part_of_a_locked_upload_needs_a_digest(s3mpu, s3):
+    """A part of an upload with lock parameters, sent with neither Content-MD5 nor a checksum: 400
+    InvalidRequest "... required for Put Part requests with Object Lock parameters" (AWS's answer quoted in
+    s3tools/s3cmd#1436); no part is stored. With a Content-MD5 it is. Raw HTTP: boto3 sends a checksum."""
+    upload_id = s3.create_multipart_upload(Bucket=LOCKED, Key="mpu", ObjectLockLegalHoldStatus="ON")[
+        "UploadId"
+    ]
+    host = urlsplit(s3mpu.endpoint_url)
+    digest = {"Content-MD5": base64.b64encode(hashlib.md5(b"part").digest()).decode()}
+    for extra in ({}, digest):
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+        connection.request(
+            "PUT", f"/{LOCKED}/mpu?partNumber=1&uploadId={upload_id}", body=b"part", headers=extra
+        )
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        if not extra:
+            assert response.status == 400
+            assert b"required for Put Part requests with Object Lock parameters" in body
+            assert s3mpu.parts(upload_id) == {}
+        else:
+            assert response.status == 200
+    assert list(s3mpu.parts(upload_id)) == [1]

@@ -107,7 +107,8 @@ def create_bucket(store: Store, call: Call) -> Reply:
     constraint = xmldoc.parse_location_constraint(body)
     tags = xmldoc.parse_create_bucket_tags(body)
     lock = call.headers.get(wire.BUCKET_OBJECT_LOCK_ENABLED, "").strip().lower() == "true"
-    store.create_bucket(call.bucket, constraint, call.headers.get(wire.OBJECT_OWNERSHIP), acl, tags, lock)
+    ownership = call.headers.get(wire.OBJECT_OWNERSHIP)
+    store.create_bucket(call.bucket, constraint, ownership, acl, tags, object_lock_enabled=lock)
     return _empty(extra=[("Location", f"/{call.bucket}")])
 
 

@@ -730,6 +730,10 @@ LOCK_DIGEST_REQUIRED = (
     "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock "
     "parameters"
 )
+# UploadPart's version, quoted in s3tools/s3cmd#1436.
+LOCK_PART_DIGEST_REQUIRED = (
+    "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Part requests with Object Lock parameters"
+)
 
 
 def java_date(moment: dt.datetime) -> str:

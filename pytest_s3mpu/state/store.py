@@ -73,7 +73,7 @@ from pytest_s3mpu.state.model import (
     VersionsPage,
 )
 from pytest_s3mpu.state.notification import Notification
-from pytest_s3mpu.state.object_lock import LockRequest, ObjectLock
+from pytest_s3mpu.state.object_lock import NO_LOCK, LockRequest, ObjectLock
 from pytest_s3mpu.state.tagging import TagSet
 
 _INCOMPATIBLE = {
@@ -668,8 +668,16 @@ class Store:
         payload: Payload,
         sse: EncryptionRequest | None = None,
     ) -> PartResult:
-        """Store a part, replacing any earlier part with the same number (spec §3)."""
+        """Store a part, replacing any earlier part with the same number (spec §3). A part of an upload
+        with lock parameters, or into a bucket with a default retention, needs a digest as PutObject does."""
         target = self.check_upload_part(bucket, key, upload_id, part_number, payload.size, sse)
+        with self._lock:
+            found = self._bucket(bucket)
+            upload = found.uploads.get(upload_id)
+            asked = upload.meta.lock if upload is not None and upload.meta.lock != NO_LOCK else None
+            config = found.object_lock
+        if object_lock.needs_digest(config, asked) and payload.content_md5 is None and not payload.claimed:
+            raise errors.InvalidRequest(errors.LOCK_PART_DIGEST_REQUIRED)
         reported = integrity.part_checksum(payload, target.algorithm, target.checksum_type)
         etag = payload.md5.hex()
         part = Part(
