@@ -10,7 +10,11 @@ Usage (from a checkout with the package installed)::
 
     git -C /work/.mirror/localstack+localstack/repo show HEAD:tests/aws/services/s3/test_s3.py > /tmp/t.py
     git -C ... show HEAD:tests/aws/services/s3/test_s3.snapshot.json > /tmp/t.json
-    python scripts/replay_recordings.py /tmp/t.py /tmp/t.json [-k NAME] [-v]
+    python scripts/replay_recordings.py /tmp/t.py /tmp/t.json [-k NAME] [-v] [--select REGEX]
+
+``--select`` picks other tests by name instead of the multipart ones, e.g. Object Lock and the Id-keyed
+bucket configurations: ``--select 'lock|retention|legal_hold|inventory|analytics|metrics'`` (with
+test_s3.py, and with test_s3_api.py and its snapshot).
 
 It prints one line per recorded test (match / DIFF / skipped, with the reason) and the count that match.
 Nothing of LocalStack is imported: the few helpers its tests use are re-implemented here. The test
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import ast
 import base64
+import contextlib
 import datetime
 import gzip
 import hashlib
@@ -77,6 +82,14 @@ def to_bytes(value: Any) -> bytes:
 
 def to_str(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def long_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def get_partition(region: str) -> str:
+    return "aws"
 
 
 def short_uid() -> str:
@@ -309,9 +322,18 @@ def run_one(
         "sleep": time.sleep,
         "TransferConfig": TransferConfig,
         "KB": KB,
+        "contextlib": contextlib,
+        "long_uid": long_uid,
+        "get_partition": get_partition,
     }
     bucket = f"replay-{next(counter)}-{short_uid()}"
     client.s3.create_bucket(Bucket=bucket)
+
+    def s3_create_bucket(**kwargs: Any) -> str:
+        name = kwargs.setdefault("Bucket", f"replay-{next(counter)}-{short_uid()}")
+        client.s3.create_bucket(**kwargs)
+        return str(name)
+
     values: dict[str, Any] = {
         "s3_bucket": bucket,
         "aws_client": client,
@@ -321,6 +343,8 @@ def run_one(
         "aws_http_client_factory": lambda *_, **__: requests.Session(),
         "allow_bucket_acl": None,
         "tmpdir": py.path.local(tempfile.mkdtemp(prefix="replay-")),
+        "s3_create_bucket": s3_create_bucket,
+        "region_name": "us-east-1",
     }
     for name, fixture_source in fixtures.items():
         exec(textwrap.dedent(fixture_source).replace("@pytest.fixture\n", ""), namespace)
@@ -361,19 +385,21 @@ def main() -> int:
     parser.add_argument("snapshots", help="its test_s3.snapshot.json")
     parser.add_argument("-k", default="", help="only tests whose id contains this")
     parser.add_argument("-v", action="store_true", help="print each difference")
+    parser.add_argument("--select", default=SELECT.pattern, help="a regex the test names must match")
     options = parser.parse_args()
     source = pathlib.Path(options.tests).read_text(encoding="utf-8")
     snapshots = json.loads(pathlib.Path(options.snapshots).read_text(encoding="utf-8"))
     tree = ast.parse(source)
     fixtures = _fixtures_source(tree, source)
     counter = itertools.count()
+    select = re.compile(options.select)
     prefix = next(iter(snapshots)).split("::", 1)[0]  # tests/aws/services/s3/test_s3.py
     results: dict[str, int] = {}
     with S3Server() as server:
         for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
             for fn in cls.body:
                 if not (
-                    isinstance(fn, ast.FunctionDef) and fn.name.startswith("test_") and SELECT.search(fn.name)
+                    isinstance(fn, ast.FunctionDef) and fn.name.startswith("test_") and select.search(fn.name)
                 ):
                     continue
                 for params in _params(fn):

@@ -912,27 +912,27 @@ def test_embedded_error_on_copies(s3mpu, bucket, operation):
 
 def test_journal_names_what_an_unimplemented_request_asked_for(s3mpu, s3mpu_client):
     """A request the double does not implement is journaled with its method, its path and query as sent,
-    and the operation AWS names it (GetObjectRetention), or ``METHOD:subresource`` when the double knows no
+    and the operation AWS names it (GetObjectTorrent), or ``METHOD:subresource`` when the double knows no
     name, or ``Unknown`` for a method S3 has no operation for; bucket and key as far as they can be read
     (issue 19, silent misbehaviour 5). Answers: 501 NotImplemented, as before."""
     s3mpu_client.create_bucket(Bucket=BUCKET)
     with pytest.raises(ClientError) as caught:
-        s3mpu_client.get_object_retention(Bucket=BUCKET, Key="k")
+        s3mpu_client.get_object_torrent(Bucket=BUCKET, Key="k")
     assert caught.value.response["Error"]["Code"] == "NotImplemented"
     host = urlsplit(s3mpu.endpoint_url)
-    for method, target in (("GET", f"/{BUCKET}?analytics&id=x"), ("PATCH", f"/{BUCKET}/k")):
+    for method, target in (("GET", f"/{BUCKET}?metadataTable"), ("PATCH", f"/{BUCKET}/k")):
         connection = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
         connection.request(method, target)
         assert connection.getresponse().status == 501
         connection.close()
     entries = s3mpu.journal.entries()[1:]
     assert [(e.operation, e.method, e.path, e.bucket, e.key, e.status) for e in entries] == [
-        ("GetObjectRetention", "GET", f"/{BUCKET}/k?retention", BUCKET, "k", 501),
-        ("GET:analytics", "GET", f"/{BUCKET}?analytics&id=x", BUCKET, None, 501),
+        ("GetObjectTorrent", "GET", f"/{BUCKET}/k?torrent", BUCKET, "k", 501),
+        ("GET:metadataTable", "GET", f"/{BUCKET}?metadataTable", BUCKET, None, 501),
         ("Unknown", "PATCH", f"/{BUCKET}/k", BUCKET, "k", 501),
     ]
     assert s3mpu.journal.entries()[0][-2:] == ("PUT", None)  # implemented: method, no path
-    assert f"GET /{BUCKET}/k?retention" in s3mpu.journal.table()
+    assert f"GET /{BUCKET}/k?torrent" in s3mpu.journal.table()
 
 
 def test_operations_journaled_as_not_implemented_are_not_implemented():

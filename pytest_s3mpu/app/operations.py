@@ -106,7 +106,9 @@ def create_bucket(store: Store, call: Call) -> Reply:
     body = _small_body(call).content()
     constraint = xmldoc.parse_location_constraint(body)
     tags = xmldoc.parse_create_bucket_tags(body)
-    store.create_bucket(call.bucket, constraint, call.headers.get(wire.OBJECT_OWNERSHIP), acl, tags)
+    lock = call.headers.get(wire.BUCKET_OBJECT_LOCK_ENABLED, "").strip().lower() == "true"
+    ownership = call.headers.get(wire.OBJECT_OWNERSHIP)
+    store.create_bucket(call.bucket, constraint, ownership, acl, tags, object_lock_enabled=lock)
     return _empty(extra=[("Location", f"/{call.bucket}")])
 
 
@@ -201,11 +203,12 @@ def list_object_versions(store: Store, call: Call) -> Reply:
 
 
 def delete_objects(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
+    bypass = headers.bypass_governance(call.headers)
+    store.check_bypass(call.bucket, bypass)
     payload = _small_body(call)
     integrity.require_digest(payload)
     entries, quiet = xmldoc.parse_delete_versions(payload.content())
-    outcomes = store.delete_objects(call.bucket, entries)
+    outcomes = store.delete_objects(call.bucket, entries, bypass)
     return _xml(xmldoc.delete_result(outcomes, quiet))
 
 
@@ -218,7 +221,8 @@ def put_object(store: Store, call: Call) -> Reply:
     declared = bodies.declared_size(call.headers, length, call.aws_chunked)
     sse = headers.encryption_request(call.headers)
     meta = headers.object_meta(call.headers, list(call.headers.items()))  # tags and ACL checked first
-    store.check_put(call.bucket, call.key, declared, if_match, if_none_match, sse, meta.acl)
+    lock = headers.lock_request(call.headers)
+    store.check_put(call.bucket, call.key, declared, if_match, if_none_match, sse, meta.acl, lock)
     payload = bodies.read_payload(
         call.stream,
         call.headers,
@@ -227,7 +231,7 @@ def put_object(store: Store, call: Call) -> Reply:
         keep=store.keep_bytes,
         aws_chunked=call.aws_chunked,
     )
-    result = store.put_object(call.bucket, call.key, payload, meta, if_match, if_none_match, sse)
+    result = store.put_object(call.bucket, call.key, payload, meta, if_match, if_none_match, sse, lock)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers(), *_version_header(result.version_id)]
     if result.checksum is not None:
         extra.append((result.checksum.algorithm.header, result.checksum.value))
@@ -318,7 +322,8 @@ def get_object_attributes(store: Store, call: Call) -> Reply:
 
 
 def delete_object(store: Store, call: Call) -> Reply:
-    outcome = store.delete_object(call.bucket, call.key, _version_id(call))
+    bypass = headers.bypass_governance(call.headers)
+    outcome = store.delete_object(call.bucket, call.key, _version_id(call), bypass)
     extra = _version_header(outcome.version_id or outcome.marker_version_id)
     if outcome.delete_marker:
         extra.append((wire.DELETE_MARKER, "true"))
@@ -337,6 +342,7 @@ def create_multipart_upload(store: Store, call: Call) -> Reply:
         call.headers.get(wire.CHECKSUM_ALGORITHM),
         call.headers.get(wire.CHECKSUM_TYPE),
         headers.encryption_request(call.headers),
+        headers.lock_request(call.headers),
     )
     extra: list[tuple[str, str]] = []
     if upload.algorithm is not None and upload.checksum_type is not None:
@@ -398,6 +404,7 @@ def copy_object(store: Store, call: Call) -> Reply:
         _copy_conditions(call),
         sse,
         headers.copy_source_encryption_request(call.headers),
+        headers.lock_request(call.headers),
     )
     extra = [*result.encryption.headers(), *_version_header(result.version_id)]
     if result.source_version_id is not None:
@@ -697,26 +704,92 @@ def _config_id(call: Call) -> str:
     return config_id
 
 
-def get_bucket_metrics_configuration(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.metrics_configuration(store.get_bucket_metrics(call.bucket, _config_id(call))))
+# -- Id-keyed configurations: one handler per operation of each kind, from bucket_config.ID_CONFIGS --
 
 
-def put_bucket_metrics_configuration(store: Store, call: Call) -> Reply:
+def _get_id_config(kind: bucket_config.IdConfigKind) -> Callable[[Store, Call], Reply]:
+    def get(store: Store, call: Call) -> Reply:
+        return _xml(xmldoc.id_configuration(kind, store.get_id_config(kind, call.bucket, _config_id(call))))
+
+    return get
+
+
+def _put_id_config(kind: bucket_config.IdConfigKind) -> Callable[[Store, Call], Reply]:
+    def put(store: Store, call: Call) -> Reply:
+        store.head_bucket(call.bucket)
+        config_id = _config_id(call)
+        config = xmldoc.parse_id_configuration(_config_body(call), kind)
+        store.put_id_config(kind, call.bucket, config_id, config)
+        return _empty(204)
+
+    return put
+
+
+def _delete_id_config(kind: bucket_config.IdConfigKind) -> Callable[[Store, Call], Reply]:
+    def delete(store: Store, call: Call) -> Reply:
+        store.delete_id_config(kind, call.bucket, _config_id(call))
+        return _empty(204)
+
+    return delete
+
+
+def _list_id_configs(kind: bucket_config.IdConfigKind) -> Callable[[Store, Call], Reply]:
+    def list_configs(store: Store, call: Call) -> Reply:
+        token = call.query.get("continuation-token") or None
+        page = store.list_id_configs(kind, call.bucket, token)
+        return _xml(xmldoc.list_id_configurations(kind, page, token))
+
+    return list_configs
+
+
+def _id_config_handlers() -> dict[str, Callable[[Store, Call], Reply]]:
+    found: dict[str, Callable[[Store, Call], Reply]] = {}
+    for kind in bucket_config.ID_CONFIGS.values():
+        found[f"GetBucket{kind.name}Configuration"] = _get_id_config(kind)
+        found[f"PutBucket{kind.name}Configuration"] = _put_id_config(kind)
+        found[f"DeleteBucket{kind.name}Configuration"] = _delete_id_config(kind)
+        found[f"ListBucket{kind.name}Configurations"] = _list_id_configs(kind)
+    return found
+
+
+# -- Object Lock (docs/features/object-lock.md) ----------------------------------------------------
+
+
+def get_object_lock_configuration(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.object_lock_configuration(store.get_object_lock_configuration(call.bucket)))
+
+
+def put_object_lock_configuration(store: Store, call: Call) -> Reply:
     store.head_bucket(call.bucket)
-    config_id = _config_id(call)
-    store.put_bucket_metrics(call.bucket, config_id, xmldoc.parse_metrics_configuration(_config_body(call)))
-    return _empty(204)
+    payload = _small_body(call)
+    integrity.require_digest(payload)
+    config = xmldoc.parse_object_lock_configuration(payload.content())
+    store.put_object_lock_configuration(call.bucket, config)
+    return _empty()
 
 
-def delete_bucket_metrics_configuration(store: Store, call: Call) -> Reply:
-    store.delete_bucket_metrics(call.bucket, _config_id(call))
-    return _empty(204)
+def get_object_retention(store: Store, call: Call) -> Reply:
+    found = store.get_object_retention(call.bucket, call.key, _version_id(call))
+    return _xml(xmldoc.retention(found))
 
 
-def list_bucket_metrics_configurations(store: Store, call: Call) -> Reply:
-    token = call.query.get("continuation-token") or None
-    page = store.list_bucket_metrics(call.bucket, token)
-    return _xml(xmldoc.list_metrics_configurations(page, token))
+def put_object_retention(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    mode, until = xmldoc.parse_retention(_config_body(call))
+    bypass = bool(headers.bypass_governance(call.headers))
+    version_id = store.put_object_retention(call.bucket, call.key, mode, until, _version_id(call), bypass)
+    return _empty(extra=_version_header(version_id))
+
+
+def get_object_legal_hold(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.legal_hold(store.get_object_legal_hold(call.bucket, call.key, _version_id(call))))
+
+
+def put_object_legal_hold(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    status = xmldoc.parse_legal_hold(_config_body(call))
+    version_id = store.put_object_legal_hold(call.bucket, call.key, status, _version_id(call))
+    return _empty(extra=_version_header(version_id))
 
 
 Handler = Callable[[Store, Call], Reply]
@@ -780,10 +853,13 @@ HANDLERS: dict[str, Handler] = {
     "PutBucketNotificationConfiguration": put_bucket_notification_configuration,
     "GetBucketLogging": get_bucket_logging,
     "PutBucketLogging": put_bucket_logging,
-    "GetBucketMetricsConfiguration": get_bucket_metrics_configuration,
-    "PutBucketMetricsConfiguration": put_bucket_metrics_configuration,
-    "DeleteBucketMetricsConfiguration": delete_bucket_metrics_configuration,
-    "ListBucketMetricsConfigurations": list_bucket_metrics_configurations,
+    **_id_config_handlers(),
+    "GetObjectLockConfiguration": get_object_lock_configuration,
+    "PutObjectLockConfiguration": put_object_lock_configuration,
+    "GetObjectRetention": get_object_retention,
+    "PutObjectRetention": put_object_retention,
+    "GetObjectLegalHold": get_object_legal_hold,
+    "PutObjectLegalHold": put_object_legal_hold,
 }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from email.utils import format_datetime, parsedate_to_datetime
 
 from pytest_s3mpu.protocol import wire
-from pytest_s3mpu.state import access, encryption, tagging
+from pytest_s3mpu.state import access, encryption, object_lock, tagging
 from pytest_s3mpu.state.encryption import EncryptionRequest
 from pytest_s3mpu.state.model import ObjectChecksum, ObjectMeta, StoredObject
 
@@ -92,10 +92,38 @@ def object_headers(obj: StoredObject, checksum: ObjectChecksum | None) -> list[t
         headers.append((wire.STORAGE_CLASS, meta.storage_class))
     if meta.tagging:
         headers.append((wire.TAGGING_COUNT, str(len(meta.tagging))))
+    headers.extend(lock_headers(meta.lock))
     if checksum is not None:
         headers.append((checksum.algorithm.header, checksum.value))
         headers.append((wire.CHECKSUM_TYPE, checksum.type.value))
     return headers
+
+
+def lock_headers(lock: object_lock.ObjectLock) -> list[tuple[str, str]]:
+    """A version's x-amz-object-lock-* headers (GET and HEAD): its retention, kept after it passed, and
+    its legal hold once one was ever set (recorded: OFF once lifted, test_s3_legal_hold_lock_versioned)."""
+    found = []
+    if lock.retention is not None:
+        found.append((wire.OBJECT_LOCK_MODE, lock.retention.mode))
+        found.append((wire.OBJECT_LOCK_RETAIN_UNTIL, iso_time(lock.retention.until)))
+    if lock.legal_hold is not None:
+        found.append((wire.OBJECT_LOCK_LEGAL_HOLD, lock.legal_hold))
+    return found
+
+
+def lock_request(headers: Mapping[str, str]) -> object_lock.LockRequest:
+    """The x-amz-object-lock-* headers of a write, as sent; the store decides what they mean."""
+    return object_lock.LockRequest(
+        headers.get(wire.OBJECT_LOCK_MODE),
+        headers.get(wire.OBJECT_LOCK_RETAIN_UNTIL),
+        headers.get(wire.OBJECT_LOCK_LEGAL_HOLD),
+    )
+
+
+def bypass_governance(headers: Mapping[str, str]) -> bool | None:
+    """x-amz-bypass-governance-retention: None when absent, else whether it says ``true``."""
+    value = headers.get(wire.BYPASS_GOVERNANCE)
+    return None if value is None else value.strip().lower() == "true"
 
 
 def copy_source_encryption_request(headers: Mapping[str, str]) -> EncryptionRequest:

@@ -28,6 +28,14 @@ class Route:
     implemented: bool = True
 
 
+# The Id-keyed bucket configurations' subresources and the middle of their operation names.
+ID_KEYED = {
+    "metrics": "Metrics",
+    "inventory": "Inventory",
+    "analytics": "Analytics",
+    "intelligent-tiering": "IntelligentTiering",
+}
+
 # (target, method, subresource or None) -> operation. Subresource None: no subresource in the query.
 _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.SERVICE, "GET", None): "ListBuckets",
@@ -88,10 +96,23 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "PUT", "notification"): "PutBucketNotificationConfiguration",
     (Target.BUCKET, "GET", "logging"): "GetBucketLogging",
     (Target.BUCKET, "PUT", "logging"): "PutBucketLogging",
-    (Target.BUCKET, "GET", "metrics+id"): "GetBucketMetricsConfiguration",
-    (Target.BUCKET, "PUT", "metrics+id"): "PutBucketMetricsConfiguration",
-    (Target.BUCKET, "DELETE", "metrics+id"): "DeleteBucketMetricsConfiguration",
-    (Target.BUCKET, "GET", "metrics"): "ListBucketMetricsConfigurations",
+    (Target.BUCKET, "GET", "object-lock"): "GetObjectLockConfiguration",
+    (Target.BUCKET, "PUT", "object-lock"): "PutObjectLockConfiguration",
+    (Target.OBJECT, "GET", "retention"): "GetObjectRetention",
+    (Target.OBJECT, "PUT", "retention"): "PutObjectRetention",
+    (Target.OBJECT, "GET", "legal-hold"): "GetObjectLegalHold",
+    (Target.OBJECT, "PUT", "legal-hold"): "PutObjectLegalHold",
+    # The Id-keyed configurations: one configuration with ``?id``, the list without.
+    **{
+        key: operation
+        for sub, name in ID_KEYED.items()
+        for key, operation in (
+            ((Target.BUCKET, "GET", f"{sub}+id"), f"GetBucket{name}Configuration"),
+            ((Target.BUCKET, "PUT", f"{sub}+id"), f"PutBucket{name}Configuration"),
+            ((Target.BUCKET, "DELETE", f"{sub}+id"), f"DeleteBucket{name}Configuration"),
+            ((Target.BUCKET, "GET", sub), f"ListBucket{name}Configurations"),
+        )
+    },
 }
 
 # Every AWS operation name a request can resolve to (fault rules refuse any other).
@@ -106,16 +127,11 @@ _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
             ("cors", "BucketCors", ("GET", "PUT", "DELETE")),
             ("replication", "BucketReplication", ("GET", "PUT", "DELETE")),
             ("lifecycle", "BucketLifecycleConfiguration", ("GET", "PUT")),
-            ("object-lock", "ObjectLockConfiguration", ("GET", "PUT")),
         )
         for method, verb in (("GET", "Get"), ("PUT", "Put"), ("DELETE", "Delete"))
         if method in verbs
     },
     (Target.BUCKET, "DELETE", "lifecycle"): "DeleteBucketLifecycle",
-    (Target.OBJECT, "GET", "retention"): "GetObjectRetention",
-    (Target.OBJECT, "PUT", "retention"): "PutObjectRetention",
-    (Target.OBJECT, "GET", "legal-hold"): "GetObjectLegalHold",
-    (Target.OBJECT, "PUT", "legal-hold"): "PutObjectLegalHold",
     (Target.OBJECT, "GET", "torrent"): "GetObjectTorrent",
     (Target.OBJECT, "POST", "restore"): "RestoreObject",
     (Target.OBJECT, "POST", "select"): "SelectObjectContent",
@@ -135,8 +151,8 @@ def _subresource(target: Target, query: Mapping[str, str]) -> str | None:
         return "uploadId"
     if target is Target.OBJECT and "uploads" in found:
         return "uploads"
-    if target is Target.BUCKET and found == ["metrics"] and "id" in query:
-        return "metrics+id"  # one configuration; without an Id: the list
+    if target is Target.BUCKET and len(found) == 1 and found[0] in ID_KEYED and "id" in query:
+        return f"{found[0]}+id"  # one configuration; without an Id: the list
     return found[0] if found else None
 
 

@@ -6,6 +6,8 @@ Layer 3 (protocol), imported by the protocol modules and the app. Error codes an
 
 from __future__ import annotations
 
+from pytest_s3mpu.state import errors
+
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 XML_CONTENT_TYPE = "application/xml"
@@ -38,6 +40,12 @@ VERSION_ID = "x-amz-version-id"
 DELETE_MARKER = "x-amz-delete-marker"
 COPY_SOURCE_VERSION_ID = "x-amz-copy-source-version-id"
 VERSION_ID_PARAMETER = "versionId"  # the query parameter naming one version of an object
+# Object Lock: the lock headers are also the ArgumentName of their errors, so they are spelled in errors.
+BUCKET_OBJECT_LOCK_ENABLED = "x-amz-bucket-object-lock-enabled"
+OBJECT_LOCK_MODE = errors.LOCK_MODE_HEADER
+OBJECT_LOCK_RETAIN_UNTIL = errors.LOCK_UNTIL_HEADER
+OBJECT_LOCK_LEGAL_HOLD = errors.LOCK_HOLD_HEADER
+BYPASS_GOVERNANCE = errors.LOCK_BYPASS_HEADER
 SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION_ID = "amz-sdk-invocation-id"
 # The server-side-encryption header names live with their rules, in ``encryption``; x-amz-acl and the

@@ -20,7 +20,7 @@ from xml.parsers.expat import ExpatError
 
 from pytest_s3mpu.protocol import complete_shape, wire
 from pytest_s3mpu.protocol.object_headers import iso_time
-from pytest_s3mpu.state import access, bucket_config, errors, notification
+from pytest_s3mpu.state import access, bucket_config, errors, notification, object_lock
 from pytest_s3mpu.state.checksums import Algorithm, b64
 from pytest_s3mpu.state.model import (
     Bucket,
@@ -1092,26 +1092,80 @@ def _plain(node: Any) -> Any:
     }
 
 
-def parse_metrics_configuration(body: bytes) -> dict[str, Any]:
-    """A PutBucketMetricsConfiguration body: the document's elements as sent; an Id is required."""
-    root = _config_root(body, "MetricsConfiguration")
+def parse_id_configuration(body: bytes, kind: bucket_config.IdConfigKind) -> dict[str, Any]:
+    """A PutBucket{Metrics,Inventory,Analytics,IntelligentTiering}Configuration body: the document's
+    elements as sent (checked by ``bucket_config.check_id_config``); an Id is required."""
+    root = _config_root(body, kind.root)
     if _optional_text(root, "Id") is None:
         raise errors.MalformedXML()
     config = _plain({name: values if len(values) > 1 else values[0] for name, values in root.items()})
     return config if isinstance(config, dict) else {}
 
 
-def metrics_configuration(config: dict[str, Any]) -> bytes:
-    return _document("MetricsConfiguration", config)
+def id_configuration(kind: bucket_config.IdConfigKind, config: dict[str, Any]) -> bytes:
+    return _document(kind.root, config)
 
 
-def list_metrics_configurations(page: bucket_config.ConfigPage, token: str | None) -> bytes:
-    """ListBucketMetricsConfigurations: IsTruncated, the tokens, then each configuration."""
+def list_id_configurations(
+    kind: bucket_config.IdConfigKind, page: bucket_config.ConfigPage, token: str | None
+) -> bytes:
+    """ListBucket...Configurations: IsTruncated, the tokens, then each configuration."""
     body: _Doc = {"IsTruncated": _bool(page.next_token is not None)}
     if token is not None:
         body["ContinuationToken"] = token
     if page.next_token is not None:
         body["NextContinuationToken"] = page.next_token
     if page.entries:
-        body["MetricsConfiguration"] = list(page.entries)
-    return _document("ListMetricsConfigurationsResult", body)
+        body[kind.root] = list(page.entries)
+    return _document(kind.list_root, body)
+
+
+# -- Object Lock (docs/features/object-lock.md) ----------------------------------------------------
+
+
+def parse_object_lock_configuration(body: bytes) -> object_lock.LockConfiguration:
+    """A PutObjectLockConfiguration body, checked by ``object_lock.configuration``."""
+    root = _config_root(body, "ObjectLockConfiguration")
+    rule = _single(root, "Rule")
+    rule_fields = _children(rule) if rule is not None else {}
+    retention = _single(rule_fields, "DefaultRetention")
+    fields = _children(retention) if retention is not None else {}
+    return object_lock.configuration(
+        _optional_text(root, "ObjectLockEnabled"),
+        "Rule" in root,
+        retention is not None and bool(fields),
+        _optional_text(fields, "Mode"),
+        _optional_text(fields, "Days"),
+        _optional_text(fields, "Years"),
+    )
+
+
+def object_lock_configuration(config: object_lock.LockConfiguration) -> bytes:
+    body: _Doc = {"ObjectLockEnabled": "Enabled"}
+    if config.rule is not None:
+        retention: _Doc = {"Mode": config.rule.mode}
+        if config.rule.days is not None:
+            retention["Days"] = str(config.rule.days)
+        if config.rule.years is not None:
+            retention["Years"] = str(config.rule.years)
+        body["Rule"] = {"DefaultRetention": retention}
+    return _document("ObjectLockConfiguration", body)
+
+
+def parse_retention(body: bytes) -> tuple[str | None, str | None]:
+    """A PutObjectRetention body: (Mode, RetainUntilDate) as sent; both absent removes the retention."""
+    root = _config_root(body, "Retention")
+    return _optional_text(root, "Mode"), _optional_text(root, "RetainUntilDate")
+
+
+def retention(found: object_lock.Retention) -> bytes:
+    return _document("Retention", {"Mode": found.mode, "RetainUntilDate": iso_time(found.until)})
+
+
+def parse_legal_hold(body: bytes) -> str | None:
+    """A PutObjectLegalHold body: its Status as sent."""
+    return _optional_text(_config_root(body, "LegalHold"), "Status")
+
+
+def legal_hold(status: str) -> bytes:
+    return _document("LegalHold", {"Status": status})

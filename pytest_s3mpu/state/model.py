@@ -27,6 +27,7 @@ from pytest_s3mpu.state.encryption import DEFAULT as DEFAULT_ENCRYPTION
 from pytest_s3mpu.state.encryption import Encryption
 from pytest_s3mpu.state.notification import EMPTY as EMPTY_NOTIFICATION
 from pytest_s3mpu.state.notification import Notification
+from pytest_s3mpu.state.object_lock import NO_LOCK, LockConfiguration, ObjectLock
 
 
 class Hollow:
@@ -130,6 +131,7 @@ class ObjectMeta:
     website_redirect_location: str | None = None
     encryption: Encryption = DEFAULT_ENCRYPTION
     acl: Acl | None = None  # None: the owner's FULL_CONTROL (no ACL was set)
+    lock: ObjectLock = NO_LOCK  # this version's retention and legal hold (Object Lock buckets only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,7 +386,9 @@ class Bucket:
     website: dict[str, Any] | None = None  # the WebsiteConfiguration's elements; None: not set
     notification: Notification = EMPTY_NOTIFICATION  # stored and returned, never delivered
     logging: Logging | None = None  # LoggingEnabled; None: logging off
-    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)  # MetricsConfiguration by Id
+    # Id-keyed configurations by kind (bucket_config.ID_CONFIGS: metrics, inventory, ...), then by Id.
+    id_configs: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    object_lock: LockConfiguration | None = None  # None: Object Lock not enabled
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload

@@ -28,6 +28,7 @@ from pytest_s3mpu.state import (
     integrity,
     listing,
     multipart,
+    object_lock,
     policy,
     tagging,
     validation,
@@ -72,6 +73,7 @@ from pytest_s3mpu.state.model import (
     VersionsPage,
 )
 from pytest_s3mpu.state.notification import Notification
+from pytest_s3mpu.state.object_lock import NO_LOCK, LockRequest, ObjectLock
 from pytest_s3mpu.state.tagging import TagSet
 
 _INCOMPATIBLE = {
@@ -179,6 +181,7 @@ class Store:
         ownership: str | None = None,
         acl: access.Acl | None = None,
         tags: TagSet = (),
+        object_lock_enabled: bool = False,
     ) -> bool:
         """Create a bucket; True if it was new.
 
@@ -192,6 +195,9 @@ class Store:
         The endpoint's region decides as S3's regional endpoints do: us-east-1 accepts any other
         region's name as constraint and re-creating one's own bucket there is a 200; elsewhere the
         constraint must name the endpoint's region, and an existing bucket is BucketAlreadyOwnedByYou.
+
+        ``object_lock_enabled`` (x-amz-bucket-object-lock-enabled) enables Object Lock, and with it
+        versioning (docs/features/object-lock.md).
         """
         validation.bucket_name(name)
         if location_constraint == "us-east-1":
@@ -222,6 +228,8 @@ class Store:
                 public_access_block=block,
                 acl=acl,
                 tags=checked,
+                versioning=VersioningStatus.ENABLED if object_lock_enabled else None,
+                object_lock=object_lock.ENABLED if object_lock_enabled else None,
             )
             return True
 
@@ -240,7 +248,9 @@ class Store:
         parsed = versioning.parse_status(status)
         versioning.check_mfa_delete(mfa_delete)
         with self._lock:
-            versioning.configure(self._bucket(name), parsed)
+            target = self._bucket(name)
+            object_lock.check_versioning_change(target.object_lock, parsed is VersioningStatus.ENABLED)
+            versioning.configure(target, parsed)
 
     def get_bucket_versioning(self, name: str) -> VersioningStatus | None:
         """The bucket's versioning status; None for a bucket never configured."""
@@ -266,20 +276,25 @@ class Store:
         if_none_match: str | None = None,
         sse: EncryptionRequest | None = None,
         acl: access.Acl | None = None,
-    ) -> None:
+        lock: LockRequest | None = None,
+    ) -> ObjectLock | None:
         """What PutObject checks before reading a body: the bucket, the key, the declared size, the
-        encryption headers, the ACL (``access.check_object_acl``), and the write conditions (checked
-        again, atomically, when storing)."""
+        encryption headers, the lock headers (``object_lock.requested_lock``), the ACL
+        (``access.check_object_acl``), and the write conditions (checked again, atomically, when
+        storing). Returns the lock the request asks for, if any."""
         validation.object_key(key, self.limits.max_key_length)
         limit = self.limits.body_limit(self.limits.max_object_size)
         if declared_size is not None and declared_size > limit:
             raise errors.EntityTooLarge(declared_size, limit)
         if sse is not None:
             encryption.for_write(sse)
+        asked = object_lock.requested_lock(lock or LockRequest(), self._clock())
         with self._lock:
             target = self._bucket(bucket)
+            object_lock.check_bucket_takes(target.object_lock, asked)
             access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
             conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
+        return asked
 
     def put_object(
         self,
@@ -290,9 +305,15 @@ class Store:
         if_match: str | None = None,
         if_none_match: str | None = None,
         sse: EncryptionRequest | None = None,
+        lock: LockRequest | None = None,
     ) -> PutResult:
-        """Store a whole object; it replaces any object at the key at once (spec §5.3 for conditions)."""
-        self.check_put(bucket, key, payload.size, if_match, if_none_match, sse, meta.acl)
+        """Store a whole object; it replaces any object at the key at once (spec §5.3 for conditions).
+        In an Object Lock bucket it gets the lock asked for, or the bucket's default retention."""
+        asked = self.check_put(bucket, key, payload.size, if_match, if_none_match, sse, meta.acl, lock)
+        with self._lock:
+            config = self._bucket(bucket).object_lock
+        if object_lock.needs_digest(config, asked) and payload.content_md5 is None and not payload.claimed:
+            raise errors.InvalidRequest(errors.LOCK_DIGEST_REQUIRED)
         written = encryption.for_write(sse or EncryptionRequest(), self._default_encryption(bucket))
         meta = dataclasses.replace(meta, encryption=written)
         claim = integrity.verify_body(payload)
@@ -305,12 +326,14 @@ class Store:
         with self._lock:
             target = self._bucket(bucket)
             conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
+            now = self._clock()
+            locked = object_lock.new_version_lock(target.object_lock, asked, now)
             obj = StoredObject(
                 key=key,
                 body=ObjectBody((payload.data,)),
                 etag=etag,
-                last_modified=self._clock(),
-                meta=meta,
+                last_modified=now,
+                meta=dataclasses.replace(meta, lock=locked),
                 checksum=checksum,
             )
             obj = self._store_version(target, obj)
@@ -383,15 +406,19 @@ class Store:
         obj = self.get_object(bucket, key, sse, version_id)
         return multipart.attributes(obj, names, max_parts, part_number_marker, self.limits)
 
-    def delete_object(self, bucket: str, key: str, version_id: str | None = None) -> DeleteOutcome:
+    def delete_object(
+        self, bucket: str, key: str, version_id: str | None = None, bypass: bool | None = None
+    ) -> DeleteOutcome:
         """Delete a key (a versioned bucket: add a delete marker) or one version of it for good;
-        deleting a missing key succeeds, as in S3.
+        deleting a missing key succeeds, as in S3. A version Object Lock protects is AccessDenied
+        (``bypass``: x-amz-bypass-governance-retention as sent, None when absent).
 
         A version id S3 cannot find among the key's versions is 400 InvalidArgument (recorded,
         test_delete_object_versioned "delete-with-bad-version"); a key without versions answers 204.
         """
         with self._lock:
             target = self._bucket(bucket)
+            object_lock.check_bypass_allowed(target.object_lock, bypass is not None)
             if version_id is not None and not versioning.readable(target, version_id):
                 raise errors.invalid_version_id(version_id)
             if (
@@ -401,7 +428,17 @@ class Store:
                 and versioning.find(target, key, version_id) is None
             ):
                 raise errors.invalid_version_id(version_id)
+            self._check_unlocked(target, key, version_id, bool(bypass))
             return self._delete(target, key, version_id)
+
+    def _check_unlocked(self, target: Bucket, key: str, version_id: str | None, bypass: bool) -> None:
+        """A delete of one version (by id) that Object Lock protects is AccessDenied; a delete marker
+        is never locked, nor is a delete by key (it adds a marker)."""
+        if target.object_lock is None or version_id is None:
+            return
+        found = versioning.find(target, key, version_id)
+        if isinstance(found, StoredObject):
+            object_lock.check_delete(found.meta.lock, self._clock(), bypass)
 
     def _delete(self, target: Bucket, key: str, version_id: str | None) -> DeleteOutcome:
         """One delete, already checked; under the lock. The key's write sequence moves only when its
@@ -429,13 +466,20 @@ class Store:
         self._forget_if_unused(target, key)
         return outcome
 
+    def check_bypass(self, bucket: str, bypass: bool | None) -> None:
+        """x-amz-bypass-governance-retention on a bucket without Object Lock (``object_lock``)."""
+        with self._lock:
+            object_lock.check_bypass_allowed(self._bucket(bucket).object_lock, bypass is not None)
+
     def delete_objects(
-        self, bucket: str, keys: Sequence[str | tuple[str, str | None]]
+        self, bucket: str, keys: Sequence[str | tuple[str, str | None]], bypass: bool | None = None
     ) -> list[DeleteOutcome]:
         """DeleteObjects: each key (or (key, version id)) deleted as DeleteObject would; a version
-        the bucket does not hold is that entry's NoSuchVersion (recorded, test_delete_objects_versioned)."""
+        the bucket does not hold is that entry's NoSuchVersion (recorded, test_delete_objects_versioned),
+        one Object Lock protects that entry's AccessDenied (recorded, test_delete_locked_object)."""
         with self._lock:
             target = self._bucket(bucket)
+            object_lock.check_bypass_allowed(target.object_lock, bypass is not None)
             outcomes = []
             for entry in keys:
                 key, version_id = (entry, None) if isinstance(entry, str) else entry
@@ -446,6 +490,11 @@ class Store:
                 ):
                     missing = errors.NoSuchVersion(key, version_id)
                     outcomes.append(DeleteOutcome(key, missing.code, missing.message, version_id))
+                    continue
+                try:
+                    self._check_unlocked(target, key, version_id, bool(bypass))
+                except errors.S3Error as refused:
+                    outcomes.append(DeleteOutcome(key, refused.code, refused.message, version_id))
                     continue
                 outcomes.append(self._delete(target, key, version_id))
             return outcomes
@@ -553,12 +602,18 @@ class Store:
         checksum_algorithm: str | None = None,
         checksum_type: str | None = None,
         sse: EncryptionRequest | None = None,
+        lock: LockRequest | None = None,
     ) -> Upload:
-        """Start an upload (spec §2). The object at the key, if any, is not touched."""
+        """Start an upload (spec §2). The object at the key, if any, is not touched. The lock headers
+        are checked here and applied at Complete, with the bucket's default retention then."""
         validation.object_key(key, self.limits.max_key_length)
+        asked = object_lock.requested_lock(lock or LockRequest(), self._clock())
         with self._lock:
             target = self._bucket(bucket)
+            object_lock.check_bucket_takes(target.object_lock, asked)
             access.check_object_acl(target.ownership, target.public_access_block, meta.acl, access.OWNER_ID)
+        if asked is not None:
+            meta = dataclasses.replace(meta, lock=asked)
         algorithm, kind = _checksum_mode(checksum_algorithm, checksum_type)
         written = encryption.for_write(sse or EncryptionRequest(), self._default_encryption(bucket))
         meta = dataclasses.replace(meta, encryption=written)
@@ -613,8 +668,16 @@ class Store:
         payload: Payload,
         sse: EncryptionRequest | None = None,
     ) -> PartResult:
-        """Store a part, replacing any earlier part with the same number (spec §3)."""
+        """Store a part, replacing any earlier part with the same number (spec §3). A part of an upload
+        with lock parameters, or into a bucket with a default retention, needs a digest as PutObject does."""
         target = self.check_upload_part(bucket, key, upload_id, part_number, payload.size, sse)
+        with self._lock:
+            found = self._bucket(bucket)
+            upload = found.uploads.get(upload_id)
+            asked = upload.meta.lock if upload is not None and upload.meta.lock != NO_LOCK else None
+            config = found.object_lock
+        if object_lock.needs_digest(config, asked) and payload.content_md5 is None and not payload.claimed:
+            raise errors.InvalidRequest(errors.LOCK_PART_DIGEST_REQUIRED)
         reported = integrity.part_checksum(payload, target.algorithm, target.checksum_type)
         etag = payload.md5.hex()
         part = Part(
@@ -730,14 +793,19 @@ class Store:
         copy_conditions: CopyConditions | None = None,
         sse: EncryptionRequest | None = None,
         source_sse: EncryptionRequest | None = None,
+        lock: LockRequest | None = None,
     ) -> CopyResult:
         """CopyObject: a new object sharing the source's bytes (no copy is made; objects are immutable).
 
-        The copy is not multipart: its ETag is the MD5 of the bytes, its checksum a FULL_OBJECT one.
+        The copy is not multipart: its ETag is the MD5 of the bytes, its checksum a FULL_OBJECT one. Its
+        lock is the request's (or the bucket's default retention), never the source's (recorded,
+        test_s3_copy_object_retention_lock, test_s3_copy_object_legal_hold).
         """
         validation.object_key(key, self.limits.max_key_length)
+        asked = object_lock.requested_lock(lock or LockRequest(), self._clock())
         with self._lock:
             target = self._bucket(bucket)
+            object_lock.check_bucket_takes(target.object_lock, asked)
             acl = request.meta.acl
             access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
         source_bucket, source_key, source = self._copy_source(copy_source, source_sse)
@@ -763,11 +831,13 @@ class Store:
             )
         etag, checksum = copying.copied_digests(source, algorithm)
         now = self._clock()
-        obj = StoredObject(
-            key=key, body=source.body, etag=etag, last_modified=now, meta=meta, checksum=checksum
-        )
         with self._lock:
             target = self._bucket(bucket)
+            locked = object_lock.new_version_lock(target.object_lock, asked, now)
+            meta = dataclasses.replace(meta, lock=locked)
+            obj = StoredObject(
+                key=key, body=source.body, etag=etag, last_modified=now, meta=meta, checksum=checksum
+            )
             obj = self._store_version(target, obj)
         # A copy names its new version in a suspended bucket too ("null"; recorded,
         # test_s3_copy_object_in_place_versioned), and a source version other than "null".
@@ -801,6 +871,9 @@ class Store:
             )
             specs = document.parts or ()
             obj, result = multipart.assemble(upload, numbers, specs, options, self.limits, self._clock())
+            if target.object_lock is not None:
+                locked = object_lock.new_version_lock(target.object_lock, obj.meta.lock, obj.last_modified)
+                obj = dataclasses.replace(obj, meta=dataclasses.replace(obj.meta, lock=locked))
             upload.state = UploadState.COMPLETED
             self._close_upload(target, upload)
             obj = self._store_version(target, obj)
@@ -1143,29 +1216,111 @@ class Store:
                 bucket_config.check_logging_target(source.region, region, logging.target_bucket)
             source.logging = logging
 
-    def get_bucket_metrics(self, bucket: str, config_id: str) -> dict[str, Any]:
+    # -- Id-keyed configurations (bucket_config.ID_CONFIGS: metrics, inventory, analytics, tiering) --
+
+    def get_id_config(self, kind: bucket_config.IdConfigKind, bucket: str, config_id: str) -> dict[str, Any]:
         with self._lock:
-            config = self._bucket(bucket).metrics.get(config_id)
+            config = self._bucket(bucket).id_configs.get(kind.subresource, {}).get(config_id)
         if config is None:
             raise errors.NoSuchConfiguration()
         return config
 
-    def put_bucket_metrics(self, bucket: str, config_id: str, config: dict[str, Any]) -> None:
-        """Add or replace the metrics configuration with this Id."""
+    def put_id_config(
+        self, kind: bucket_config.IdConfigKind, bucket: str, config_id: str, config: dict[str, Any]
+    ) -> None:
+        """Add or replace the configuration of this kind with this Id, once the kind's rules pass."""
         with self._lock:
-            self._bucket(bucket).metrics[config_id] = config
+            self._bucket(bucket)
+        bucket_config.check_id_config(kind, config_id, config)
+        with self._lock:
+            self._bucket(bucket).id_configs.setdefault(kind.subresource, {})[config_id] = config
 
-    def delete_bucket_metrics(self, bucket: str, config_id: str) -> None:
+    def delete_id_config(self, kind: bucket_config.IdConfigKind, bucket: str, config_id: str) -> None:
         """Deleting an Id that is not there is NoSuchConfiguration (recorded: the second delete)."""
         with self._lock:
-            configs = self._bucket(bucket).metrics
+            configs = self._bucket(bucket).id_configs.get(kind.subresource, {})
             if config_id not in configs:
                 raise errors.NoSuchConfiguration()
             del configs[config_id]
 
-    def list_bucket_metrics(self, bucket: str, token: str | None) -> bucket_config.ConfigPage:
+    def list_id_configs(
+        self, kind: bucket_config.IdConfigKind, bucket: str, token: str | None
+    ) -> bucket_config.ConfigPage:
         with self._lock:
-            return bucket_config.metrics_page(dict(self._bucket(bucket).metrics), token)
+            configs = dict(self._bucket(bucket).id_configs.get(kind.subresource, {}))
+        return bucket_config.config_page(configs, token)
+
+    # -- Object Lock (docs/features/object-lock.md) --------------------------------------------
+
+    def get_object_lock_configuration(self, bucket: str) -> object_lock.LockConfiguration:
+        with self._lock:
+            config = self._bucket(bucket).object_lock
+        if config is None:
+            raise errors.ObjectLockConfigurationNotFoundError(bucket)
+        return config
+
+    def put_object_lock_configuration(self, bucket: str, config: object_lock.LockConfiguration) -> None:
+        """Enable Object Lock (a bucket with versioning Enabled) or replace its default retention."""
+        with self._lock:
+            target = self._bucket(bucket)
+            object_lock.check_can_configure(target.versioning is VersioningStatus.ENABLED)
+            target.object_lock = config
+
+    def _locked_version(self, target: Bucket, key: str, version_id: str | None, method: str) -> StoredObject:
+        """The version a ``?retention`` / ``?legal-hold`` request names, in a bucket with Object Lock."""
+        object_lock.check_bucket_has_lock(target.object_lock)
+        return versioning.subresource_target(target, key, version_id, key, method, False)
+
+    def get_object_retention(
+        self, bucket: str, key: str, version_id: str | None = None
+    ) -> object_lock.Retention:
+        with self._lock:
+            obj = self._locked_version(self._bucket(bucket), key, version_id, "GET")
+        if obj.meta.lock.retention is None:
+            raise errors.NoSuchObjectLockConfiguration()
+        return obj.meta.lock.retention
+
+    def put_object_retention(
+        self,
+        bucket: str,
+        key: str,
+        mode: str | None,
+        until: str | None,
+        version_id: str | None = None,
+        bypass: bool = False,
+    ) -> str | None:
+        """Set, extend, shorten or remove a version's retention, as ``object_lock`` allows; returns
+        its version id. Not a write of the object (no new version, ETag or time)."""
+        with self._lock:
+            object_lock.check_bucket_has_lock(self._bucket(bucket).object_lock)
+        now = self._clock()
+        new = object_lock.retention(mode, until, now)
+        with self._lock:
+            target = self._bucket(bucket)
+            obj = self._locked_version(target, key, version_id, "PUT")
+            object_lock.check_retention_change(obj.meta.lock.retention, new, now, bypass)
+            lock = dataclasses.replace(obj.meta.lock, retention=new)
+            return self._replace_meta(target, obj, lock=lock)
+
+    def get_object_legal_hold(self, bucket: str, key: str, version_id: str | None = None) -> str:
+        with self._lock:
+            obj = self._locked_version(self._bucket(bucket), key, version_id, "GET")
+        if obj.meta.lock.legal_hold is None:
+            raise errors.NoSuchObjectLockConfiguration()
+        return obj.meta.lock.legal_hold
+
+    def put_object_legal_hold(
+        self, bucket: str, key: str, status: str | None, version_id: str | None = None
+    ) -> str | None:
+        """Put a legal hold on a version or take it off (ON / OFF); returns its version id."""
+        with self._lock:
+            self._bucket(bucket)
+        checked = object_lock.legal_hold(status)
+        with self._lock:
+            target = self._bucket(bucket)
+            obj = self._locked_version(target, key, version_id, "PUT")
+            lock = dataclasses.replace(obj.meta.lock, legal_hold=checked)
+            return self._replace_meta(target, obj, lock=lock)
 
     def get_bucket_policy_status(self, bucket: str) -> bool:
         """Whether the bucket's policy makes it public (GetBucketPolicyStatus' IsPublic)."""
