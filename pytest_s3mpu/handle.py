@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_s3mpu.harness.faults import FaultInjector
 from pytest_s3mpu.harness.journal import Journal
+from pytest_s3mpu.seeding import SeedSource, seed_store
+from pytest_s3mpu.seeding import load as load_seed
 from pytest_s3mpu.state.model import Part, StoredObject, Upload
 
 if TYPE_CHECKING:
@@ -164,6 +166,24 @@ class S3MPU:
 
     def parts(self, upload_id: str) -> dict[int, Part]:
         return self.store.parts(upload_id)
+
+    def seed(self, source: SeedSource) -> dict[str, list[str]]:
+        """Create buckets and objects from a folder (top-level folders are buckets, files under them
+        objects) or a dict (``{"bucket": {"key": b"bytes" or "text"}}``); returns the keys by bucket.
+
+        Against the double this writes into the store directly; against an external endpoint it goes
+        through the S3 API (an existing bucket is kept either way)."""
+        if not self.is_external:
+            return seed_store(self.store, source)
+        data = load_seed(source)
+        client = self.client()
+        for bucket in data:
+            if bucket not in self.buckets():
+                self.create_bucket(bucket)
+        for bucket, objects in data.items():
+            for key, body in objects.items():
+                client.put_object(Bucket=bucket, Key=key, Body=body)
+        return {bucket: list(objects) for bucket, objects in data.items()}
 
     def reset(self) -> None:
         """Forget all state, rules and journal, and return the clock to real time; the ``s3mpu`` fixture

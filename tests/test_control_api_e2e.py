@@ -178,11 +178,16 @@ def test_settings_ownership_and_storage_apply_to_new_requests(s3mpu, s3mpu_clien
     """object_ownership changes what CreateBucket gives new buckets; storage=sizes drops bodies (a GET
     is then 501, as with the marker), and both read back from GET /_s3mpu/settings."""
     status, now = control(
-        s3mpu, "POST", "settings", {"object_ownership": "ObjectWriter", "storage": "sizes", "region": "eu-west-1"}
+        s3mpu,
+        "POST",
+        "settings",
+        {"object_ownership": "ObjectWriter", "storage": "sizes", "region": "eu-west-1"},
     )
     assert status == 200
     assert (now["object_ownership"], now["storage"], now["region"]) == ("ObjectWriter", "sizes", "eu-west-1")
-    s3mpu_client.create_bucket(Bucket="old-style", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3mpu_client.create_bucket(
+        Bucket="old-style", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
     ownership = s3mpu_client.get_bucket_ownership_controls(Bucket="old-style")
     assert ownership["OwnershipControls"]["Rules"][0]["ObjectOwnership"] == "ObjectWriter"
     s3mpu_client.put_object(Bucket="old-style", Key="k", Body=b"abc")

@@ -28,7 +28,9 @@ def test_quoted_etag_equals_what_boto3_returns(s3mpu, s3mpu_client):
         Bucket="bkt",
         Key="big",
         UploadId=upload_id,
-        MultipartUpload={"Parts": [{"PartNumber": n, "ETag": e} for n, e in zip((1, 2), part_etags)]},
+        MultipartUpload={
+            "Parts": [{"PartNumber": n, "ETag": e} for n, e in zip((1, 2), part_etags, strict=True)]
+        },
     )
     objects = s3mpu.objects("bkt")
     assert objects["small"].quoted_etag == put["ETag"]

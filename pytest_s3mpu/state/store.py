@@ -1365,7 +1365,6 @@ class Store:
                     return dict(sorted(upload.parts.items()))
         raise errors.NoSuchUpload(upload_id)
 
-
     def snapshot(self) -> list[BucketSnapshot]:
         """Every bucket with its current objects and open uploads (each with its parts), taken under the
         store's one lock so the view is consistent: a read-only copy for ``GET /_s3mpu/state``."""
