@@ -18,6 +18,7 @@ from pytest_s3mpu.seeding import load as load_seed
 from pytest_s3mpu.state.model import Part, StoredObject, Upload
 
 if TYPE_CHECKING:
+    from pytest_s3mpu.aio import AioClient
     from pytest_s3mpu.remote_clock import RemoteClock
     from pytest_s3mpu.s3server import S3Server
     from pytest_s3mpu.state.clock import Clock
@@ -136,6 +137,19 @@ class S3MPU:
                 config=Config(**options),
                 **credentials,
             )
+
+    def aioclient(self, **config: Any) -> AioClient:
+        """An aiobotocore S3 client for this endpoint, entered with ``async with`` (each entry a fresh
+        client in the running loop); needs aiobotocore installed.
+
+        :param config: aiobotocore ``AioConfig`` keyword arguments.
+        """
+        from pytest_s3mpu.aio import AioClient
+
+        credentials: dict[str, str] = {}
+        if not self.is_external:
+            credentials = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
+        return AioClient(self.endpoint_url, self.region, credentials, config)
 
     def create_bucket(self, name: str) -> str:
         """Create a bucket (directly in the store for the double; through the API otherwise)."""

@@ -297,6 +297,13 @@ def s3mpu_client(s3mpu: S3MPU) -> Any:
 
 
 @pytest.fixture
+def s3mpu_aioclient(s3mpu: S3MPU) -> Any:
+    """An aiobotocore S3 client for the endpoint, the async twin of ``s3mpu_client``:
+    ``async with s3mpu_aioclient as s3: await s3.put_object(...)`` (needs aiobotocore)."""
+    return s3mpu.aioclient()
+
+
+@pytest.fixture
 def s3mpu_env(s3mpu: S3MPU, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> S3MPU:
     """Point unmodified application code at the double: ``boto3.client("s3")`` inside the code under
     test lands here (AWS_ENDPOINT_URL_S3, dummy credentials, region; the user's AWS config hidden).
