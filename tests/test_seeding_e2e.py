@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from test_faults_e2e import Standalone, _client_for
 
+from pytest_s3mpu.s3server import S3Server
 from pytest_s3mpu.seeding import SeedError, seed_store
-from pytest_s3mpu.serving.server import S3Server
 
 
 def make_tree(root: Path) -> Path:
