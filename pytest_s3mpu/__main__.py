@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from types import FrameType
 from typing import Any
 
-from pytest_s3mpu import __version__, settings
+from pytest_s3mpu import __version__, seeding, settings
 from pytest_s3mpu.s3server import S3Server, ServerBindError
 
 DEFAULT_JOURNAL_LIMIT = 100_000
@@ -97,7 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="Fault rules to load at start: one JSON object or a list (schema in the README).",
     )
     parser.add_argument(
-        "--seed", type=_whole, default=None, help="Seed for probabilistic fault rules that name none."
+        "--fault-seed",
+        type=_whole,
+        default=None,
+        metavar="N",
+        help="Seed for probabilistic fault rules that name none (--seed is the seed data's folder).",
     )
     parser.add_argument(
         "--log-requests",
@@ -125,7 +129,7 @@ def _sources(args: argparse.Namespace, environ: Mapping[str, str]) -> settings.S
 
 
 def load_faults(server: S3Server, path: str, seed: int | None) -> None:
-    """Add the rules of a JSON file; a rule without a seed takes ``--seed``."""
+    """Add the rules of a JSON file; a rule without a seed takes ``--fault-seed``."""
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
     specs = data if isinstance(data, list) else [data]
@@ -158,10 +162,20 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     )
     if args.faults:
         try:
-            load_faults(server, args.faults, args.seed)
+            load_faults(server, args.faults, args.fault_seed)
         except (OSError, ValueError, TypeError) as exc:
             print(f"s3mpu: cannot load faults from {args.faults}: {exc}", file=sys.stderr)
             return 2
+    if values["seed"]:
+        try:
+            seeded = seeding.seed_store(server.store, values["seed"])
+        except (OSError, seeding.SeedError) as exc:
+            print(f"s3mpu: cannot seed from {values['seed']}: {exc}", file=sys.stderr)
+            return 2
+        count = sum(len(keys) for keys in seeded.values())
+        # stderr: stdout's first line stays the address ("pytest-s3mpu serving on ..."), which scripts read
+        note = f"s3mpu: seeded {len(seeded)} bucket(s), {count} object(s) from {values['seed']}"
+        print(note, file=sys.stderr)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_s3mpu.harness.faults import FaultInjector
 from pytest_s3mpu.harness.journal import Journal
+from pytest_s3mpu.seeding import SeedSource, seed_store
+from pytest_s3mpu.seeding import load as load_seed
 from pytest_s3mpu.state.model import Part, StoredObject, Upload
 
 if TYPE_CHECKING:
+    from pytest_s3mpu.aio import AioClient
     from pytest_s3mpu.remote_clock import RemoteClock
     from pytest_s3mpu.s3server import S3Server
     from pytest_s3mpu.state.clock import Clock
@@ -135,6 +138,19 @@ class S3MPU:
                 **credentials,
             )
 
+    def aioclient(self, **config: Any) -> AioClient:
+        """An aiobotocore S3 client for this endpoint, entered with ``async with`` (each entry a fresh
+        client in the running loop); needs aiobotocore installed.
+
+        :param config: aiobotocore ``AioConfig`` keyword arguments.
+        """
+        from pytest_s3mpu.aio import AioClient
+
+        credentials: dict[str, str] = {}
+        if not self.is_external:
+            credentials = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
+        return AioClient(self.endpoint_url, self.region, credentials, config)
+
     def create_bucket(self, name: str) -> str:
         """Create a bucket (directly in the store for the double; through the API otherwise)."""
         constraint = None if self.region == "us-east-1" else self.region
@@ -164,6 +180,24 @@ class S3MPU:
 
     def parts(self, upload_id: str) -> dict[int, Part]:
         return self.store.parts(upload_id)
+
+    def seed(self, source: SeedSource) -> dict[str, list[str]]:
+        """Create buckets and objects from a folder (top-level folders are buckets, files under them
+        objects) or a dict (``{"bucket": {"key": b"bytes" or "text"}}``); returns the keys by bucket.
+
+        Against the double this writes into the store directly; against an external endpoint it goes
+        through the S3 API (an existing bucket is kept either way)."""
+        if not self.is_external:
+            return seed_store(self.store, source)
+        data = load_seed(source)
+        client = self.client()
+        for bucket in data:
+            if bucket not in self.buckets():
+                self.create_bucket(bucket)
+        for bucket, objects in data.items():
+            for key, body in objects.items():
+                client.put_object(Bucket=bucket, Key=key, Body=body)
+        return {bucket: list(objects) for bucket, objects in data.items()}
 
     def reset(self) -> None:
         """Forget all state, rules and journal, and return the clock to real time; the ``s3mpu`` fixture

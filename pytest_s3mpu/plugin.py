@@ -18,10 +18,16 @@ from pytest_s3mpu import settings
 from pytest_s3mpu.handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU, Unavailable
 from pytest_s3mpu.harness.faults import FaultSpecError
 from pytest_s3mpu.s3server import S3Server, ServerBindError
+from pytest_s3mpu.seeding import SeedError
 from pytest_s3mpu.state.model import Limits
 
 SERVER_KEY = pytest.StashKey[S3Server]()
 PLUGIN_NOTES = {"port": " Under pytest-xdist, worker N binds PORT+N."}
+SEED_MARKER_HELP = (
+    "s3mpu_seed(source): buckets and objects the test starts with: a folder (top-level folders are "
+    "buckets, files under them objects) or a dict {bucket: {key: bytes or str}}; on a module (pytestmark) "
+    "or class it seeds each of its tests."
+)
 FAULT_MARKER_HELP = (
     "s3mpu_fault(operation=..., action=..., ...): a fault rule active for one test "
     "(fields as in s3mpu.faults.add; the README documents them)."
@@ -56,6 +62,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
     config.addinivalue_line("markers", FAULT_MARKER_HELP)
+    config.addinivalue_line("markers", SEED_MARKER_HELP)
     for setting in settings.ALL:  # a bad option, env or ini value is a usage error before any test runs
         _resolve(config, setting)
     endpoint = _resolve(config, settings.ENDPOINT)
@@ -233,6 +240,7 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
         if request.node.get_closest_marker("s3mpu_fault") is not None:
             pytest.skip(f"fault injection is not available against an external endpoint ({endpoint})")
         handle = S3MPU.external(endpoint, _resolve(config, settings.REGION, marker))
+        _seed(request, handle, marker)
         yield handle
         handle.clock_to_real()
         return
@@ -251,17 +259,48 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
     store.region = _resolve(config, settings.REGION, marker)
     store.keep_bytes = _resolve(config, settings.STORAGE, marker) == "memory"
     store.object_ownership = _resolve(config, settings.OBJECT_OWNERSHIP, marker)
+    handle = S3MPU(s3mpu_server)
+    _seed(request, handle, marker)
     seen = s3mpu_server.app.bugs.last_seq()
-    yield S3MPU(s3mpu_server)
+    yield handle
     new_bugs = s3mpu_server.app.bugs.since(seen)
     if new_bugs:
         raise ServerBug(new_bugs[0].report())
+
+
+def _seed(request: pytest.FixtureRequest, handle: S3MPU, marker: pytest.Mark | None) -> None:
+    """The seed folder of the settings (ini, option, environment, the s3mpu marker), then each
+    ``s3mpu_seed`` marker from the outermost (module) to the test's own; after the per-test reset, so
+    every test starts with the same data."""
+    sources: list[Any] = []
+    folder = _resolve(request.config, settings.SEED, marker)
+    if folder:
+        sources.append(folder)
+    for seed_marker in reversed(list(request.node.iter_markers("s3mpu_seed"))):
+        if len(seed_marker.args) != 1 or seed_marker.kwargs:
+            raise pytest.UsageError(
+                "the s3mpu_seed marker takes one source, a folder or a dict: "
+                '@pytest.mark.s3mpu_seed({"bucket": {"key": b"data"}})'
+            )
+        sources.append(seed_marker.args[0])
+    for source in sources:
+        try:
+            handle.seed(source)
+        except SeedError as exc:
+            raise pytest.UsageError(f"s3mpu seed: {exc}") from None
 
 
 @pytest.fixture
 def s3mpu_client(s3mpu: S3MPU) -> Any:
     """A boto3 S3 client for the in-memory endpoint (path style, dummy credentials, default checksums)."""
     return s3mpu.client()
+
+
+@pytest.fixture
+def s3mpu_aioclient(s3mpu: S3MPU) -> Any:
+    """An aiobotocore S3 client for the endpoint, the async twin of ``s3mpu_client``:
+    ``async with s3mpu_aioclient as s3: await s3.put_object(...)`` (needs aiobotocore)."""
+    return s3mpu.aioclient()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from pytest_s3mpu.state.access import ENFORCED, OWNERSHIPS
@@ -113,6 +114,14 @@ def _seconds(text: str) -> float:
     if not 0 < value < float("inf"):
         raise ValueError(f"must be a positive number of seconds, not {text!r}")
     return value
+
+
+def _folder(text: str) -> str:
+    """An existing folder (relative to the current directory), for seed data."""
+    value = text.strip()
+    if value and not Path(value).expanduser().is_dir():
+        raise ValueError(f"not a folder: {value!r} (top-level folders are buckets, files under them objects)")
+    return str(Path(value).expanduser()) if value else ""
 
 
 def _text(text: str) -> str:
@@ -249,6 +258,14 @@ HEAD_TIMEOUT: Setting[float] = Setting(
     per_test=False,
     metavar="SECONDS",
 )
+SEED: Setting[str] = Setting(
+    "seed",
+    "",
+    _folder,
+    "A folder of objects every test starts with (the standalone server: at start): its top-level folders "
+    "are buckets, the files under them objects, keyed by their path below the bucket folder.",
+    metavar="DIR",
+)
 ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     MIN_PART_SIZE,
     REGION,
@@ -262,6 +279,7 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     ALLOWED_HOSTS,
     MAX_CONNECTIONS,
     HEAD_TIMEOUT,
+    SEED,
 )
 
 

@@ -8,7 +8,8 @@
    py.typed, the version from ``pytest_s3mpu.__version__``; nothing from local folders (.venv, .interop, ...).
 3. Install the wheel (not editable) into a fresh virtual environment and, from a folder outside the
    repository, run a tiny test suite through the ``pytest11`` entry point (a boto3 multipart round trip with
-   the ``s3mpu_client`` fixture), then ask the ``s3mpu`` console script its ``--version``, start it on a
+   the ``s3mpu_client`` fixture, and the README's examples as printed), then ask the ``s3mpu`` console
+   script its ``--version``, start it on a
    free port, ask it ``GET /_s3mpu/health`` and stop it.
 
 Usage: python scripts/check_package.py [--keep]   (--keep leaves the temporary folder for a look)
@@ -20,6 +21,7 @@ import argparse
 import ast
 import http.client
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -174,6 +176,12 @@ def health(port: int) -> dict[str, object] | None:
         connection.close()
 
 
+def readme_examples() -> list[str]:
+    """The README's Python test blocks, as printed (but those needing aiobotocore: no dependency)."""
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+    return [block for block in blocks if "def test_" in block and "s3mpu_aioclient" not in block]
+
+
 def smoke_test(wheel: Path, tmp: Path, version: str) -> None:
     """Install the wheel as a user would and use the plugin and the console script."""
     python = new_venv(tmp / "user")
@@ -191,6 +199,8 @@ def smoke_test(wheel: Path, tmp: Path, version: str) -> None:
     project = tmp / "project"
     project.mkdir()
     (project / "test_upload.py").write_text(textwrap.dedent(SMOKE_TEST))
+    for number, block in enumerate(readme_examples()):  # what a newcomer copies from the README
+        (project / f"test_readme_{number}.py").write_text(block)
     print(run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project).strip().splitlines()[-1])
 
     port = free_port()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the interop clients that cannot live in the main virtual environment (tests/interop/):
 #   .interop/venv          aiobotocore + s3fs (their botocore pin conflicts with the main test extra)
+#   .interop/aio           this project with aiobotocore and pytest, for the s3mpu_aioclient fixture's tests
 #   .interop/js            the AWS SDK for JavaScript v3 (npm ci from tests/interop/js/package-lock.json)
 #   rclone                 Debian's package (apt-get, only when run as root)
 # Idempotent: each part is skipped when it is already installed from the same pinned files. A part that
@@ -28,6 +29,18 @@ elif "$PYTHON" -m venv "$OUT/venv" \
     status+=("side venv (aiobotocore, s3fs): installed in .interop/venv")
 else
     status+=("side venv (aiobotocore, s3fs): FAILED")
+fi
+
+# 1b. The async fixture's environment: this project (editable) with aiobotocore and its own botocore.
+AIO_REQ=tests/interop/aio/requirements.txt
+if stamp_ok aio "$AIO_REQ" pyproject.toml && "$OUT/aio/bin/python" -c "import aiobotocore, pytest_s3mpu" 2>/dev/null; then
+    status+=("aio venv (aiobotocore + pytest-s3mpu): already installed")
+elif "$PYTHON" -m venv "$OUT/aio" \
+        && "$OUT/aio/bin/python" -m pip install -q --disable-pip-version-check -r "$AIO_REQ" -e "$ROOT"; then
+    stamp aio "$AIO_REQ" pyproject.toml
+    status+=("aio venv (aiobotocore + pytest-s3mpu): installed in .interop/aio")
+else
+    status+=("aio venv (aiobotocore + pytest-s3mpu): FAILED")
 fi
 
 # 2. AWS SDK for JavaScript v3, from the committed lock file.

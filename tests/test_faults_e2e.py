@@ -1,6 +1,6 @@
 """Fault injection through the real server with real clients: botocore's and s3transfer's retries under
 each fault kind, the journal that proves them, "before"/"after" semantics, seeded determinism, the HTTP
-control endpoint (curl), the ``s3mpu_fault`` marker and the standalone server's ``--faults``/``--seed``
+control endpoint (curl), the ``s3mpu_fault`` marker and the standalone server's ``--faults``/``--fault-seed``
 (issue 3; S3_MULTIPART_SPEC.md §5.2, §5.4)."""
 
 from __future__ import annotations
@@ -838,7 +838,7 @@ def _pattern(client, count: int = 20) -> list[bool]:
 
 
 def test_standalone_faults_file_and_seed(s3mpu, tmp_path):
-    """``--faults FILE.json --seed N`` loads the rules at start; rules without a seed take ``--seed``, so
+    """``--faults FILE.json --fault-seed N`` loads the rules at start; rules without a seed take it, so
     the standalone server fails the same requests as the same rule seeded N in-process (issue 3)."""
     rules = [
         {"operation": "PutObject", "preset": "InternalError", "probability": 0.4, "times": None},
@@ -846,7 +846,7 @@ def test_standalone_faults_file_and_seed(s3mpu, tmp_path):
     ]
     path = tmp_path / "faults.json"
     path.write_text(json.dumps(rules))
-    server = Standalone("--faults", str(path), "--seed", "42")
+    server = Standalone("--faults", str(path), "--fault-seed", "42")
     try:
         loaded = get_json(f"{server.url}/_s3mpu/faults")
         assert [(r["id"], r["operation"], r["seed"], r["times"]) for r in loaded] == [

@@ -2,7 +2,8 @@
 
 Layer 5 (app). No bucket name can start with ``_``, so these paths never shadow S3. JSON in, JSON out:
 ``GET /_s3mpu/health``, ``POST /_s3mpu/reset``, ``GET|POST|DELETE /_s3mpu/faults``,
-``GET|DELETE /_s3mpu/journal``, ``GET|DELETE /_s3mpu/errors``, ``GET|POST /_s3mpu/clock``. A request
+``DELETE /_s3mpu/faults/{id}``, ``GET|DELETE /_s3mpu/journal``, ``GET|DELETE /_s3mpu/errors``,
+``GET|POST /_s3mpu/clock``, ``GET /_s3mpu/state`` (read-only), ``GET|POST /_s3mpu/settings``. A request
 naming a Host that is not allowed is refused (400), and so is a state-changing one (any method but GET
 and HEAD) that a browser sends from another origin (403): a web page must not reset the store, add fault
 rules or move the clock (``origins``).
@@ -15,7 +16,8 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pytest_s3mpu.app import origins
+from pytest_s3mpu.app import origins, runtime_settings
+from pytest_s3mpu.app.state_view import state_json
 from pytest_s3mpu.harness.bugs import HandlerErrors
 from pytest_s3mpu.harness.faults import FaultInjector, FaultSpecError
 from pytest_s3mpu.harness.journal import Journal
@@ -95,7 +97,12 @@ class Control:
             ("DELETE", "errors"): self._clear_errors,
             ("GET", "clock"): lambda: (200, self.store.clock.to_json()),
             ("POST", "clock"): lambda: self._move_clock(body),
+            ("GET", "state"): lambda: (200, state_json(self.store)),
+            ("GET", "settings"): lambda: (200, runtime_settings.current(self.store)),
+            ("POST", "settings"): lambda: self._change_settings(body),
         }
+        if resource.startswith("faults/"):
+            return self._one_fault(method, resource[len("faults/") :])
         action = routes.get((method, resource))
         if action is None:
             known = {name for _, name in routes}
@@ -111,6 +118,30 @@ class Control:
     def _clear_faults(self) -> JsonReply:
         self.faults.clear()
         return 200, []
+
+    def _one_fault(self, method: str, rule_id: str) -> JsonReply:
+        """``DELETE /_s3mpu/faults/{id}`` removes one rule and answers it as it was (its ``hits``);
+        ``GET`` shows it. An id no rule has is 404, so a typo is not mistaken for a removal."""
+        if method == "DELETE":
+            removed = self.faults.pop(rule_id)
+            if removed is None:
+                return 404, {"error": f"no fault rule with id {_cut(rule_id)!r}"}
+            return 200, removed.to_json()
+        if method == "GET":
+            for rule in self.faults.rules():
+                if rule.id == rule_id:
+                    return 200, rule.to_json()
+            return 404, {"error": f"no fault rule with id {_cut(rule_id)!r}"}
+        return 405, {"error": f"{method} is not allowed on {PREFIX}faults/{{id}}"}
+
+    def _change_settings(self, read: Callable[[], bytes]) -> JsonReply:
+        data, refused = _read_json(read, "a settings change")
+        if refused is not None:
+            return refused
+        try:
+            return 200, runtime_settings.change(self.store, data)
+        except runtime_settings.SettingsError as exc:
+            return 400, {"error": str(exc)}
 
     def _clear_journal(self) -> JsonReply:
         self.journal.clear()

@@ -495,6 +495,14 @@ class FaultInjector:
         with self._lock:
             self._rules = [r for r in self._rules if r.id != rule_id]
 
+    def pop(self, rule_id: str) -> FaultRule | None:
+        """Remove the rule with this id and return it (None: no such rule), in one step under the lock."""
+        with self._lock:
+            found = next((r for r in self._rules if r.id == rule_id), None)
+            if found is not None:
+                self._rules = [r for r in self._rules if r is not found]
+            return found
+
     def clear(self) -> None:
         with self._lock:
             self._rules = []

@@ -216,6 +216,11 @@ class Part:
     # (raw digest in the algorithm of the object's checksum, size): what Complete combines, made once
     combine: tuple[bytes, int]
 
+    @property
+    def quoted_etag(self) -> str:
+        """The ETag as S3 sends it and boto3 returns it (``'"<hex>"'``); ``etag`` is kept unquoted."""
+        return f'"{self.etag}"'
+
 
 class PartInfo(NamedTuple):
     """A part's boundary in a completed object, for GET ?partNumber and GetObjectAttributes.
@@ -228,6 +233,11 @@ class PartInfo(NamedTuple):
     size: int
     etag: str
     checksum: str | None
+
+    @property
+    def quoted_etag(self) -> str:
+        """The ETag as S3 sends it and boto3 returns it (``'"<hex>"'``); ``etag`` is kept unquoted."""
+        return f'"{self.etag}"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +288,11 @@ class StoredObject:
     @property
     def size(self) -> int:
         return self.body.size
+
+    @property
+    def quoted_etag(self) -> str:
+        """The ETag as S3 sends it and boto3 returns it (``'"<hex>"'``); ``etag`` is kept unquoted."""
+        return f'"{self.etag}"'
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import json
 import secrets
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from pytest_s3mpu.state import (
     access,
@@ -1364,6 +1364,36 @@ class Store:
                 if upload is not None:
                     return dict(sorted(upload.parts.items()))
         raise errors.NoSuchUpload(upload_id)
+
+    def snapshot(self) -> list[BucketSnapshot]:
+        """Every bucket with its current objects and open uploads (each with its parts), taken under the
+        store's one lock so the view is consistent: a read-only copy for ``GET /_s3mpu/state``."""
+        with self._lock:
+            return [
+                BucketSnapshot(
+                    bucket.name,
+                    bucket.region,
+                    bucket.created,
+                    bucket.versioning,
+                    list(bucket.objects.values()),
+                    [
+                        (upload, [upload.parts[n] for n in sorted(upload.parts)])
+                        for upload in sorted(bucket.uploads.values(), key=lambda u: (u.key, u.order))
+                    ],
+                )
+                for _, bucket in sorted(self._buckets.items())
+            ]
+
+
+class BucketSnapshot(NamedTuple):
+    """One bucket as ``Store.snapshot`` copies it: objects by key, open uploads with their parts."""
+
+    name: str
+    region: str
+    created: dt.datetime
+    versioning: VersioningStatus | None
+    objects: list[StoredObject]
+    uploads: list[tuple[Upload, list[Part]]]
 
 
 def _resume_at(newest_first: Sequence[Version], marker: str, marker_sequence: int) -> int:
