@@ -65,7 +65,7 @@ class SignedRequest:
     method: str
     raw_path: str
     raw_query: str
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # by lower-case name (the app passes a case-insensitive mapping)
     query: Mapping[str, str]  # decoded, first value of each name
 
 
@@ -112,7 +112,7 @@ class Authenticator:
     def verify(self, request: SignedRequest, now: float, region: str) -> Verified:
         """Check ``request`` at server time ``now`` (POSIX seconds) for an endpoint in ``region``."""
         headers = request.headers
-        authorization = headers.get("Authorization")
+        authorization = headers.get("authorization")
         query = request.query
         v4_query = any(name in query for name in _QUERY_V4_ALL)
         v2_query = any(name in query for name in _QUERY_V2)
@@ -324,7 +324,7 @@ def _request_time(headers: Mapping[str, str]) -> tuple[str, str, float]:
         if moment is None:
             raise errors.missing_date()
         return amz.strip(), amz.strip(), moment
-    date = headers.get("Date")
+    date = headers.get("date")
     if date is not None:
         try:
             parsed = parsedate_to_datetime(date)

@@ -36,12 +36,12 @@ def _decoded(text: str) -> bytes:
 
 
 def canonical_uri(raw_path: str) -> str:
-    """The path as sent, each segment decoded and encoded again: S3 encodes once and keeps ``.``,
-    ``..`` and empty segments (other services normalise). ``%2F`` thus becomes ``/`` (recorded, LS
-    test_pre_signed_url_forward_slash_bucket)."""
+    """The path as sent, decoded once and encoded again with ``/`` kept: S3 encodes once and keeps
+    ``.``, ``..`` and empty segments (other services normalise). ``%2F`` thus becomes ``/`` (recorded,
+    LS test_pre_signed_url_forward_slash_bucket)."""
     if not raw_path:
         return "/"
-    return "/".join(uri_encode(_decoded(segment)) for segment in raw_path.split("/"))
+    return quote(_decoded(raw_path), safe="/" + _UNRESERVED)
 
 
 def canonical_query(raw_query: str, omit: str | None = None) -> str:
