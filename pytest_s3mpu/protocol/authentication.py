@@ -9,6 +9,7 @@ unsigned ``x-amz-*`` headers; the body's own signatures (aws-chunked) are checke
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -306,13 +307,21 @@ def _signed_names(text: str) -> list[str]:
 
 
 def _parse_amz_date(text: str) -> float | None:
+    """``YYYYMMDDTHHMMSSZ`` as POSIX seconds (read by hand: strptime costs ~50 us a request)."""
     if not _AMZ_DATE.match(text):
         return None
     try:
-        moment = dt.datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.timezone.utc)
+        moment = dt.datetime(
+            int(text[0:4]),
+            int(text[4:6]),
+            int(text[6:8]),
+            int(text[9:11]),
+            int(text[11:13]),
+            int(text[13:15]),
+        )
     except ValueError:
         return None
-    return moment.timestamp()
+    return calendar.timegm(moment.timetuple())
 
 
 def _request_time(headers: Mapping[str, str]) -> tuple[str, str, float]:

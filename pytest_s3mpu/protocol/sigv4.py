@@ -8,6 +8,7 @@ normalised, a query parameter without a value keeps its ``=``, the payload line 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
@@ -101,8 +102,10 @@ def string_to_sign(amz_date: str, credential_scope: str, canonical: str) -> str:
     return f"{ALGORITHM}\n{amz_date}\n{credential_scope}\n{sha256_hex(canonical)}"
 
 
+@functools.lru_cache(maxsize=64)
 def signing_key(secret: str, date: str, region: str, service: str = SERVICE) -> bytes:
-    """``HMAC("AWS4"+secret, date)`` -> region -> service -> ``aws4_request`` (S3-HDR, IAM-SIGV4)."""
+    """``HMAC("AWS4"+secret, date)`` -> region -> service -> ``aws4_request`` (S3-HDR, IAM-SIGV4).
+    Kept for a few (secret, day, region): it changes once a day, and four HMACs a request add up."""
     key = _hmac(("AWS4" + secret).encode("utf-8"), date)
     for part in (region, service, TERMINATOR):
         key = _hmac(key, part)
@@ -110,11 +113,11 @@ def signing_key(secret: str, date: str, region: str, service: str = SERVICE) -> 
 
 
 def signature(key: bytes, text: str) -> str:
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(key, text.encode("utf-8"), "sha256").hex()
 
 
 def _hmac(key: bytes, text: str) -> bytes:
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
+    return hmac.digest(key, text.encode("utf-8"), "sha256")
 
 
 def same(expected: str, provided: str) -> bool:
