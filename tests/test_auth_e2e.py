@@ -370,6 +370,11 @@ def test_streaming_signed_body_is_verified_chunk_by_chunk(s3mpu):
         "AWS4-HMAC-SHA256\n",
     )
     assert sorted(s3mpu.objects("bkt")) == ["good"]
+    assert [(e.key, e.auth) for e in s3mpu.journal.requests("PutObject")] == [
+        ("good", "header"),
+        ("forged", "refused"),
+        ("wrong-secret", "refused"),
+    ]
 
 
 def test_query_checksum_is_signed_but_not_checked(s3mpu):
@@ -472,3 +477,112 @@ def _signed_headers(s3mpu: Any, path: str) -> dict[str, str]:
     request = AWSRequest("PUT", f"{s3mpu.endpoint_url}{path}", data=b"d")
     S3SigV4Auth(Credentials("AKIDFAULT", "secret"), "s3", s3mpu.region).add_auth(request)
     return {**dict(request.headers.items()), "Content-Length": "1"}
+
+
+def test_presigned_url_with_session_token(s3mpu, temporary):
+    """A presigned URL made with temporary credentials carries X-Amz-Security-Token, signed [LS-AWS:
+    test_presigned_url_with_session_token, recorded 2026-02-21]; it dies with its token, whatever
+    X-Amz-Expires says (S3_AUTH_SPEC §9)."""
+    s3 = _client(s3mpu, *temporary.values())
+    s3.put_object(Bucket="bkt", Key="k", Body=b"d")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": "k"}, ExpiresIn=604800)
+    target = url.split(s3mpu.endpoint_url, 1)[1]
+    assert "X-Amz-Security-Token=the-session-token" in target
+    assert _raw(s3mpu, "GET", target, {}) == (200, b"d")
+    status, body = _raw(s3mpu, "GET", target.replace("the-session-token", "other-token"), {})
+    assert (status, _error(body)["Code"]) == (400, "InvalidToken")
+    s3mpu.clock.advance(hours=2)
+    status, body = _raw(s3mpu, "GET", target, {})
+    assert (status, _error(body)["Code"], _error(body)["Token-0"]) == (
+        400,
+        "ExpiredToken",
+        "the-session-token",
+    )
+
+
+def test_wrong_region_is_authorization_header_malformed(s3mpu):
+    """A scope naming another region: 400 AuthorizationHeaderMalformed "the region 'x' is wrong;
+    expecting 'y'" with Region [LS-AWS: test_create_bucket_aws_global, recorded 2026-02-21]; botocore's
+    region redirector reads that Region, signs again for it and succeeds, as against S3."""
+    s3mpu.create_bucket("bkt")
+    request = AWSRequest("PUT", f"{s3mpu.endpoint_url}/bkt/k", data=b"d")
+    S3SigV4Auth(Credentials("test", "test"), "s3", "eu-west-1").add_auth(request)
+    status, body = _raw(
+        s3mpu, "PUT", "/bkt/k", {**dict(request.headers.items()), "Content-Length": "1"}, b"d"
+    )
+    assert (status, _error(body)) == (
+        400,
+        {
+            "Code": "AuthorizationHeaderMalformed",
+            "Message": "The authorization header is malformed; the region 'eu-west-1' is wrong; "
+            "expecting 'us-east-1'",
+            "Region": "us-east-1",
+            "RequestId": _error(body)["RequestId"],
+            "HostId": _error(body)["HostId"],
+        },
+    )
+    assert s3mpu.objects("bkt") == {}
+    client = boto3.session.Session().client(
+        "s3",
+        endpoint_url=s3mpu.endpoint_url,
+        region_name="eu-west-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(s3={"addressing_style": "path"}),
+    )
+    client.put_object(Bucket="bkt", Key="k", Body=b"d")
+    assert [e.error_code for e in s3mpu.journal.requests("PutObject")] == [
+        "AuthorizationHeaderMalformed",
+        "AuthorizationHeaderMalformed",
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("headers", "target", "status", "code", "message"),
+    [
+        (
+            {"Authorization": "Bearer abc"},
+            "/bkt/k",
+            400,
+            "InvalidArgument",
+            "Unsupported Authorization Type",
+        ),
+        (
+            {"Authorization": "AWS test:c2lnbmF0dXJl"},
+            "/bkt/k",
+            400,
+            "InvalidRequest",
+            "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
+        ),
+        (
+            {"Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request"},
+            "/bkt/k?X-Amz-Algorithm=AWS4-HMAC-SHA256",
+            400,
+            "InvalidArgument",
+            "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query "
+            "string parameter or the Authorization header should be specified",
+        ),
+        ({"Authorization": ""}, "/bkt/k", 403, "AccessDenied", "Access Denied"),
+    ],
+    ids=["other-scheme", "sigv2-header", "two-mechanisms", "empty-header"],
+)
+def test_authorization_forms_s3_refuses(s3mpu, headers, target, status, code, message):
+    """Which method a request uses, and S3's answer to those it refuses (S3_AUTH_SPEC §1: GH
+    versity/versitygw#1512, nukulb/s3-angular-file-upload#23, catalyst/moodle-tool_objectfs#303; CEPH
+    test_bucket_create_bad_authorization_empty)."""
+    s3mpu.create_bucket("bkt")
+    got_status, body = _raw(s3mpu, "PUT", target, {**headers, "Content-Length": "1"}, b"x")
+    error = _error(body)
+    assert (got_status, error["Code"], error["Message"]) == (status, code, message)
+    if code == "InvalidArgument":
+        assert (error["ArgumentName"], error["ArgumentValue"]) == ("Authorization", headers["Authorization"])
+    assert s3mpu.objects("bkt") == {}
+
+
+def test_application_code_under_s3mpu_env_signs_with_the_configured_pair(s3mpu_env):
+    """``s3mpu_env`` hands unmodified code (``boto3.client("s3")``) the first configured pair."""
+    s3 = boto3.client("s3", config=Config(s3={"addressing_style": "path"}))
+    s3.create_bucket(Bucket="app")
+    s3.put_object(Bucket="app", Key="k", Body=b"d")
+    assert {e.access_key for e in s3mpu_env.journal.entries()} == {"test"}

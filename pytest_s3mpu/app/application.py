@@ -182,6 +182,9 @@ class S3App:
         body = self._respond(reply, request_id, host_id, method, start_response)
 
         def record(bytes_out: int) -> None:
+            outcome = (
+                "refused" if call is not None and call.chunk_chain and call.chunk_chain.refused else auth
+            )
             dropped = was_reset(environ)
             info = _request_info(call) if call is not None else self._asked(environ, fields, method)
             attempt, invocation = _sdk_attempt(fields)
@@ -205,7 +208,7 @@ class S3App:
                     method=_SHARED_METHODS.get(method, method),
                     path=None if call is not None else request_target(environ),
                     access_key=access_key or named_access_key(fields, environ),
-                    auth=auth,
+                    auth=outcome,
                 )
             )
 

@@ -148,7 +148,7 @@ class ChunkChain:
     :param trailer: the body ends with a signed trailer (``STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER``).
     """
 
-    __slots__ = ("_access_key", "_amz_date", "_key", "_previous", "_scope", "trailer")
+    __slots__ = ("_access_key", "_amz_date", "_key", "_previous", "_scope", "refused", "trailer")
 
     def __init__(
         self, key: bytes, amz_date: str, credential_scope: str, seed: str, access_key: str, trailer: bool
@@ -159,6 +159,7 @@ class ChunkChain:
         self._previous = seed
         self._access_key = access_key
         self.trailer = trailer
+        self.refused = False  # a chunk or the trailer did not match: the request was refused mid-body
 
     def chunk(self, provided: str | None, data_sha256: str) -> None:
         """Check one chunk's ``chunk-signature`` against the hash of its data (the last chunk: empty)."""
@@ -173,6 +174,7 @@ class ChunkChain:
     def _check(self, text: str, provided: str | None) -> None:
         expected = signature(self._key, text)
         if provided is None or not same(expected, provided):
+            self.refused = True
             raise errors.SignatureDoesNotMatch(self._access_key, text, provided or "")
         self._previous = expected
 
