@@ -291,3 +291,167 @@ def test_policy_signature_vector():
     assert sigv4.policy_signature(SECRET, "20151229", "us-east-1", policy) == expected
     assert sigv4.verify_policy_signature(SECRET, "20151229", "us-east-1", policy, expected)
     assert not sigv4.verify_policy_signature("other", "20151229", "us-east-1", policy, expected)
+
+
+def _presigned(**changes: str | None) -> SignedRequest:
+    """The S3-QS example's request with some parameters changed (None: left out)."""
+    params: dict[str, str | None] = {
+        "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+        "X-Amz-Credential": f"{AKID}/{SCOPE}",
+        "X-Amz-Date": AMZ_DATE,
+        "X-Amz-Expires": "86400",
+        "X-Amz-SignedHeaders": "host",
+        "X-Amz-Signature": "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404",
+        **changes,
+    }
+    kept = {name: value for name, value in params.items() if value is not None}
+    raw = "&".join(f"{sigv4.uri_encode(n)}={sigv4.uri_encode(v)}" for n, v in kept.items())
+    return SignedRequest("GET", "/test.txt", raw, {"host": HOST}, kept)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"X-Amz-Date": None},
+            "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
+            "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
+        ),
+        ({"X-Amz-Algorithm": "AWS4-HMAC-SHA1"}, 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"'),
+        (
+            {"X-Amz-Credential": f"{AKID}/20130524/us-east-1/s3"},
+            "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
+            'expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
+        ),
+        (
+            {"X-Amz-Date": "2013-05-24T00:00:00Z"},
+            "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
+        ),
+        ({"X-Amz-Expires": "soon"}, "X-Amz-Expires should be a number"),
+        ({"X-Amz-Expires": "-1"}, "X-Amz-Expires must be non-negative"),
+        (
+            {"X-Amz-Expires": "604801"},
+            "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be "
+            "less than 604800 seconds",
+        ),
+        (
+            {"X-Amz-Credential": f"{AKID}/20130524/eu-west-1/s3/aws4_request"},
+            "Error parsing the X-Amz-Credential parameter; the region 'eu-west-1' is wrong; "
+            "expecting 'us-east-1'",
+        ),
+    ],
+    ids=[
+        "missing",
+        "algorithm",
+        "credential",
+        "date",
+        "expires-text",
+        "expires-negative",
+        "expires-week",
+        "region",
+    ],
+)
+def test_presigned_parameter_errors(changes, message):
+    """AuthorizationQueryParametersError 400 and its messages (S3_AUTH_SPEC §1, §8: LS recorded
+    test_s3_put_presigned_url_missing_sig_param and test_presigned_double_encoded_credentials; MINIO;
+    GH minio/minio-js#1312, noobaa/noobaa-core#8873, aws/aws-cli#5464; VGW)."""
+    with pytest.raises(errors.AuthorizationQueryParametersError) as caught:
+        _verifier().verify(_presigned(**changes), AT, "us-east-1")
+    assert (caught.value.status, caught.value.message) == (400, message)
+
+
+def test_presigned_week_is_allowed_and_future_url_not_yet_valid():
+    """604800 seconds itself is allowed (CLI ``--expires-in`` maximum); a URL dated more than 15 minutes
+    ahead is AccessDenied "Request is not yet valid" with X-Amz-Date, Expires, ServerTime (GH
+    minio/minio#2638, an AWS capture). The signature check comes after, so these fail on time alone."""
+    with pytest.raises(errors.SignatureDoesNotMatch):  # valid parameters: only the signature is wrong
+        _verifier().verify(_presigned(**{"X-Amz-Expires": "604800"}), AT, "us-east-1")
+    with pytest.raises(errors.AccessDenied) as caught:
+        _verifier().verify(_presigned(), AT - 901, "us-east-1")
+    assert caught.value.message == "Request is not yet valid"
+    assert [name for name, _ in caught.value.fields()] == ["X-Amz-Date", "Expires", "ServerTime"]
+
+
+def _header_with(authorization: str, **headers: str) -> SignedRequest:
+    base = {"host": HOST, "x-amz-content-sha256": EMPTY, "x-amz-date": AMZ_DATE, **headers}
+    return SignedRequest("GET", "/", "", {**base, "authorization": authorization}, {})
+
+
+@pytest.mark.parametrize(
+    ("authorization", "headers", "error", "message"),
+    [
+        (
+            f"AWS4-HMAC-SHA256 Credential={AKID}/{SCOPE}, Signature={'0' * 64}",
+            {},
+            errors.AuthorizationHeaderMalformed,
+            "The authorization header is malformed; missing SignedHeaders.",
+        ),
+        (
+            f"AWS4-HMAC-SHA256 Credential={AKID}/20130525/us-east-1/s3/aws4_request, SignedHeaders=host, "
+            f"Signature={'0' * 64}",
+            {},
+            errors.AuthorizationHeaderMalformed,
+            "The authorization header is malformed; Invalid credential date. Date is not the same as "
+            "X-Amz-Date.",
+        ),
+        (
+            f"AWS4-HMAC-SHA256 Credential={AKID}/20130524/us-east-1/s4/aws4_request, SignedHeaders=host, "
+            f"Signature={'0' * 64}",
+            {},
+            errors.AuthorizationHeaderMalformed,
+            'The authorization header is malformed; incorrect service "s4". This endpoint belongs to "s3".',
+        ),
+        (
+            f"AWS4-HMAC-SHA256 Credential={AKID}/{SCOPE}, SignedHeaders=host, Signature={'0' * 64}",
+            {"x-amz-date": "yesterday"},
+            errors.AccessDenied,
+            "AWS authentication requires a valid Date or x-amz-date header",
+        ),
+        (
+            f"AWS4-HMAC-SHA256 Credential=AKIDOTHER/{SCOPE}, SignedHeaders=host, Signature={'0' * 64}",
+            {},
+            errors.InvalidAccessKeyId,
+            "The AWS Access Key Id you provided does not exist in our records.",
+        ),
+        (
+            f"AWS4-HMAC-SHA256 Credential={AKID}/{SCOPE}, SignedHeaders=host, Signature={'0' * 64}",
+            {"x-amz-security-token": "unexpected"},
+            errors.InvalidToken,
+            "The provided token is malformed or otherwise invalid.",
+        ),
+    ],
+    ids=["missing-component", "scope-date", "service", "bad-date", "unknown-key", "token-for-permanent-key"],
+)
+def test_header_errors_in_s3_order(authorization, headers, error, message):
+    """Authorization header faults, each found before the signature is computed (S3_AUTH_SPEC §2, §9,
+    §10 check order)."""
+    with pytest.raises(error) as caught:
+        _verifier().verify(_header_with(authorization, **headers), AT, "us-east-1")
+    assert caught.value.message == message
+
+
+def test_missing_content_sha256_and_date_header_time():
+    """Header auth needs x-amz-content-sha256 (InvalidRequest, VGW); without x-amz-date the Date header
+    gives the time, converted to ISO basic for the string to sign (S3-COMMON; the PUT example above)."""
+    request = SignedRequest(
+        "GET",
+        "/",
+        "",
+        {
+            "host": HOST,
+            "x-amz-date": AMZ_DATE,
+            "authorization": f"AWS4-HMAC-SHA256 Credential={AKID}/{SCOPE}, "
+            f"SignedHeaders=host, Signature={'0' * 64}",
+        },
+        {},
+    )
+    with pytest.raises(errors.InvalidRequest, match="x-amz-content-sha256"):
+        _verifier().verify(request, AT, "us-east-1")
+    dated = _header_with(
+        f"AWS4-HMAC-SHA256 Credential={AKID}/{SCOPE}, SignedHeaders=date;host, Signature={'0' * 64}",
+        date="Fri, 24 May 2013 00:00:00 GMT",
+    )
+    del dated.headers["x-amz-date"]  # type: ignore[attr-defined]
+    with pytest.raises(errors.SignatureDoesNotMatch) as caught:
+        _verifier().verify(dated, AT, "us-east-1")
+    assert (caught.value.field("StringToSign") or "").split("\n")[1] == AMZ_DATE
