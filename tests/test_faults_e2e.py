@@ -54,6 +54,8 @@ JOURNAL_FIELDS = [
     "invocation_id",
     "method",
     "path",
+    "access_key",
+    "auth",
 ]
 FEW_RETRIES = {"max_attempts": 2, "mode": "standard"}  # botocore: 2 retries, 3 attempts in all
 NO_RETRIES = {"total_max_attempts": 1, "mode": "standard"}
