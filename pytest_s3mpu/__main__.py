@@ -16,6 +16,7 @@ from types import FrameType
 from typing import Any
 
 from pytest_s3mpu import __version__, seeding, settings
+from pytest_s3mpu.protocol.authentication import Authenticator
 from pytest_s3mpu.s3server import S3Server, ServerBindError
 
 DEFAULT_JOURNAL_LIMIT = 100_000
@@ -61,7 +62,7 @@ def _checked(setting: settings.Setting[Any]) -> Callable[[str], str]:
 
 def _default_text(setting: settings.Setting[Any]) -> str:
     default = setting.standalone_default if setting.standalone_default is not None else setting.default
-    shown = f" Default {default};" if default not in ("", ()) else ""
+    shown = f" Default {default};" if default not in ("", ()) and not setting.repeatable else ""
     return f"{shown} env {setting.env}."
 
 
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             metavar=setting.metavar,
             help=setting.help + _default_text(setting),
+            **_repeatable(setting),
         )
     parser.add_argument(
         "--journal-limit",
@@ -121,11 +123,21 @@ def resolve_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> di
 def _sources(args: argparse.Namespace, environ: Mapping[str, str]) -> settings.Sources:
     return settings.Sources(
         marker={},
-        cli={s.name: getattr(args, s.name) for s in SERVER_SETTINGS},
+        cli={s.name: _joined(getattr(args, s.name)) for s in SERVER_SETTINGS},
         env=environ,
         ini={},
         standalone=True,
     )
+
+
+def _repeatable(setting: settings.Setting[Any]) -> dict[str, Any]:
+    """argparse's keyword for an option that may be given more than once."""
+    return {"action": "append"} if setting.repeatable else {}
+
+
+def _joined(value: Any) -> str | None:
+    """A repeatable option's values (a list) as one text, as the setting reads them."""
+    return " ".join(value) if isinstance(value, list) else value
 
 
 def load_faults(server: S3Server, path: str, seed: int | None) -> None:
@@ -160,6 +172,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         head_timeout=values["head_timeout"],
         access_log=_stderr_lines() if args.log_requests else None,
     )
+    if values["auth"] == "sigv4":
+        server.app.authenticator = Authenticator.of(values["credentials"])
     if args.faults:
         try:
             load_faults(server, args.faults, args.fault_seed)

@@ -19,6 +19,7 @@ from pytest_s3mpu.state.model import Part, StoredObject, Upload
 
 if TYPE_CHECKING:
     from pytest_s3mpu.aio import AioClient
+    from pytest_s3mpu.protocol.authentication import Authenticator
     from pytest_s3mpu.remote_clock import RemoteClock
     from pytest_s3mpu.s3server import S3Server
     from pytest_s3mpu.state.clock import Clock
@@ -104,6 +105,13 @@ class S3MPU:
             self._remote_clock.real()
 
     @property
+    def auth(self) -> Authenticator | None:
+        """The key pairs requests must be signed with while signature verification is on (``auth`` =
+        ``sigv4``); None while it is off. ``s3mpu.auth.add("AKID", "SECRET", "TOKEN", expires=...)``
+        accepts another pair for this test."""
+        return self._server("signature verification").app.authenticator
+
+    @property
     def region(self) -> str:
         return self._region if self._region is not None else self.store.region
 
@@ -123,6 +131,16 @@ class S3MPU:
         credentials: dict[str, str] = {}
         if not self.is_external:
             credentials = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
+            signing = self.auth.first() if self.auth is not None else None
+            if signing is not None:  # verification on: sign with the first configured pair, SigV4 only
+                # (botocore presigns with SigV2 in us-east-1 unless told otherwise; the double refuses it)
+                options.setdefault("signature_version", "s3v4")
+                credentials = {
+                    "aws_access_key_id": signing.access_key,
+                    "aws_secret_access_key": signing.secret,
+                }
+                if signing.session_token is not None:
+                    credentials["aws_session_token"] = signing.session_token
         import boto3
 
         with self._session_lock:

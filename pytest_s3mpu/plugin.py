@@ -17,6 +17,7 @@ import pytest
 from pytest_s3mpu import settings
 from pytest_s3mpu.handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU, Unavailable
 from pytest_s3mpu.harness.faults import FaultSpecError
+from pytest_s3mpu.protocol.authentication import Authenticator
 from pytest_s3mpu.s3server import S3Server, ServerBindError
 from pytest_s3mpu.seeding import SeedError
 from pytest_s3mpu.state.model import Limits
@@ -46,7 +47,7 @@ class ServerBug(Exception):
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("s3mpu", "in-memory S3 with multipart uploads (pytest-s3mpu)")
     for setting in settings.ALL:
-        default = f" Default {setting.default}." if setting.default != "" else ""
+        default = f" Default {setting.default}." if setting.default != "" and not setting.repeatable else ""
         note = PLUGIN_NOTES.get(setting.name, "")
         help_text = f"{setting.help}{note}{default} Also ini {setting.ini}, env {setting.env}."
         group.addoption(
@@ -55,6 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             default=None,
             metavar=setting.metavar,
             help=help_text,
+            **_repeatable(setting),
         )
         parser.addini(setting.ini, help=setting.help, default=None)
 
@@ -103,10 +105,20 @@ def _sources(config: pytest.Config, marker: pytest.Mark | None) -> settings.Sour
     marker_values: dict[str, object] = dict(marker.kwargs) if marker is not None else {}
     return settings.Sources(
         marker=marker_values,
-        cli={s.name: config.getoption(f"s3mpu_{s.name}") for s in settings.ALL},
+        cli={s.name: _joined(config.getoption(f"s3mpu_{s.name}")) for s in settings.ALL},
         env=dict(os.environ),
         ini={s.name: config.getini(s.ini) for s in settings.ALL},
     )
+
+
+def _repeatable(setting: settings.Setting[Any]) -> dict[str, Any]:
+    """argparse's keyword for an option that may be given more than once."""
+    return {"action": "append"} if setting.repeatable else {}
+
+
+def _joined(value: Any) -> str | None:
+    """A repeatable option's values (a list) as one text, as the setting reads them."""
+    return " ".join(value) if isinstance(value, list) else value
 
 
 def _resolve(config: pytest.Config, setting: settings.Setting[Any], marker: pytest.Mark | None = None) -> Any:
@@ -259,6 +271,11 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
     store.region = _resolve(config, settings.REGION, marker)
     store.keep_bytes = _resolve(config, settings.STORAGE, marker) == "memory"
     store.object_ownership = _resolve(config, settings.OBJECT_OWNERSHIP, marker)
+    s3mpu_server.app.authenticator = (
+        Authenticator.of(_resolve(config, settings.CREDENTIALS, marker))
+        if _resolve(config, settings.AUTH, marker) == "sigv4"
+        else None
+    )
     handle = S3MPU(s3mpu_server)
     _seed(request, handle, marker)
     seen = s3mpu_server.app.bugs.last_seq()
@@ -313,14 +330,17 @@ def s3mpu_env(s3mpu: S3MPU, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> S
         monkeypatch.setenv("AWS_DEFAULT_REGION", s3mpu.region)
         monkeypatch.setenv("AWS_REGION", s3mpu.region)
         return s3mpu
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", DUMMY_ACCESS_KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_SECRET_KEY)
+    credential = s3mpu.auth.first() if s3mpu.auth is not None else None
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credential.access_key if credential else DUMMY_ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credential.secret if credential else DUMMY_SECRET_KEY)
     monkeypatch.setenv("AWS_DEFAULT_REGION", s3mpu.region)
     monkeypatch.setenv("AWS_REGION", s3mpu.region)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
+    if credential is not None and credential.session_token is not None:
+        monkeypatch.setenv("AWS_SESSION_TOKEN", credential.session_token)
     return s3mpu
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from pytest_s3mpu.protocol.authentication import Credential
 from pytest_s3mpu.state.access import ENFORCED, OWNERSHIPS
 
 T = TypeVar("T")
@@ -124,6 +125,25 @@ def _folder(text: str) -> str:
     return str(Path(value).expanduser()) if value else ""
 
 
+AUTH_MODES = ("off", "sigv4")
+
+
+def _auth(text: str) -> str:
+    value = text.strip().lower()
+    if value not in AUTH_MODES:
+        raise ValueError(f"must be one of {', '.join(AUTH_MODES)}")
+    return value
+
+
+def _credentials(text: str) -> tuple[Credential, ...]:
+    """Key pairs ``AKID:SECRET[:SESSION_TOKEN]``, separated by commas or white space (a repeated option
+    gives one each)."""
+    items = tuple(item for item in text.replace(",", " ").split() if item)
+    if not items:
+        raise ValueError("no key pair (ACCESS_KEY:SECRET[:SESSION_TOKEN])")
+    return tuple(Credential.parse(item) for item in items)
+
+
 def _text(text: str) -> str:
     if not text.strip():
         raise ValueError("empty")
@@ -142,6 +162,7 @@ class Setting(Generic[T]):
     per_test: bool = True
     standalone_default: T | None = None  # the standalone server's default, where it differs
     metavar: str = "SIZE"
+    repeatable: bool = False  # the option may be given more than once; the values are joined by spaces
 
     @property
     def cli_option(self) -> str:
@@ -266,6 +287,24 @@ SEED: Setting[str] = Setting(
     "are buckets, the files under them objects, keyed by their path below the bucket folder.",
     metavar="DIR",
 )
+AUTH: Setting[str] = Setting(
+    "auth",
+    "off",
+    _auth,
+    "Request signatures: 'off' (default: any credentials, signed or not, are accepted) or 'sigv4' (every "
+    "request must be signed with one of the credentials, as S3 checks it: Authorization header, presigned "
+    "URL, signed aws-chunked bodies, session tokens; S3's errors otherwise).",
+    metavar="off|sigv4",
+)
+CREDENTIALS: Setting[tuple[Credential, ...]] = Setting(
+    "credentials",
+    (Credential("test", "test"),),
+    _credentials,
+    "Key pairs accepted when auth is sigv4, as ACCESS_KEY:SECRET[:SESSION_TOKEN] (repeat the option, or "
+    "separate by commas); default test:test. A pair with a token needs that token on each request.",
+    metavar="AKID:SECRET[:TOKEN]",
+    repeatable=True,
+)
 ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     MIN_PART_SIZE,
     REGION,
@@ -280,6 +319,8 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     MAX_CONNECTIONS,
     HEAD_TIMEOUT,
     SEED,
+    AUTH,
+    CREDENTIALS,
 )
 
 

@@ -374,3 +374,32 @@ def test_object_ownership_option_sets_new_buckets(launcher: list[str]) -> None:
         for stream in (running.proc.stdout, running.proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def test_auth_sigv4_with_repeated_credentials(launcher: list[str]) -> None:
+    """``--auth sigv4 --credentials AKID:SECRET`` (repeatable): each configured pair signs requests the
+    server accepts; any other key is InvalidAccessKeyId (README "Authentication")."""
+    running = _start(launcher, "--auth", "sigv4", "--credentials", "one:s1", "--credentials", "two:s2")
+    try:
+
+        def client(key: str, secret: str) -> Any:
+            return boto3.session.Session().client(
+                "s3",
+                endpoint_url=running.endpoint_url,
+                region_name="us-east-1",
+                aws_access_key_id=key,
+                aws_secret_access_key=secret,
+                config=Config(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1}),
+            )
+
+        client("one", "s1").create_bucket(Bucket="cli-bucket")
+        client("two", "s2").put_object(Bucket="cli-bucket", Key="k", Body=b"d")
+        with pytest.raises(ClientError) as caught:
+            running.client().list_objects_v2(Bucket="cli-bucket")
+        assert caught.value.response["Error"]["Code"] == "InvalidAccessKeyId"
+    finally:
+        running.proc.send_signal(signal.SIGTERM)
+        assert running.proc.wait(timeout=EXIT_TIMEOUT) == 0
+        for stream in (running.proc.stdout, running.proc.stderr):
+            if stream is not None:
+                stream.close()

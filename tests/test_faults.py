@@ -539,7 +539,8 @@ def test_journal_entries_cost_the_garbage_collector_nothing():
 
 
 def test_journal_to_json_field_names(journal):
-    """The JSON names are those of the issue: seq … invocation_id, then method and path (issue 19)."""
+    """The JSON names are those of the issue: seq … invocation_id, then method and path (issue 19), then
+    the access key and the signature check's outcome (issue 17)."""
     assert list(journal.entries()[0].to_json()) == [
         "seq",
         "time",
@@ -558,6 +559,8 @@ def test_journal_to_json_field_names(journal):
         "invocation_id",
         "method",
         "path",
+        "access_key",
+        "auth",
     ]
 
 

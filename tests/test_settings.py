@@ -58,3 +58,26 @@ def test_the_standalone_server_names_its_own_options_and_port_default() -> None:
     standalone = settings.Sources(marker={}, cli={"port": "x"}, env={}, ini={}, standalone=True)
     with pytest.raises(settings.SettingError, match=r"^invalid port 'x' from option --port: not a port"):
         settings.resolve(settings.PORT, standalone)
+
+
+def test_auth_and_credentials_are_read_from_every_source() -> None:
+    """``auth`` is off or sigv4; ``credentials`` are AKID:SECRET[:TOKEN] pairs separated by commas or
+    spaces (a repeated option is joined by spaces); a malformed pair names its source."""
+    from pytest_s3mpu.protocol.authentication import Credential
+
+    sources = settings.Sources(
+        marker={}, cli={"credentials": "a:b c:d:tok"}, env={"PYTEST_S3MPU_AUTH": "SigV4"}, ini={}
+    )
+    assert settings.resolve(settings.AUTH, sources) == "sigv4"
+    assert settings.resolve(settings.CREDENTIALS, sources) == (
+        Credential("a", "b"),
+        Credential("c", "d", "tok"),
+    )
+    assert settings.resolve(settings.CREDENTIALS, settings.Sources({}, {}, {}, {})) == (
+        Credential("test", "test"),
+    )
+    bad = settings.Sources(marker={}, cli={}, env={"PYTEST_S3MPU_CREDENTIALS": "nosecret"}, ini={})
+    with pytest.raises(settings.SettingError, match="PYTEST_S3MPU_CREDENTIALS"):
+        settings.resolve(settings.CREDENTIALS, bad)
+    with pytest.raises(settings.SettingError, match="off, sigv4"):
+        settings.resolve(settings.AUTH, settings.Sources({"auth": "sigv2"}, {}, {}, {}))

@@ -7,6 +7,7 @@ summarised, in ``bugs`` so the test that caused it can fail with it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ from pytest_s3mpu.harness.faults import FaultInjector, Fired, RequestInfo
 from pytest_s3mpu.harness.journal import Journal, JournalEntry
 from pytest_s3mpu.protocol import bodies, routes, wire, xmldoc
 from pytest_s3mpu.protocol.answers import host_id_for, http_date, new_request_id, status_line
+from pytest_s3mpu.protocol.authentication import Authenticator, SignedRequest
 from pytest_s3mpu.protocol.routes import Target
 from pytest_s3mpu.protocol.target import split_target
 from pytest_s3mpu.state import errors, validation
@@ -130,6 +132,8 @@ class S3App:
         self.journal = journal if journal is not None else Journal()
         self.bugs = HandlerErrors()
         self.control = Control(store, self.faults, self.journal, self.bugs)
+        # Signature verification (``--s3mpu-auth sigv4``): None, the default, accepts any credentials.
+        self.authenticator: Authenticator | None = None
 
     @property
     def handler_errors(self) -> list[HandlerError]:
@@ -148,8 +152,20 @@ class S3App:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         call: handlers.Call | None = None
         fired: Fired | None = None
+        auth: str | None = None
+        access_key: str | None = None
         try:
             call = self._call(environ, method, fields)
+            if self.authenticator is not None:
+                auth = "refused"
+                verified = self.authenticator.verify(
+                    _signed_request(environ, method, fields, call.query),
+                    self.store.clock.timestamp(),
+                    self.store.region,
+                )
+                access_key, auth = verified.access_key, verified.method
+                if verified.chain is not None:  # the body's chunk signatures follow from the head's
+                    call = dataclasses.replace(call, chunk_chain=verified.chain)
             fired = self.faults.fire(_request_info(call))
             reply = self._execute(call, fired, environ, request_id, host_id)
         except errors.S3Error as error:
@@ -166,6 +182,9 @@ class S3App:
         body = self._respond(reply, request_id, host_id, method, start_response)
 
         def record(bytes_out: int) -> None:
+            outcome = (
+                "refused" if call is not None and call.chunk_chain and call.chunk_chain.refused else auth
+            )
             dropped = was_reset(environ)
             info = _request_info(call) if call is not None else self._asked(environ, fields, method)
             attempt, invocation = _sdk_attempt(fields)
@@ -188,6 +207,8 @@ class S3App:
                     invocation_id=invocation,
                     method=_SHARED_METHODS.get(method, method),
                     path=None if call is not None else request_target(environ),
+                    access_key=access_key or named_access_key(fields, environ),
+                    auth=outcome,
                 )
             )
 
@@ -215,7 +236,16 @@ class S3App:
         def error_reply(error: errors.S3Error) -> handlers.Reply:
             return self._error_reply(error, request_id, host_id, call.method)
 
-        context = fault_actions.FaultContext(fired, run, error_reply, environ, request_id, host_id)
+        context = fault_actions.FaultContext(
+            fired,
+            run,
+            error_reply,
+            environ,
+            request_id,
+            host_id,
+            self.store.clock.timestamp(),
+            named_access_key(call.headers, environ),
+        )
         return fault_actions.perform(context)
 
     def _control(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -357,6 +387,32 @@ def request_target(environ: WSGIEnvironment) -> str:
         query = str(environ.get("QUERY_STRING", ""))
         target = str(environ.get("PATH_INFO", "/")) + (f"?{query}" if query else "")
     return str(target)
+
+
+def _signed_request(
+    environ: WSGIEnvironment, method: str, fields: RequestHeaders, query: dict[str, str]
+) -> SignedRequest:
+    """What the signature covers, as sent: the raw path (never decoded) and raw query."""
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    path = split_target(str(target))[0] if target else str(environ.get("PATH_INFO", "/"))
+    return SignedRequest(method, path, str(environ.get("QUERY_STRING", "")), fields, query)
+
+
+def named_access_key(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
+    """The access key id a request names (``Credential=AKID/...`` or ``X-Amz-Credential=AKID%2F...``),
+    read without checking anything: for the journal and fault presets, whether verification is on or off."""
+    authorization = fields.get("Authorization")
+    if authorization is not None:
+        start = authorization.find("Credential=")
+        if start == -1:
+            return None
+        return authorization[start + 11 :].split("/", 1)[0] or None
+    query = str(environ.get("QUERY_STRING", ""))
+    start = query.find("X-Amz-Credential=")
+    if start == -1:
+        return None
+    credential = unquote_to_bytes(query[start + 17 :].split("&", 1)[0]).decode("utf-8", "replace")
+    return credential.split("/", 1)[0] or None
 
 
 def _request_info(call: handlers.Call) -> RequestInfo:

@@ -34,6 +34,8 @@ class FaultContext:
     :param run: applies the operation; its S3 error comes back as an error reply.
     :param error_reply: an S3 error as this request's answer (HEAD: no body).
     :param environ: the request's WSGI environ (its ``wsgi.input`` may be wrapped).
+    :param now: the server clock's time, and ``access_key`` the key the request named: what an auth
+        preset's extra elements are made of (``RequestTime``, ``ServerTime``, ``AWSAccessKeyId``).
     """
 
     fired: Fired
@@ -42,6 +44,8 @@ class FaultContext:
     environ: dict[str, Any]
     request_id: str
     host_id: str
+    now: float | None = None
+    access_key: str | None = None
 
     @property
     def rule(self) -> FaultRule:
@@ -55,7 +59,7 @@ class FaultContext:
 def _error(ctx: FaultContext) -> handlers.Reply:
     """The rule's S3 error; with ``apply="after"`` the request was applied first."""
     applied = None if ctx.before else ctx.run()
-    failed = ctx.error_reply(ctx.rule.error())
+    failed = ctx.error_reply(ctx.rule.error(ctx.now, ctx.access_key))
     failed.headers.extend(ctx.rule.error_headers())
     failed.upload_id = applied.upload_id if applied is not None else None
     return failed

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from pytest_s3mpu.protocol import bodies, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
+from pytest_s3mpu.protocol.sigv4 import ChunkChain
 from pytest_s3mpu.state import access, bucket_config, errors, integrity, listing, validation
 from pytest_s3mpu.state.checksums import Algorithm
 from pytest_s3mpu.state.model import CompleteOptions, CopyConditions, CopyRequest, Payload
@@ -47,6 +48,8 @@ class Call:
     part_number: int | None = None
     until_end: bool = False  # the server framed the body (HTTP chunked): read to its end
     aws_chunked: bool = False  # the body is aws-chunked (bodies.is_aws_chunked), worked out once
+    # The chunk signatures a signed aws-chunked body must carry (signature verification on), else None.
+    chunk_chain: ChunkChain | None = None
 
     @property
     def stream(self) -> bodies.BodyStream:
@@ -85,6 +88,7 @@ def _small_body(call: Call, checksum_headers: bool = True) -> Payload:
         until_end=call.until_end,
         checksum_headers=checksum_headers,
         aws_chunked=call.aws_chunked,
+        chain=call.chunk_chain,
     )
     integrity.verify_body(payload)
     return payload
@@ -230,6 +234,7 @@ def put_object(store: Store, call: Call) -> Reply:
         (Algorithm.CRC64NVME,),
         keep=store.keep_bytes,
         aws_chunked=call.aws_chunked,
+        chain=call.chunk_chain,
     )
     result = store.put_object(call.bucket, call.key, payload, meta, if_match, if_none_match, sse, lock)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers(), *_version_header(result.version_id)]
@@ -366,7 +371,13 @@ def upload_part(store: Store, call: Call) -> Reply:
     target = store.check_upload_part(call.bucket, call.key, upload_id, part_number, declared, sse)
     compute = {Algorithm.CRC64NVME} | ({target.algorithm} if target.algorithm else set())
     payload = bodies.read_payload(
-        call.stream, call.headers, length, compute, keep=store.keep_bytes, aws_chunked=call.aws_chunked
+        call.stream,
+        call.headers,
+        length,
+        compute,
+        keep=store.keep_bytes,
+        aws_chunked=call.aws_chunked,
+        chain=call.chunk_chain,
     )
     result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]

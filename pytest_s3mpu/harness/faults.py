@@ -7,6 +7,7 @@ the store; a fault "after" leaves exactly what a successful request would have.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import fnmatch
 import itertools
@@ -15,7 +16,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -52,6 +53,46 @@ PRESETS: dict[str, tuple[int, str, str]] = {
     "InternalError": (500, "InternalError", errors.InternalError.default_message),
     "ServiceUnavailable": (503, "ServiceUnavailable", errors.ServiceUnavailable.default_message),
     "RequestTimeout": (400, "RequestTimeout", errors.RequestTimeout.default_message),
+    # What a client meets when its credentials or clock go wrong (S3_AUTH_SPEC.md §10): each answered
+    # with the verifier's own error, extra elements included (AUTH_PRESETS).
+    "RequestTimeTooSkewed": (403, "RequestTimeTooSkewed", errors.RequestTimeTooSkewed.default_message),
+    "ExpiredToken": (400, "ExpiredToken", errors.ExpiredToken.default_message),
+    "InvalidAccessKeyId": (403, "InvalidAccessKeyId", errors.InvalidAccessKeyId.default_message),
+    "AccessDenied": (403, "AccessDenied", errors.AccessDenied.default_message),
+    "SignatureDoesNotMatch": (403, "SignatureDoesNotMatch", errors.SignatureDoesNotMatch.default_message),
+}
+PLACEHOLDER_ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"  # AWS's documented example key, for a request signed by none
+PLACEHOLDER_TOKEN = "s3mpu-expired-session-token"
+
+
+def _amz_date(posix: float) -> str:
+    return dt.datetime.fromtimestamp(int(posix), dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _iso(posix: float) -> str:
+    return dt.datetime.fromtimestamp(int(posix), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _skewed(now: float, access_key: str) -> errors.S3Error:
+    """A client clock 20 minutes behind: past the 15 minutes S3 allows."""
+    return errors.RequestTimeTooSkewed(_amz_date(now - 1200), _iso(now))
+
+
+def _signature_mismatch(now: float, access_key: str) -> errors.S3Error:
+    """The string to sign is shaped as S3's (time, a us-east-1 scope, a hash); the double computed none."""
+    moment = _amz_date(now)
+    text = f"AWS4-HMAC-SHA256\n{moment}\n{moment[:8]}/us-east-1/s3/aws4_request\n{'0' * 64}"
+    return errors.SignatureDoesNotMatch(access_key, text, "0" * 64)
+
+
+# The auth presets' errors, made when the rule fires: ``now`` is the server's clock, ``access_key`` the one
+# the request named (else AWS's example key).
+AUTH_PRESETS: dict[str, Callable[[float, str], errors.S3Error]] = {
+    "RequestTimeTooSkewed": _skewed,
+    "ExpiredToken": lambda now, access_key: errors.ExpiredToken(PLACEHOLDER_TOKEN),
+    "InvalidAccessKeyId": lambda now, access_key: errors.InvalidAccessKeyId(access_key),
+    "AccessDenied": lambda now, access_key: errors.AccessDenied(),
+    "SignatureDoesNotMatch": _signature_mismatch,
 }
 
 
@@ -369,9 +410,16 @@ class FaultRule:
             return False
         return self.upload_id is None or self.upload_id == info.upload_id
 
-    def error(self) -> errors.S3Error:
-        """The S3 error this rule answers with."""
+    def error(self, now: float | None = None, access_key: str | None = None) -> errors.S3Error:
+        """The S3 error this rule answers with; an auth preset left as it is carries its extra elements,
+        made at ``now`` (the server's clock) for ``access_key``."""
         assert self.status is not None and self.code is not None
+        make = AUTH_PRESETS.get(self.preset or "")
+        if make is not None and (self.status, self.code, self.message) == PRESETS[self.preset or ""]:
+            made = make(time.time() if now is None else now, access_key or PLACEHOLDER_ACCESS_KEY)
+            return errors.CustomError(
+                self.status, self.code, self.message or self.code, **dict(made.fields())
+            )
         return errors.CustomError(self.status, self.code, self.message or self.code)
 
     def error_headers(self) -> list[tuple[str, str]]:

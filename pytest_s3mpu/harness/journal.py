@@ -46,6 +46,10 @@ class JournalEntry(NamedTuple):
     :param path: for a request the double answers with no operation of its own (``NotImplemented``,
         ``MethodNotAllowed``, a bad URI), its path and query as sent, so the journal shows what was asked;
         None otherwise (``bucket`` and ``key`` say it).
+    :param access_key: the access key id the request was signed with (its Authorization header or
+        X-Amz-Credential), None for an unsigned one.
+    :param auth: what signature verification made of it: ``header`` or ``presigned`` (verified),
+        ``refused`` (``error_code`` says why); None while verification is off.
     """
 
     seq: int
@@ -65,6 +69,8 @@ class JournalEntry(NamedTuple):
     invocation_id: str | None
     method: str | None = None
     path: str | None = None
+    access_key: str | None = None
+    auth: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return self._asdict()

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-from pytest_s3mpu.protocol import wire
+from pytest_s3mpu.protocol import sigv4, wire
 from pytest_s3mpu.state import errors
 from pytest_s3mpu.state.checksums import Algorithm, Hasher, new_hasher
 from pytest_s3mpu.state.model import Hollow, Payload
@@ -61,9 +61,11 @@ class ChunkedReader(io.RawIOBase):
     caller's buffer; a declared chunk size costs nothing until its bytes arrive.
 
     :param limit: the most data bytes accepted in total; a chunk claiming more is a framing error.
+    :param chain: the signatures a signed aws-chunked body must carry: each chunk's is checked as soon as
+        its last byte has arrived (``SignatureDoesNotMatch``), so a forged chunk is never accepted.
     """
 
-    def __init__(self, source: LineSource, limit: int) -> None:
+    def __init__(self, source: LineSource, limit: int, chain: sigv4.ChunkChain | None = None) -> None:
         super().__init__()
         self._source = source
         self._limit = limit
@@ -71,6 +73,9 @@ class ChunkedReader(io.RawIOBase):
         self._total = 0
         self._done = False
         self.trailers: list[tuple[str, str]] = []
+        self._chain = chain
+        self._chunk_signature: str | None = None
+        self._chunk_hash = hashlib.sha256()
 
     def readable(self) -> bool:
         return True
@@ -89,16 +94,29 @@ class ChunkedReader(io.RawIOBase):
         return line[:-2]
 
     def _start_chunk(self) -> None:
-        size_text = self._line().split(b";", 1)[0].strip()
+        size_text, _, extension = self._line().partition(b";")
+        size_text = size_text.strip()
         if not _HEX.match(size_text):
             raise FramingError(f"bad chunk size {size_text[:32]!r}")
         size = int(size_text, 16)
         if self._total + size > self._limit:
             raise FramingError("chunk larger than the declared length")
+        if self._chain is not None:
+            self._chunk_signature = sigv4.chunk_signature(extension)
+            self._chunk_hash = hashlib.sha256()
         if size == 0:
+            if self._chain is not None:
+                self._chain.chunk(self._chunk_signature, sigv4.EMPTY_SHA256)
             self._read_trailers()
+            if self._chain is not None and self._chain.trailer:
+                self._check_trailer_signature(self._chain)
             self._done = True
         self._left_in_chunk = size
+
+    def _check_trailer_signature(self, chain: sigv4.ChunkChain) -> None:
+        provided = [value for name, value in self.trailers if name == "x-amz-trailer-signature"]
+        lines = [(name, value) for name, value in self.trailers if name != "x-amz-trailer-signature"]
+        chain.trailers(provided[0] if provided else None, lines)
 
     def _read_trailers(self) -> None:
         for _ in range(MAX_TRAILER_LINES):
@@ -128,8 +146,13 @@ class ChunkedReader(io.RawIOBase):
             raise FramingError("body ended inside a chunk")
         self._left_in_chunk -= got
         self._total += got
-        if self._left_in_chunk == 0 and self._source.readline(3) != b"\r\n":
-            raise FramingError("chunk data not followed by CRLF")
+        if self._chain is not None:
+            self._chunk_hash.update(view[:got])
+        if self._left_in_chunk == 0:
+            if self._source.readline(3) != b"\r\n":
+                raise FramingError("chunk data not followed by CRLF")
+            if self._chain is not None:
+                self._chain.chunk(self._chunk_signature, self._chunk_hash.hexdigest())
         return got
 
 
@@ -321,6 +344,7 @@ def read_payload(
     keep: bool = True,
     checksum_headers: bool = True,
     aws_chunked: bool | None = None,
+    chain: sigv4.ChunkChain | None = None,
 ) -> Payload:
     """Read, decode and hash a request body in one pass.
 
@@ -333,6 +357,7 @@ def read_payload(
         other than this body (CompleteMultipartUpload: the object's final checksum); trailers always
         describe the body.
     :param aws_chunked: ``is_aws_chunked(headers)`` when the caller knows it already.
+    :param chain: the chunk signatures to check as the body streams (signed aws-chunked bodies).
     """
     sha_mode = content_sha256_mode(headers.get(wire.CONTENT_SHA256))
     chunked = is_aws_chunked(headers) if aws_chunked is None else aws_chunked
@@ -358,7 +383,7 @@ def read_payload(
     decoder: ChunkedReader | None = None
     if chunked:
         buffered = io.BufferedReader(_as_raw(stream), buffer_size=64 * 1024)
-        decoder = ChunkedReader(buffered, limit=size)
+        decoder = ChunkedReader(buffered, limit=size, chain=chain)
         source = decoder
     buffer = GrowingBuffer(size) if keep else None
     scratch = bytearray(min(size, READ_SLICE)) if buffer is None else None
@@ -417,6 +442,7 @@ def read_small_payload(
     until_end: bool,
     checksum_headers: bool = True,
     aws_chunked: bool | None = None,
+    chain: sigv4.ChunkChain | None = None,
 ) -> Payload:
     """A small request body (XML) read by the same reader as object bodies, whatever its framing, so the
     same claims reach the same checks (spec §1.3a): Content-Length or HTTP chunked, aws-chunked or not.
@@ -434,7 +460,13 @@ def read_small_payload(
         if declared is not None and declared > limit:
             raise errors.MalformedXML()
         return read_payload(
-            stream, headers, content_length, (), checksum_headers=checksum_headers, aws_chunked=True
+            stream,
+            headers,
+            content_length,
+            (),
+            checksum_headers=checksum_headers,
+            aws_chunked=True,
+            chain=chain,
         )
     if until_end:
         data = read_small_body(stream, limit)

@@ -784,3 +784,167 @@ class InvalidS3DestinationBucket(S3Error):
     code = "InvalidS3DestinationBucket"
     status = 400
     default_message = "Invalid bucket ARN."
+
+
+# -- request authentication (SigV4): S3_AUTH_SPEC.md §10 -----------------------------------------
+
+MAX_SKEW_MS = 900_000  # 15 minutes either way (S3-HDR; RequestTimeTooSkewed's MaxAllowedSkewMilliseconds)
+
+
+def spaced_hex(text: str) -> str:
+    """UTF-8 bytes as lowercase two-digit hex separated by single spaces: how S3 spells
+    ``StringToSignBytes`` and ``CanonicalRequestBytes`` (GH minio/minio#2696; s3tools/s3cmd#1053)."""
+    return " ".join(f"{byte:02x}" for byte in text.encode("utf-8"))
+
+
+class SignatureDoesNotMatch(S3Error):
+    code = "SignatureDoesNotMatch"
+    status = 403
+    default_message = (
+        "The request signature we calculated does not match the signature you provided. "
+        "Check your key and signing method."
+    )
+
+    def __init__(
+        self, access_key: str, string_to_sign: str, provided: str, canonical_request: str | None = None
+    ) -> None:
+        fields: dict[str, object] = {
+            "AWSAccessKeyId": access_key,
+            "StringToSign": string_to_sign,
+            "SignatureProvided": provided,
+            "StringToSignBytes": spaced_hex(string_to_sign),
+        }
+        if canonical_request is not None:  # a chunk or trailer signature has no canonical request
+            fields["CanonicalRequest"] = canonical_request
+            fields["CanonicalRequestBytes"] = spaced_hex(canonical_request)
+        super().__init__(None, **fields)
+
+
+class InvalidAccessKeyId(S3Error):
+    code = "InvalidAccessKeyId"
+    status = 403
+    default_message = "The AWS Access Key Id you provided does not exist in our records."
+
+    def __init__(self, access_key: str) -> None:
+        super().__init__(AWSAccessKeyId=access_key)
+
+
+class AuthorizationHeaderMalformed(S3Error):
+    code = "AuthorizationHeaderMalformed"
+    status = 400
+    default_message = "The authorization header is malformed."
+
+    def __init__(self, reason: str, **fields: object) -> None:
+        super().__init__(f"The authorization header is malformed; {reason}", **fields)
+
+
+def wrong_region(sent: str, expected: str) -> AuthorizationHeaderMalformed:
+    """A credential scope naming another region: AWS adds the region it expected (recorded,
+    LS test_create_bucket_aws_global)."""
+    return AuthorizationHeaderMalformed(
+        f"the region '{sent}' is wrong; expecting '{expected}'", Region=expected
+    )
+
+
+class AuthorizationQueryParametersError(S3Error):
+    code = "AuthorizationQueryParametersError"
+    status = 400
+    default_message = (
+        "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
+        "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
+    )
+
+
+CREDENTIAL_FORM = 'expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".'
+
+
+def credential_malformed() -> AuthorizationQueryParametersError:
+    """LS test_presigned_double_encoded_credentials (recorded)."""
+    return AuthorizationQueryParametersError(
+        f"Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; {CREDENTIAL_FORM}"
+    )
+
+
+class RequestTimeTooSkewed(S3Error):
+    code = "RequestTimeTooSkewed"
+    status = 403
+    default_message = "The difference between the request time and the current time is too large."
+
+    def __init__(self, request_time: str, server_time: str, max_ms: int = MAX_SKEW_MS) -> None:
+        super().__init__(RequestTime=request_time, ServerTime=server_time, MaxAllowedSkewMilliseconds=max_ms)
+
+
+class InvalidToken(S3Error):
+    code = "InvalidToken"
+    status = 400
+    default_message = "The provided token is malformed or otherwise invalid."
+
+
+class ExpiredToken(S3Error):
+    code = "ExpiredToken"
+    status = 400
+    default_message = "The provided token has expired."
+
+    def __init__(self, token: str) -> None:
+        super().__init__(**{"Token-0": token})
+
+
+def request_expired(expires_s: str, expires: str, server_time: str) -> AccessDenied:
+    """A presigned URL used after X-Amz-Date + X-Amz-Expires (GH aws/aws-sdk-php#1333; LS
+    test_s3_presigned_url_expired[s3v4], recorded)."""
+    return AccessDenied(
+        "Request has expired", **{"X-Amz-Expires": expires_s, "Expires": expires, "ServerTime": server_time}
+    )
+
+
+def request_not_yet_valid(amz_date: str, expires: str, server_time: str) -> AccessDenied:
+    """A presigned URL dated in the future (GH minio/minio#2638, an AWS capture)."""
+    return AccessDenied(
+        "Request is not yet valid", **{"X-Amz-Date": amz_date, "Expires": expires, "ServerTime": server_time}
+    )
+
+
+def headers_not_signed(names: list[str]) -> AccessDenied:
+    """x-amz-* headers sent beside a presigned URL that did not sign them (LS
+    test_put_object_with_md5_and_chunk_signature_bad_headers, recorded)."""
+    return AccessDenied(
+        "There were headers present in the request which were not signed", HeadersNotSigned=", ".join(names)
+    )
+
+
+def missing_date() -> AccessDenied:
+    return AccessDenied("AWS authentication requires a valid Date or x-amz-date header")
+
+
+def sigv2_query_incomplete() -> AccessDenied:
+    """LS test_s3_put_presigned_url_missing_sig_param[s3] (recorded)."""
+    return AccessDenied(
+        "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters"
+    )
+
+
+def sigv2_not_supported() -> InvalidRequest:
+    """Signature Version 2 in a region that accepts only SigV4 (GH nukulb/s3-angular-file-upload#23)."""
+    return InvalidRequest(
+        "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."
+    )
+
+
+def unsupported_authorization(value: str) -> InvalidArgument:
+    """An Authorization header of another scheme (GH versity/versitygw#1512)."""
+    return InvalidArgument("Unsupported Authorization Type", "Authorization", value)
+
+
+def two_auth_mechanisms(value: str) -> InvalidArgument:
+    """An Authorization header and query-string authentication together (GH
+    catalyst/moodle-tool_objectfs#303)."""
+    return InvalidArgument(
+        "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string "
+        "parameter or the Authorization header should be specified",
+        "Authorization",
+        value,
+    )
+
+
+def missing_content_sha256() -> InvalidRequest:
+    return InvalidRequest("Missing required header for this request: x-amz-content-sha256")

@@ -144,3 +144,32 @@ def test_lib_storage_no_such_upload(s3mpu, js, eleven_mib):
     assert result["aborted"]
     assert_sdk_error(result, "NoSuchUpload")
     assert s3mpu.objects(BUCKET) == {} and s3mpu.uploads() == []
+
+
+@pytest.mark.s3mpu(min_part_size=SMALL_MIN, auth="sigv4", credentials="interop:interop")
+def test_client_s3_round_trip_signed(s3mpu, js):
+    """With signature verification on, every request the JS SDK v3 signs (its default checksums included)
+    is accepted: the same round trip as unsigned, each journal entry verified under key ``interop``."""
+    data = os.urandom(2048 + 1500 + 3)
+    parts = [data[:2048], data[2048:3548], data[3548:]]
+    result = js("low-level", "js.bin", data, json.dumps([len(p) for p in parts]))
+    assert result["read_back"] == data
+    assert {(e.access_key, e.auth, e.error_code) for e in s3mpu.journal.entries()} == {
+        ("interop", "header", None)
+    }
+
+
+@pytest.mark.s3mpu(auth="sigv4", credentials="interop:interop")
+def test_presigned_upload_part_with_the_presigners_checksum(s3mpu, js):
+    """A presigned UploadPart signed by the JS SDK's signer with the presigner's query, which carries
+    x-amz-checksum-crc32=AAAAAA== (CRC32 of nothing) whatever the part: S3 accepts the real part (the
+    checksum in the query is signed, not checked) and refuses the URL once that value is changed
+    [LS-AWS: test_presigned_url_v4_x_amz_in_qs, recorded 2026-02-21]."""
+    data = os.urandom(3000)
+    result = js("presigned-part", "presigned.bin", data)
+    assert "x-amz-checksum-crc32=AAAAAA%3D%3D" in result["url"]
+    assert (result["tamperedStatus"], result["status"]) == (403, 200)
+    assert result["etag"] == f'"{md5_hex(data)}"'
+    assert result["read_back"] == data
+    refused = [e for e in s3mpu.journal.entries() if e.auth == "refused"]
+    assert [(e.operation, e.error_code) for e in refused] == [("UploadPart", "SignatureDoesNotMatch")]

@@ -104,6 +104,46 @@ async function managed(abortAfterFirstPart) {
   }
 }
 
+// A presigned UploadPart as @aws-sdk/s3-request-presigner makes it (not installed here): its signer
+// (@smithy/signature-v4) given what the presigner's prepareRequest gives it (X-Amz-Content-Sha256:
+// UNSIGNED-PAYLOAD, content-type unsignable) and the query the SDK serialises, with the default checksum of an empty body (x-amz-checksum-crc32=AAAAAA==)
+// hoisted into it; then a browser-style fetch PUT of the real part, once as signed and once with the checksum
+// value changed. Create and Complete go through the SDK.
+class NodeSha256 {
+  constructor(secret) { this.hash = secret ? require("crypto").createHmac("sha256", secret) : require("crypto").createHash("sha256"); }
+  update(data) { this.hash.update(data); }
+  async digest() { return new Uint8Array(this.hash.digest()); }
+}
+
+async function presignedPart() {
+  const { SignatureV4 } = require("@smithy/signature-v4");
+  const url = new URL(endpoint);
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: "interop", secretAccessKey: "interop" }, region: "us-east-1", service: "s3",
+    sha256: NodeSha256, uriEscapePath: false,
+  });
+  const signed = await signer.presign({
+    method: "PUT", protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: `/${Bucket}/${Key}`,
+    query: {
+      partNumber: "1", uploadId: UploadId, "x-amz-checksum-crc32": "AAAAAA==",
+      "x-amz-sdk-checksum-algorithm": "CRC32", "x-id": "UploadPart",
+    },
+    headers: { host: url.host, "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD" },  // the presigner's prepareRequest
+  }, { expiresIn: 900, unsignableHeaders: new Set(["content-type"]), unhoistableHeaders: new Set() });
+  const query = Object.entries(signed.query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+  const target = `${endpoint}/${Bucket}/${Key}?${query}`;
+  const body = fs.readFileSync(input);
+  const tampered = await fetch(target.replace("AAAAAA%3D%3D", "BBBBBB%3D%3D"), { method: "PUT", body });
+  const put = await fetch(target, { method: "PUT", body });
+  const ETag = put.headers.get("etag");
+  const done = await s3.send(new CompleteMultipartUploadCommand({
+    Bucket, Key, UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] },
+  }));
+  return { url: target, tamperedStatus: tampered.status, status: put.status, etag: ETag, completeETag: done.ETag, getETag: await read(Key) };
+}
+
 async function main() {
   let result;
   if (scenario === "low-level") {
@@ -112,6 +152,7 @@ async function main() {
   } else if (scenario === "seed-error") result = await seedError();
   else if (scenario === "upload") result = await managed(false);
   else if (scenario === "upload-abort") result = await managed(true);
+  else if (scenario === "presigned-part") result = await presignedPart();
   else throw new Error(`unknown scenario ${scenario}`);
   process.stdout.write(JSON.stringify(result));
 }
