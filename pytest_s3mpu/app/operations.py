@@ -14,7 +14,7 @@ from urllib.parse import quote
 from pytest_s3mpu.protocol import bodies, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
 from pytest_s3mpu.protocol.sigv4 import ChunkChain
-from pytest_s3mpu.state import access, bucket_config, errors, integrity, listing, validation
+from pytest_s3mpu.state import access, bucket_config, buckets, errors, integrity, listing, validation
 from pytest_s3mpu.state.checksums import Algorithm
 from pytest_s3mpu.state.model import CompleteOptions, CopyConditions, CopyRequest, Payload
 from pytest_s3mpu.state.store import Store
@@ -102,7 +102,13 @@ def _encoding(call: Call) -> str | None:
 
 
 def list_buckets(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.list_buckets(store.list_buckets()))
+    query = buckets.Query(
+        max_buckets=call.query.get("max-buckets"),
+        continuation_token=call.query.get("continuation-token"),
+        prefix=call.query.get("prefix"),
+        bucket_region=call.query.get("bucket-region"),
+    )
+    return _xml(xmldoc.list_buckets(store.list_buckets(query)))
 
 
 def create_bucket(store: Store, call: Call) -> Reply:
@@ -113,12 +119,25 @@ def create_bucket(store: Store, call: Call) -> Reply:
     lock = call.headers.get(wire.BUCKET_OBJECT_LOCK_ENABLED, "").strip().lower() == "true"
     ownership = call.headers.get(wire.OBJECT_OWNERSHIP)
     store.create_bucket(call.bucket, constraint, ownership, acl, tags, object_lock_enabled=lock)
-    return _empty(extra=[("Location", f"/{call.bucket}")])
+    # With a constraint S3 answers the bucket's virtual-hosted URL, without one its path [LS-AWS:
+    # test_create_bucket_head_bucket, recorded 2026-02-21].
+    if constraint is None:
+        location = f"/{call.bucket}"
+    else:
+        location = f"http://{call.bucket}.{call.base_url.partition('://')[2]}/"
+    return _empty(extra=[("Location", location), (wire.BUCKET_ARN, buckets.arn(call.bucket))])
 
 
 def head_bucket(store: Store, call: Call) -> Reply:
     bucket = store.head_bucket(call.bucket)
-    return _empty(extra=[(wire.BUCKET_REGION, bucket.region), ("x-amz-access-point-alias", "false")])
+    return _xml(
+        b"",
+        extra=[
+            (wire.BUCKET_REGION, bucket.region),
+            (wire.ACCESS_POINT_ALIAS, "false"),
+            (wire.BUCKET_ARN, buckets.arn(bucket.name)),
+        ],
+    )
 
 
 def delete_bucket(store: Store, call: Call) -> Reply:

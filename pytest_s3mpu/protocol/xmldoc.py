@@ -20,10 +20,9 @@ from xml.parsers.expat import ExpatError
 
 from pytest_s3mpu.protocol import complete_shape, wire
 from pytest_s3mpu.protocol.object_headers import iso_time
-from pytest_s3mpu.state import access, bucket_config, errors, notification, object_lock
+from pytest_s3mpu.state import access, bucket_config, buckets, errors, notification, object_lock
 from pytest_s3mpu.state.checksums import Algorithm, b64
 from pytest_s3mpu.state.model import (
-    Bucket,
     CompleteDocument,
     CompletedPartSpec,
     CompleteResult,
@@ -282,13 +281,24 @@ def list_uploads(page: UploadsPage, encoding: str | None) -> bytes:
     return _document("ListMultipartUploadsResult", body)
 
 
-def list_buckets(buckets: Sequence[Bucket]) -> bytes:
+def list_buckets(page: buckets.Page) -> bytes:
+    """ListAllMyBucketsResult: each bucket with its region and ARN; Prefix when the request named one,
+    ContinuationToken when more buckets follow [LS-AWS: TestS3ListBuckets, recorded 2026-02-21]."""
     entries = [
-        {"Name": b.name, "CreationDate": iso_time(b.created), "BucketRegion": b.region} for b in buckets
+        {
+            "Name": b.name,
+            "CreationDate": iso_time(b.created),
+            "BucketRegion": b.region,
+            "BucketArn": buckets.arn(b.name),
+        }
+        for b in page.buckets
     ]
-    return _document(
-        "ListAllMyBucketsResult", {"Owner": _owner(), "Buckets": {"Bucket": entries} if entries else None}
-    )
+    body: _Doc = {"Owner": _owner(), "Buckets": {"Bucket": entries} if entries else None}
+    if page.continuation_token is not None:
+        body["ContinuationToken"] = page.continuation_token
+    if page.prefix is not None:
+        body["Prefix"] = page.prefix
+    return _document("ListAllMyBucketsResult", body)
 
 
 _OWNER_XML = f"<Owner><ID>{OWNER_ID}</ID></Owner>"

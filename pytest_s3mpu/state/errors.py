@@ -183,6 +183,20 @@ class InvalidArgumentName(InvalidArgument):
         S3Error.__init__(self, message, ArgumentName=name)
 
 
+def invalid_bucket_region(region: str) -> InvalidArgumentName:
+    """ListBuckets' bucket-region naming no AWS Region [LS-AWS: test_list_buckets_region_validation,
+    recorded 2026-02-21]."""
+    return InvalidArgumentName(f"Argument value {region} is not a valid AWS Region", "bucket-region")
+
+
+def max_buckets_out_of_range(raw: str, largest: int) -> InvalidArgument:
+    """ListBuckets' max-buckets outside 1..10000 (the API reference's valid range; no recording shows
+    the message, which follows S3's other ``Argument ... must be an integer between`` messages)."""
+    return InvalidArgument(
+        f"Argument max-buckets must be an integer between 1 and {largest}", "max-buckets", raw
+    )
+
+
 class InvalidPartNumber(S3Error):
     code = "InvalidPartNumber"
     status = 416

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from pytest_s3mpu.state import (
     access,
     bucket_config,
+    buckets,
     checksums,
     conditions,
     copying,
@@ -261,9 +262,13 @@ class Store:
         with self._lock:
             return self._bucket(name)
 
-    def list_buckets(self) -> list[Bucket]:
+    def list_buckets(self, query: buckets.Query | None = None) -> buckets.Page:
+        """ListBuckets: one page of the buckets, by name (``buckets.page``); a bad parameter is refused
+        before the buckets are read."""
+        query = query or buckets.Query()
+        buckets.check(query)
         with self._lock:
-            return sorted(self._buckets.values(), key=lambda bucket: bucket.name)
+            return buckets.page(sorted(self._buckets.values(), key=lambda bucket: bucket.name), query)
 
     # -- objects --------------------------------------------------------------------------------
 
