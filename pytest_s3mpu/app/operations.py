@@ -435,6 +435,8 @@ def copy_object(store: Store, call: Call) -> Reply:
         sse,
         headers.copy_source_encryption_request(call.headers),
         headers.lock_request(call.headers),
+        if_match=call.headers.get("If-Match"),
+        if_none_match=call.headers.get("If-None-Match"),
     )
     extra = [*result.encryption.headers(), *_version_header(result.version_id)]
     if result.source_version_id is not None:

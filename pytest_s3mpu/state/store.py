@@ -799,12 +799,17 @@ class Store:
         sse: EncryptionRequest | None = None,
         source_sse: EncryptionRequest | None = None,
         lock: LockRequest | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
     ) -> CopyResult:
         """CopyObject: a new object sharing the source's bytes (no copy is made; objects are immutable).
 
         The copy is not multipart: its ETag is the MD5 of the bytes, its checksum a FULL_OBJECT one. Its
         lock is the request's (or the bucket's default retention), never the source's (recorded,
         test_s3_copy_object_retention_lock, test_s3_copy_object_legal_hold).
+        ``if_match`` / ``if_none_match`` (If-Match / If-None-Match) are conditions on the destination, as
+        PutObject's are (spec §5.3), checked first and again, atomically, when the copy is stored
+        [LS-AWS: TestS3ObjectWritePrecondition::test_copy_object_if_*, recorded 2026-02-21].
         """
         validation.object_key(key, self.limits.max_key_length)
         asked = object_lock.requested_lock(lock or LockRequest(), self._clock())
@@ -813,6 +818,7 @@ class Store:
             object_lock.check_bucket_takes(target.object_lock, asked)
             acl = request.meta.acl
             access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
+            conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
         source_bucket, source_key, source = self._copy_source(copy_source, source_sse)
         copy_conditions = copy_conditions or CopyConditions()
         conditions.check_copy_source(
@@ -838,6 +844,7 @@ class Store:
         now = self._clock()
         with self._lock:
             target = self._bucket(bucket)
+            conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
             locked = object_lock.new_version_lock(target.object_lock, asked, now)
             meta = dataclasses.replace(meta, lock=locked)
             obj = StoredObject(
