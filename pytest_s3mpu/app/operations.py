@@ -293,6 +293,8 @@ def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
         return Reply(304, kept)
     if condition is not None:
         raise errors.PreconditionFailed(condition.split(":", 1)[1])
+    if with_body:
+        store.check_body_readable(obj)
     if with_body and obj.body.hollow:
         raise errors.BytesNotKept()
     checksum_mode = call.headers.get(wire.CHECKSUM_MODE, "").upper() == "ENABLED"
@@ -307,6 +309,9 @@ def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
     override = dict(_overrides(call))
     reply_headers = [(n, override.pop(n, v)) for n, v in headers.object_headers(obj, shown)]
     reply_headers.extend(_version_header(obj.version_id))
+    restore = store.restore_header(obj)
+    if restore is not None:
+        reply_headers.append((wire.RESTORE, restore))
     reply_headers.extend(override.items())
     if part is not None and part.count is not None:
         reply_headers.append((wire.MP_PARTS_COUNT, str(part.count)))
@@ -343,6 +348,14 @@ def get_object_attributes(store: Store, call: Call) -> Reply:
     extra = [("Last-Modified", headers.http_date(found.obj.last_modified))]
     extra.extend(_version_header(found.obj.version_id))
     return _xml(xmldoc.object_attributes(found), extra=extra)
+
+
+def restore_object(store: Store, call: Call) -> Reply:
+    version_id = _version_id(call)
+    store.check_version_id(call.bucket, version_id)
+    days, tier = xmldoc.parse_restore_request(_small_body(call).content())
+    status = store.restore_object(call.bucket, call.key, days, tier, version_id)
+    return _empty(status)
 
 
 def delete_object(store: Store, call: Call) -> Reply:
@@ -832,6 +845,7 @@ HANDLERS: dict[str, Handler] = {
     "HeadBucket": head_bucket,
     "DeleteBucket": delete_bucket,
     "GetBucketLocation": get_bucket_location,
+    "RestoreObject": restore_object,
     "PutBucketVersioning": put_bucket_versioning,
     "GetBucketVersioning": get_bucket_versioning,
     "ListObjects": list_objects,

@@ -40,6 +40,7 @@ BUCKET_ARN = "x-amz-bucket-arn"
 ACCESS_POINT_ALIAS = "x-amz-access-point-alias"
 VERSION_ID = "x-amz-version-id"
 DELETE_MARKER = "x-amz-delete-marker"
+RESTORE = "x-amz-restore"
 COPY_SOURCE_VERSION_ID = "x-amz-copy-source-version-id"
 VERSION_ID_PARAMETER = "versionId"  # the query parameter naming one version of an object
 # Object Lock: the lock headers are also the ArgumentName of their errors, so they are spelled in errors.

@@ -686,6 +686,27 @@ def parse_versioning(body: bytes) -> tuple[str | None, str | None]:
     return found[0], found[1]
 
 
+def parse_restore_request(body: bytes) -> tuple[str | None, str | None]:
+    """A RestoreObject body: RestoreRequest's Days and GlacierJobParameters/Tier as sent (None when
+    absent); MalformedXML for a body that is not one ``RestoreRequest``."""
+    parsed = _parse(body)
+    root = _root(parsed, "RestoreRequest") if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    fields = _children(root)
+    days = fields.get("Days", [])
+    jobs = fields.get("GlacierJobParameters", [])
+    if len(days) > 1 or len(jobs) > 1:
+        raise errors.MalformedXML()
+    tier = None
+    if jobs:
+        tiers = _children(jobs[0]).get("Tier", []) if isinstance(jobs[0], dict) else []
+        if len(tiers) != 1:
+            raise errors.MalformedXML()
+        tier = _text(tiers[0])
+    return (_text(days[0]) if days else None), tier
+
+
 def parse_location_constraint(body: bytes) -> str | None:
     """The LocationConstraint of a CreateBucket body, exactly as sent; None when there is no body or the
     element is empty."""

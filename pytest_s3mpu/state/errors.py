@@ -260,6 +260,33 @@ class PreconditionFailed(S3Error):
         super().__init__(Condition=condition)
 
 
+RESTORE_NOT_ALLOWED = "Restore is not allowed for the object's current storage class"
+
+
+class InvalidObjectState(S3Error):
+    """GetObject of an archived object not restored: 403 naming its storage class [LS-AWS:
+    test_put_object_storage_class[GLACIER-False], recorded 2026-02-21]; RestoreObject of an object
+    that is not archived (RESTORE_NOT_ALLOWED, API reference RestoreObject)."""
+
+    code = "InvalidObjectState"
+    status = 403
+    default_message = "The operation is not valid for the object's storage class"
+
+    def __init__(self, storage_class: str, message: str | None = None) -> None:
+        if message is None:
+            super().__init__(StorageClass=storage_class)
+        else:
+            super().__init__(message)
+
+
+class RestoreAlreadyInProgress(S3Error):
+    """RestoreObject while the object's restore is still running (API reference, Error Responses)."""
+
+    code = "RestoreAlreadyInProgress"
+    status = 409
+    default_message = "Object restore is already in progress"
+
+
 class InvalidRange(S3Error):
     code = "InvalidRange"
     status = 416

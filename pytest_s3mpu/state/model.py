@@ -284,6 +284,7 @@ class StoredObject:
     # None: written while its bucket had never been versioned (no x-amz-version-id is shown for it);
     # "null" once versioning was configured, or written while it was suspended; else its id.
     version_id: str | None = None
+    restore: Restore | None = None  # RestoreObject's restore of an archived object (state/archive.py)
 
     @property
     def size(self) -> int:
@@ -293,6 +294,29 @@ class StoredObject:
     def quoted_etag(self) -> str:
         """The ETag as S3 sends it and boto3 returns it (``'"<hex>"'``); ``etag`` is kept unquoted."""
         return f'"{self.etag}"'
+
+
+@dataclass(frozen=True, slots=True)
+class Restore:
+    """A restore of an archived object (RestoreObject): ready at ``ready_at``, readable for ``days`` after
+    that; its rules are in ``archive``."""
+
+    requested_at: dt.datetime
+    ready_at: dt.datetime
+    days: int
+
+    def expiry(self) -> dt.datetime:
+        """When the restored copy goes: ``days`` after completion, rounded up to the next midnight UTC
+        (User Guide, "Restoring an archived object")."""
+        end = self.ready_at + dt.timedelta(days=self.days)
+        midnight = end.replace(hour=0, minute=0, second=0, microsecond=0)
+        return midnight + dt.timedelta(days=1)
+
+    def ongoing(self, now: dt.datetime) -> bool:
+        return now < self.ready_at
+
+    def available(self, now: dt.datetime) -> bool:
+        return self.ready_at <= now < self.expiry()
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from pytest_s3mpu.state import (
     access,
+    archive,
     bucket_config,
     buckets,
     checksums,
@@ -378,6 +379,27 @@ class Store:
         if sse is not None:
             encryption.check_read(obj.meta.encryption, sse)
         return obj
+
+    def check_body_readable(self, obj: StoredObject) -> None:
+        """GetObject's bytes of an archived object need a finished, unexpired restore (``archive``)."""
+        archive.check_readable(obj, self._clock())
+
+    def restore_header(self, obj: StoredObject) -> str | None:
+        """x-amz-restore for GET/HEAD of ``obj``, as of the store's clock."""
+        return archive.restore_header(obj, self._clock())
+
+    def restore_object(
+        self, bucket: str, key: str, days: str | None, tier: str | None, version_id: str | None = None
+    ) -> int:
+        """RestoreObject: start (202) or extend (200) the restore of an archived object; its completion
+        follows the store's clock (``archive.RETRIEVAL``)."""
+        parsed_days, parsed_tier = archive.check_request(days, tier)
+        with self._lock:
+            target = self._bucket(bucket)
+            obj = versioning.read(target, key, version_id, "POST")
+            restore, status = archive.request(obj, parsed_days, parsed_tier, self._clock())
+            versioning.replace(target, obj, dataclasses.replace(obj, restore=restore))
+        return status
 
     def get_object_part(
         self,
