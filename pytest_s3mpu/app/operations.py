@@ -14,7 +14,16 @@ from urllib.parse import quote
 from pytest_s3mpu.protocol import bodies, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
 from pytest_s3mpu.protocol.sigv4 import ChunkChain
-from pytest_s3mpu.state import access, bucket_config, buckets, errors, integrity, listing, validation
+from pytest_s3mpu.state import (
+    access,
+    bucket_config,
+    buckets,
+    checksums,
+    errors,
+    integrity,
+    listing,
+    validation,
+)
 from pytest_s3mpu.state.checksums import Algorithm
 from pytest_s3mpu.state.model import CompleteOptions, CopyConditions, CopyRequest, Payload
 from pytest_s3mpu.state.store import Store
@@ -303,7 +312,8 @@ def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
         shown = part.checksum if checksum_mode else None
     else:
         span = headers.parse_range(call.headers.get("Range"), obj.size)
-        shown = obj.checksum if checksum_mode and span is None else None
+        whole = span is None or (isinstance(span, tuple) and checksums.shown_on_read(span, obj.size))
+        shown = obj.checksum if checksum_mode and whole else None
     if span == "unsatisfiable":
         raise errors.InvalidRange(call.headers.get("Range", ""), obj.size)
     override = dict(_overrides(call))
