@@ -328,7 +328,7 @@ class Store:
         else:
             value = b64(payload.digests[Algorithm.CRC64NVME])
             checksum = ObjectChecksum(Algorithm.CRC64NVME, ChecksumType.FULL_OBJECT, value)
-        etag = payload.md5.hex()
+        etag = payload.md5.hex() if written.key_md5 is None else encryption.opaque_etag()
         with self._lock:
             target = self._bucket(bucket)
             conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
@@ -863,6 +863,8 @@ class Store:
                 "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
             )
         etag, checksum = copying.copied_digests(source, algorithm)
+        if meta.encryption.key_md5 is not None:
+            etag = encryption.opaque_etag()
         now = self._clock()
         with self._lock:
             target = self._bucket(bucket)
