@@ -27,6 +27,9 @@ CHECKSUM_MODE = "x-amz-checksum-mode"
 MP_OBJECT_SIZE = "x-amz-mp-object-size"
 MP_PARTS_COUNT = "x-amz-mp-parts-count"
 META_PREFIX = "x-amz-meta-"
+# The environ key under which our server hands the app x-amz-meta-* fields whose names hold "_" (a WSGI
+# environ cannot carry them apart from "-"): a list of (lower-case name, value).
+UNDERSCORED_METADATA_KEY = "s3mpu.underscored_metadata"
 STORAGE_CLASS = "x-amz-storage-class"
 TAGGING = "x-amz-tagging"
 TAGGING_COUNT = "x-amz-tagging-count"
