@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 from urllib.parse import urlsplit
 
+import pytest
 import xmltodict
 from s3_assertions import expect_error
 
@@ -124,3 +125,39 @@ def test_list_buckets_refuses_bad_max_buckets_and_tokens(s3mpu):
         assert body["Error"]["ArgumentName"] == "max-buckets"
     status, body = _raw_get(s3mpu.endpoint_url, "/?continuation-token=not-ours")
     assert status == 400 and body["Error"]["Code"] == "InvalidArgument"
+
+
+def test_eu_constraint_is_eu_west_1(s3mpu_client):
+    """[LS-AWS: test_create_bucket_with_eu_location_constraint, recorded 2026-02-21] the legacy
+    constraint ``EU`` places the bucket in eu-west-1: GetBucketLocation answers ``EU``, ListBuckets and
+    HeadBucket the Region eu-west-1."""
+    s3mpu_client.create_bucket(Bucket="in-eu", CreateBucketConfiguration={"LocationConstraint": "EU"})
+    assert s3mpu_client.get_bucket_location(Bucket="in-eu")["LocationConstraint"] == "EU"
+    [bucket] = s3mpu_client.list_buckets(Prefix="in-eu")["Buckets"]
+    assert bucket["BucketRegion"] == "eu-west-1"
+    assert s3mpu_client.head_bucket(Bucket="in-eu")["BucketRegion"] == "eu-west-1"
+    assert s3mpu_client.list_buckets(BucketRegion="eu-west-1")["Buckets"] == [bucket]
+
+
+@pytest.mark.s3mpu(region="eu-west-1")
+def test_eu_constraint_on_an_eu_west_1_endpoint(s3mpu):
+    """[LS-AWS: test_create_bucket_with_eu_location_constraint (a client in eu-west-1), recorded
+    2026-02-21] an eu-west-1 endpoint accepts ``EU`` and places the bucket in eu-west-1."""
+    s3 = s3mpu.client()
+    s3.create_bucket(Bucket="eu-alias", CreateBucketConfiguration={"LocationConstraint": "EU"})
+    assert s3.head_bucket(Bucket="eu-alias")["BucketRegion"] == "eu-west-1"
+    assert s3.get_bucket_location(Bucket="eu-alias")["LocationConstraint"] == "EU"
+
+
+@pytest.mark.s3mpu(region="us-east-2")
+def test_eu_constraint_on_another_regional_endpoint(s3mpu):
+    """[LS-AWS: test_create_bucket_with_eu_location_constraint_raises, recorded 2026-02-21]."""
+    expect_error(
+        lambda: s3mpu.client().create_bucket(
+            Bucket="eu-elsewhere", CreateBucketConfiguration={"LocationConstraint": "EU"}
+        ),
+        400,
+        "IllegalLocationConstraintException",
+        "The EU location constraint is incompatible for the region specific endpoint this request was "
+        "sent to.",
+    )

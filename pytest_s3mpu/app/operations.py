@@ -155,7 +155,7 @@ def delete_bucket(store: Store, call: Call) -> Reply:
 
 
 def get_bucket_location(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.location(store.head_bucket(call.bucket).region))
+    return _xml(xmldoc.location(buckets.location(store.head_bucket(call.bucket))))
 
 
 def put_bucket_versioning(store: Store, call: Call) -> Reply:

@@ -60,6 +60,22 @@ REGIONS = frozenset(
 )
 
 
+# Legacy LocationConstraint names and the Region each stands for: GetBucketLocation answers the name,
+# HeadBucket and ListBuckets the Region [LS-AWS: test_create_bucket_with_eu_location_constraint,
+# recorded 2026-02-21].
+ALIASES = {"EU": "eu-west-1"}
+
+
+def region_of(location_constraint: str) -> str:
+    """The AWS Region a CreateBucket LocationConstraint places the bucket in."""
+    return ALIASES.get(location_constraint, location_constraint)
+
+
+def location(bucket: Bucket) -> str:
+    """What GetBucketLocation reports: the constraint as sent (``EU``), else the Region."""
+    return bucket.location_constraint or bucket.region
+
+
 def arn(name: str) -> str:
     """The bucket's ARN, as CreateBucket, HeadBucket and ListBuckets report it (``arn:aws:s3:::name``)
     [LS-AWS: test_create_bucket_head_bucket, recorded 2026-02-21]."""

@@ -400,7 +400,7 @@ class Bucket:
     A versioned bucket would add a sorted index of (key, version) beside ``objects``."""
 
     name: str
-    region: str
+    region: str  # the AWS Region (``eu-west-1`` for the constraint ``EU``)
     created: dt.datetime
     objects: SortedDict[str, StoredObject] = field(default_factory=SortedDict)
     uploads: dict[str, Upload] = field(default_factory=dict)
@@ -415,6 +415,7 @@ class Bucket:
     acl: Acl | None = None  # None: the owner's FULL_CONTROL
     policy: str | None = None  # the policy document as sent
     versioning: VersioningStatus | None = None
+    location_constraint: str | None = None  # CreateBucket's LocationConstraint as sent (GetBucketLocation)
     # Once versioning is configured: every version of every key, oldest first; ``objects[key]`` stays
     # the current version when it is an object, so listing and conditions read it as before.
     history: SortedDict[str, list[Version]] = field(default_factory=SortedDict)

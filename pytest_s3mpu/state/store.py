@@ -206,14 +206,15 @@ class Store:
             raise errors.InvalidLocationConstraint(location_constraint)
         if self.region == "us-east-1" and location_constraint is not None:
             validation.location_constraint(location_constraint)
-        if self.region != "us-east-1" and location_constraint != self.region:
+        placed = buckets.region_of(location_constraint) if location_constraint is not None else None
+        if self.region != "us-east-1" and placed != self.region:
             if location_constraint is None:
                 raise errors.IllegalLocationConstraintException()
             raise errors.IllegalLocationConstraintException(
                 f"The {location_constraint} location constraint is incompatible for the region specific "
                 "endpoint this request was sent to."
             )
-        region = location_constraint or self.region
+        region = placed or self.region
         chosen, block = access.new_bucket(access.ownership(ownership), acl, self.object_ownership)
         checked = tagging.check_create_bucket_tags(tags)
         with self._lock:
@@ -225,6 +226,7 @@ class Store:
             self._buckets[name] = Bucket(
                 name=name,
                 region=region,
+                location_constraint=location_constraint,
                 created=self._clock(),
                 ownership=chosen,
                 public_access_block=block,
