@@ -422,3 +422,58 @@ def test_copy_object_condition_header_forms_are_not_implemented(s3mpu_client):
             Header=header,
             additionalMessage=detail,
         )
+
+
+# -- DeleteObject: If-Match, and the directory-bucket conditions -------------------------------------
+
+
+def test_delete_object_if_match(s3mpu, s3mpu_client):
+    """[LS-AWS: test_delete_object_if_match_non_express, recorded 2026-02-21] If-Match with another ETag
+    is 412 and deletes nothing; the matching ETag deletes; a missing key deletes as ever (API reference
+    DeleteObject: "If the ETag matches or if the object doesn't exist, the operation will return a 204")."""
+    s3mpu_client.create_bucket(Bucket=BUCKET)
+    etag = s3mpu_client.put_object(Bucket=BUCKET, Key=KEY, Body=b"x")["ETag"]
+    before = state(s3mpu)
+    expect_error(
+        lambda: s3mpu_client.delete_object(Bucket=BUCKET, Key=KEY, IfMatch="badvalue"),
+        412,
+        "PreconditionFailed",
+        PRECONDITION,
+        Condition="If-Match",
+    )
+    assert state(s3mpu) == before
+    deleted = s3mpu_client.delete_object(Bucket=BUCKET, Key=KEY, IfMatch=etag)
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert KEY not in s3mpu.objects(BUCKET)
+    gone = s3mpu_client.delete_object(Bucket=BUCKET, Key=KEY, IfMatch=etag)
+    assert gone["ResponseMetadata"]["HTTPStatusCode"] == 204
+
+
+@pytest.mark.parametrize(
+    ("conditions_sent", "header"),
+    [
+        ({"IfMatchSize": 10}, "x-amz-if-match-size"),
+        ({"IfMatchLastModifiedTime": "2026-01-01T00:00:00Z"}, "x-amz-if-match-last-modified-time"),
+        (
+            {"IfMatchSize": 10, "IfMatch": "badvalue", "IfMatchLastModifiedTime": "2026-01-01T00:00:00Z"},
+            "x-amz-if-match-last-modified-time",
+        ),
+    ],
+)
+def test_delete_object_directory_bucket_conditions_are_not_implemented(
+    s3mpu, s3mpu_client, conditions_sent, header
+):
+    """[LS-AWS: test_delete_object_if_match_size_non_express, _modified_non_express, _all_non_express,
+    recorded 2026-02-21] x-amz-if-match-size / x-amz-if-match-last-modified-time are for directory
+    buckets: 501 NotImplemented naming the header (last-modified-time first), before If-Match."""
+    s3mpu_client.create_bucket(Bucket=BUCKET)
+    s3mpu_client.put_object(Bucket=BUCKET, Key=KEY, Body=b"x")
+    before = state(s3mpu)
+    expect_error(
+        lambda: s3mpu_client.delete_object(Bucket=BUCKET, Key=KEY, **conditions_sent),
+        501,
+        "NotImplemented",
+        NOT_IMPLEMENTED,
+        Header=header,
+    )
+    assert state(s3mpu) == before

@@ -19,6 +19,7 @@ from pytest_s3mpu.state import (
     bucket_config,
     buckets,
     checksums,
+    conditions,
     errors,
     integrity,
     listing,
@@ -370,7 +371,14 @@ def restore_object(store: Store, call: Call) -> Reply:
 
 def delete_object(store: Store, call: Call) -> Reply:
     bypass = headers.bypass_governance(call.headers)
-    outcome = store.delete_object(call.bucket, call.key, _version_id(call), bypass)
+    outcome = store.delete_object(
+        call.bucket,
+        call.key,
+        _version_id(call),
+        bypass,
+        if_match=call.headers.get("If-Match"),
+        directory_only=[h for h in conditions.DIRECTORY_BUCKET_DELETE_CONDITIONS if h in call.headers],
+    )
     extra = _version_header(outcome.version_id or outcome.marker_version_id)
     if outcome.delete_marker:
         extra.append((wire.DELETE_MARKER, "true"))

@@ -436,7 +436,13 @@ class Store:
         return multipart.attributes(obj, names, max_parts, part_number_marker, self.limits)
 
     def delete_object(
-        self, bucket: str, key: str, version_id: str | None = None, bypass: bool | None = None
+        self,
+        bucket: str,
+        key: str,
+        version_id: str | None = None,
+        bypass: bool | None = None,
+        if_match: str | None = None,
+        directory_only: Sequence[str] = (),
     ) -> DeleteOutcome:
         """Delete a key (a versioned bucket: add a delete marker) or one version of it for good;
         deleting a missing key succeeds, as in S3. A version Object Lock protects is AccessDenied
@@ -444,10 +450,19 @@ class Store:
 
         A version id S3 cannot find among the key's versions is 400 InvalidArgument (recorded,
         test_delete_object_versioned "delete-with-bad-version"); a key without versions answers 204.
+        ``if_match`` / ``directory_only``: DeleteObject's conditions (``conditions.check_delete``),
+        checked against the object the delete would remove, atomically with it.
         """
+        conditions.check_delete(None, None, directory_only)
         with self._lock:
             target = self._bucket(bucket)
             object_lock.check_bypass_allowed(target.object_lock, bypass is not None)
+            if if_match is not None:
+                found = target.objects.get(key)
+                if version_id is not None and versioning.readable(target, version_id):
+                    version = versioning.find(target, key, version_id)
+                    found = version if isinstance(version, StoredObject) else None
+                conditions.check_delete(found, if_match, ())
             if version_id is not None and not versioning.readable(target, version_id):
                 raise errors.invalid_version_id(version_id)
             if (
