@@ -12,6 +12,11 @@ Usage (from a checkout with the package installed)::
     git -C ... show HEAD:tests/aws/services/s3/test_s3.snapshot.json > /tmp/t.json
     python scripts/replay_recordings.py /tmp/t.py /tmp/t.json [-k NAME] [-v]
 
+``--all`` replays every recorded test of the module, not only the multipart ones; ``replay_tally.py``
+runs all of LocalStack's S3-only modules and tallies them by feature. The module's own imports, constants,
+helpers and fixtures are used where they do not need LocalStack (what does is stood in for), and values
+LocalStack's transformers replaced (``<bucket-name:1>``, a header's name) match any actual value.
+
 It prints one line per recorded test (match / DIFF / skipped, with the reason) and the count that match.
 Nothing of LocalStack is imported: the few helpers its tests use are re-implemented here. The test
 functions' own code is executed (that is the replay), so point it only at LocalStack's files.
