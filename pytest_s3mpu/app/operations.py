@@ -313,7 +313,7 @@ def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
         shown = part.checksum if checksum_mode else None
     else:
         span = headers.parse_range(call.headers.get("Range"), obj.size)
-        whole = span is None or (isinstance(span, tuple) and checksums.shown_on_read(span, obj.size))
+        whole = not isinstance(span, str) and checksums.shown_on_read(span, obj.size)
         shown = obj.checksum if checksum_mode and whole else None
     if span == "unsatisfiable":
         raise errors.InvalidRange(call.headers.get("Range", ""), obj.size)
