@@ -161,3 +161,14 @@ def test_eu_constraint_on_another_regional_endpoint(s3mpu):
         "The EU location constraint is incompatible for the region specific endpoint this request was "
         "sent to.",
     )
+
+
+def test_list_objects_v2_names_the_bucket_region(s3mpu_client):
+    """[LS-AWS: test_region_header_exists_outside_us_east_1, recorded 2026-02-21] ListObjectsV2 answers
+    x-amz-bucket-region, as HeadBucket does."""
+    s3mpu_client.create_bucket(Bucket="west", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    s3mpu_client.create_bucket(Bucket="east")
+    for bucket, region in (("west", "us-west-2"), ("east", "us-east-1")):
+        listed = s3mpu_client.list_objects_v2(Bucket=bucket)
+        assert listed["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == region
+        assert s3mpu_client.head_bucket(Bucket=bucket)["BucketRegion"] == region

@@ -199,7 +199,7 @@ def list_objects_v2(store: Store, call: Call) -> Reply:
     max_keys = _max_keys(store, call)
     token = call.query.get("continuation-token")
     start_after = call.query.get("start-after")
-    store.head_bucket(call.bucket)
+    region = store.head_bucket(call.bucket).region
     marker = listing.decode_token(token) if token is not None else start_after
     page = store.list_objects(call.bucket, prefix, delimiter, max_keys, marker)
     next_token = listing.encode_token(page.next_marker) if page.truncated and page.next_marker else None
@@ -207,7 +207,9 @@ def list_objects_v2(store: Store, call: Call) -> Reply:
     document = xmldoc.list_objects_v2(
         page, prefix, delimiter, max_keys, encoding, token, next_token, start_after, fetch_owner
     )
-    return _xml(document)
+    # The bucket's Region, as on HeadBucket [LS-AWS: test_region_header_exists_outside_us_east_1,
+    # recorded 2026-02-21].
+    return _xml(document, extra=[(wire.BUCKET_REGION, region)])
 
 
 def list_objects(store: Store, call: Call) -> Reply:
