@@ -10,12 +10,15 @@ Usage (from a checkout with the package installed)::
 
     git -C /work/.mirror/localstack+localstack/repo show HEAD:tests/aws/services/s3/test_s3.py > /tmp/t.py
     git -C ... show HEAD:tests/aws/services/s3/test_s3.snapshot.json > /tmp/t.json
-    python scripts/replay_recordings.py /tmp/t.py /tmp/t.json [-k NAME] [-v]
+    python scripts/replay_recordings.py /tmp/t.py /tmp/t.json [-k NAME] [-v] [--select REGEX] [--all]
 
-``--all`` replays every recorded test of the module, not only the multipart ones; ``replay_tally.py``
-runs all of LocalStack's S3-only modules and tallies them by feature. The module's own imports, constants,
-helpers and fixtures are used where they do not need LocalStack (what does is stood in for), and values
-LocalStack's transformers replaced (``<bucket-name:1>``, a header's name) match any actual value.
+``--select`` picks other tests by name instead of the multipart ones, e.g. Object Lock and the Id-keyed
+bucket configurations: ``--select 'lock|retention|legal_hold|inventory|analytics|metrics'`` (with
+test_s3.py, and with test_s3_api.py and its snapshot). ``--all`` replays every recorded test of the
+module; ``replay_tally.py`` runs all of LocalStack's S3-only modules and tallies them by feature. The
+module's own imports, constants, helpers and fixtures are used where they do not need LocalStack (what
+does is stood in for), and values LocalStack's transformers replaced (``<bucket-name:1>``, a header's
+name) match any actual value.
 
 It prints one line per recorded test (match / DIFF / skipped, with the reason) and the count that match.
 Nothing of LocalStack is imported: the few helpers its tests use are re-implemented here. The test
@@ -489,6 +492,7 @@ _BASE: dict[str, Any] = {
     "to_str": to_str,
     "short_uid": short_uid,
     "long_uid": lambda: str(uuid.uuid4()),
+    "get_partition": lambda region: "aws",
     "checksum_crc32": checksum_crc32,
     "checksum_crc32c": checksum_crc32c,
     "checksum_crc64nvme": checksum_crc64nvme,
@@ -613,6 +617,7 @@ def main() -> int:
     parser.add_argument("-k", default="", help="only tests whose id contains this")
     parser.add_argument("-v", action="store_true", help="print each difference")
     parser.add_argument("--all", action="store_true", help="every recorded test, not only multipart ones")
+    parser.add_argument("--select", default=SELECT.pattern, help="a regex the test names must match")
     options = parser.parse_args()
     source = pathlib.Path(options.tests).read_text(encoding="utf-8")
     snapshots = json.loads(pathlib.Path(options.snapshots).read_text(encoding="utf-8"))
@@ -628,7 +633,7 @@ def main() -> int:
                 if not (
                     isinstance(fn, ast.FunctionDef)
                     and fn.name.startswith("test_")
-                    and (options.all or SELECT.search(fn.name))
+                    and (options.all or re.search(options.select, fn.name))
                 ):
                     continue
                 for params in _params(fn, module):
