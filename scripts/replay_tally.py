@@ -28,7 +28,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
 import replay_recordings as replay
 
-from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu.s3server import S3Server
 
 MODULES = ("test_s3", "test_s3_api", "test_s3_list_operations", "test_s3_preconditions", "test_s3_cors")
 # feature <- the first pattern that matches "Class::test_name" (test name patterns come first: test_s3.py
