@@ -296,7 +296,7 @@ def test_put_part_number_without_upload_id(s3, store):
         ("PUT", "/bkt?replication", {}),
         ("GET", "/bkt?cors", {}),
         ("GET", "/bkt?lifecycle", {}),
-        ("POST", "/bkt/k?restore", {}),
+        ("POST", "/bkt/k?select&select-type=2", {}),
     ],
 )
 def test_unimplemented_operations_answer_501_at_once(s3, store, recorder, method, path, headers):
