@@ -10,11 +10,15 @@ Usage (from a checkout with the package installed)::
 
     git -C /work/.mirror/localstack+localstack/repo show HEAD:tests/aws/services/s3/test_s3.py > /tmp/t.py
     git -C ... show HEAD:tests/aws/services/s3/test_s3.snapshot.json > /tmp/t.json
-    python scripts/replay_recordings.py /tmp/t.py /tmp/t.json [-k NAME] [-v] [--select REGEX]
+    python scripts/replay_recordings.py /tmp/t.py /tmp/t.json [-k NAME] [-v] [--select REGEX] [--all]
 
 ``--select`` picks other tests by name instead of the multipart ones, e.g. Object Lock and the Id-keyed
 bucket configurations: ``--select 'lock|retention|legal_hold|inventory|analytics|metrics'`` (with
-test_s3.py, and with test_s3_api.py and its snapshot).
+test_s3.py, and with test_s3_api.py and its snapshot). ``--all`` replays every recorded test of the
+module; ``replay_tally.py`` runs all of LocalStack's S3-only modules and tallies them by feature. The
+module's own imports, constants, helpers and fixtures are used where they do not need LocalStack (what
+does is stood in for), and values LocalStack's transformers replaced (``<bucket-name:1>``, a header's
+name) match any actual value.
 
 It prints one line per recorded test (match / DIFF / skipped, with the reason) and the count that match.
 Nothing of LocalStack is imported: the few helpers its tests use are re-implemented here. The test
@@ -37,6 +41,7 @@ import os
 import pathlib
 import random
 import re
+import signal
 import tempfile
 import textwrap
 import time
@@ -62,11 +67,49 @@ import pytest_s3mpu
 from pytest_s3mpu.s3server import S3Server
 
 SELECT = re.compile(r"multipart|upload_part|get_object_part|checksum|list_parts|content_md5")
-# Fixtures the replay cannot provide: the test is reported as skipped.
-UNSUPPORTED = {"kms_create_key"}
+# Fixtures the replay cannot provide (other AWS services, other accounts, virtual-host DNS): the test is
+# reported as skipped.
+UNSUPPORTED = {
+    "kms_create_key",
+    "kms_key",
+    "create_lambda_function",
+    "lambda_su_role",
+    "create_tmp_folder_lambda",
+    "sqs_create_queue",
+    "create_role_with_policy",
+    "create_iam_role_with_policy",
+    "wait_and_assume_role",
+    "primary_client",
+    "secondary_client",
+    "secondary_account_id",
+    "invalid_account_id",
+    "aws_session",
+    "s3_vhost_client",
+    "client_region",
+}
+# A recorded test that runs longer than this (seconds) is stopped and counted as a difference.
+TIMEOUT = 30
 # Keys whose recorded value LocalStack's transformers replaced (ids, names): any actual value matches.
 TRANSFORMED = {"Bucket", "Location", "UploadId", "DisplayName", "ID", "HostId", "RequestId", "Name"}
 PLACEHOLDER = re.compile(r"<[^<>]+:\d+>|datetime")
+# A value LocalStack's transformers rewrote in part (``arn:<partition>:s3:::<bucket-name:1>``): each
+# ``<name>`` stands for any text.
+PART = re.compile(r"<[^<>\s]+>")
+
+
+def _replaced_names(key: str) -> set[str]:
+    """What LocalStack's key-value transformers write in place of a value: the key's name, kebab-cased
+    (``NextContinuationToken`` -> ``next-continuation-token``), or its header's short name."""
+    kebab = re.sub(r"(?<!^)(?=[A-Z])", "-", key).lower()
+    short = {"x-amz-id-2": "id-2", "x-amz-request-id": "request-id", "last-modified": "date"}
+    return {key.lower(), kebab, short.get(key.lower(), kebab), "date" if "Modified" in key else kebab}
+
+
+def _matches_template(recorded: str, actual: Any) -> bool:
+    if not isinstance(actual, str) or not PART.search(recorded):
+        return False
+    pattern = ".+?".join(re.escape(piece) for piece in PART.split(recorded))
+    return re.fullmatch(pattern, actual, re.DOTALL) is not None
 
 
 # -- the helpers LocalStack's tests import -------------------------------------------------------------
@@ -82,14 +125,6 @@ def to_bytes(value: Any) -> bytes:
 
 def to_str(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def long_uid() -> str:
-    return str(uuid.uuid4())
-
-
-def get_partition(region: str) -> str:
-    return "aws"
 
 
 def short_uid() -> str:
@@ -143,6 +178,28 @@ class _Anything:
 # -- comparison ----------------------------------------------------------------------------------------
 
 
+class _Body:
+    """A streamed body, read for the comparison and put back for the test to read again: LocalStack
+    records a body its test had not read as "" and one it had as the text."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def matches(self, recorded: Any) -> bool:
+        if recorded == "":
+            return True
+        try:
+            text = self.data.decode()
+        except UnicodeDecodeError:
+            return False
+        if isinstance(recorded, (dict, list)):
+            try:
+                return bool(json.loads(text) == recorded)
+            except ValueError:
+                return False
+        return text == recorded
+
+
 def _plain(value: Any) -> Any:
     """A boto3 response as LocalStack's snapshot stores it: bodies read, datetimes as "datetime"."""
     if isinstance(value, dict):
@@ -150,23 +207,23 @@ def _plain(value: Any) -> Any:
         for key, item in value.items():
             if key == "ResponseMetadata":
                 out[key] = {"HTTPHeaders": {}, "HTTPStatusCode": item.get("HTTPStatusCode")}
+            elif isinstance(item, StreamingBody):
+                data = item.read()
+                value[key] = StreamingBody(io.BytesIO(data), len(data))
+                out[key] = _Body(data)
             else:
                 out[key] = _plain(item)
         return out
     if isinstance(value, list):
         return [_plain(item) for item in value]
-    if isinstance(value, StreamingBody):
-        data = value.read()
-        try:
-            return data.decode()
-        except UnicodeDecodeError:
-            return data
     if isinstance(value, datetime.datetime):
         return "datetime"
     return value
 
 
 def differences(recorded: Any, actual: Any, path: str = "$") -> list[str]:
+    if isinstance(actual, _Body):
+        return [] if actual.matches(recorded) else [f"{path}: {actual.data[:120]!r} (AWS: {recorded!r:.120})"]
     if isinstance(recorded, dict) and isinstance(actual, dict):
         found = []
         for key in sorted(set(recorded) | set(actual)):
@@ -177,6 +234,8 @@ def differences(recorded: Any, actual: Any, path: str = "$") -> list[str]:
                 found.append(f"{where}: extra ({json.dumps(actual[key], default=str)[:120]})")
             elif key in TRANSFORMED and not isinstance(recorded[key], (dict, list)):
                 continue
+            elif isinstance(recorded[key], str) and recorded[key] in _replaced_names(key):
+                continue  # a value LocalStack's key transformer replaced by the key's name
             else:
                 found.extend(differences(recorded[key], actual[key], where))
         return found
@@ -188,7 +247,7 @@ def differences(recorded: Any, actual: Any, path: str = "$") -> list[str]:
             for i, (r, a) in enumerate(zip(recorded, actual, strict=True))
             for d in differences(r, a, f"{path}[{i}]")
         ]
-    if isinstance(recorded, str) and PLACEHOLDER.fullmatch(recorded):
+    if isinstance(recorded, str) and (PLACEHOLDER.fullmatch(recorded) or _matches_template(recorded, actual)):
         return []
     if recorded != actual:
         return [f"{path}: {json.dumps(actual, default=str)[:120]} (AWS: {json.dumps(recorded)[:120]})"]
@@ -221,54 +280,248 @@ class Snapshot:
 
 
 class Clients:
-    def __init__(self, endpoint: str, config: Config | None = None) -> None:
+    def __init__(self, endpoint: str, config: Config | None = None, region: str = "us-east-1") -> None:
         options = Config(s3={"addressing_style": "path"}).merge(config) if config else None
         self.s3 = boto3.client(
             "s3",
             endpoint_url=endpoint,
-            region_name="us-east-1",
+            region_name=region,
             aws_access_key_id="test",
             aws_secret_access_key="test",
             config=options or Config(s3={"addressing_style": "path"}),
         )
+        self.endpoint = endpoint
+
+    def get_client(self, service_name: str, region_name: str = "us-east-1", **kwargs: Any) -> Any:
+        return Clients(self.endpoint, kwargs.get("config"), region_name).s3
+
+
+class ClientFactory:
+    """LocalStack's ``aws_client_factory``: called, or ``.get_client``, both onto the double."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+
+    def __call__(self, config: Config | None = None, region_name: str = "us-east-1", **_: Any) -> Clients:
+        return Clients(self.endpoint, config, region_name)
+
+    def get_client(self, service_name: str, region_name: str = "us-east-1", **kwargs: Any) -> Any:
+        return Clients(self.endpoint, kwargs.get("config"), region_name).s3
+
+
+# Names the replay provides itself; a module-level definition of the same name does not replace them.
+PROVIDED = {"_bucket_url", "_endpoint_url", "is_aws_cloud", "short_uid", "to_bytes", "to_str"}
+
+
+def _is_fixture(node: ast.AST) -> bool:
+    return isinstance(node, ast.FunctionDef) and any("fixture" in ast.unparse(d) for d in node.decorator_list)
+
+
+def _undecorated(source: str) -> str:
+    """A function's source without its decorators (markers are LocalStack's, fixtures are called here)."""
+    text = textwrap.dedent(source)
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("def ", "async def ")):
+            return "\n".join(lines[i:])
+    return text
 
 
 def _fixtures_source(tree: ast.Module, source: str) -> dict[str, str]:
-    """The bodies of the module-level fixtures the multipart tests use, as source."""
-    found = {}
+    """The module-level fixtures, as source (called like any function when a test asks for one)."""
+    return {
+        node.name: _undecorated(ast.get_source_segment(source, node) or "")
+        for node in tree.body
+        if _is_fixture(node) and isinstance(node, ast.FunctionDef)
+    }
+
+
+class _Names:
+    """Stands for LocalStack's API enums (``StorageClass.GLACIER`` is ``"GLACIER"``)."""
+
+    def __getattr__(self, name: str) -> str:
+        return name
+
+
+def _import(node: ast.Import | ast.ImportFrom, namespace: dict[str, Any]) -> None:
+    """Run one of the test module's imports; what LocalStack provides is stood in for."""
+    module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+    foreign = module.startswith(("localstack", "tests", "moto"))
+    if not foreign:
+        try:
+            exec(ast.unparse(node), namespace)
+            return
+        except ImportError:
+            pass
+    for alias in node.names:
+        name = (alias.asname or alias.name).split(".")[0]
+        if name in namespace and name in PROVIDED | set(_BASE):
+            continue
+        namespace[name] = _Names() if module == "localstack.aws.api.s3" else _Anything()
+
+
+def module_namespace(tree: ast.Module, source: str, base: dict[str, Any]) -> dict[str, Any]:
+    """The test module's globals: its imports (LocalStack's stood in for), constants and helpers."""
+    namespace = dict(base)
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name in (
-            "s3_multipart_upload",
-            "s3_multipart_upload_with_snapshot",
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            _import(node, namespace)
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) or (
+            isinstance(node, ast.FunctionDef) and not _is_fixture(node) and node.name not in PROVIDED
         ):
-            found[node.name] = ast.get_source_segment(source, node) or ""
-    return found
+            # a constant built from LocalStack's config is left out
+            with contextlib.suppress(Exception):
+                exec(_undecorated(ast.get_source_segment(source, node) or ""), namespace)
+    namespace.update({k: base[k] for k in PROVIDED if k in base})
+    return namespace
 
 
-def _params(fn: ast.FunctionDef) -> list[dict[str, Any]]:
-    """The combinations of the test's ``pytest.mark.parametrize`` decorators."""
-    axes: list[list[dict[str, Any]]] = []
+def _params(fn: ast.FunctionDef, namespace: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The combinations of the test's ``pytest.mark.parametrize`` decorators, each with its test id."""
+    axes: list[list[tuple[dict[str, Any], str]]] = []
     # pytest applies the decorator nearest the function first, and its values lead the test id.
     for deco in reversed(fn.decorator_list):
         if isinstance(deco, ast.Call) and ast.unparse(deco.func).endswith("parametrize"):
-            names = [n.strip() for n in ast.literal_eval(deco.args[0]).split(",")]
-            values = ast.literal_eval(deco.args[1])
-            axes.append([dict(zip(names, v if len(names) > 1 else (v,), strict=True)) for v in values])
+            try:
+                names_value = eval(ast.unparse(deco.args[0]), dict(namespace or {}))
+                values = eval(ast.unparse(deco.args[1]), dict(namespace or {}))
+                ids = next(
+                    (
+                        eval(ast.unparse(k.value), dict(namespace or {}))
+                        for k in deco.keywords
+                        if k.arg == "ids"
+                    ),
+                    None,
+                )
+            except Exception:
+                return []
+            names = (
+                [n.strip() for n in names_value.split(",")]
+                if isinstance(names_value, str)
+                else list(names_value)
+            )
+            axis = []
+            for i, value in enumerate(values):
+                given_id = None
+                if hasattr(value, "values") and hasattr(value, "marks"):  # pytest.param(...)
+                    given_id, value = value.id, value.values
+                    value = value if len(names) > 1 else value[0]
+                combo = dict(zip(names, value if len(names) > 1 else (value,), strict=True))
+                if callable(ids):
+                    given_id = given_id or ids(value)
+                elif ids is not None:
+                    given_id = given_id or ids[i]
+                axis.append((combo, given_id or "-".join(str(v) for v in combo.values())))
+            axes.append(axis)
+    if not axes:
+        return [{}]
     combos = []
     for combo in itertools.product(*axes):
         merged: dict[str, Any] = {}
-        for part in combo:
+        for part, _ in combo:
             merged.update(part)
+        merged["__id__"] = "-".join(i for _, i in combo)
         combos.append(merged)
     return combos or [{}]
 
 
 def _param_id(params: dict[str, Any]) -> str:
-    return "-".join(str(v) for v in params.values())
+    return str(params.get("__id__", ""))
 
 
 def _is_static(method: ast.FunctionDef) -> bool:
     return any(ast.unparse(d) == "staticmethod" for d in method.decorator_list)
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Timeout(f"ran longer than {TIMEOUT}s")
+
+
+def _bucket_factories(client: Clients) -> dict[str, Any]:
+    """LocalStack's bucket fixtures: s3_create_bucket, s3_create_bucket_with_client, s3_empty_bucket."""
+
+    def s3_create_bucket(**kwargs: Any) -> str:
+        kwargs.setdefault("Bucket", f"test-bucket-{short_uid()}")
+        client.s3.create_bucket(**kwargs)
+        return str(kwargs["Bucket"])
+
+    def s3_create_bucket_with_client(s3_client: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("Bucket", f"test-bucket-{short_uid()}")
+        return s3_client.create_bucket(**kwargs)
+
+    def s3_empty_bucket(bucket: str) -> None:
+        listed = client.s3.list_object_versions(Bucket=bucket)
+        found = listed.get("Versions", []) + listed.get("DeleteMarkers", [])
+        objects = [{"Key": o["Key"], "VersionId": o["VersionId"]} for o in found]
+        if objects:
+            client.s3.delete_objects(Bucket=bucket, Delete={"Objects": objects})
+
+    return {
+        "s3_create_bucket": s3_create_bucket,
+        "s3_create_bucket_with_client": s3_create_bucket_with_client,
+        "s3_empty_bucket": s3_empty_bucket,
+    }
+
+
+def base_namespace(endpoint: str) -> dict[str, Any]:
+    """The helpers LocalStack's tests import, re-implemented (or stood in for) here."""
+    namespace = dict(_BASE)
+    namespace["_bucket_url"] = lambda bucket, *_, **__: f"{endpoint}/{bucket}"
+    namespace["_endpoint_url"] = lambda *_, **__: endpoint
+    return namespace
+
+
+_BASE: dict[str, Any] = {
+    "pytest": pytest,
+    "ClientError": ClientError,
+    "Config": Config,
+    "BytesIO": BytesIO,
+    "io": io,
+    "base64": base64,
+    "hashlib": hashlib,
+    "gzip": gzip,
+    "json": json,
+    "time": time,
+    "datetime": datetime,
+    "to_bytes": to_bytes,
+    "to_str": to_str,
+    "short_uid": short_uid,
+    "long_uid": lambda: str(uuid.uuid4()),
+    "get_partition": lambda region: "aws",
+    "checksum_crc32": checksum_crc32,
+    "checksum_crc32c": checksum_crc32c,
+    "checksum_crc64nvme": checksum_crc64nvme,
+    "hash_sha1": hash_sha1,
+    "hash_sha256": hash_sha256,
+    "get_checksum_for_algorithm": get_checksum_for_algorithm,
+    "etag_to_base_64_content_md5": etag_to_base_64_content_md5,
+    "is_aws_cloud": lambda: True,
+    "markers": _Anything(),
+    "TransformerUtility": _Anything(),
+    "requests": requests,
+    "quote": quote,
+    "SigV4Auth": None,
+    "xmltodict": xmltodict,
+    "random": random,
+    "os": os,
+    "sleep": time.sleep,
+    "TransferConfig": TransferConfig,
+    "KB": KB,
+    "AWS_REGION_US_EAST_1": "us-east-1",
+    "TEST_S3_IMAGE": False,
+}
+
+
+def _credentials() -> None:
+    """Clients the tests build themselves (presigning ones) find credentials, as in LocalStack's CI."""
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 
 def run_one(
@@ -280,100 +533,78 @@ def run_one(
     recorded: dict[str, Any],
     endpoint: str,
     counter: itertools.count,
+    module: dict[str, Any] | None = None,
 ) -> tuple[str, list[str]]:
+    """Run one recorded test against the double; its verdict (match / DIFF / skipped) and differences.
+
+    :param module: the test module's globals (``module_namespace``); the replay's own helpers if None.
+    """
     args = [a.arg for a in fn.args.args if a.arg != "self"]
     missing = [a for a in args if a in UNSUPPORTED]
     if missing:
         return "skipped", [f"fixture {', '.join(missing)} not replayed"]
+    _credentials()
     client = Clients(endpoint)
     snapshot = Snapshot(recorded)
-    namespace: dict[str, Any] = {
-        "pytest": pytest,
-        "ClientError": ClientError,
-        "Config": Config,
-        "BytesIO": BytesIO,
-        "io": io,
-        "base64": base64,
-        "hashlib": hashlib,
-        "gzip": gzip,
-        "json": json,
-        "time": time,
-        "datetime": datetime,
-        "to_bytes": to_bytes,
-        "to_str": to_str,
-        "short_uid": short_uid,
-        "checksum_crc32": checksum_crc32,
-        "checksum_crc32c": checksum_crc32c,
-        "checksum_crc64nvme": checksum_crc64nvme,
-        "hash_sha1": hash_sha1,
-        "hash_sha256": hash_sha256,
-        "get_checksum_for_algorithm": get_checksum_for_algorithm,
-        "etag_to_base_64_content_md5": etag_to_base_64_content_md5,
-        "is_aws_cloud": lambda: True,
-        "markers": _Anything(),
-        "TransformerUtility": _Anything(),
-        "requests": requests,
-        "quote": quote,
-        "_bucket_url": lambda bucket, *_, **__: f"{endpoint}/{bucket}",
-        "SigV4Auth": None,
-        "xmltodict": xmltodict,
-        "random": random,
-        "os": os,
-        "sleep": time.sleep,
-        "TransferConfig": TransferConfig,
-        "KB": KB,
-        "contextlib": contextlib,
-        "long_uid": long_uid,
-        "get_partition": get_partition,
-    }
+    namespace = dict(module) if module is not None else base_namespace(endpoint)
     bucket = f"replay-{next(counter)}-{short_uid()}"
     client.s3.create_bucket(Bucket=bucket)
-
-    def s3_create_bucket(**kwargs: Any) -> str:
-        name = kwargs.setdefault("Bucket", f"replay-{next(counter)}-{short_uid()}")
-        client.s3.create_bucket(**kwargs)
-        return str(name)
-
     values: dict[str, Any] = {
         "s3_bucket": bucket,
         "aws_client": client,
         "snapshot": snapshot,
-        "aws_client_factory": lambda config=None, **_: Clients(endpoint, config),
+        "aws_client_factory": ClientFactory(endpoint),
         # raw HTTP: the double does not check signatures, so a plain requests session stands for it
         "aws_http_client_factory": lambda *_, **__: requests.Session(),
         "allow_bucket_acl": None,
         "tmpdir": py.path.local(tempfile.mkdtemp(prefix="replay-")),
-        "s3_create_bucket": s3_create_bucket,
         "region_name": "us-east-1",
+        "secondary_region_name": "ap-southeast-1",
+        "account_id": "000000000000",
+        "patch_s3_skip_signature_validation_false": None,
+        "presigned_snapshot_transformers": None,
+        "monkeypatch": pytest.MonkeyPatch(),
+        "cleanups": [],
+        **_bucket_factories(client),
     }
-    for name, fixture_source in fixtures.items():
-        exec(textwrap.dedent(fixture_source).replace("@pytest.fixture\n", ""), namespace)
-        kwargs = {a: values[a] for a in ("aws_client", "snapshot") if a in fixture_source.split(")")[0]}
-        values[name] = namespace[name](**kwargs)
-    values.update(params)
-    body = textwrap.dedent(ast.get_source_segment(source, fn) or "")
-    body = "\n".join(line for line in body.splitlines() if not line.startswith("@"))
+    values.update({k: v for k, v in params.items() if k != "__id__"})
+
+    def provide(name: str, seen: tuple[str, ...] = ()) -> Any:
+        if name not in values and name in fixtures and name not in seen:
+            exec(fixtures[name], namespace)
+            fixture_fn = namespace[name]
+            wanted = fixture_fn.__code__.co_varnames[: fixture_fn.__code__.co_argcount]
+            made = fixture_fn(**{a: provide(a, (*seen, name)) for a in wanted})
+            values[name] = next(made) if hasattr(made, "__next__") else made
+        return values.get(name)
+
+    body = _undecorated(ast.get_source_segment(source, fn) or "")
     exec(body, namespace)
     helpers: dict[str, Any] = {}
     for method in cls.body:
         if isinstance(method, ast.Assign):  # class constants, e.g. an SSE-C key
             exec(ast.get_source_segment(source, method) or "", namespace, helpers)
         if isinstance(method, ast.FunctionDef) and not method.name.startswith("test_"):
-            text = textwrap.dedent(ast.get_source_segment(source, method) or "")
-            exec("\n".join(line for line in text.splitlines() if not line.startswith("@")), namespace)
+            exec(_undecorated(ast.get_source_segment(source, method) or ""), namespace)
             helpers[method.name] = (
                 staticmethod(namespace[method.name]) if _is_static(method) else namespace[method.name]
             )
     instance = type(cls.name, (), helpers)()
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(TIMEOUT)
     try:
-        namespace[fn.name](instance, **{a: values[a] for a in args})
+        namespace[fn.name](instance, **{a: provide(a) for a in args})
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # the replay reports whatever a test raised (pytest.raises
         # failing raises pytest's Failed, a BaseException)
         snapshot.diffs.append(f"raised {type(exc).__name__}: {str(exc)[:200]}")
-        if not isinstance(exc, (AssertionError, ClientError, pytest.fail.Exception)):
+        if not isinstance(exc, (AssertionError, ClientError, pytest.fail.Exception, _Timeout)):
             snapshot.diffs.append(traceback.format_exc(limit=2)[-400:])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        values["monkeypatch"].undo()
     unseen = [name for name in recorded if name not in snapshot.seen]
     snapshot.diffs.extend(f"{name}: recorded, never matched" for name in unseen)
     return ("match" if not snapshot.diffs else "DIFF"), snapshot.diffs
@@ -385,6 +616,7 @@ def main() -> int:
     parser.add_argument("snapshots", help="its test_s3.snapshot.json")
     parser.add_argument("-k", default="", help="only tests whose id contains this")
     parser.add_argument("-v", action="store_true", help="print each difference")
+    parser.add_argument("--all", action="store_true", help="every recorded test, not only multipart ones")
     parser.add_argument("--select", default=SELECT.pattern, help="a regex the test names must match")
     options = parser.parse_args()
     source = pathlib.Path(options.tests).read_text(encoding="utf-8")
@@ -392,24 +624,26 @@ def main() -> int:
     tree = ast.parse(source)
     fixtures = _fixtures_source(tree, source)
     counter = itertools.count()
-    select = re.compile(options.select)
     prefix = next(iter(snapshots)).split("::", 1)[0]  # tests/aws/services/s3/test_s3.py
     results: dict[str, int] = {}
     with S3Server() as server:
+        module = module_namespace(tree, source, base_namespace(server.endpoint_url))
         for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
             for fn in cls.body:
                 if not (
-                    isinstance(fn, ast.FunctionDef) and fn.name.startswith("test_") and select.search(fn.name)
+                    isinstance(fn, ast.FunctionDef)
+                    and fn.name.startswith("test_")
+                    and (options.all or re.search(options.select, fn.name))
                 ):
                     continue
-                for params in _params(fn):
+                for params in _params(fn, module):
                     suffix = f"[{_param_id(params)}]" if params else ""
                     test_id = f"{prefix}::{cls.name}::{fn.name}{suffix}"
                     if test_id not in snapshots or options.k not in test_id:
                         continue
                     recorded = snapshots[test_id]["recorded-content"]
                     verdict, diffs = run_one(
-                        cls, fn, source, fixtures, params, recorded, server.endpoint_url, counter
+                        cls, fn, source, fixtures, params, recorded, server.endpoint_url, counter, module
                     )
                     results[verdict] = results.get(verdict, 0) + 1
                     print(

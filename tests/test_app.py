@@ -296,7 +296,7 @@ def test_put_part_number_without_upload_id(s3, store):
         ("PUT", "/bkt?replication", {}),
         ("GET", "/bkt?cors", {}),
         ("GET", "/bkt?lifecycle", {}),
-        ("POST", "/bkt/k?restore", {}),
+        ("POST", "/bkt/k?select&select-type=2", {}),
     ],
 )
 def test_unimplemented_operations_answer_501_at_once(s3, store, recorder, method, path, headers):
@@ -679,13 +679,23 @@ def test_list_object_versions_marker_validation(s3):
 
 def test_list_buckets(s3, store):
     """ListAllMyBucketsResult: Owner/ID, Buckets/Bucket with Name, CreationDate (ms), BucketRegion,
-    sorted by name (basic_ops §11)."""
+    BucketArn, sorted by name (basic_ops §11)."""
     store.create_bucket("abc")
     root = ok_xml(s3("GET", "/"), "ListAllMyBucketsResult")
     assert root["Owner"]["ID"]
     assert root["Buckets"]["Bucket"] == [
-        {"Name": "abc", "CreationDate": NOW_ISO, "BucketRegion": "us-east-1"},
-        {"Name": BUCKET, "CreationDate": NOW_ISO, "BucketRegion": "us-east-1"},
+        {
+            "Name": "abc",
+            "CreationDate": NOW_ISO,
+            "BucketRegion": "us-east-1",
+            "BucketArn": "arn:aws:s3:::abc",
+        },
+        {
+            "Name": BUCKET,
+            "CreationDate": NOW_ISO,
+            "BucketRegion": "us-east-1",
+            "BucketArn": f"arn:aws:s3:::{BUCKET}",
+        },
     ]
 
 

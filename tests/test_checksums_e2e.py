@@ -496,3 +496,32 @@ def test_store_rejects_incompatible_pairs(kind, algorithm):
         store.create_multipart_upload(BUCKET, KEY, ObjectMeta(), algorithm, kind)
     assert caught.value.code == "InvalidRequest"
     assert store.uploads() == []
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ("bytes=0-8", False),
+        ("bytes=1-1", False),
+        ("bytes=-2", False),
+        ("bytes=-9", False),
+        ("bytes=-15", True),
+        ("bytes=0-100", True),
+        ("bytes=0-9", True),
+        ("bytes=1-0", True),  # ignored: the whole object, a 200
+    ],
+)
+def test_ranged_get_shows_the_checksum_only_for_the_whole_object(s3mpu_client, sent, shown):
+    """[LS-AWS: test_get_object_range, recorded 2026-02-21] with checksum mode, a Range covering the whole
+    object (a 206 for ``bytes=-15`` / ``bytes=0-100`` of 10 bytes) shows ChecksumCRC32 and ChecksumType
+    FULL_OBJECT as a plain GET does; a Range of part of it shows none."""
+    s3mpu_client.create_bucket(Bucket=BUCKET)
+    body = b"0123456789"
+    s3mpu_client.put_object(Bucket=BUCKET, Key=KEY, Body=body, ChecksumAlgorithm="CRC32")
+    got = s3mpu_client.get_object(Bucket=BUCKET, Key=KEY, Range=sent, ChecksumMode="ENABLED")
+    got["Body"].read()
+    expected = base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+    if shown:
+        assert (got.get("ChecksumCRC32"), got.get("ChecksumType")) == (expected, "FULL_OBJECT")
+    else:
+        assert "ChecksumCRC32" not in got and "ChecksumType" not in got

@@ -334,3 +334,146 @@ def test_check_write_order():
         [("Condition", "If-None-Match"), ("Key", KEY)],
     )
     conditions.check_write(KEY, None, None, None, conflict=True)
+
+
+# -- CopyObject: If-Match / If-None-Match are conditions on the destination ----------------------------
+
+
+def test_copy_object_if_none_match_refuses_an_existing_destination(s3mpu, s3mpu_client):
+    """[LS-AWS: test_copy_object_if_none_match, test_copy_object_if_none_match_in_place, recorded
+    2026-02-21] If-None-Match: * lets a copy create the destination and refuses it (412, Condition
+    If-None-Match) once the key exists, in place too; the refused copy changes nothing."""
+    s3mpu_client.create_bucket(Bucket=BUCKET)
+    s3mpu_client.put_object(Bucket=BUCKET, Key="src", Body=b"source content")
+    source = {"Bucket": BUCKET, "Key": "src"}
+    s3mpu_client.copy_object(Bucket=BUCKET, Key="dest", CopySource=source, IfNoneMatch="*")
+    before = state(s3mpu)
+    for key in ("dest", "src"):
+        expect_error(
+            lambda key=key: s3mpu_client.copy_object(
+                Bucket=BUCKET, Key=key, CopySource=source, IfNoneMatch="*", StorageClass="STANDARD"
+            ),
+            412,
+            "PreconditionFailed",
+            PRECONDITION,
+            Condition="If-None-Match",
+        )
+    assert state(s3mpu) == before
+
+
+def test_copy_object_if_match_needs_the_destination_etag(s3mpu, s3mpu_client):
+    """[LS-AWS: test_copy_object_if_match, test_copy_object_if_match_in_place, recorded 2026-02-21]
+    If-Match names the destination's ETag: a match copies (in place too), another ETag is 412, a missing
+    destination NoSuchKey naming it."""
+    s3mpu_client.create_bucket(Bucket=BUCKET)
+    s3mpu_client.put_object(Bucket=BUCKET, Key="src", Body=b"source content")
+    dest_etag = s3mpu_client.put_object(Bucket=BUCKET, Key="dest", Body=b"initial content")["ETag"]
+    source = {"Bucket": BUCKET, "Key": "src"}
+    before = state(s3mpu)
+    expect_error(
+        lambda: s3mpu_client.copy_object(Bucket=BUCKET, Key="dest", CopySource=source, IfMatch='"wrong"'),
+        412,
+        "PreconditionFailed",
+        PRECONDITION,
+        Condition="If-Match",
+    )
+    expect_error(
+        lambda: s3mpu_client.copy_object(Bucket=BUCKET, Key="absent", CopySource=source, IfMatch=dest_etag),
+        404,
+        "NoSuchKey",
+        NO_SUCH_KEY,
+        Key="absent",
+    )
+    assert state(s3mpu) == before
+    s3mpu_client.copy_object(Bucket=BUCKET, Key="dest", CopySource=source, IfMatch=dest_etag)
+    assert s3mpu.object_bytes(BUCKET, "dest") == b"source content"
+    src_etag = s3mpu_client.head_object(Bucket=BUCKET, Key="src")["ETag"]
+    s3mpu_client.copy_object(
+        Bucket=BUCKET, Key="src", CopySource=source, IfMatch=src_etag, StorageClass="STANDARD"
+    )
+
+
+def test_copy_object_condition_header_forms_are_not_implemented(s3mpu_client):
+    """[LS-AWS: test_copy_object_precondition_write_validation, recorded 2026-02-21] as on PutObject:
+    If-None-Match other than *, If-Match: *, and both at once are 501 NotImplemented naming the header."""
+    s3mpu_client.create_bucket(Bucket=BUCKET)
+    etag = s3mpu_client.put_object(Bucket=BUCKET, Key="src", Body=b"source content")["ETag"]
+    source = {"Bucket": BUCKET, "Key": "src"}
+    for conditions_sent, header, detail in (
+        (
+            {"IfNoneMatch": etag},
+            "If-None-Match",
+            "We don't accept the provided value of If-None-Match header for this API",
+        ),
+        ({"IfMatch": "*"}, "If-Match", "We don't accept the provided value of If-Match header for this API"),
+        (
+            {"IfMatch": "*", "IfNoneMatch": etag},
+            "If-Match,If-None-Match",
+            "Multiple conditional request headers present in the request",
+        ),
+    ):
+        expect_error(
+            lambda sent=conditions_sent: s3mpu_client.copy_object(
+                Bucket=BUCKET, Key="dest", CopySource=source, **sent
+            ),
+            501,
+            "NotImplemented",
+            NOT_IMPLEMENTED,
+            Header=header,
+            additionalMessage=detail,
+        )
+
+
+# -- DeleteObject: If-Match, and the directory-bucket conditions -------------------------------------
+
+
+def test_delete_object_if_match(s3mpu, s3mpu_client):
+    """[LS-AWS: test_delete_object_if_match_non_express, recorded 2026-02-21] If-Match with another ETag
+    is 412 and deletes nothing; the matching ETag deletes; a missing key deletes as ever (API reference
+    DeleteObject: "If the ETag matches or if the object doesn't exist, the operation will return a 204")."""
+    s3mpu_client.create_bucket(Bucket=BUCKET)
+    etag = s3mpu_client.put_object(Bucket=BUCKET, Key=KEY, Body=b"x")["ETag"]
+    before = state(s3mpu)
+    expect_error(
+        lambda: s3mpu_client.delete_object(Bucket=BUCKET, Key=KEY, IfMatch="badvalue"),
+        412,
+        "PreconditionFailed",
+        PRECONDITION,
+        Condition="If-Match",
+    )
+    assert state(s3mpu) == before
+    deleted = s3mpu_client.delete_object(Bucket=BUCKET, Key=KEY, IfMatch=etag)
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    assert KEY not in s3mpu.objects(BUCKET)
+    gone = s3mpu_client.delete_object(Bucket=BUCKET, Key=KEY, IfMatch=etag)
+    assert gone["ResponseMetadata"]["HTTPStatusCode"] == 204
+
+
+@pytest.mark.parametrize(
+    ("conditions_sent", "header"),
+    [
+        ({"IfMatchSize": 10}, "x-amz-if-match-size"),
+        ({"IfMatchLastModifiedTime": "2026-01-01T00:00:00Z"}, "x-amz-if-match-last-modified-time"),
+        (
+            {"IfMatchSize": 10, "IfMatch": "badvalue", "IfMatchLastModifiedTime": "2026-01-01T00:00:00Z"},
+            "x-amz-if-match-last-modified-time",
+        ),
+    ],
+)
+def test_delete_object_directory_bucket_conditions_are_not_implemented(
+    s3mpu, s3mpu_client, conditions_sent, header
+):
+    """[LS-AWS: test_delete_object_if_match_size_non_express, _modified_non_express, _all_non_express,
+    recorded 2026-02-21] x-amz-if-match-size / x-amz-if-match-last-modified-time are for directory
+    buckets: 501 NotImplemented naming the header (last-modified-time first), before If-Match."""
+    s3mpu_client.create_bucket(Bucket=BUCKET)
+    s3mpu_client.put_object(Bucket=BUCKET, Key=KEY, Body=b"x")
+    before = state(s3mpu)
+    expect_error(
+        lambda: s3mpu_client.delete_object(Bucket=BUCKET, Key=KEY, **conditions_sent),
+        501,
+        "NotImplemented",
+        NOT_IMPLEMENTED,
+        Header=header,
+    )
+    assert state(s3mpu) == before

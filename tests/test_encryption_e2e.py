@@ -128,7 +128,7 @@ SSE_C_ERRORS = [
         },
         "InvalidArgument",
         "The calculated MD5 hash of the key did not match the hash that was provided.",
-        {"ArgumentName": SSE, "ArgumentValue": "null"},
+        {"ArgumentName": SSE},
     ),
     (
         {"SSECustomerAlgorithm": "AES128", "SSECustomerKey": CUSTOMER_KEY},
@@ -141,20 +141,20 @@ SSE_C_ERRORS = [
         "InvalidArgument",
         "Requests specifying Server Side Encryption with Customer provided keys must provide a valid "
         "encryption algorithm.",
-        {"ArgumentName": SSE, "ArgumentValue": "null"},
+        {"ArgumentName": SSE},
     ),
     (
         {"SSECustomerAlgorithm": "AES256"},
         "InvalidArgument",
         "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate "
         "secret key.",
-        {"ArgumentName": SSE, "ArgumentValue": "null"},
+        {"ArgumentName": SSE},
     ),
     (
         {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": bytes(16)},
         "InvalidArgument",
         "The secret key was invalid for the specified algorithm.",
-        {"ArgumentName": SSE, "ArgumentValue": "null"},
+        {"ArgumentName": SSE},
     ),
     (
         {**sse_c(), "ServerSideEncryption": "AES256"},
@@ -171,7 +171,9 @@ SSE_C_IDS = ["md5-mismatch", "bad-algorithm", "no-algorithm", "no-key", "short-k
 @pytest.mark.parametrize("operation", ["PutObject", "CreateMultipartUpload"])
 def test_sse_c_header_errors(s3mpu, s3, operation, params, code, message, fields):
     """Research §4.2 (LS-2026 captures): each malformed SSE-C request is 400 with its own code, message and
-    ArgumentName/ArgumentValue; nothing is stored and a correct request then succeeds."""
+    ArgumentName, and ArgumentValue only where a value was sent (no ``null``) [LS-AWS:
+    test_put_object_validation_sse_c, recorded 2026-02-21]; nothing is stored and a correct request
+    then succeeds."""
     if operation == "PutObject":
 
         def call(**p):
@@ -396,3 +398,66 @@ def test_copy_object_of_an_sse_c_source(s3mpu, s3):
     reply = s3.copy_object(Bucket=BUCKET, Key="dst", CopySource=f"{BUCKET}/src", **copy_source_sse_c())
     assert reply["ServerSideEncryption"] == "AES256"
     assert s3.get_object(Bucket=BUCKET, Key="dst")["Body"].read() == b"secret source"
+
+
+def test_sse_c_etag_is_opaque_and_copies_get_the_md5(s3mpu, s3):
+    """[LS-AWS: test_object_retrieval_sse_c, test_sse_c_with_versioning, recorded 2026-02-21] an SSE-C
+    object's ETag is not the MD5 of its bytes (AWS: "b68bda52..." for "test_data", whose MD5 is
+    "6af8307c..."): an opaque 32-hex value, new for each write of the same bytes and key, the same on
+    PUT, HEAD, GET and GetObjectAttributes, and usable in If-Match. A plain copy of it gets the MD5."""
+    s3.create_bucket(Bucket=BUCKET)
+    body = b"test_data"
+    first = s3.put_object(Bucket=BUCKET, Key="k", Body=body, **sse_c())["ETag"]
+    second = s3.put_object(Bucket=BUCKET, Key="k", Body=body, **sse_c())["ETag"]
+    plain = f'"{hashlib.md5(body).hexdigest()}"'
+    for etag in (first, second):
+        assert len(etag) == 34 and int(etag.strip('"'), 16) >= 0
+        assert etag != plain
+    assert first != second
+    assert s3.head_object(Bucket=BUCKET, Key="k", **sse_c())["ETag"] == second
+    got = s3.get_object(Bucket=BUCKET, Key="k", IfMatch=second, **sse_c())
+    assert got["ETag"] == second and got["Body"].read() == body
+    attributes = s3.get_object_attributes(
+        Bucket=BUCKET,
+        Key="k",
+        ObjectAttributes=["ETag"],
+        SSECustomerAlgorithm="AES256",
+        SSECustomerKey=b64(CUSTOMER_KEY),
+        SSECustomerKeyMD5=key_md5(CUSTOMER_KEY),
+    )
+    assert f'"{attributes["ETag"]}"' == second
+    copied = s3.copy_object(
+        Bucket=BUCKET, Key="copy", CopySource={"Bucket": BUCKET, "Key": "k"}, **copy_source_sse_c()
+    )
+    assert copied["CopyObjectResult"]["ETag"] == plain
+    into_sse_c = s3.copy_object(
+        Bucket=BUCKET, Key="copy-c", CopySource={"Bucket": BUCKET, "Key": "copy"}, **sse_c()
+    )
+    assert into_sse_c["CopyObjectResult"]["ETag"] != plain
+
+
+def test_reading_sse_c_with_a_key_of_the_wrong_size_is_access_denied(s3mpu, s3):
+    """[LS-AWS: test_object_retrieval_sse_c, recorded 2026-02-21, "get-obj-sse-c-no-md5" /
+    "head-obj-sse-c-no-md5"] reading an SSE-C object with a key of the wrong size (with its matching
+    MD5) is 403 AccessDenied, as a wrong key is (HEAD: a bare 403); on a write the same key is 400."""
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="k", Body=b"test_data", **sse_c())
+    wrong_size = sse_c(b64(CUSTOMER_KEY).encode())  # 44 bytes: boto3 encodes the base64 text again
+    denied = (
+        "Requests specifying Server Side Encryption with Customer provided keys must provide the correct "
+        "secret key."
+    )
+    expect_error(lambda: s3.get_object(Bucket=BUCKET, Key="k", **wrong_size), 403, "AccessDenied", denied)
+    expect_error(
+        lambda: s3.get_object(Bucket=BUCKET, Key="k", **sse_c(OTHER_KEY)), 403, "AccessDenied", denied
+    )
+    with pytest.raises(ClientError) as caught:
+        s3.head_object(Bucket=BUCKET, Key="k", **wrong_size)
+    assert caught.value.response["Error"] == {"Code": "403", "Message": "Forbidden"}
+    expect_error(
+        lambda: s3.put_object(Bucket=BUCKET, Key="k2", Body=b"x", **wrong_size),
+        400,
+        "InvalidArgument",
+        "The secret key was invalid for the specified algorithm.",
+        ArgumentName=SSE,
+    )

@@ -120,7 +120,7 @@ def test_handler_bug_errors_the_test_at_teardown(pytester: pytest.Pytester) -> N
         from botocore.exceptions import ClientError
 
         def test_bug(s3mpu, monkeypatch):
-            def broken():
+            def broken(*_query):
                 raise RuntimeError("injected handler bug")
 
             monkeypatch.setattr(s3mpu.store, "list_buckets", broken)

@@ -14,7 +14,17 @@ from urllib.parse import quote
 from pytest_s3mpu.protocol import bodies, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
 from pytest_s3mpu.protocol.sigv4 import ChunkChain
-from pytest_s3mpu.state import access, bucket_config, errors, integrity, listing, validation
+from pytest_s3mpu.state import (
+    access,
+    bucket_config,
+    buckets,
+    checksums,
+    conditions,
+    errors,
+    integrity,
+    listing,
+    validation,
+)
 from pytest_s3mpu.state.checksums import Algorithm
 from pytest_s3mpu.state.model import CompleteOptions, CopyConditions, CopyRequest, Payload
 from pytest_s3mpu.state.store import Store
@@ -102,7 +112,13 @@ def _encoding(call: Call) -> str | None:
 
 
 def list_buckets(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.list_buckets(store.list_buckets()))
+    query = buckets.Query(
+        max_buckets=call.query.get("max-buckets"),
+        continuation_token=call.query.get("continuation-token"),
+        prefix=call.query.get("prefix"),
+        bucket_region=call.query.get("bucket-region"),
+    )
+    return _xml(xmldoc.list_buckets(store.list_buckets(query)))
 
 
 def create_bucket(store: Store, call: Call) -> Reply:
@@ -113,12 +129,25 @@ def create_bucket(store: Store, call: Call) -> Reply:
     lock = call.headers.get(wire.BUCKET_OBJECT_LOCK_ENABLED, "").strip().lower() == "true"
     ownership = call.headers.get(wire.OBJECT_OWNERSHIP)
     store.create_bucket(call.bucket, constraint, ownership, acl, tags, object_lock_enabled=lock)
-    return _empty(extra=[("Location", f"/{call.bucket}")])
+    # With a constraint S3 answers the bucket's virtual-hosted URL, without one its path [LS-AWS:
+    # test_create_bucket_head_bucket, recorded 2026-02-21].
+    if constraint is None:
+        location = f"/{call.bucket}"
+    else:
+        location = f"http://{call.bucket}.{call.base_url.partition('://')[2]}/"
+    return _empty(extra=[("Location", location), (wire.BUCKET_ARN, buckets.arn(call.bucket))])
 
 
 def head_bucket(store: Store, call: Call) -> Reply:
     bucket = store.head_bucket(call.bucket)
-    return _empty(extra=[(wire.BUCKET_REGION, bucket.region), ("x-amz-access-point-alias", "false")])
+    return _xml(
+        b"",
+        extra=[
+            (wire.BUCKET_REGION, bucket.region),
+            (wire.ACCESS_POINT_ALIAS, "false"),
+            (wire.BUCKET_ARN, buckets.arn(bucket.name)),
+        ],
+    )
 
 
 def delete_bucket(store: Store, call: Call) -> Reply:
@@ -127,7 +156,7 @@ def delete_bucket(store: Store, call: Call) -> Reply:
 
 
 def get_bucket_location(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.location(store.head_bucket(call.bucket).region))
+    return _xml(xmldoc.location(buckets.location(store.head_bucket(call.bucket))))
 
 
 def put_bucket_versioning(store: Store, call: Call) -> Reply:
@@ -170,7 +199,7 @@ def list_objects_v2(store: Store, call: Call) -> Reply:
     max_keys = _max_keys(store, call)
     token = call.query.get("continuation-token")
     start_after = call.query.get("start-after")
-    store.head_bucket(call.bucket)
+    region = store.head_bucket(call.bucket).region
     marker = listing.decode_token(token) if token is not None else start_after
     page = store.list_objects(call.bucket, prefix, delimiter, max_keys, marker)
     next_token = listing.encode_token(page.next_marker) if page.truncated and page.next_marker else None
@@ -178,7 +207,9 @@ def list_objects_v2(store: Store, call: Call) -> Reply:
     document = xmldoc.list_objects_v2(
         page, prefix, delimiter, max_keys, encoding, token, next_token, start_after, fetch_owner
     )
-    return _xml(document)
+    # The bucket's Region, as on HeadBucket [LS-AWS: test_region_header_exists_outside_us_east_1,
+    # recorded 2026-02-21].
+    return _xml(document, extra=[(wire.BUCKET_REGION, region)])
 
 
 def list_objects(store: Store, call: Call) -> Reply:
@@ -274,6 +305,8 @@ def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
         return Reply(304, kept)
     if condition is not None:
         raise errors.PreconditionFailed(condition.split(":", 1)[1])
+    if with_body:
+        store.check_body_readable(obj)
     if with_body and obj.body.hollow:
         raise errors.BytesNotKept()
     checksum_mode = call.headers.get(wire.CHECKSUM_MODE, "").upper() == "ENABLED"
@@ -282,12 +315,16 @@ def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
         shown = part.checksum if checksum_mode else None
     else:
         span = headers.parse_range(call.headers.get("Range"), obj.size)
-        shown = obj.checksum if checksum_mode and span is None else None
+        whole = not isinstance(span, str) and checksums.shown_on_read(span, obj.size)
+        shown = obj.checksum if checksum_mode and whole else None
     if span == "unsatisfiable":
         raise errors.InvalidRange(call.headers.get("Range", ""), obj.size)
     override = dict(_overrides(call))
     reply_headers = [(n, override.pop(n, v)) for n, v in headers.object_headers(obj, shown)]
     reply_headers.extend(_version_header(obj.version_id))
+    restore = store.restore_header(obj)
+    if restore is not None:
+        reply_headers.append((wire.RESTORE, restore))
     reply_headers.extend(override.items())
     if part is not None and part.count is not None:
         reply_headers.append((wire.MP_PARTS_COUNT, str(part.count)))
@@ -326,9 +363,24 @@ def get_object_attributes(store: Store, call: Call) -> Reply:
     return _xml(xmldoc.object_attributes(found), extra=extra)
 
 
+def restore_object(store: Store, call: Call) -> Reply:
+    version_id = _version_id(call)
+    store.check_version_id(call.bucket, version_id)
+    days, tier = xmldoc.parse_restore_request(_small_body(call).content())
+    status = store.restore_object(call.bucket, call.key, days, tier, version_id)
+    return _empty(status)
+
+
 def delete_object(store: Store, call: Call) -> Reply:
     bypass = headers.bypass_governance(call.headers)
-    outcome = store.delete_object(call.bucket, call.key, _version_id(call), bypass)
+    outcome = store.delete_object(
+        call.bucket,
+        call.key,
+        _version_id(call),
+        bypass,
+        if_match=call.headers.get("If-Match"),
+        directory_only=[h for h in conditions.DIRECTORY_BUCKET_DELETE_CONDITIONS if h in call.headers],
+    )
     extra = _version_header(outcome.version_id or outcome.marker_version_id)
     if outcome.delete_marker:
         extra.append((wire.DELETE_MARKER, "true"))
@@ -416,6 +468,8 @@ def copy_object(store: Store, call: Call) -> Reply:
         sse,
         headers.copy_source_encryption_request(call.headers),
         headers.lock_request(call.headers),
+        if_match=call.headers.get("If-Match"),
+        if_none_match=call.headers.get("If-None-Match"),
     )
     extra = [*result.encryption.headers(), *_version_header(result.version_id)]
     if result.source_version_id is not None:
@@ -811,6 +865,7 @@ HANDLERS: dict[str, Handler] = {
     "HeadBucket": head_bucket,
     "DeleteBucket": delete_bucket,
     "GetBucketLocation": get_bucket_location,
+    "RestoreObject": restore_object,
     "PutBucketVersioning": put_bucket_versioning,
     "GetBucketVersioning": get_bucket_versioning,
     "ListObjects": list_objects,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from pytest_s3mpu.protocol import wire
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
@@ -34,6 +36,8 @@ class RequestHeaders(Mapping[str, str]):
                 values[key[5:].replace("_", "-").lower()] = value
             elif key in _UNPREFIXED and value:
                 values[_UNPREFIXED[key]] = value
+        for name, value in environ.get(wire.UNDERSCORED_METADATA_KEY, ()):
+            values[name] = f"{values[name]},{value}" if name in values else value
         return cls(values)
 
     def __getitem__(self, name: str) -> str:

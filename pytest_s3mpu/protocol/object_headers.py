@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from email.utils import format_datetime, parsedate_to_datetime
 
-from pytest_s3mpu.protocol import wire
+from pytest_s3mpu.protocol import metadata_values, wire
 from pytest_s3mpu.state import access, encryption, object_lock, tagging
 from pytest_s3mpu.state.encryption import EncryptionRequest
 from pytest_s3mpu.state.model import ObjectChecksum, ObjectMeta, StoredObject
@@ -46,7 +46,7 @@ def object_meta(headers: Mapping[str, str], metadata_items: list[tuple[str, str]
     :param metadata_items: every request header as (name, value), for the ``x-amz-meta-*`` ones.
     """
     metadata = tuple(
-        (name.lower()[len(wire.META_PREFIX) :], value)
+        (name.lower()[len(wire.META_PREFIX) :], metadata_values.decode(value))
         for name, value in metadata_items
         if name.lower().startswith(wire.META_PREFIX)
     )
@@ -86,7 +86,9 @@ def object_headers(obj: StoredObject, checksum: ObjectChecksum | None) -> list[t
         (wire.WEBSITE_REDIRECT, meta.website_redirect_location),
     )
     headers.extend((name, value) for name, value in optional if value is not None)
-    headers.extend((f"{wire.META_PREFIX}{name}", value) for name, value in meta.metadata)
+    headers.extend(
+        (f"{wire.META_PREFIX}{name}", metadata_values.encode(value)) for name, value in meta.metadata
+    )
     headers.extend(meta.encryption.headers())
     if meta.storage_class != "STANDARD":
         headers.append((wire.STORAGE_CLASS, meta.storage_class))

@@ -58,6 +58,7 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.OBJECT, "DELETE", None): "DeleteObject",
     (Target.OBJECT, "POST", "uploads"): "CreateMultipartUpload",
     (Target.OBJECT, "POST", "uploadId"): "CompleteMultipartUpload",
+    (Target.OBJECT, "POST", "restore"): "RestoreObject",
     (Target.OBJECT, "DELETE", "uploadId"): "AbortMultipartUpload",
     (Target.OBJECT, "GET", "uploadId"): "ListParts",
     (Target.OBJECT, "PUT", "uploadId+copy"): "UploadPartCopy",
@@ -133,7 +134,6 @@ _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
     },
     (Target.BUCKET, "DELETE", "lifecycle"): "DeleteBucketLifecycle",
     (Target.OBJECT, "GET", "torrent"): "GetObjectTorrent",
-    (Target.OBJECT, "POST", "restore"): "RestoreObject",
     (Target.OBJECT, "POST", "select"): "SelectObjectContent",
 }
 

@@ -27,6 +27,9 @@ CHECKSUM_MODE = "x-amz-checksum-mode"
 MP_OBJECT_SIZE = "x-amz-mp-object-size"
 MP_PARTS_COUNT = "x-amz-mp-parts-count"
 META_PREFIX = "x-amz-meta-"
+# The environ key under which our server hands the app x-amz-meta-* fields whose names hold "_" (a WSGI
+# environ cannot carry them apart from "-"): a list of (lower-case name, value).
+UNDERSCORED_METADATA_KEY = "s3mpu.underscored_metadata"
 STORAGE_CLASS = "x-amz-storage-class"
 TAGGING = "x-amz-tagging"
 TAGGING_COUNT = "x-amz-tagging-count"
@@ -36,8 +39,11 @@ WEBSITE_REDIRECT = "x-amz-website-redirect-location"
 COPY_SOURCE = "x-amz-copy-source"
 COPY_SOURCE_RANGE = "x-amz-copy-source-range"
 BUCKET_REGION = "x-amz-bucket-region"
+BUCKET_ARN = "x-amz-bucket-arn"
+ACCESS_POINT_ALIAS = "x-amz-access-point-alias"
 VERSION_ID = "x-amz-version-id"
 DELETE_MARKER = "x-amz-delete-marker"
+RESTORE = "x-amz-restore"
 COPY_SOURCE_VERSION_ID = "x-amz-copy-source-version-id"
 VERSION_ID_PARAMETER = "versionId"  # the query parameter naming one version of an object
 # Object Lock: the lock headers are also the ArgumentName of their errors, so they are spelled in errors.

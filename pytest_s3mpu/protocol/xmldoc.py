@@ -20,10 +20,9 @@ from xml.parsers.expat import ExpatError
 
 from pytest_s3mpu.protocol import complete_shape, wire
 from pytest_s3mpu.protocol.object_headers import iso_time
-from pytest_s3mpu.state import access, bucket_config, errors, notification, object_lock
+from pytest_s3mpu.state import access, bucket_config, buckets, errors, notification, object_lock
 from pytest_s3mpu.state.checksums import Algorithm, b64
 from pytest_s3mpu.state.model import (
-    Bucket,
     CompleteDocument,
     CompletedPartSpec,
     CompleteResult,
@@ -282,13 +281,24 @@ def list_uploads(page: UploadsPage, encoding: str | None) -> bytes:
     return _document("ListMultipartUploadsResult", body)
 
 
-def list_buckets(buckets: Sequence[Bucket]) -> bytes:
+def list_buckets(page: buckets.Page) -> bytes:
+    """ListAllMyBucketsResult: each bucket with its region and ARN; Prefix when the request named one,
+    ContinuationToken when more buckets follow [LS-AWS: TestS3ListBuckets, recorded 2026-02-21]."""
     entries = [
-        {"Name": b.name, "CreationDate": iso_time(b.created), "BucketRegion": b.region} for b in buckets
+        {
+            "Name": b.name,
+            "CreationDate": iso_time(b.created),
+            "BucketRegion": b.region,
+            "BucketArn": buckets.arn(b.name),
+        }
+        for b in page.buckets
     ]
-    return _document(
-        "ListAllMyBucketsResult", {"Owner": _owner(), "Buckets": {"Bucket": entries} if entries else None}
-    )
+    body: _Doc = {"Owner": _owner(), "Buckets": {"Bucket": entries} if entries else None}
+    if page.continuation_token is not None:
+        body["ContinuationToken"] = page.continuation_token
+    if page.prefix is not None:
+        body["Prefix"] = page.prefix
+    return _document("ListAllMyBucketsResult", body)
 
 
 _OWNER_XML = f"<Owner><ID>{OWNER_ID}</ID></Owner>"
@@ -674,6 +684,27 @@ def parse_versioning(body: bytes) -> tuple[str | None, str | None]:
             raise errors.MalformedXML()
         found.append(_text(values[0]) if values else None)
     return found[0], found[1]
+
+
+def parse_restore_request(body: bytes) -> tuple[str | None, str | None]:
+    """A RestoreObject body: RestoreRequest's Days and GlacierJobParameters/Tier as sent (None when
+    absent); MalformedXML for a body that is not one ``RestoreRequest``."""
+    parsed = _parse(body)
+    root = _root(parsed, "RestoreRequest") if parsed is not None else None
+    if root is None:
+        raise errors.MalformedXML()
+    fields = _children(root)
+    days = fields.get("Days", [])
+    jobs = fields.get("GlacierJobParameters", [])
+    if len(days) > 1 or len(jobs) > 1:
+        raise errors.MalformedXML()
+    tier = None
+    if jobs:
+        tiers = _children(jobs[0]).get("Tier", []) if isinstance(jobs[0], dict) else []
+        if len(tiers) != 1:
+            raise errors.MalformedXML()
+        tier = _text(tiers[0])
+    return (_text(days[0]) if days else None), tier
 
 
 def parse_location_constraint(body: bytes) -> str | None:

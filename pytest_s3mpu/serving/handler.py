@@ -257,7 +257,12 @@ class S3RequestHandler(WSGIRequestHandler):
         declared_lengths: list[str] = []
         for name, value in fields:
             if "_" in name:
-                continue  # as Werkzeug: "X_Forwarded" must not pose as "X-Forwarded"
+                # as Werkzeug: "X_Forwarded" must not pose as "X-Forwarded"; but S3 keeps user metadata
+                # named with "_" ([LS-AWS: test_metadata_header_character_decoding, recorded
+                # 2026-02-21]), so those reach the app by their own name, beside the environ's headers.
+                if name.lower().startswith(wire.META_PREFIX):
+                    environ.setdefault(wire.UNDERSCORED_METADATA_KEY, []).append((name.lower(), value))
+                continue
             key = name.upper().replace("-", "_")
             if key == "CONTENT_LENGTH":
                 declared_lengths.append(value)

@@ -156,3 +156,10 @@ def full_object(algorithm: Algorithm, parts: Iterable[tuple[bytes, int]]) -> str
     for raw, size in parts:
         value = combine(value, int.from_bytes(raw, "big"), size)
     return b64(value.to_bytes(algorithm.digest_size, "big"))
+
+
+def shown_on_read(span: tuple[int, int] | None, size: int) -> bool:
+    """Whether a GET with checksum mode shows the object's checksum: for the whole object, and for a
+    Range that covers all of it (``bytes=-15`` or ``bytes=0-100`` of 10 bytes, a 206), never for part
+    of it [LS-AWS: test_get_object_range, recorded 2026-02-21]."""
+    return span is None or span == (0, size)

@@ -8,6 +8,7 @@ Layer 2 (store): plain values in, ``S3Error`` out. Spec §5.3: S3 accepts only `
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from email.utils import parsedate_to_datetime
 
 from pytest_s3mpu.state import errors
@@ -104,3 +105,24 @@ def check_copy_source(
         and source.last_modified <= since
     ):
         raise errors.PreconditionFailed(f"{names}Modified-Since")
+
+
+# DeleteObject conditions S3 offers only on directory buckets: 501 on a general purpose bucket, checked
+# in this order before If-Match [LS-AWS: TestS3DeletePrecondition, recorded 2026-02-21].
+DIRECTORY_BUCKET_DELETE_CONDITIONS = ("x-amz-if-match-last-modified-time", "x-amz-if-match-size")
+
+
+def check_delete(current: StoredObject | None, if_match: str | None, directory_only: Sequence[str]) -> None:
+    """DeleteObject's If-Match: 412 when the current object's ETag differs; a missing key deletes as
+    ever (API reference DeleteObject: "If the ETag matches or if the object doesn't exist, the operation
+    will return a 204"). ``*`` matches any object (RFC 9110 §13.1.1).
+
+    :param directory_only: the directory-bucket condition headers the request carries (501 NotImplemented).
+    """
+    for header in DIRECTORY_BUCKET_DELETE_CONDITIONS:
+        if header in directory_only:
+            raise errors.NotImplementedByS3(Header=header)
+    if if_match is None or current is None or if_match.strip() == "*":
+        return
+    if _unquote(if_match) != current.etag:
+        raise errors.PreconditionFailed("If-Match")

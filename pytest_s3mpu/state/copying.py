@@ -57,8 +57,9 @@ def check_not_onto_itself(same_key: bool, request: CopyRequest) -> None:
 
 def copied_digests(source: StoredObject, algorithm: Algorithm | None) -> tuple[str, ObjectChecksum | None]:
     """The copy's ETag (MD5 of the bytes) and checksum: the requested algorithm, else the source's
-    algorithm over the whole copy (a multipart COMPOSITE value becomes FULL_OBJECT)."""
-    needs_md5 = source.parts is not None
+    algorithm over the whole copy (a multipart COMPOSITE value becomes FULL_OBJECT). An SSE-C source's
+    ETag is opaque (``encryption.opaque_etag``), so the MD5 is computed for it too."""
+    needs_md5 = source.parts is not None or source.meta.encryption.key_md5 is not None
     wanted = algorithm or (source.checksum.algorithm if source.checksum else None)
     reuse = (
         algorithm is None and source.checksum is not None and source.checksum.type is ChecksumType.FULL_OBJECT

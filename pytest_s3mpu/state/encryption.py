@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import secrets
 from dataclasses import dataclass
 
 from pytest_s3mpu.state import errors
@@ -75,11 +76,27 @@ DEFAULT = Encryption()
 
 
 def _invalid(message: str, value: str | None = None) -> errors.InvalidArgument:
-    return errors.InvalidArgument(message, SSE, value if value is not None else "null")
+    """InvalidArgument naming x-amz-server-side-encryption; S3 gives an ArgumentValue only where the
+    request sent one [LS-AWS: test_put_object_validation_sse_c, recorded 2026-02-21]."""
+    if value is None:
+        return errors.InvalidArgumentName(message, SSE)
+    return errors.InvalidArgument(message, SSE, value)
 
 
-def customer_key_md5(request: EncryptionRequest) -> str | None:
-    """Validate SSE-C headers (research: LS AWS captures); the key's MD5 when SSE-C is requested."""
+def opaque_etag() -> str:
+    """The ETag of an SSE-C object: not the MD5 of the plaintext (S3 never reveals that for SSE-C), an
+    opaque value of the same shape, new for every write [LS-AWS: TestS3SSECEncryption, recorded
+    2026-02-21: the same body and key get ETags unlike its MD5]."""
+    return secrets.token_hex(16)
+
+
+def customer_key_md5(request: EncryptionRequest, check_size: bool = True) -> str | None:
+    """Validate SSE-C headers (research: LS AWS captures); the key's MD5 when SSE-C is requested.
+
+    :param check_size: False on a read, where S3 compares the key with the object's and answers a key
+        of the wrong size with 403 AccessDenied [LS-AWS: test_object_retrieval_sse_c, recorded
+        2026-02-21, "get-obj-sse-c-no-md5"].
+    """
     if not request.customer:
         return None
     if request.sse is not None:
@@ -113,7 +130,7 @@ def customer_key_md5(request: EncryptionRequest) -> str | None:
     actual = base64.b64encode(hashlib.md5(key).digest()).decode("ascii")
     if request.customer_key_md5 is not None and request.customer_key_md5 != actual:
         raise _invalid("The calculated MD5 hash of the key did not match the hash that was provided.")
-    if len(key) != 32:
+    if len(key) != 32 and check_size:
         raise _invalid("The secret key was invalid for the specified algorithm.")
     return actual
 
@@ -148,7 +165,7 @@ def check_part(upload: Encryption, request: EncryptionRequest) -> None:
 
 def check_read(stored: Encryption, request: EncryptionRequest) -> None:
     """GET / HEAD / copy source: an SSE-C object needs its key; others refuse SSE-C headers."""
-    key_md5 = customer_key_md5(request)
+    key_md5 = customer_key_md5(request, check_size=stored.key_md5 is None)
     if stored.key_md5 is None:
         if key_md5 is not None:
             raise errors.InvalidRequest("The encryption parameters are not applicable to this object.")

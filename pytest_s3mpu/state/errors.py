@@ -183,6 +183,20 @@ class InvalidArgumentName(InvalidArgument):
         S3Error.__init__(self, message, ArgumentName=name)
 
 
+def invalid_bucket_region(region: str) -> InvalidArgumentName:
+    """ListBuckets' bucket-region naming no AWS Region [LS-AWS: test_list_buckets_region_validation,
+    recorded 2026-02-21]."""
+    return InvalidArgumentName(f"Argument value {region} is not a valid AWS Region", "bucket-region")
+
+
+def max_buckets_out_of_range(raw: str, largest: int) -> InvalidArgument:
+    """ListBuckets' max-buckets outside 1..10000 (the API reference's valid range; no recording shows
+    the message, which follows S3's other ``Argument ... must be an integer between`` messages)."""
+    return InvalidArgument(
+        f"Argument max-buckets must be an integer between 1 and {largest}", "max-buckets", raw
+    )
+
+
 class InvalidPartNumber(S3Error):
     code = "InvalidPartNumber"
     status = 416
@@ -244,6 +258,33 @@ class PreconditionFailed(S3Error):
 
     def __init__(self, condition: str) -> None:
         super().__init__(Condition=condition)
+
+
+RESTORE_NOT_ALLOWED = "Restore is not allowed for the object's current storage class"
+
+
+class InvalidObjectState(S3Error):
+    """GetObject of an archived object not restored: 403 naming its storage class [LS-AWS:
+    test_put_object_storage_class[GLACIER-False], recorded 2026-02-21]; RestoreObject of an object
+    that is not archived (RESTORE_NOT_ALLOWED, API reference RestoreObject)."""
+
+    code = "InvalidObjectState"
+    status = 403
+    default_message = "The operation is not valid for the object's storage class"
+
+    def __init__(self, storage_class: str, message: str | None = None) -> None:
+        if message is None:
+            super().__init__(StorageClass=storage_class)
+        else:
+            super().__init__(message)
+
+
+class RestoreAlreadyInProgress(S3Error):
+    """RestoreObject while the object's restore is still running (API reference, Error Responses)."""
+
+    code = "RestoreAlreadyInProgress"
+    status = 409
+    default_message = "Object restore is already in progress"
 
 
 class InvalidRange(S3Error):

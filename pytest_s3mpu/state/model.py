@@ -284,6 +284,7 @@ class StoredObject:
     # None: written while its bucket had never been versioned (no x-amz-version-id is shown for it);
     # "null" once versioning was configured, or written while it was suspended; else its id.
     version_id: str | None = None
+    restore: Restore | None = None  # RestoreObject's restore of an archived object (state/archive.py)
 
     @property
     def size(self) -> int:
@@ -293,6 +294,29 @@ class StoredObject:
     def quoted_etag(self) -> str:
         """The ETag as S3 sends it and boto3 returns it (``'"<hex>"'``); ``etag`` is kept unquoted."""
         return f'"{self.etag}"'
+
+
+@dataclass(frozen=True, slots=True)
+class Restore:
+    """A restore of an archived object (RestoreObject): ready at ``ready_at``, readable for ``days`` after
+    that; its rules are in ``archive``."""
+
+    requested_at: dt.datetime
+    ready_at: dt.datetime
+    days: int
+
+    def expiry(self) -> dt.datetime:
+        """When the restored copy goes: ``days`` after completion, rounded up to the next midnight UTC
+        (User Guide, "Restoring an archived object")."""
+        end = self.ready_at + dt.timedelta(days=self.days)
+        midnight = end.replace(hour=0, minute=0, second=0, microsecond=0)
+        return midnight + dt.timedelta(days=1)
+
+    def ongoing(self, now: dt.datetime) -> bool:
+        return now < self.ready_at
+
+    def available(self, now: dt.datetime) -> bool:
+        return self.ready_at <= now < self.expiry()
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +400,7 @@ class Bucket:
     A versioned bucket would add a sorted index of (key, version) beside ``objects``."""
 
     name: str
-    region: str
+    region: str  # the AWS Region (``eu-west-1`` for the constraint ``EU``)
     created: dt.datetime
     objects: SortedDict[str, StoredObject] = field(default_factory=SortedDict)
     uploads: dict[str, Upload] = field(default_factory=dict)
@@ -391,6 +415,7 @@ class Bucket:
     acl: Acl | None = None  # None: the owner's FULL_CONTROL
     policy: str | None = None  # the policy document as sent
     versioning: VersioningStatus | None = None
+    location_constraint: str | None = None  # CreateBucket's LocationConstraint as sent (GetBucketLocation)
     # Once versioning is configured: every version of every key, oldest first; ``objects[key]`` stays
     # the current version when it is an object, so listing and conditions read it as before.
     history: SortedDict[str, list[Version]] = field(default_factory=SortedDict)

@@ -19,7 +19,9 @@ from typing import Any, NamedTuple
 
 from pytest_s3mpu.state import (
     access,
+    archive,
     bucket_config,
+    buckets,
     checksums,
     conditions,
     copying,
@@ -204,14 +206,15 @@ class Store:
             raise errors.InvalidLocationConstraint(location_constraint)
         if self.region == "us-east-1" and location_constraint is not None:
             validation.location_constraint(location_constraint)
-        if self.region != "us-east-1" and location_constraint != self.region:
+        placed = buckets.region_of(location_constraint) if location_constraint is not None else None
+        if self.region != "us-east-1" and placed != self.region:
             if location_constraint is None:
                 raise errors.IllegalLocationConstraintException()
             raise errors.IllegalLocationConstraintException(
                 f"The {location_constraint} location constraint is incompatible for the region specific "
                 "endpoint this request was sent to."
             )
-        region = location_constraint or self.region
+        region = placed or self.region
         chosen, block = access.new_bucket(access.ownership(ownership), acl, self.object_ownership)
         checked = tagging.check_create_bucket_tags(tags)
         with self._lock:
@@ -223,6 +226,7 @@ class Store:
             self._buckets[name] = Bucket(
                 name=name,
                 region=region,
+                location_constraint=location_constraint,
                 created=self._clock(),
                 ownership=chosen,
                 public_access_block=block,
@@ -261,9 +265,13 @@ class Store:
         with self._lock:
             return self._bucket(name)
 
-    def list_buckets(self) -> list[Bucket]:
+    def list_buckets(self, query: buckets.Query | None = None) -> buckets.Page:
+        """ListBuckets: one page of the buckets, by name (``buckets.page``); a bad parameter is refused
+        before the buckets are read."""
+        query = query or buckets.Query()
+        buckets.check(query)
         with self._lock:
-            return sorted(self._buckets.values(), key=lambda bucket: bucket.name)
+            return buckets.page(sorted(self._buckets.values(), key=lambda bucket: bucket.name), query)
 
     # -- objects --------------------------------------------------------------------------------
 
@@ -322,7 +330,7 @@ class Store:
         else:
             value = b64(payload.digests[Algorithm.CRC64NVME])
             checksum = ObjectChecksum(Algorithm.CRC64NVME, ChecksumType.FULL_OBJECT, value)
-        etag = payload.md5.hex()
+        etag = payload.md5.hex() if written.key_md5 is None else encryption.opaque_etag()
         with self._lock:
             target = self._bucket(bucket)
             conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
@@ -374,6 +382,27 @@ class Store:
             encryption.check_read(obj.meta.encryption, sse)
         return obj
 
+    def check_body_readable(self, obj: StoredObject) -> None:
+        """GetObject's bytes of an archived object need a finished, unexpired restore (``archive``)."""
+        archive.check_readable(obj, self._clock())
+
+    def restore_header(self, obj: StoredObject) -> str | None:
+        """x-amz-restore for GET/HEAD of ``obj``, as of the store's clock."""
+        return archive.restore_header(obj, self._clock())
+
+    def restore_object(
+        self, bucket: str, key: str, days: str | None, tier: str | None, version_id: str | None = None
+    ) -> int:
+        """RestoreObject: start (202) or extend (200) the restore of an archived object; its completion
+        follows the store's clock (``archive.RETRIEVAL``)."""
+        parsed_days, parsed_tier = archive.check_request(days, tier)
+        with self._lock:
+            target = self._bucket(bucket)
+            obj = versioning.read(target, key, version_id, "POST")
+            restore, status = archive.request(obj, parsed_days, parsed_tier, self._clock())
+            versioning.replace(target, obj, dataclasses.replace(obj, restore=restore))
+        return status
+
     def get_object_part(
         self,
         bucket: str,
@@ -407,7 +436,13 @@ class Store:
         return multipart.attributes(obj, names, max_parts, part_number_marker, self.limits)
 
     def delete_object(
-        self, bucket: str, key: str, version_id: str | None = None, bypass: bool | None = None
+        self,
+        bucket: str,
+        key: str,
+        version_id: str | None = None,
+        bypass: bool | None = None,
+        if_match: str | None = None,
+        directory_only: Sequence[str] = (),
     ) -> DeleteOutcome:
         """Delete a key (a versioned bucket: add a delete marker) or one version of it for good;
         deleting a missing key succeeds, as in S3. A version Object Lock protects is AccessDenied
@@ -415,10 +450,19 @@ class Store:
 
         A version id S3 cannot find among the key's versions is 400 InvalidArgument (recorded,
         test_delete_object_versioned "delete-with-bad-version"); a key without versions answers 204.
+        ``if_match`` / ``directory_only``: DeleteObject's conditions (``conditions.check_delete``),
+        checked against the object the delete would remove, atomically with it.
         """
+        conditions.check_delete(None, None, directory_only)
         with self._lock:
             target = self._bucket(bucket)
             object_lock.check_bypass_allowed(target.object_lock, bypass is not None)
+            if if_match is not None:
+                found = target.objects.get(key)
+                if version_id is not None and versioning.readable(target, version_id):
+                    version = versioning.find(target, key, version_id)
+                    found = version if isinstance(version, StoredObject) else None
+                conditions.check_delete(found, if_match, ())
             if version_id is not None and not versioning.readable(target, version_id):
                 raise errors.invalid_version_id(version_id)
             if (
@@ -794,12 +838,17 @@ class Store:
         sse: EncryptionRequest | None = None,
         source_sse: EncryptionRequest | None = None,
         lock: LockRequest | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
     ) -> CopyResult:
         """CopyObject: a new object sharing the source's bytes (no copy is made; objects are immutable).
 
         The copy is not multipart: its ETag is the MD5 of the bytes, its checksum a FULL_OBJECT one. Its
         lock is the request's (or the bucket's default retention), never the source's (recorded,
         test_s3_copy_object_retention_lock, test_s3_copy_object_legal_hold).
+        ``if_match`` / ``if_none_match`` (If-Match / If-None-Match) are conditions on the destination, as
+        PutObject's are (spec §5.3), checked first and again, atomically, when the copy is stored
+        [LS-AWS: TestS3ObjectWritePrecondition::test_copy_object_if_*, recorded 2026-02-21].
         """
         validation.object_key(key, self.limits.max_key_length)
         asked = object_lock.requested_lock(lock or LockRequest(), self._clock())
@@ -808,6 +857,7 @@ class Store:
             object_lock.check_bucket_takes(target.object_lock, asked)
             acl = request.meta.acl
             access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
+            conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
         source_bucket, source_key, source = self._copy_source(copy_source, source_sse)
         copy_conditions = copy_conditions or CopyConditions()
         conditions.check_copy_source(
@@ -830,9 +880,12 @@ class Store:
                 "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
             )
         etag, checksum = copying.copied_digests(source, algorithm)
+        if meta.encryption.key_md5 is not None:
+            etag = encryption.opaque_etag()
         now = self._clock()
         with self._lock:
             target = self._bucket(bucket)
+            conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
             locked = object_lock.new_version_lock(target.object_lock, asked, now)
             meta = dataclasses.replace(meta, lock=locked)
             obj = StoredObject(
