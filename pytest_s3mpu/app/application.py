@@ -30,6 +30,7 @@ from pytest_s3mpu.protocol.authentication import Authenticator, SignedRequest
 from pytest_s3mpu.protocol.routes import Target
 from pytest_s3mpu.protocol.target import split_target
 from pytest_s3mpu.state import errors, validation
+from pytest_s3mpu.state.lifecycle import LifecycleAction
 from pytest_s3mpu.state.store import Store
 
 if TYPE_CHECKING:
@@ -135,6 +136,33 @@ class S3App:
         self.control = Control(store, self.faults, self.journal, self.bugs)
         # Signature verification (``--s3mpu-auth sigv4``): None, the default, accepts any credentials.
         self.authenticator: Authenticator | None = None
+        store.on_lifecycle = self._journal_lifecycle
+
+    def _journal_lifecycle(self, actions: list[LifecycleAction]) -> None:
+        """One journal entry per lifecycle action the store took when the clock moved: no request made
+        it, so it has no status, method or attempt; ``lifecycle`` names the action and its rule."""
+        for action in actions:
+            self.journal.record(
+                JournalEntry(
+                    seq=self.journal.next_seq(),
+                    time=time.time(),
+                    operation=f"Lifecycle:{action.action}",
+                    bucket=action.bucket,
+                    key=action.key,
+                    upload_id=action.upload_id,
+                    part_number=None,
+                    status=None,
+                    error_code=None,
+                    bytes_in=0,
+                    bytes_out=0,
+                    duration_ms=0.0,
+                    fault=None,
+                    attempt=None,
+                    invocation_id=None,
+                    lifecycle=f"{action.action} rule={action.rule_id}"
+                    + (f" delete-marker={action.version_id}" if action.version_id else ""),
+                )
+            )
 
     @property
     def handler_errors(self) -> list[HandlerError]:
