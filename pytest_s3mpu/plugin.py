@@ -372,10 +372,6 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     return result
 
 
-class LeakedUploads(AssertionError):
-    """The test left multipart uploads neither completed nor aborted (setting ``leaks=fail``)."""
-
-
 def _check_leaks(item: pytest.Item) -> None:
     """After a test that passed: warn about, or fail it for, the uploads it left open (``leaks``).
 
@@ -389,5 +385,5 @@ def _check_leaks(item: pytest.Item) -> None:
         return
     message = leaks.report(left)
     if mode == "fail":
-        raise LeakedUploads(message)
+        pytest.fail(message, pytrace=False)  # the report is the message: no traceback of the plugin
     warnings.warn(leaks.LeakedUploadWarning(message), stacklevel=1)
