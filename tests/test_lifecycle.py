@@ -329,6 +329,8 @@ def test_expiration_in_a_versioned_bucket_adds_a_delete_marker(s3mpu, client):
     assert client.get_object(Bucket=BUCKET, Key="k", VersionId=version)["Body"].read() == b"v1"
     (action,) = s3mpu.journal.requests("Lifecycle:Expiration")
     assert action.lifecycle == f"Expiration rule=expire delete-marker={marker['VersionId']}"
+    assert s3mpu.journal.failed() == []  # a lifecycle entry has no status, yet nothing failed
+    assert "Lifecycle:Expiration" in s3mpu.journal.table() and " lifecycle " in s3mpu.journal.table()
 
 
 def test_put_applies_what_is_already_due_and_disabled_rules_do_nothing(s3mpu, client):
@@ -342,3 +344,26 @@ def test_put_applies_what_is_already_due_and_disabled_rules_do_nothing(s3mpu, cl
     assert error_of(client.list_parts, Bucket=BUCKET, Key="uploads/late", UploadId=upload_id)["Code"] == (
         "NoSuchUpload"
     )
+
+
+def test_a_flowing_clock_crossing_the_date_is_applied_on_the_next_request():
+    """The clock flows past the abort date by itself (no move): the next request's ``lifecycle_tick``
+    applies the same action a clock move would, once; a store without lifecycle rules does no work."""
+    wall = [START.timestamp()]
+    store = Store(clock=Clock(wall=lambda: wall[0]))
+    heard: list[lifecycle.LifecycleAction] = []
+    store.on_lifecycle = heard.extend
+    store.create_bucket(BUCKET)
+    upload = store.create_multipart_upload(BUCKET, "up/x", ObjectMeta())
+    store.lifecycle_tick()  # no configuration: nothing to do
+    rule = {"ID": "a", "Filter": {"Prefix": "up/"}, "Status": "Enabled",
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": "1"}}  # fmt: skip
+    store.put_bucket_lifecycle(BUCKET, lifecycle.build([rule]))
+    wall[0] = dt.datetime(2030, 1, 16, 23, 59, 59, tzinfo=UTC).timestamp()
+    store.lifecycle_tick()
+    assert [u.upload_id for u in store.uploads()] == [upload.upload_id]
+    wall[0] += 1
+    store.lifecycle_tick()
+    store.lifecycle_tick()
+    assert store.uploads() == []
+    assert [(a.action, a.upload_id) for a in heard] == [(lifecycle.ABORT, upload.upload_id)]

@@ -176,6 +176,7 @@ class S3App:
         if str(environ.get("PATH_INFO", "")).startswith(control.PREFIX):
             return self._control(environ, start_response)
         fields = RequestHeaders.from_environ(environ)
+        self.store.lifecycle_tick()  # what a flowing clock made due since (free without lifecycle rules)
         request_id = new_request_id()
         host_id = host_id_for(request_id)
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()

@@ -276,8 +276,12 @@ class Journal:
         return len(self.requests("UploadPart", **match))
 
     def failed(self) -> list[JournalEntry]:
-        """Requests answered with an error status, or dropped by a fault."""
-        return [e for e in self.entries() if e.status is None or e.status >= 400 or e.error_code]
+        """Requests answered with an error status, or dropped by a fault (lifecycle actions are none)."""
+        return [
+            e
+            for e in self.entries()
+            if e.lifecycle is None and (e.status is None or e.status >= 400 or e.error_code)
+        ]
 
     def aborted(self, upload_id: str | None = None) -> bool:
         """Whether an AbortMultipartUpload (of this upload, if given) succeeded."""
@@ -299,7 +303,7 @@ class Journal:
                     e.operation,
                     target[:48],
                     "" if e.part_number is None else str(e.part_number),
-                    "dropped" if e.status is None else str(e.status),
+                    str(e.status) if e.status is not None else "lifecycle" if e.lifecycle else "dropped",
                     e.error_code or "",
                     e.fault or "",
                     "" if e.attempt is None else str(e.attempt),
