@@ -23,7 +23,7 @@ from pathlib import Path
 
 SERVER = """
 import sys, time
-from pytest_s3mpu.serving.server import S3Server
+from pytest_s3mpu import S3Server
 server = S3Server().start()
 server.store.create_bucket("bench-bucket", None)
 print(server.port, flush=True)

@@ -165,8 +165,8 @@ def test_control_endpoint_takes_and_checks_the_fields(s3mpu):
 
 def test_faults_file_takes_the_fields(tmp_path):
     """``s3mpu --faults FILE.json`` loads attempt and headers; a file with a wrong one loads nothing."""
+    from pytest_s3mpu import S3Server
     from pytest_s3mpu.__main__ import load_faults
-    from pytest_s3mpu.serving.server import S3Server
 
     good, bad = tmp_path / "good.json", tmp_path / "bad.json"
     good.write_text('[{"operation": "UploadPart", "attempt": 1, "headers": {"x-amz-checksum-crc32": "*"},'
