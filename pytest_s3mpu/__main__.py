@@ -36,9 +36,9 @@ def _positive(text: str) -> int:
     return value
 
 
-# The settings of the in-memory server; the endpoint setting is the plugin's alone.
+# The settings of the in-memory server; the endpoint and leaks settings are the plugin's alone.
 SERVER_SETTINGS: tuple[settings.Setting[Any], ...] = tuple(
-    s for s in settings.ALL if s is not settings.ENDPOINT
+    s for s in settings.ALL if s not in (settings.ENDPOINT, settings.LEAKS)
 )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_s3mpu.harness.faults import FaultInjector
 from pytest_s3mpu.harness.journal import Journal
+from pytest_s3mpu.harness.leaks import IncompleteUpload, incomplete_uploads, report
 from pytest_s3mpu.seeding import SeedSource, seed_store
 from pytest_s3mpu.seeding import load as load_seed
 from pytest_s3mpu.state.model import Part, StoredObject, Upload
@@ -195,6 +196,17 @@ class S3MPU:
     def uploads(self, bucket: str | None = None) -> list[Upload]:
         """Uploads still open (neither completed nor aborted)."""
         return self.store.uploads(bucket)
+
+    def incomplete_uploads(self) -> list[IncompleteUpload]:
+        """Multipart uploads neither completed nor aborted, each with its parts and its journal lines."""
+        server = self._server("listing incomplete uploads")
+        return incomplete_uploads(server.store, server.journal)
+
+    def assert_no_incomplete_uploads(self) -> None:
+        """Fail (AssertionError) naming every upload left neither completed nor aborted."""
+        left = self.incomplete_uploads()
+        if left:
+            raise AssertionError(report(left))
 
     def parts(self, upload_id: str) -> dict[int, Part]:
         return self.store.parts(upload_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import warnings
 from collections.abc import Generator, Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 
 from pytest_s3mpu import settings
 from pytest_s3mpu.handle import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, S3MPU, Unavailable
+from pytest_s3mpu.harness import leaks
 from pytest_s3mpu.harness.faults import FaultSpecError
 from pytest_s3mpu.protocol.authentication import Authenticator
 from pytest_s3mpu.s3server import S3Server, ServerBindError
@@ -23,6 +25,7 @@ from pytest_s3mpu.seeding import SeedError
 from pytest_s3mpu.state.model import Limits
 
 SERVER_KEY = pytest.StashKey[S3Server]()
+LEAKS_KEY = pytest.StashKey[str]()
 PLUGIN_NOTES = {"port": " Under pytest-xdist, worker N binds PORT+N."}
 SEED_MARKER_HELP = (
     "s3mpu_seed(source): buckets and objects the test starts with: a folder (top-level folders are "
@@ -34,7 +37,7 @@ FAULT_MARKER_HELP = (
     "(fields as in s3mpu.faults.add; the README documents them)."
 )
 MARKER_HELP = (
-    "s3mpu(min_part_size=N, region=NAME): settings of the in-memory S3 for one test "
+    "s3mpu(min_part_size=N, region=NAME, leaks=off|warn|fail): settings of the in-memory S3 for one test "
     "(see the s3mpu options in pytest --help)."
 )
 
@@ -276,6 +279,7 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
         if _resolve(config, settings.AUTH, marker) == "sigv4"
         else None
     )
+    request.node.stash[LEAKS_KEY] = _resolve(config, settings.LEAKS, marker)
     handle = S3MPU(s3mpu_server)
     _seed(request, handle, marker)
     seen = s3mpu_server.app.bugs.last_seq()
@@ -361,6 +365,25 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """Against an external endpoint, a test that needs faults, the journal or the store is skipped,
     saying why, rather than failed."""
     try:
-        return (yield)
+        result = yield
     except Unavailable as exc:
         pytest.skip(str(exc))
+    _check_leaks(item)
+    return result
+
+
+def _check_leaks(item: pytest.Item) -> None:
+    """After a test that passed: warn about, or fail it for, the uploads it left open (``leaks``).
+
+    Checked here rather than at the fixture's teardown so that ``fail`` fails the test itself."""
+    mode = item.stash.get(LEAKS_KEY, "off")
+    handle = getattr(item, "funcargs", {}).get("s3mpu")
+    if mode == "off" or not isinstance(handle, S3MPU) or handle.is_external:
+        return
+    left = handle.incomplete_uploads()
+    if not left:
+        return
+    message = leaks.report(left)
+    if mode == "fail":
+        pytest.fail(message, pytrace=False)  # the report is the message: no traceback of the plugin
+    warnings.warn(leaks.LeakedUploadWarning(message), stacklevel=1)

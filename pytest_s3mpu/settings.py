@@ -144,6 +144,13 @@ def _credentials(text: str) -> tuple[Credential, ...]:
     return tuple(Credential.parse(item) for item in items)
 
 
+def _leaks(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("off", "warn", "fail"):
+        raise ValueError("must be 'off', 'warn' or 'fail'")
+    return value
+
+
 def _text(text: str) -> str:
     if not text.strip():
         raise ValueError("empty")
@@ -305,6 +312,15 @@ CREDENTIALS: Setting[tuple[Credential, ...]] = Setting(
     metavar="AKID:SECRET[:TOKEN]",
     repeatable=True,
 )
+LEAKS: Setting[str] = Setting(
+    "leaks",
+    "warn",
+    _leaks,
+    "What a test that leaves a multipart upload neither completed nor aborted gets at its end: 'warn' "
+    "(a LeakedUploadWarning naming each upload, its parts and its journal lines; default), 'fail' (the "
+    "test fails with that report) or 'off'. Pytest only.",
+    metavar="off|warn|fail",
+)
 ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     MIN_PART_SIZE,
     REGION,
@@ -321,6 +337,7 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     SEED,
     AUTH,
     CREDENTIALS,
+    LEAKS,
 )
 
 

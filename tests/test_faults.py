@@ -532,6 +532,7 @@ def test_journal_entries_cost_the_garbage_collector_nothing():
     request that triggers one) slower. Entries come back as ``JournalEntry``, equal to what was recorded."""
     journal = Journal()
     recorded = [entry(journal, "UploadPart", part_number=number) for number in range(1, 4)]
+    recorded.append(entry(journal, "PutObject", request_headers=(("content-md5", "x"), ("expect", "y"))))
     gc.collect()
     assert sum(map(gc.is_tracked, list(journal._entries))) == 0
     assert journal.entries() == recorded
@@ -561,6 +562,11 @@ def test_journal_to_json_field_names(journal):
         "path",
         "access_key",
         "auth",
+        "query",
+        "request_headers",
+        "response_headers",
+        "fault_action",
+        "lifecycle",
     ]
 
 

@@ -56,6 +56,11 @@ JOURNAL_FIELDS = [
     "path",
     "access_key",
     "auth",
+    "query",
+    "request_headers",
+    "response_headers",
+    "fault_action",
+    "lifecycle",
 ]
 FEW_RETRIES = {"max_attempts": 2, "mode": "standard"}  # botocore: 2 retries, 3 attempts in all
 NO_RETRIES = {"total_max_attempts": 1, "mode": "standard"}

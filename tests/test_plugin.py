@@ -333,7 +333,7 @@ def test_bad_marker_values_error_their_test(pytester: pytest.Pytester) -> None:
             "*UsageError: invalid min_part_size 'lots' from the s3mpu marker: not a byte count: 'lots' (acc*",
             "*UsageError: port cannot be set by the s3mpu marker: it belongs to the session's server",
             "*UsageError: host cannot be set by the s3mpu marker: it belongs to the session's server",
-            "*UsageError: unknown setting 'min_partsize' in the s3mpu marker (allowed: min_part_size, region, storage, object_ownership, seed, auth, credentials)",  # noqa: E501
+            "*UsageError: unknown setting 'min_partsize' in the s3mpu marker (allowed: min_part_size, region, storage, object_ownership, seed, auth, credentials, leaks)",  # noqa: E501
         ]
     )
 
@@ -347,13 +347,13 @@ def test_help_documents_options_ini_keys_and_marker(pytester: pytest.Pytester) -
     assert result.ret == pytest.ExitCode.OK
     out = result.stdout.str()
     assert "in-memory S3 with multipart uploads (pytest-s3mpu):" in out
-    for name in ("min-part-size", "region", "host", "port"):
+    for name in ("min-part-size", "region", "host", "port", "leaks"):
         assert f"--s3mpu-{name}=" in out
         ini = f"s3mpu_{name.replace('-', '_')}"
         assert f"  {ini} (string):" in out
         assert f"PYTEST_S3MPU_{name.replace('-', '_').upper()}" in out
     markers = pytester.runpytest("--markers")
-    markers.stdout.fnmatch_lines(["@pytest.mark.s3mpu(min_part_size=N, region=NAME): *"])
+    markers.stdout.fnmatch_lines(["@pytest.mark.s3mpu(min_part_size=N, region=NAME, leaks=off|warn|fail): *"])
 
 
 def test_report_header(pytester: pytest.Pytester) -> None:

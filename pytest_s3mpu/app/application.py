@@ -19,9 +19,10 @@ from pytest_s3mpu.app import control, fault_actions, origins
 from pytest_s3mpu.app import operations as handlers
 from pytest_s3mpu.app.control import Control
 from pytest_s3mpu.app.request_fields import RequestHeaders
+from pytest_s3mpu.harness import journal
 from pytest_s3mpu.harness.bugs import HandlerError, HandlerErrors
 from pytest_s3mpu.harness.connection import CONNECTION_KEY, ConnectionUnavailable, was_reset
-from pytest_s3mpu.harness.faults import FaultInjector, Fired, RequestInfo
+from pytest_s3mpu.harness.faults import Action, FaultInjector, Fired, RequestInfo
 from pytest_s3mpu.harness.journal import Journal, JournalEntry
 from pytest_s3mpu.protocol import bodies, routes, wire, xmldoc
 from pytest_s3mpu.protocol.answers import host_id_for, http_date, new_request_id, status_line
@@ -29,6 +30,7 @@ from pytest_s3mpu.protocol.authentication import Authenticator, SignedRequest
 from pytest_s3mpu.protocol.routes import Target
 from pytest_s3mpu.protocol.target import split_target
 from pytest_s3mpu.state import errors, validation
+from pytest_s3mpu.state.lifecycle import LifecycleAction
 from pytest_s3mpu.state.store import Store
 
 if TYPE_CHECKING:
@@ -134,6 +136,33 @@ class S3App:
         self.control = Control(store, self.faults, self.journal, self.bugs)
         # Signature verification (``--s3mpu-auth sigv4``): None, the default, accepts any credentials.
         self.authenticator: Authenticator | None = None
+        store.on_lifecycle = self._journal_lifecycle
+
+    def _journal_lifecycle(self, actions: list[LifecycleAction]) -> None:
+        """One journal entry per lifecycle action the store took when the clock moved: no request made
+        it, so it has no status, method or attempt; ``lifecycle`` names the action and its rule."""
+        for action in actions:
+            self.journal.record(
+                JournalEntry(
+                    seq=self.journal.next_seq(),
+                    time=time.time(),
+                    operation=f"Lifecycle:{action.action}",
+                    bucket=action.bucket,
+                    key=action.key,
+                    upload_id=action.upload_id,
+                    part_number=None,
+                    status=None,
+                    error_code=None,
+                    bytes_in=0,
+                    bytes_out=0,
+                    duration_ms=0.0,
+                    fault=None,
+                    attempt=None,
+                    invocation_id=None,
+                    lifecycle=f"{action.action} rule={action.rule_id}"
+                    + (f" delete-marker={action.version_id}" if action.version_id else ""),
+                )
+            )
 
     @property
     def handler_errors(self) -> list[HandlerError]:
@@ -147,10 +176,12 @@ class S3App:
         if str(environ.get("PATH_INFO", "")).startswith(control.PREFIX):
             return self._control(environ, start_response)
         fields = RequestHeaders.from_environ(environ)
+        self.store.lifecycle_tick()  # what a flowing clock made due since (free without lifecycle rules)
         request_id = new_request_id()
         host_id = host_id_for(request_id)
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         call: handlers.Call | None = None
+        info: RequestInfo | None = None
         fired: Fired | None = None
         auth: str | None = None
         access_key: str | None = None
@@ -166,7 +197,8 @@ class S3App:
                 access_key, auth = verified.access_key, verified.method
                 if verified.chain is not None:  # the body's chunk signatures follow from the head's
                     call = dataclasses.replace(call, chunk_chain=verified.chain)
-            fired = self.faults.fire(_request_info(call))
+            info = _request_info(call)
+            fired = self.faults.fire(info)
             reply = self._execute(call, fired, environ, request_id, host_id)
         except errors.S3Error as error:
             reply = self._error_reply(error, request_id, host_id, method)
@@ -186,29 +218,33 @@ class S3App:
                 "refused" if call is not None and call.chunk_chain and call.chunk_chain.refused else auth
             )
             dropped = was_reset(environ)
-            info = _request_info(call) if call is not None else self._asked(environ, fields, method)
-            attempt, invocation = _sdk_attempt(fields)
+            asked = info if info is not None else self._asked(environ, fields, method)
+            query = environ.get("QUERY_STRING")
             self.journal.record(
                 JournalEntry(
                     seq=self.journal.next_seq(),
                     time=time.time(),
-                    operation=info.operation,
-                    bucket=info.bucket,
-                    key=info.key,
-                    upload_id=info.upload_id or reply.upload_id,
-                    part_number=info.part_number,
+                    operation=asked.operation,
+                    bucket=asked.bucket,
+                    key=asked.key,
+                    upload_id=asked.upload_id or reply.upload_id,
+                    part_number=asked.part_number,
                     status=None if dropped else reply.status,
                     error_code=None if dropped else reply.error_code,
                     bytes_in=counted.count,
                     bytes_out=0 if dropped else bytes_out,
                     duration_ms=round((time.perf_counter() - started) * 1000, 3),
                     fault=fired.id if fired is not None else None,
-                    attempt=attempt,
-                    invocation_id=invocation,
+                    attempt=asked.attempt,
+                    invocation_id=fields.get(wire.SDK_INVOCATION_ID),
                     method=_SHARED_METHODS.get(method, method),
                     path=None if call is not None else request_target(environ),
                     access_key=access_key or named_access_key(fields, environ),
                     auth=outcome,
+                    query=str(query) if query else None,
+                    request_headers=journal.request_headers(fields.pairs()),
+                    response_headers=journal.response_headers(reply.headers),
+                    fault_action=_action_name(fired),
                 )
             )
 
@@ -266,6 +302,10 @@ class S3App:
 
         headers = RequestHeaders.from_environ(environ)
         scheme = str(environ.get("wsgi.url_scheme", "http"))
+        try:
+            query = parse_query(environ)
+        except errors.S3Error:
+            query = {}
         status, data = self.control.handle(
             str(environ.get("REQUEST_METHOD", "GET")).upper(),
             str(environ.get("PATH_INFO")),
@@ -273,11 +313,15 @@ class S3App:
             headers,
             scheme,
             self.allowed_hosts,
+            query,
         )
-        payload = json.dumps(data).encode()
+        if isinstance(data, control.JsonLines):
+            payload, content_type = data.encode(), "application/x-ndjson"
+        else:
+            payload, content_type = json.dumps(data).encode(), "application/json"
         start_response(
             status_line(status),
-            [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
+            [("Content-Type", content_type), ("Content-Length", str(len(payload)))],
         )
         return [payload]
 
@@ -320,12 +364,13 @@ class S3App:
             host = fields.get("Host", "") or str(environ.get("SERVER_NAME", "localhost"))
             resolved = resolve(raw_path(environ), host, self.virtual_host_suffixes)
         except errors.S3Error:
-            return RequestInfo(operation=routes.UNKNOWN)
+            return RequestInfo(operation=routes.UNKNOWN, attempt=sdk_attempt(fields))
         return RequestInfo(
             operation=routes.asked(resolved.target, method, query, fields),
             bucket=resolved.bucket or None,
             key=resolved.key or None,
             upload_id=query.get("uploadId"),
+            attempt=sdk_attempt(fields),
         )
 
     @staticmethod
@@ -422,17 +467,27 @@ def _request_info(call: handlers.Call) -> RequestInfo:
         key=call.key or None,
         upload_id=call.query.get("uploadId"),
         part_number=call.part_number,
+        attempt=sdk_attempt(call.headers),
+        headers=call.headers,
     )
 
 
-def _sdk_attempt(headers: Mapping[str, str]) -> tuple[int | None, str | None]:
-    """The retry attempt and invocation id AWS SDKs send (``amz-sdk-request: attempt=2; max=5``)."""
+def _action_name(fired: Fired | None) -> str | None:
+    """The journal's ``fault_action``: the action carried out (a sequence's step's), as plain text."""
+    if fired is None:
+        return None
+    action = fired.act.action
+    return str(action.value if isinstance(action, Action) else action)
+
+
+def sdk_attempt(headers: Mapping[str, str]) -> int | None:
+    """The retry attempt AWS SDKs send (``amz-sdk-request: attempt=2; max=5``); None when not sent."""
     attempt: int | None = None
     for item in headers.get(wire.SDK_REQUEST, "").split(";"):
         name, _, value = item.strip().partition("=")
         if name == "attempt":
             attempt = validation.parse_decimal(value)
-    return attempt, headers.get(wire.SDK_INVOCATION_ID)
+    return attempt
 
 
 class _CountingInput:

@@ -3,7 +3,8 @@
 Layer 5 (app). No bucket name can start with ``_``, so these paths never shadow S3. JSON in, JSON out:
 ``GET /_s3mpu/health``, ``POST /_s3mpu/reset``, ``GET|POST|DELETE /_s3mpu/faults``,
 ``DELETE /_s3mpu/faults/{id}``, ``GET|DELETE /_s3mpu/journal``, ``GET|DELETE /_s3mpu/errors``,
-``GET|POST /_s3mpu/clock``, ``GET /_s3mpu/state`` (read-only), ``GET|POST /_s3mpu/settings``. A request
+``GET|POST /_s3mpu/clock``, ``GET /_s3mpu/state`` (read-only), ``GET|POST /_s3mpu/settings``,
+``GET /_s3mpu/uploads?state=incomplete``; ``GET /_s3mpu/journal?format=jsonl`` answers JSON Lines. A request
 naming a Host that is not allowed is refused (400), and so is a state-changing one (any method but GET
 and HEAD) that a browser sends from another origin (403): a web page must not reset the store, add fault
 rules or move the clock (``origins``).
@@ -18,9 +19,10 @@ from typing import Any
 
 from pytest_s3mpu.app import origins, runtime_settings
 from pytest_s3mpu.app.state_view import state_json
+from pytest_s3mpu.harness import leaks
 from pytest_s3mpu.harness.bugs import HandlerErrors
 from pytest_s3mpu.harness.faults import FaultInjector, FaultSpecError
-from pytest_s3mpu.harness.journal import Journal
+from pytest_s3mpu.harness.journal import Journal, jsonl
 from pytest_s3mpu.state import errors
 from pytest_s3mpu.state.clock import Clock, ClockError, parse_iso
 from pytest_s3mpu.state.store import Store
@@ -35,6 +37,10 @@ class BodyTooLarge(ValueError):
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+class JsonLines(str):
+    """A control answer sent as JSON Lines (``application/x-ndjson``) rather than one JSON document."""
 
 
 JsonReply = tuple[int, Any]
@@ -68,6 +74,7 @@ class Control:
         headers: Mapping[str, str],
         scheme: str,
         allowed_hosts: frozenset[str],
+        query: Mapping[str, str] | None = None,
     ) -> JsonReply:
         """Answer one control request.
 
@@ -75,7 +82,9 @@ class Control:
             Origin checks.
         :param scheme: ``http`` or ``https``: this server's origin is ``scheme://Host``.
         :param allowed_hosts: names as ``origins.allowed_names`` makes them.
+        :param query: the query parameters (``format=jsonl`` for the journal, ``state`` for uploads).
         """
+        query = query or {}
         host = headers.get("Host")
         if not origins.host_allowed(host, allowed_hosts):
             return 400, {"error": f"Host {host!r} is not allowed. {errors.HostNotAllowed.default_message}"}
@@ -91,7 +100,7 @@ class Control:
             ("GET", "faults"): lambda: (200, [rule.to_json() for rule in self.faults.rules()]),
             ("POST", "faults"): lambda: self._add_faults(body),
             ("DELETE", "faults"): self._clear_faults,
-            ("GET", "journal"): lambda: (200, [entry.to_json() for entry in self.journal.entries()]),
+            ("GET", "journal"): lambda: self._journal(query.get("format", "json")),
             ("DELETE", "journal"): self._clear_journal,
             ("GET", "errors"): lambda: (200, [bug.to_json() for bug in self.bugs.entries()]),
             ("DELETE", "errors"): self._clear_errors,
@@ -100,6 +109,7 @@ class Control:
             ("GET", "state"): lambda: (200, state_json(self.store)),
             ("GET", "settings"): lambda: (200, runtime_settings.current(self.store)),
             ("POST", "settings"): lambda: self._change_settings(body),
+            ("GET", "uploads"): lambda: self._uploads(query.get("state", "incomplete")),
         }
         if resource.startswith("faults/"):
             return self._one_fault(method, resource[len("faults/") :])
@@ -114,6 +124,20 @@ class Control:
     def _reset(self) -> JsonReply:
         self.reset()
         return 200, {"status": "reset"}
+
+    def _journal(self, form: str) -> JsonReply:
+        if form == "jsonl":
+            return 200, JsonLines(jsonl(self.journal.entries()))
+        if form != "json":
+            return 400, {"error": f"format must be json or jsonl, not {_cut(form)!r}"}
+        return 200, [entry.to_json() for entry in self.journal.entries()]
+
+    def _uploads(self, state: str) -> JsonReply:
+        """The multipart uploads neither completed nor aborted, each with its parts and journal lines
+        (``state=incomplete``, the only state the double keeps uploads in)."""
+        if state != "incomplete":
+            return 400, {"error": f"state must be incomplete, not {_cut(state)!r}"}
+        return 200, [upload.to_json() for upload in leaks.incomplete_uploads(self.store, self.journal)]
 
     def _clear_faults(self) -> JsonReply:
         self.faults.clear()

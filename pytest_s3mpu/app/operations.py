@@ -22,6 +22,7 @@ from pytest_s3mpu.state import (
     conditions,
     errors,
     integrity,
+    lifecycle,
     listing,
     validation,
 )
@@ -408,6 +409,7 @@ def create_multipart_upload(store: Store, call: Call) -> Reply:
             (wire.CHECKSUM_TYPE, upload.checksum_type.value),
         ]
     extra.extend(upload.meta.encryption.headers())
+    extra.extend(_abort_headers(store, call.bucket, upload.upload_id))
     reply = _xml(xmldoc.initiate_result(call.bucket, call.key, upload.upload_id), extra=extra)
     reply.upload_id = upload.upload_id
     return reply
@@ -435,7 +437,16 @@ def upload_part(store: Store, call: Call) -> Reply:
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]
     if result.checksum is not None:
         extra.append((result.checksum[0].header, result.checksum[1]))
+    extra.extend(_abort_headers(store, call.bucket, upload_id))
     return _empty(extra=extra)
+
+
+def _abort_headers(store: Store, bucket: str, upload_id: str) -> list[tuple[str, str]]:
+    """x-amz-abort-date and x-amz-abort-rule-id when a lifecycle rule will abort this upload."""
+    due = store.upload_abort_due(bucket, upload_id)
+    if due is None:
+        return []
+    return [(wire.ABORT_DATE, headers.http_date(due.at)), (wire.ABORT_RULE_ID, due.rule_id)]
 
 
 def _copy_conditions(call: Call) -> CopyConditions:
@@ -539,7 +550,7 @@ def list_parts(store: Store, call: Call) -> Reply:
         call.query.get("max-parts"),
         call.query.get("part-number-marker"),
     )
-    return _xml(xmldoc.list_parts(page))
+    return _xml(xmldoc.list_parts(page), extra=_abort_headers(store, call.bucket, page.upload.upload_id))
 
 
 def list_multipart_uploads(store: Store, call: Call) -> Reply:
@@ -684,6 +695,26 @@ def get_bucket_policy_status(store: Store, call: Call) -> Reply:
 
 
 # -- default encryption, accelerate, request payment (docs/features/bucket-config.md) --------------
+
+
+def get_bucket_lifecycle_configuration(store: Store, call: Call) -> Reply:
+    config = store.get_bucket_lifecycle(call.bucket)
+    return _xml(
+        xmldoc.lifecycle_configuration(config), extra=[(wire.TRANSITION_MIN_SIZE, config.min_object_size)]
+    )
+
+
+def put_bucket_lifecycle_configuration(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    specs = xmldoc.parse_lifecycle_configuration(_config_body(call))
+    config = lifecycle.build(specs, call.headers.get(wire.TRANSITION_MIN_SIZE))
+    store.put_bucket_lifecycle(call.bucket, config)
+    return _empty(extra=[(wire.TRANSITION_MIN_SIZE, config.min_object_size)])
+
+
+def delete_bucket_lifecycle(store: Store, call: Call) -> Reply:
+    store.delete_bucket_lifecycle(call.bucket)
+    return _empty(204)
 
 
 def get_bucket_encryption(store: Store, call: Call) -> Reply:
@@ -860,6 +891,9 @@ def put_object_legal_hold(store: Store, call: Call) -> Reply:
 Handler = Callable[[Store, Call], Reply]
 
 HANDLERS: dict[str, Handler] = {
+    "GetBucketLifecycleConfiguration": get_bucket_lifecycle_configuration,
+    "PutBucketLifecycleConfiguration": put_bucket_lifecycle_configuration,
+    "DeleteBucketLifecycle": delete_bucket_lifecycle,
     "ListBuckets": list_buckets,
     "CreateBucket": create_bucket,
     "HeadBucket": head_bucket,

@@ -184,6 +184,48 @@ class RequestInfo:
     key: str | None = None
     upload_id: str | None = None
     part_number: int | None = None
+    attempt: int | None = None  # the SDK's retry attempt (``amz-sdk-request: attempt=N``), None if not sent
+    headers: Mapping[str, str] | None = None  # the request's header fields, looked up case-insensitively
+
+
+MAX_ATTEMPT = 1000  # no SDK retries this often; a larger attempt in a rule is a mistake
+
+
+def _check_attempt(value: object) -> tuple[int, ...] | None:
+    """A rule's ``attempt``: an integer or a list of them, each from 1 to ``MAX_ATTEMPT``."""
+    if value is None:
+        return None
+    given = value if isinstance(value, (list, tuple)) else [value]
+    values = [v for v in given if isinstance(v, int) and not isinstance(v, bool)]
+    if not values or len(values) != len(given):
+        raise FaultSpecError(f"attempt must be an integer or a list of integers, not {_shown(value)}")
+    if not all(1 <= v <= MAX_ATTEMPT for v in values):
+        raise FaultSpecError(f"attempt must be from 1 to {MAX_ATTEMPT}, not {_shown(value)}")
+    return tuple(values)
+
+
+def _check_headers(value: object) -> None:
+    """A rule's ``headers``: an object of header name to glob (``*``: the header is present)."""
+    if value is None:
+        return
+    if not isinstance(value, Mapping) or not value:
+        raise FaultSpecError(f"headers must be an object of header name to glob, not {_shown(value)}")
+    for name, glob in value.items():
+        if not isinstance(name, str) or not name or not name.isascii() or not name.isprintable():
+            raise FaultSpecError(f"headers: a header name must be printable ASCII, not {_shown(name)}")
+        if not isinstance(glob, str):
+            raise FaultSpecError(f"headers: the glob for {name!r} must be a string, not {_shown(glob)}")
+
+
+def _headers_match(globs: Mapping[str, str], headers: Mapping[str, str] | None) -> bool:
+    """Every named header present, and its value matching its glob (``*``: any value)."""
+    if headers is None:
+        return False
+    for name, glob in globs.items():
+        value = headers.get(name)
+        if value is None or (glob != "*" and not fnmatch.fnmatchcase(value, glob)):
+            return False
+    return True
 
 
 @dataclass
@@ -205,6 +247,8 @@ class FaultRule:
         answered 503 SlowDown with Retry-After (``retry_after``, 1 by default).
     :param sequence: actions for successive matching requests, each a mapping of action fields (or
         None: let that request through); after the last step the rule lets everything through.
+    :param attempt: match only these SDK retry attempts (an int or a list; from ``amz-sdk-request``).
+    :param headers: match only requests carrying these headers, each value matching its glob (``*``: any).
     """
 
     operation: str = "*"
@@ -213,6 +257,8 @@ class FaultRule:
     key: str | None = None
     part_number: int | None = None
     upload_id: str | None = None
+    attempt: int | list[int] | None = None
+    headers: dict[str, str] | None = None
     skip: int = 0
     times: int | None = 1
     probability: float | None = None
@@ -243,10 +289,13 @@ class FaultRule:
     _random: random.Random | None = field(default=None, repr=False, compare=False)
     _steps: list[FaultRule | None] = field(default_factory=list, repr=False, compare=False)
     _buckets: dict[str, _TokenBucket] = field(default_factory=dict, repr=False, compare=False)
+    _attempts: tuple[int, ...] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in _KINDS:
             _check_kind(name, getattr(self, name))
+        self._attempts = _check_attempt(self.attempt)
+        _check_headers(self.headers)
         self._check_ranges()
         if self.operation != "*" and self.operation not in routes.OPERATIONS:
             raise FaultSpecError(f"operation must be '*' or an S3 operation name, not {self.operation!r}")
@@ -408,7 +457,11 @@ class FaultRule:
             return False
         if self.part_number is not None and self.part_number != info.part_number:
             return False
-        return self.upload_id is None or self.upload_id == info.upload_id
+        if self.upload_id is not None and self.upload_id != info.upload_id:
+            return False
+        if self._attempts is not None and info.attempt not in self._attempts:
+            return False
+        return self.headers is None or _headers_match(self.headers, info.headers)
 
     def error(self, now: float | None = None, access_key: str | None = None) -> errors.S3Error:
         """The S3 error this rule answers with; an auth preset left as it is carries its extra elements,
@@ -435,11 +488,22 @@ class FaultRule:
         return data
 
 
-_INTERNAL = {"hits", "seen", "_random", "_steps", "_buckets"}
+_INTERNAL = {"hits", "seen", "_random", "_steps", "_buckets", "_attempts"}
 _RULE_FIELDS = {f.name for f in fields(FaultRule)} - _INTERNAL
 _JSON_FIELDS = _RULE_FIELDS | {"hits"}
 # What a rule matches on: a sequence's steps share their rule's.
-_MATCH_FIELDS = {"operation", "bucket", "key", "part_number", "upload_id", "skip", "times", "probability"}
+_MATCH_FIELDS = {
+    "operation",
+    "bucket",
+    "key",
+    "part_number",
+    "upload_id",
+    "attempt",
+    "headers",
+    "skip",
+    "times",
+    "probability",
+}
 
 
 @dataclass(frozen=True, slots=True)

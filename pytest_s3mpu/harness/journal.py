@@ -5,10 +5,12 @@ Layer 4 (beside faults): plain records, no HTTP. The app appends one entry per a
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 FIELD_CHARS = 1024  # a text field longer than this (S3's longest key is 1024 bytes) is cut, and says so
@@ -31,8 +33,80 @@ def _bounded(entry: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _cost(row: tuple[Any, ...]) -> int:
-    """About what keeping ``row`` costs in memory, in bytes."""
-    return ENTRY_OVERHEAD + sum(sys.getsizeof(v) for v in row if type(v) is str)
+    """About what keeping ``row`` costs in memory, in bytes (header pairs included)."""
+    cost = ENTRY_OVERHEAD
+    for value in row:
+        if type(value) is str:
+            cost += sys.getsizeof(value)
+        elif type(value) is tuple and value:
+            cost += sys.getsizeof(value) + sum(64 + sys.getsizeof(n) + sys.getsizeof(v) for n, v in value)
+    return cost
+
+
+Headers = tuple[tuple[str, str], ...]
+
+# The request headers a test asserts on, by lower-case name, besides every x-amz-checksum-* and x-amz-meta-*.
+REQUEST_HEADERS = frozenset(
+    {
+        "content-type",
+        "content-md5",
+        "content-encoding",
+        "x-amz-sdk-checksum-algorithm",
+        "x-amz-checksum-type",
+        "x-amz-content-sha256",
+        "x-amz-decoded-content-length",
+        "user-agent",
+        "expect",
+        "range",
+        "if-match",
+        "if-none-match",
+        "authorization",
+    }
+)
+# The response headers that say what happened, by lower-case name, besides every x-amz-checksum-*.
+RESPONSE_HEADERS = frozenset(
+    {
+        "etag",
+        "content-range",
+        "x-amz-version-id",
+        "x-amz-delete-marker",
+        "x-amz-abort-date",
+        "x-amz-abort-rule-id",
+        "x-amz-expiration",
+        "retry-after",
+        "x-amz-retry-after",
+    }
+)
+_REQUEST_PREFIXES = ("x-amz-checksum-", "x-amz-meta-")
+_RESPONSE_PREFIX = "x-amz-checksum-"
+
+
+def _redacted(authorization: str) -> str:
+    """The Authorization header without its signature: scheme, credential scope and signed headers only."""
+    head, found, _ = authorization.partition("Signature=")
+    return head + "Signature=[redacted]" if found else authorization.split(" ", 1)[0] + " [redacted]"
+
+
+def request_headers(pairs: Iterable[tuple[str, str]]) -> Headers:
+    """The request headers worth keeping, from (lower-case name, value) pairs; Authorization redacted."""
+    kept = [
+        (name, value[:FIELD_CHARS])
+        for name, value in pairs
+        if name in REQUEST_HEADERS or name.startswith(_REQUEST_PREFIXES)
+    ]
+    for index, (name, value) in enumerate(kept):
+        if name == "authorization":
+            kept[index] = (name, _redacted(value))
+    return tuple(kept)
+
+
+def response_headers(pairs: Iterable[tuple[str, str]]) -> Headers:
+    """The response headers worth keeping, from (name, value) pairs, names kept as sent."""
+    return tuple(
+        (name, value)
+        for name, value in pairs
+        if (lower := name.lower()) in RESPONSE_HEADERS or lower.startswith(_RESPONSE_PREFIX)
+    )
 
 
 class JournalEntry(NamedTuple):
@@ -50,6 +124,13 @@ class JournalEntry(NamedTuple):
         X-Amz-Credential), None for an unsigned one.
     :param auth: what signature verification made of it: ``header`` or ``presigned`` (verified),
         ``refused`` (``error_code`` says why); None while verification is off.
+    :param query: the query string as sent (None when there was none).
+    :param request_headers: the request headers a test asserts on (``REQUEST_HEADERS``, every
+        ``x-amz-checksum-*`` and ``x-amz-meta-*``), by lower-case name; Authorization without its signature.
+    :param response_headers: the response headers that say what happened (``RESPONSE_HEADERS``).
+    :param fault_action: the action of the fault rule that fired (``error``, ``delay``, ...).
+    :param lifecycle: for an entry the server wrote itself, the lifecycle action it took
+        (``AbortIncompleteMultipartUpload`` or ``Expiration``, with the rule's id); None for requests.
     """
 
     seq: int
@@ -71,9 +152,32 @@ class JournalEntry(NamedTuple):
     path: str | None = None
     access_key: str | None = None
     auth: str | None = None
+    query: str | None = None
+    request_headers: Headers = ()
+    response_headers: Headers = ()
+    fault_action: str | None = None
+    lifecycle: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return self._asdict()
+        data = self._asdict()
+        data["request_headers"] = dict(self.request_headers)
+        data["response_headers"] = dict(self.response_headers)
+        return data
+
+    def header(self, name: str) -> str | None:
+        """A kept request header's value by case-insensitive name (None: not sent, or not kept)."""
+        wanted = name.lower()
+        return next((value for key, value in self.request_headers if key == wanted), None)
+
+    def response_header(self, name: str) -> str | None:
+        """A kept response header's value by case-insensitive name."""
+        wanted = name.lower()
+        return next((value for key, value in self.response_headers if key.lower() == wanted), None)
+
+
+def jsonl(entries: Iterable[JournalEntry]) -> str:
+    """Entries as JSON Lines: one compact JSON object per line, each line ending in a newline."""
+    return "".join(json.dumps(entry.to_json(), separators=(",", ":")) + "\n" for entry in entries)
 
 
 class Journal:
@@ -122,6 +226,14 @@ class Journal:
         with self._lock:
             return self._bytes
 
+    def dump(self, path: str | os.PathLike[str]) -> int:
+        """Write the entries as JSON Lines (one object per line, as ``GET /_s3mpu/journal?format=jsonl``)
+        to ``path``, for a CI artefact; returns how many were written."""
+        entries = self.entries()
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(jsonl(entries))
+        return len(entries)
+
     def clear(self) -> None:
         with self._lock:
             self._entries = deque()
@@ -164,8 +276,12 @@ class Journal:
         return len(self.requests("UploadPart", **match))
 
     def failed(self) -> list[JournalEntry]:
-        """Requests answered with an error status, or dropped by a fault."""
-        return [e for e in self.entries() if e.status is None or e.status >= 400 or e.error_code]
+        """Requests answered with an error status, or dropped by a fault (lifecycle actions are none)."""
+        return [
+            e
+            for e in self.entries()
+            if e.lifecycle is None and (e.status is None or e.status >= 400 or e.error_code)
+        ]
 
     def aborted(self, upload_id: str | None = None) -> bool:
         """Whether an AbortMultipartUpload (of this upload, if given) succeeded."""
@@ -187,7 +303,7 @@ class Journal:
                     e.operation,
                     target[:48],
                     "" if e.part_number is None else str(e.part_number),
-                    "dropped" if e.status is None else str(e.status),
+                    str(e.status) if e.status is not None else "lifecycle" if e.lifecycle else "dropped",
                     e.error_code or "",
                     e.fault or "",
                     "" if e.attempt is None else str(e.attempt),

@@ -114,6 +114,9 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
             ((Target.BUCKET, "GET", sub), f"ListBucket{name}Configurations"),
         )
     },
+    (Target.BUCKET, "GET", "lifecycle"): "GetBucketLifecycleConfiguration",
+    (Target.BUCKET, "PUT", "lifecycle"): "PutBucketLifecycleConfiguration",
+    (Target.BUCKET, "DELETE", "lifecycle"): "DeleteBucketLifecycle",
 }
 
 # Every AWS operation name a request can resolve to (fault rules refuse any other).
@@ -127,12 +130,10 @@ _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
         for sub, name, verbs in (
             ("cors", "BucketCors", ("GET", "PUT", "DELETE")),
             ("replication", "BucketReplication", ("GET", "PUT", "DELETE")),
-            ("lifecycle", "BucketLifecycleConfiguration", ("GET", "PUT")),
         )
         for method, verb in (("GET", "Get"), ("PUT", "Put"), ("DELETE", "Delete"))
         if method in verbs
     },
-    (Target.BUCKET, "DELETE", "lifecycle"): "DeleteBucketLifecycle",
     (Target.OBJECT, "GET", "torrent"): "GetObjectTorrent",
     (Target.OBJECT, "POST", "select"): "SelectObjectContent",
 }

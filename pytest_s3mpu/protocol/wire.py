@@ -44,6 +44,11 @@ ACCESS_POINT_ALIAS = "x-amz-access-point-alias"
 VERSION_ID = "x-amz-version-id"
 DELETE_MARKER = "x-amz-delete-marker"
 RESTORE = "x-amz-restore"
+# Bucket lifecycle: when an incomplete upload is aborted, and by which rule (CreateMultipartUpload,
+# UploadPart, ListParts); the PUT/GET lifecycle header of the transition size default.
+ABORT_DATE = "x-amz-abort-date"
+ABORT_RULE_ID = "x-amz-abort-rule-id"
+TRANSITION_MIN_SIZE = "x-amz-transition-default-minimum-object-size"
 COPY_SOURCE_VERSION_ID = "x-amz-copy-source-version-id"
 VERSION_ID_PARAMETER = "versionId"  # the query parameter naming one version of an object
 # Object Lock: the lock headers are also the ArgumentName of their errors, so they are spelled in errors.

@@ -20,7 +20,7 @@ from xml.parsers.expat import ExpatError
 
 from pytest_s3mpu.protocol import complete_shape, wire
 from pytest_s3mpu.protocol.object_headers import iso_time
-from pytest_s3mpu.state import access, bucket_config, buckets, errors, notification, object_lock
+from pytest_s3mpu.state import access, bucket_config, buckets, errors, lifecycle, notification, object_lock
 from pytest_s3mpu.state.checksums import Algorithm, b64
 from pytest_s3mpu.state.model import (
     CompleteDocument,
@@ -1200,3 +1200,110 @@ def parse_legal_hold(body: bytes) -> str | None:
 
 def legal_hold(status: str) -> bytes:
     return _document("LegalHold", {"Status": status})
+
+
+# -- bucket lifecycle (state/lifecycle.py) --------------------------------------------------------
+
+_RULE_ELEMENTS = frozenset(
+    {"ID", "Status", "Prefix", "Filter", lifecycle.EXPIRATION, lifecycle.ABORT, *lifecycle.KEPT_ONLY}
+)
+
+
+def _filter_spec(node: Any) -> dict[str, Any]:
+    """A Filter (or its And) as plain values: Prefix and sizes as text, Tag as (key, value) pairs."""
+    fields = _children(node)
+    spec: dict[str, Any] = {}
+    for name in ("Prefix", "ObjectSizeGreaterThan", "ObjectSizeLessThan"):
+        text = _optional_text(fields, name)
+        if text is not None:
+            spec[name] = text
+    if "Tag" in fields:
+        spec["Tag"] = _tag_list([{"Tag": fields["Tag"]}])
+    if "And" in fields:
+        spec["And"] = _filter_spec(_single(fields, "And"))
+    return spec
+
+
+def _texts(node: Any) -> dict[str, str]:
+    """An action's single-text children by name (MalformedXML for a repeated or nested one)."""
+    fields = _children(node)
+    if any(len(values) != 1 for values in fields.values()):
+        raise errors.MalformedXML()
+    return {name: _single_text_or_malformed(values[0]) for name, values in fields.items()}
+
+
+def parse_lifecycle_configuration(body: bytes) -> list[dict[str, Any]]:
+    """A PutBucketLifecycleConfiguration body: one plain dict per Rule, as ``lifecycle.build`` reads
+    them; an element S3 does not know, or one given twice, is MalformedXML."""
+    specs = []
+    for rule in _config_root(body, "LifecycleConfiguration").get("Rule", []):
+        fields = _children(rule)
+        if set(fields) - _RULE_ELEMENTS:
+            raise errors.MalformedXML()
+        spec: dict[str, Any] = {}
+        for name in ("ID", "Status", "Prefix"):
+            text = _optional_text(fields, name)
+            if text is not None:
+                spec[name] = text
+        if "Filter" in fields:
+            spec["Filter"] = _filter_spec(_single(fields, "Filter"))
+        for name in (lifecycle.EXPIRATION, lifecycle.ABORT):
+            if name in fields:
+                spec[name] = _texts(_single(fields, name))
+        spec["kept"] = [(name, _clean(node)) for name in lifecycle.KEPT_ONLY for node in fields.get(name, [])]
+        specs.append(spec)
+    return specs
+
+
+def _clean(node: Any) -> Any:
+    """A parsed element without namespace attributes and the white space between its children."""
+    if isinstance(node, dict):
+        return {_local(k): _clean(v) for k, v in node.items() if not k.startswith("@") and k != "#text"}
+    if isinstance(node, list):
+        return [_clean(item) for item in node]
+    return node
+
+
+def _lifecycle_filter(rule_filter: lifecycle.LifecycleFilter) -> _Doc:
+    inner: _Doc = {}
+    kinds = rule_filter.kinds
+    if "Prefix" in kinds:
+        inner["Prefix"] = rule_filter.prefix
+    if "Tag" in kinds:
+        tags = [{"Key": key, "Value": value} for key, value in rule_filter.tags]
+        inner["Tag"] = tags[0] if kinds[:1] != ("And",) and len(tags) == 1 else tags
+    if "ObjectSizeGreaterThan" in kinds:
+        inner["ObjectSizeGreaterThan"] = str(rule_filter.size_greater_than)
+    if "ObjectSizeLessThan" in kinds:
+        inner["ObjectSizeLessThan"] = str(rule_filter.size_less_than)
+    return {"And": inner} if kinds[:1] == ("And",) else inner
+
+
+def lifecycle_configuration(config: lifecycle.LifecycleConfiguration) -> bytes:
+    """GetBucketLifecycleConfiguration: each rule as it was put (its filter in the form it was given)."""
+    rules = []
+    for rule in config.rules:
+        body: _Doc = {"ID": rule.id}
+        if rule.filter.given == "Prefix":
+            body["Prefix"] = rule.filter.prefix
+        else:
+            body["Filter"] = _lifecycle_filter(rule.filter) or None
+        body["Status"] = "Enabled" if rule.enabled else "Disabled"
+        kept: dict[str, list[Any]] = {}
+        for name, node in rule.kept:
+            kept.setdefault(name, []).append(node)
+        if "Transition" in kept:
+            body["Transition"] = kept["Transition"]
+        if rule.expiration_days is not None:
+            body["Expiration"] = {"Days": str(rule.expiration_days)}
+        elif rule.expiration_date is not None:
+            body["Expiration"] = {"Date": iso_time(rule.expiration_date)}
+        elif rule.expired_object_delete_marker is not None:
+            body["Expiration"] = {"ExpiredObjectDeleteMarker": _bool(rule.expired_object_delete_marker)}
+        for name in ("NoncurrentVersionTransition", "NoncurrentVersionExpiration"):
+            if name in kept:
+                body[name] = kept[name]
+        if rule.abort_days is not None:
+            body["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": str(rule.abort_days)}
+        rules.append(body)
+    return _document("LifecycleConfiguration", {"Rule": rules})

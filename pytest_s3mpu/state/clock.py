@@ -51,6 +51,16 @@ class Clock:
         self._wall = wall
         self._state = _REAL
         self._lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_move(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` (no arguments) after every move of the clock, outside the clock's lock: the
+        store applies lifecycle actions the new time makes due."""
+        self._listeners.append(listener)
+
+    def _moved(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     @classmethod
     def reading(cls, source: Callable[[], dt.datetime]) -> Clock:
@@ -116,6 +126,7 @@ class Clock:
             else:
                 _within(self._wall() + state.offset + delta)
                 self._state = _State(state.offset + delta, None) if state.offset + delta else _REAL
+        self._moved()
         return self.now()
 
     def set(self, moment: dt.datetime) -> dt.datetime:
@@ -123,6 +134,7 @@ class Clock:
         target = _within(posix(moment))
         with self._lock:
             self._state = _State(target - self._wall(), None)
+        self._moved()
         return self.now()
 
     def freeze(self, moment: dt.datetime | None = None) -> dt.datetime:
@@ -131,6 +143,7 @@ class Clock:
         with self._lock:
             target = _within(posix(moment)) if moment is not None else self.timestamp()
             self._state = _State(0.0, target)
+        self._moved()
         return self.now()
 
     def unfreeze(self) -> dt.datetime:
@@ -144,7 +157,10 @@ class Clock:
     def real(self) -> dt.datetime:
         """Back to real time, flowing: what each test starts with."""
         with self._lock:
+            moved = self._state is not _REAL
             self._state = _REAL
+        if moved:
+            self._moved()
         return self.now()
 
 

@@ -25,6 +25,7 @@ from pytest_s3mpu.state.bucket_config import DEFAULT_PAYER, BucketEncryption, Lo
 from pytest_s3mpu.state.checksums import Algorithm, ChecksumType
 from pytest_s3mpu.state.encryption import DEFAULT as DEFAULT_ENCRYPTION
 from pytest_s3mpu.state.encryption import Encryption
+from pytest_s3mpu.state.lifecycle import LifecycleConfiguration
 from pytest_s3mpu.state.notification import EMPTY as EMPTY_NOTIFICATION
 from pytest_s3mpu.state.notification import Notification
 from pytest_s3mpu.state.object_lock import NO_LOCK, LockConfiguration, ObjectLock
@@ -425,6 +426,7 @@ class Bucket:
     payer: str = DEFAULT_PAYER
     website: dict[str, Any] | None = None  # the WebsiteConfiguration's elements; None: not set
     notification: Notification = EMPTY_NOTIFICATION  # stored and returned, never delivered
+    lifecycle: LifecycleConfiguration | None = None  # None: never set, or deleted
     logging: Logging | None = None  # LoggingEnabled; None: logging off
     # Id-keyed configurations by kind (bucket_config.ID_CONFIGS: metrics, inventory, ...), then by Id.
     id_configs: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)

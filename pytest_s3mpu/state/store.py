@@ -28,6 +28,7 @@ from pytest_s3mpu.state import (
     encryption,
     errors,
     integrity,
+    lifecycle,
     listing,
     multipart,
     object_lock,
@@ -110,6 +111,11 @@ class Store:
         self._buckets: dict[str, Bucket] = {}
         self._sequence = 0
         self.keep_bytes = True  # False: the "sizes" storage mode, bodies hashed and dropped
+        # Told of each lifecycle action the store takes when the clock moves (the app journals them).
+        self.on_lifecycle: Callable[[list[lifecycle.LifecycleAction]], None] | None = None
+        self._lifecycle_buckets = 0  # buckets with a lifecycle configuration: none, no per-request work
+        self._lifecycle_second = 0
+        self.clock.on_move(self._clock_moved)
         # The ObjectOwnership new buckets get (the object_ownership setting; S3 since April 2023).
         self.object_ownership = access.ENFORCED
 
@@ -119,6 +125,7 @@ class Store:
         """Forget every bucket, object and upload (the per-test reset)."""
         with self._lock:
             self._buckets = {}
+            self._count_lifecycles()
 
     def _next(self) -> int:
         self._sequence += 1
@@ -243,6 +250,7 @@ class Store:
             if not versioning.is_empty(bucket):
                 raise errors.BucketNotEmpty(name, versioned=bucket.versioning is not None)
             del self._buckets[name]
+            self._count_lifecycles()  # its lifecycle configuration goes with it
 
     def put_bucket_versioning(self, name: str, status: str | None, mfa_delete: str | None = None) -> None:
         """PutBucketVersioning: ``Enabled`` or ``Suspended``; a versioned bucket never returns to
@@ -1246,6 +1254,96 @@ class Store:
         """Deleting a configuration that is not there is no error (204, recorded 2026-02-21)."""
         with self._lock:
             self._bucket(bucket).website = None
+
+    # -- lifecycle (state/lifecycle.py) ---------------------------------------------------------
+
+    def get_bucket_lifecycle(self, bucket: str) -> lifecycle.LifecycleConfiguration:
+        with self._lock:
+            config = self._bucket(bucket).lifecycle
+        if config is None:
+            raise errors.NoSuchLifecycleConfiguration(bucket)
+        return config
+
+    def put_bucket_lifecycle(self, bucket: str, config: lifecycle.LifecycleConfiguration) -> None:
+        """Replace the configuration; what the clock has already passed is applied at once."""
+        with self._lock:
+            self._bucket(bucket).lifecycle = config
+            self._count_lifecycles()
+        self.apply_lifecycle()
+
+    def delete_bucket_lifecycle(self, bucket: str) -> None:
+        """Deleting a configuration that is not there is no error (204, recorded 2026-02-21)."""
+        with self._lock:
+            self._bucket(bucket).lifecycle = None
+            self._count_lifecycles()
+
+    def _count_lifecycles(self) -> None:
+        """Under the lock: how many buckets have a lifecycle configuration (``lifecycle_tick``)."""
+        self._lifecycle_buckets = sum(1 for b in self._buckets.values() if b.lifecycle is not None)
+
+    def upload_abort_due(self, bucket: str, upload_id: str) -> lifecycle.Due | None:
+        """When the bucket's lifecycle aborts this open upload (x-amz-abort-date); None: never."""
+        with self._lock:
+            target = self._buckets.get(bucket)
+            upload = target.uploads.get(upload_id) if target is not None else None
+            if target is None or upload is None:
+                return None
+            return lifecycle.abort_due(target.lifecycle, upload.key, upload.initiated)
+
+    def _clock_moved(self) -> None:
+        self.apply_lifecycle()
+
+    def lifecycle_tick(self) -> None:
+        """Apply what fell due while the clock flowed on by itself (a set clock crossing midnight): the
+        app calls this before each request. Free without a lifecycle configuration; otherwise at most one
+        ``apply_lifecycle`` per second the clock shows, so the lazy path and the clock-move path are one."""
+        if not self._lifecycle_buckets:
+            return
+        second = self.clock.second()
+        if second != self._lifecycle_second:
+            self._lifecycle_second = second
+            self.apply_lifecycle()
+
+    def apply_lifecycle(self) -> list[lifecycle.LifecycleAction]:
+        """Carry out every lifecycle action due at the clock's time, at once (S3: "eventually"): abort
+        the incomplete uploads past their abort date, expire the current objects past their expiry (a
+        versioned bucket gets a delete marker, as S3's expiration of a current version does). Called
+        when the clock moves and when a configuration is put; ``on_lifecycle`` hears what was done."""
+        done: list[lifecycle.LifecycleAction] = []
+        with self._lock:
+            now = self._clock()
+            for target in self._buckets.values():
+                config = target.lifecycle
+                if config is None:
+                    continue
+                for upload in list(target.uploads.values()):
+                    due = lifecycle.abort_due(config, upload.key, upload.initiated)
+                    if due is not None and due.at <= now:
+                        upload.state = UploadState.ABORTED
+                        self._close_upload(target, upload)
+                        self._forget_if_unused(target, upload.key)
+                        done.append(
+                            lifecycle.LifecycleAction(
+                                lifecycle.ABORT, target.name, upload.key, due.rule_id, upload.upload_id
+                            )
+                        )
+                for key, obj in list(target.objects.items()):
+                    due = lifecycle.expiry_due(config, key, obj.meta.tagging, obj.size, obj.last_modified)
+                    if due is not None and due.at <= now:
+                        outcome = self._delete(target, key, None)
+                        done.append(
+                            lifecycle.LifecycleAction(
+                                lifecycle.EXPIRATION,
+                                target.name,
+                                key,
+                                due.rule_id,
+                                version_id=outcome.marker_version_id,
+                            )
+                        )
+        listener = self.on_lifecycle
+        if done and listener is not None:
+            listener(done)
+        return done
 
     def get_bucket_notification(self, bucket: str) -> Notification:
         with self._lock:

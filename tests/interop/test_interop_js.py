@@ -173,3 +173,19 @@ def test_presigned_upload_part_with_the_presigners_checksum(s3mpu, js):
     assert result["read_back"] == data
     refused = [e for e in s3mpu.journal.entries() if e.auth == "refused"]
     assert [(e.operation, e.error_code) for e in refused] == [("UploadPart", "SignatureDoesNotMatch")]
+
+
+@pytest.mark.s3mpu(min_part_size=REAL_MIN)
+def test_lib_storage_retries_every_first_attempt(s3mpu, bucket, node_modules, tmp_path, eleven_mib):
+    """A rule matched on the retry (issue 18): attempt 1 of every UploadPart answers InternalError. The
+    JS SDK's own standard retry (it sends ``amz-sdk-request: attempt=N; max=3``) resends each part once,
+    so the journal shows attempts [1, 2] per part and the upload completes byte-exact."""
+    env = clean_env(NODE_PATH=str(node_modules), S3MPU_JS_MAX_ATTEMPTS="3")
+    js = scenario_runner(["node", CLIENT], s3mpu.endpoint_url, tmp_path, env)
+    rule = s3mpu.faults.add(operation="UploadPart", attempt=1, preset="InternalError", times=None)
+    result = js("upload", "lib.bin", eleven_mib)
+    assert result["read_back"] == eleven_mib
+    for number in (1, 2, 3):
+        entries = s3mpu.journal.requests("UploadPart", part_number=number)
+        assert [(e.attempt, e.status) for e in entries] == [(1, 500), (2, 200)]
+    assert rule.hits == 3

@@ -1,6 +1,7 @@
 // AWS SDK for JavaScript v3 against pytest-s3mpu (run by tests/interop/test_interop_js.py with NODE_PATH
 // set to .interop/js/node_modules). Usage: node client.cjs SCENARIO ENDPOINT BUCKET KEY [IN] [OUT] [CODE]
 // Prints one JSON document: what the SDK answered, or the error as the SDK raised it.
+// S3MPU_JS_MAX_ATTEMPTS (default 1: no retries) lets a test watch the SDK's own standard retry.
 "use strict";
 const fs = require("fs");
 const {
@@ -11,7 +12,8 @@ const { Upload } = require("@aws-sdk/lib-storage");
 
 const [scenario, endpoint, Bucket, Key, input, output, code] = process.argv.slice(2);
 const client = () => new S3Client({
-  endpoint, region: "us-east-1", forcePathStyle: true, maxAttempts: 1,
+  endpoint, region: "us-east-1", forcePathStyle: true,
+  maxAttempts: Number(process.env.S3MPU_JS_MAX_ATTEMPTS || 1),
   credentials: { accessKeyId: "interop", secretAccessKey: "interop" },
 });
 const s3 = client();
