@@ -433,7 +433,7 @@ def upload_part(store: Store, call: Call) -> Reply:
         aws_chunked=call.aws_chunked,
         chain=call.chunk_chain,
     )
-    result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse)
+    result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse, target)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]
     if result.checksum is not None:
         extra.append((result.checksum[0].header, result.checksum[1]))

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 NUMBER_RANGE_MESSAGE = "Part number must be an integer between 1 and 10000, inclusive"
 MAX_INT32 = 2147483647
+UPLOAD_ID_MARKER_INVALID = "Invalid uploadId marker"
 
 
 class S3Error(Exception):

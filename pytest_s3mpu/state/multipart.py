@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
-from collections.abc import Mapping, Sequence
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
 
-from pytest_s3mpu.state import checksums, errors, validation
+from pytest_s3mpu.state import checksums, errors, listing, validation
 from pytest_s3mpu.state.checksums import Algorithm, ChecksumType
 from pytest_s3mpu.state.model import (
+    Bucket,
     CompleteDocument,
     CompletedPartSpec,
     CompleteOptions,
@@ -28,6 +30,8 @@ from pytest_s3mpu.state.model import (
     PartsPage,
     StoredObject,
     Upload,
+    UploadEntry,
+    UploadsPage,
 )
 
 
@@ -52,6 +56,15 @@ def check_document(document: CompleteDocument, upload_id: str) -> list[int]:
     if any(map(operator.le, numbers[1:], numbers)):
         raise errors.InvalidPartOrder(upload_id)
     return numbers
+
+
+def checked_document(document: CompleteDocument, upload_id: str) -> list[int] | errors.S3Error:
+    """``check_document`` with its error returned, not raised: the store checks the document before
+    taking its lock, yet answers a missing bucket or upload first (spec §5.1 step 6 before steps 2-5)."""
+    try:
+        return check_document(document, upload_id)
+    except errors.S3Error as error:
+        return error
 
 
 def check_checksum_mode(upload: Upload, options: CompleteOptions) -> None:
@@ -186,14 +199,18 @@ def assemble(
     options: CompleteOptions,
     limits: Limits,
     now: dt.datetime,
+    uploaded: Mapping[int, Part] | None = None,
 ) -> tuple[StoredObject, CompleteResult]:
     """Spec §5.1 steps 9-11 and §5.2: check the listed parts in order and build the object over them.
 
-    The object's body is a view over the parts' buffers: no byte is copied.
+    ``uploaded``: the upload's parts as the store saw them (a copy taken under its lock, so this runs
+    outside it); the upload's own parts by default. The object's body is a view over the parts'
+    buffers: no byte is copied.
     """
     parts: list[Part] = []
     last_index = len(numbers) - 1
-    uploaded = upload.parts
+    if uploaded is None:
+        uploaded = upload.parts
     plain = upload.algorithm is None  # no checksum to compare unless the client lists one anyway
     for index, (number, spec) in enumerate(zip(numbers, specs, strict=True)):
         part = uploaded.get(number)
@@ -239,6 +256,56 @@ def list_parts(
     truncated = len(numbers) > max_parts
     next_marker = page[-1].number if page else 0
     return PartsPage(upload, tuple(page), marker, next_marker, max_parts, truncated)
+
+
+def list_uploads(
+    bucket: Bucket,
+    prefix: str,
+    delimiter: str | None,
+    key_marker: str,
+    upload_id_marker: str | None,
+    limit: int,
+) -> UploadsPage:
+    """Spec §8: one page of the bucket's open uploads by key, then initiation, read from its sorted index
+    (O(log n + page)); the store calls it under its lock. An upload-id marker counts only with a key
+    marker, and must name an upload of that key."""
+    id_marker = (upload_id_marker or "") if key_marker else ""
+    order, uploads = bucket.upload_order, bucket.uploads
+
+    def seek(key: str) -> Iterator[tuple[str, Upload]]:
+        entries = order.irange(minimum=UploadEntry(key, -1, ""))
+        return ((entry.key, uploads[entry.upload_id]) for entry in entries)
+
+    start = listing.first_key(key_marker, prefix, delimiter)
+    entries = seek(start) if start is not None else iter(())
+    if id_marker:
+        marked = uploads.get(id_marker)
+        if marked is None or marked.key != key_marker:
+            raise errors.InvalidArgument(errors.UPLOAD_ID_MARKER_INVALID, "upload-id-marker", id_marker)
+        if key_marker.startswith(prefix) and listing.rolled_up(key_marker, prefix, delimiter) is None:
+            # The marker's key is listed on its own (not rolled up): its later uploads come first.
+            after = order.irange(
+                minimum=UploadEntry(marked.key, marked.order, marked.upload_id),
+                inclusive=(False, True),
+            )
+            entries = ((entry.key, uploads[entry.upload_id]) for entry in after)
+    page = listing.paginate(entries, seek, prefix, delimiter, limit)
+    ends_with_upload = bool(page.items) and not page.ends_with_prefix
+    return UploadsPage(
+        bucket=bucket.name,
+        uploads=tuple(page.items),
+        common_prefixes=tuple(page.prefixes),
+        prefix=prefix,
+        delimiter=delimiter,
+        key_marker=key_marker,
+        upload_id_marker=id_marker,
+        # A page whose last entry is a common prefix names no next markers, truncated or not
+        # [LS-AWS: test_list_multipart_uploads_marker_common_prefixes, recorded 2026-02-21] (spec §8).
+        next_key_marker=page.items[-1].key if ends_with_upload else "",
+        next_upload_id_marker=page.items[-1].upload_id if ends_with_upload else "",
+        max_uploads=limit,
+        truncated=page.truncated,
+    )
 
 
 def part_read(obj: StoredObject, number: int) -> PartRead:
@@ -300,3 +367,51 @@ def attributes(
     details = composite and any(part.checksum is not None for part in obj.parts)
     next_marker = page[-1].number if page else 0
     return ObjectAttributes(obj, names, page, details, marker, next_marker, max_parts, len(later) > max_parts)
+
+
+# Checksum types an algorithm cannot have (spec §2 step 5).
+INCOMPATIBLE_MODES = {
+    (ChecksumType.COMPOSITE, Algorithm.CRC64NVME),
+    (ChecksumType.FULL_OBJECT, Algorithm.SHA1),
+    (ChecksumType.FULL_OBJECT, Algorithm.SHA256),
+}
+
+
+def checksum_mode(
+    algorithm_raw: str | None, type_raw: str | None
+) -> tuple[Algorithm | None, ChecksumType | None]:
+    """Spec §2 steps 2-5: the upload's checksum algorithm and type, with their defaults."""
+    if algorithm_raw is None:
+        if type_raw is not None:
+            raise errors.InvalidRequest(
+                "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."
+            )
+        return None, None
+    algorithm = Algorithm.parse(algorithm_raw)
+    if algorithm is None:
+        raise errors.InvalidRequest(
+            "Checksum algorithm provided is unsupported. Please try again with any of the valid types: "
+            "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
+        )
+    if type_raw is None:
+        kind = ChecksumType.FULL_OBJECT if algorithm is Algorithm.CRC64NVME else ChecksumType.COMPOSITE
+    else:
+        try:
+            kind = ChecksumType(type_raw.upper())
+        except ValueError:
+            raise errors.InvalidRequest(
+                f"Value for x-amz-checksum-type header is invalid: {type_raw}"
+            ) from None
+    if (kind, algorithm) in INCOMPATIBLE_MODES:
+        raise errors.InvalidRequest(
+            f"The {kind.value} checksum type cannot be used with the "
+            f"{algorithm.value.lower()} checksum algorithm."
+        )
+    return algorithm, kind
+
+
+def new_upload_id() -> str:
+    """Opaque, URL-safe and about as long as AWS's. Never starting with "-": command-line clients (the
+    AWS CLI's ``--upload-id ID``) would read such an id as an option."""
+    token = secrets.token_urlsafe(48)
+    return token if token[0].isalnum() else secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + token[1:]
