@@ -41,7 +41,7 @@ def check_document(document: CompleteDocument, upload_id: str) -> list[int]:
     Returns the listed part numbers, in the order of ``document.parts``.
     """
     if document.parts is None:
-        raise errors.InvalidRequest("You must specify at least one part")
+        raise errors.InvalidRequest(errors.COMPLETE_WITHOUT_PARTS)
     if document.malformed or not document.parts:
         raise errors.MalformedXML()
     numbers: list[int] = []
@@ -50,7 +50,7 @@ def check_document(document: CompleteDocument, upload_id: str) -> list[int]:
         if number is None:
             raise errors.MalformedXML()
         if number < 1:
-            raise errors.InvalidArgument("PartNumber must be >= 1", "PartNumber", spec.part_number)
+            raise errors.InvalidArgument(errors.PART_NUMBER_BELOW_ONE, "PartNumber", spec.part_number)
         numbers.append(number)
     # Every number is checked before the order (step 4 before step 5), so one pass cannot do both.
     if any(map(operator.le, numbers[1:], numbers)):
@@ -73,10 +73,7 @@ def check_checksum_mode(upload: Upload, options: CompleteOptions) -> None:
         return
     own = upload.checksum_type.value if upload.checksum_type else "null"
     if options.checksum_type.upper() != own:
-        raise errors.InvalidRequest(
-            f"The upload was created using the {own} checksum mode. "
-            "The complete request must use the same checksum mode."
-        )
+        raise errors.checksum_mode_mismatch(own)
 
 
 def _strip_quotes(etag: str) -> str:
@@ -96,9 +93,7 @@ def _invalid_part(upload: Upload, spec: CompletedPartSpec) -> errors.InvalidPart
 def _check_part_checksums(upload: Upload, number: int, spec: CompletedPartSpec, part: Part) -> None:
     """Spec §5.1 step 9b: the Checksum* elements of one listed part."""
     if len(spec.checksums) > 1:
-        raise errors.InvalidArgument(
-            "Invalid Base64 or multiple checksums present in request", "Checksum", None
-        )
+        raise errors.InvalidArgument(errors.PART_CHECKSUM_INVALID, "Checksum", None)
     given = spec.checksums[0] if spec.checksums else None
     if upload.algorithm is None:
         if given is not None:
@@ -106,22 +101,14 @@ def _check_part_checksums(upload: Upload, number: int, spec: CompletedPartSpec, 
         return
     if given is None:
         if upload.checksum_type is ChecksumType.COMPOSITE:
-            raise errors.InvalidRequest(
-                f"The upload was created using a {upload.algorithm.value.lower()} checksum. The complete "
-                "request must include the checksum for each part. It was missing for part "
-                f"{number} in the request."
-            )
+            raise errors.part_checksum_missing(upload.algorithm.value.lower(), number)
         return
     name, value = given
     algorithm = Algorithm.parse(name)
     if algorithm is None or checksums.decode_b64_digest(algorithm, value.strip()) is None:
-        raise errors.InvalidArgument(
-            "Invalid Base64 or multiple checksums present in request", "Checksum", None
-        )
+        raise errors.InvalidArgument(errors.PART_CHECKSUM_INVALID, "Checksum", None)
     if algorithm is not upload.algorithm:
-        raise errors.BadDigest(
-            f"The {algorithm.value.lower()} you specified for part {number} did not match what we received."
-        )
+        raise errors.part_checksum_algorithm_mismatch(algorithm.value.lower(), number)
     if checksums.decode_b64_digest(algorithm, value.strip()) != part.digests.get(algorithm):
         raise _invalid_part(upload, spec)
 
@@ -171,7 +158,7 @@ def _check_final_checksum(upload: Upload, options: CompleteOptions, computed: Ob
     if upload.algorithm is None or computed is None:
         return
     name = upload.algorithm.value.lower()
-    mismatch = errors.BadDigest(f"The {name} you specified did not match the calculated checksum.")
+    mismatch = errors.final_checksum_mismatch(name)
     if upload.checksum_type is ChecksumType.FULL_OBJECT and options.checksums:
         typed = (options.checksum_type or "").upper() == ChecksumType.FULL_OBJECT.value
         if not typed or any(header.lower() != name for header, _ in options.checksums):
@@ -227,10 +214,7 @@ def assemble(
     if options.mp_object_size is not None:
         declared = validation.parse_decimal(options.mp_object_size.strip())
         if declared != body.size:
-            raise errors.InvalidRequest(
-                f"The provided 'x-amz-mp-object-size' header value {options.mp_object_size} "
-                f"does not match what was computed: {body.size}"
-            )
+            raise errors.mp_object_size_mismatch(options.mp_object_size, body.size)
     etag = hashlib.md5(b"".join(part.md5 for part in parts)).hexdigest() + f"-{len(parts)}"
     obj = StoredObject(
         key=upload.key,
@@ -351,9 +335,7 @@ def attributes(
     multipart object, with its parts listed (and paged) only when the upload had a checksum algorithm."""
     names = frozenset(name.strip() for name in (names_raw or "").split(",") if name.strip())
     if not names or not names <= ATTRIBUTE_NAMES:
-        raise errors.InvalidArgument(
-            "Invalid attribute name specified.", "x-amz-object-attributes", names_raw or ""
-        )
+        raise errors.attribute_names_invalid(names_raw or "")
     page_size = limits.max_list_page
     max_parts = validation.list_limit("max-parts", max_parts_raw, page_size, page_size)
     marker = validation.list_marker("part-number-marker", marker_raw)
@@ -383,30 +365,20 @@ def checksum_mode(
     """Spec §2 steps 2-5: the upload's checksum algorithm and type, with their defaults."""
     if algorithm_raw is None:
         if type_raw is not None:
-            raise errors.InvalidRequest(
-                "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."
-            )
+            raise errors.InvalidRequest(errors.CHECKSUM_TYPE_WITHOUT_ALGORITHM)
         return None, None
     algorithm = Algorithm.parse(algorithm_raw)
     if algorithm is None:
-        raise errors.InvalidRequest(
-            "Checksum algorithm provided is unsupported. Please try again with any of the valid types: "
-            "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
-        )
+        raise errors.InvalidRequest(errors.CHECKSUM_ALGORITHM_UNSUPPORTED)
     if type_raw is None:
         kind = ChecksumType.FULL_OBJECT if algorithm is Algorithm.CRC64NVME else ChecksumType.COMPOSITE
     else:
         try:
             kind = ChecksumType(type_raw.upper())
         except ValueError:
-            raise errors.InvalidRequest(
-                f"Value for x-amz-checksum-type header is invalid: {type_raw}"
-            ) from None
+            raise errors.checksum_type_invalid(type_raw) from None
     if (kind, algorithm) in INCOMPATIBLE_MODES:
-        raise errors.InvalidRequest(
-            f"The {kind.value} checksum type cannot be used with the "
-            f"{algorithm.value.lower()} checksum algorithm."
-        )
+        raise errors.checksum_type_incompatible(kind.value, algorithm.value.lower())
     return algorithm, kind
 
 

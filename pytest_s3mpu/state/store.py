@@ -225,10 +225,7 @@ class Store:
         if self.region != "us-east-1" and placed != self.region:
             if location_constraint is None:
                 raise errors.IllegalLocationConstraintException()
-            raise errors.IllegalLocationConstraintException(
-                f"The {location_constraint} location constraint is incompatible for the region specific "
-                "endpoint this request was sent to."
-            )
+            raise errors.location_constraint_incompatible(location_constraint)
         region = placed or self.region
         chosen, block = access.new_bucket(access.ownership(ownership), acl, self.object_ownership)
         checked = tagging.check_create_bucket_tags(tags)
@@ -434,7 +431,7 @@ class Store:
             self._bucket(bucket)
         number = validation.part_number(part_number, self.limits.max_part_number)
         if has_range:
-            raise errors.InvalidRequest("Cannot specify both Range header and partNumber query parameter")
+            raise errors.InvalidRequest(errors.RANGE_WITH_PART_NUMBER)
         obj = self.get_object(bucket, key, sse, version_id, method)
         return obj, multipart.part_read(obj, number)
 
@@ -918,10 +915,7 @@ class Store:
         copying.check_not_onto_itself((source_bucket, source_key) == (bucket, key), request)
         algorithm = Algorithm.parse(request.checksum_algorithm) if request.checksum_algorithm else None
         if request.checksum_algorithm and algorithm is None:
-            raise errors.InvalidRequest(
-                "Checksum algorithm provided is unsupported. Please try again with any of the valid types: "
-                "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
-            )
+            raise errors.InvalidRequest(errors.CHECKSUM_ALGORITHM_UNSUPPORTED)
         etag, checksum = copying.copied_digests(source, algorithm)
         if meta.encryption.key_md5 is not None:
             etag = encryption.opaque_etag()

@@ -82,7 +82,7 @@ def check_mfa_delete(raw: str | None) -> None:
     if raw is None or raw == "Disabled":
         return
     if raw == "Enabled":
-        raise errors.NotImplementedByS3(Header="x-amz-mfa")
+        raise errors.mfa_delete_not_implemented()
     raise errors.MalformedXML()
 
 
