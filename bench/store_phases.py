@@ -102,7 +102,7 @@ def _longest_wait_ms(count: int) -> float:
 
 
 def _upload_part_http_us() -> float:
-    from pytest_s3mpu.serving.server import S3Server
+    from pytest_s3mpu import S3Server
 
     with S3Server(min_part_size=1) as server:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)

@@ -39,6 +39,7 @@ from pytest_s3mpu.state import (
 )
 from pytest_s3mpu.state.checksums import Algorithm, ChecksumType, b64
 from pytest_s3mpu.state.clock import Clock
+from pytest_s3mpu.state.config import StoreConfig
 from pytest_s3mpu.state.encryption import Encryption, EncryptionRequest
 from pytest_s3mpu.state.model import (
     Bucket,
@@ -101,16 +102,22 @@ class Store:
     :param region: the region new buckets report when the request names none.
     :param clock: the clock every recorded time comes from (a new real-time ``Clock`` by default;
         a plain function returning an aware datetime is read as that clock's real time).
+    :param config: the whole configuration at once (then ``limits`` and ``region`` must be left out);
+        ``configure`` changes it later.
     """
 
     def __init__(
         self,
         limits: Limits | None = None,
-        region: str = "us-east-1",
+        region: str | None = None,
         clock: Clock | Callable[[], dt.datetime] | None = None,
+        config: StoreConfig | None = None,
     ) -> None:
-        self.limits = limits or Limits()
-        self.region = region
+        if config is not None and (limits is not None or region is not None):
+            raise TypeError("give either config or limits / region, not both")
+        if config is None:
+            config = StoreConfig(limits=limits or Limits(), region=region or "us-east-1")
+        self._config = config
         if clock is None:
             clock = Clock()
         self.clock = clock if isinstance(clock, Clock) else Clock.reading(clock)
@@ -118,14 +125,41 @@ class Store:
         self._lock = threading.Lock()
         self._buckets: dict[str, Bucket] = {}
         self._sequence = 0
-        self.keep_bytes = True  # False: the "sizes" storage mode, bodies hashed and dropped
         # Told of each lifecycle action the store takes when the clock moves (the app journals them).
         self.on_lifecycle: Callable[[list[lifecycle.LifecycleAction]], None] | None = None
         self._lifecycle_buckets = 0  # buckets with a lifecycle configuration: none, no per-request work
         self._lifecycle_second = 0
         self.clock.on_move(self._clock_moved)
-        # The ObjectOwnership new buckets get (the object_ownership setting; S3 since April 2023).
-        self.object_ownership = access.ENFORCED
+
+    # -- configuration: one value, swapped whole under the lock -----------------------------------
+
+    def configure(self, config: StoreConfig) -> None:
+        """Apply a whole configuration at once: a request sees the old one or the new one, never a mix
+        (the plugin calls this before each test with the test's settings)."""
+        with self._lock:
+            self._config = config
+
+    @property
+    def config(self) -> StoreConfig:
+        return self._config
+
+    @property
+    def limits(self) -> Limits:
+        return self._config.limits
+
+    @property
+    def region(self) -> str:
+        return self._config.region
+
+    @property
+    def keep_bytes(self) -> bool:
+        """False in the ``sizes`` storage mode: bodies are hashed and dropped."""
+        return self._config.keep_bytes
+
+    @property
+    def object_ownership(self) -> str:
+        """The ObjectOwnership new buckets get (the object_ownership setting; S3's since April 2023)."""
+        return self._config.object_ownership
 
     # -- housekeeping ---------------------------------------------------------------------------
 
@@ -217,22 +251,23 @@ class Store:
         versioning (docs/features/object-lock.md).
         """
         validation.bucket_name(name)
+        endpoint = self.region  # read once: a configure() meanwhile changes none of this call's answers
         if location_constraint == "us-east-1":
             raise errors.InvalidLocationConstraint(location_constraint)
-        if self.region == "us-east-1" and location_constraint is not None:
+        if endpoint == "us-east-1" and location_constraint is not None:
             validation.location_constraint(location_constraint)
         placed = buckets.region_of(location_constraint) if location_constraint is not None else None
-        if self.region != "us-east-1" and placed != self.region:
+        if endpoint != "us-east-1" and placed != endpoint:
             if location_constraint is None:
                 raise errors.IllegalLocationConstraintException()
             raise errors.location_constraint_incompatible(location_constraint)
-        region = placed or self.region
+        region = placed or endpoint
         chosen, block = access.new_bucket(access.ownership(ownership), acl, self.object_ownership)
         checked = tagging.check_create_bucket_tags(tags)
         with self._lock:
             existing = self._buckets.get(name)
             if existing is not None:
-                if existing.region == "us-east-1" and self.region == "us-east-1" and not checked:
+                if existing.region == "us-east-1" and endpoint == "us-east-1" and not checked:
                     return False
                 raise errors.BucketAlreadyOwnedByYou(name)
             self._buckets[name] = Bucket(
