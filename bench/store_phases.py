@@ -4,9 +4,13 @@ Issue 16 item 5, measured for two source trees side by side (this one and a base
 each round in a fresh process per tree, interleaved (A B A B ...), since the machine is noisy:
 
 - ``complete_1000`` / ``complete_10000``: one CompleteMultipartUpload of that many parts, in-process
-  (the store's own cost, no HTTP), milliseconds;
-- ``longest_wait_ms``: the longest a ListParts of *another* upload waited while a 10,000-part Complete
-  ran (how long the Complete held everyone else up), milliseconds;
+  (the store's own cost, no HTTP), the median of 5 per round, milliseconds;
+- while a 10,000-part Complete runs, another thread sends ListParts of *another* upload in a loop:
+  ``longest_lock_hold_ms``, the longest the Complete held the store's lock at once (what every other
+  request may wait for), ``longest_wait_ms``, the slowest of those ListParts (the GIL and
+  the garbage collector add to it), and ``answered_meanwhile``, how many were answered;
+- ``upload_part_store_us``: one UploadPart's store calls as the app makes them (checks, then store),
+  microseconds;
 - ``upload_part_http_us``: one UploadPart through the real server (http.client, keep-alive), microseconds.
 
 The table gives medians, min-max and the ratio branch/base. Figures go to the report, never to assertions.
@@ -16,8 +20,10 @@ Every loop is bounded by its count.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import http.client
+import inspect
 import json
 import statistics
 import subprocess
@@ -58,20 +64,47 @@ def _new_store() -> Any:
     return store, ObjectMeta
 
 
-def _complete_ms(count: int) -> float:
+def _complete_ms(count: int, repeats: int = 5) -> float:
+    """The median of ``repeats`` Completes of ``count`` parts (each on a fresh store, after a collection,
+    so a garbage-collector pass started by the set-up does not land in one of them)."""
     from pytest_s3mpu.state.model import CompleteDocument
 
-    store, meta = _new_store()
-    upload = store.create_multipart_upload("bench", "k", meta())
-    specs = _store_parts(store, upload.upload_id, count)
-    document = CompleteDocument(tuple(specs))
-    start = time.perf_counter()
-    store.complete_multipart_upload("bench", "k", upload.upload_id, document)
-    return (time.perf_counter() - start) * 1000
+    times = []
+    for _ in range(repeats):
+        store, meta = _new_store()
+        upload = store.create_multipart_upload("bench", "k", meta())
+        document = CompleteDocument(tuple(_store_parts(store, upload.upload_id, count)))
+        gc.collect()
+        start = time.perf_counter()
+        store.complete_multipart_upload("bench", "k", upload.upload_id, document)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
 
 
-def _longest_wait_ms(count: int) -> float:
-    """The longest single ListParts of another upload while a ``count``-part Complete runs."""
+class _TimedLock:
+    """The store's lock, timing how long the ``timed`` thread holds it each time (bench only: it replaces
+    ``Store._lock``). Other threads' holds are not counted: a thread descheduled for the GIL while it holds
+    the lock would count the other thread's work."""
+
+    def __init__(self, timed: int) -> None:
+        self._lock = threading.Lock()
+        self._timed = timed
+        self._since = 0.0
+        self.longest = 0.0
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        self._since = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        if threading.get_ident() == self._timed:
+            self.longest = max(self.longest, time.perf_counter() - self._since)
+        self._lock.release()
+
+
+def _while_completing(count: int) -> dict[str, float]:
+    """A ``count``-part Complete while another thread sends ListParts of another upload in a loop: the
+    longest the store's lock was held, the longest ListParts, and how many were answered meanwhile."""
     from pytest_s3mpu.state.model import CompleteDocument
 
     store, meta = _new_store()
@@ -92,13 +125,47 @@ def _longest_wait_ms(count: int) -> float:
             store.list_parts("bench", "other", other.upload_id)
             waits.append(time.perf_counter() - begin)
 
+    timed = store._lock = _TimedLock(threading.get_ident())
+    gc.collect()
     thread = threading.Thread(target=probe, daemon=True)
     thread.start()
     started.wait(5)
     store.complete_multipart_upload("bench", "k", upload.upload_id, document)
     done.set()
     thread.join(10)
-    return max(waits) * 1000 if waits else 0.0
+    return {
+        "longest_lock_hold_ms": timed.longest * 1000,
+        "longest_wait_ms": max(waits) * 1000 if waits else 0.0,
+        "answered_meanwhile": float(len(waits)),
+    }
+
+
+def _upload_part_store_us(count: int = 5000) -> float:
+    """UploadPart as the app calls the store: its checks before the body, then the part stored (with the
+    checks' answer where the store takes it, so the upload is looked up once); median, microseconds."""
+    from pytest_s3mpu.state.checksums import Algorithm, compute
+    from pytest_s3mpu.state.model import Payload
+
+    store, meta = _new_store()
+    upload = store.create_multipart_upload("bench", "k", meta())
+    takes_target = "target" in inspect.signature(store.upload_part).parameters
+    data = b"x" * 1024
+    payload = Payload(
+        data=data,
+        md5=hashlib.md5(data).digest(),
+        digests={Algorithm.CRC64NVME: compute(Algorithm.CRC64NVME, data)},
+    )
+    times = []
+    for number in range(1, count + 1):
+        part = str(number % 10_000 + 1)
+        begin = time.perf_counter()
+        target = store.check_upload_part("bench", "k", upload.upload_id, part, len(data))
+        if takes_target:
+            store.upload_part("bench", "k", upload.upload_id, part, payload, None, target)
+        else:
+            store.upload_part("bench", "k", upload.upload_id, part, payload)
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times) * 1e6
 
 
 def _upload_part_http_us() -> float:
@@ -131,7 +198,8 @@ def worker() -> None:
     results = {
         "complete_1000_ms": _complete_ms(1000),
         "complete_10000_ms": _complete_ms(10_000),
-        "longest_wait_ms": _longest_wait_ms(10_000),
+        **_while_completing(10_000),
+        "upload_part_store_us": _upload_part_store_us(),
         "upload_part_http_us": _upload_part_http_us(),
     }
     print(json.dumps(results))
