@@ -251,23 +251,21 @@ class Store:
         versioning (docs/features/object-lock.md).
         """
         validation.bucket_name(name)
-        endpoint = self.region  # read once: a configure() meanwhile changes none of this call's answers
         if location_constraint == "us-east-1":
             raise errors.InvalidLocationConstraint(location_constraint)
-        if endpoint == "us-east-1" and location_constraint is not None:
+        if self.region == "us-east-1" and location_constraint is not None:
             validation.location_constraint(location_constraint)
-        placed = buckets.region_of(location_constraint) if location_constraint is not None else None
-        if endpoint != "us-east-1" and placed != endpoint:
+        if self.region != "us-east-1" and location_constraint != self.region:
             if location_constraint is None:
                 raise errors.IllegalLocationConstraintException()
             raise errors.location_constraint_incompatible(location_constraint)
-        region = placed or endpoint
+        region = location_constraint or self.region
         chosen, block = access.new_bucket(access.ownership(ownership), acl, self.object_ownership)
         checked = tagging.check_create_bucket_tags(tags)
         with self._lock:
             existing = self._buckets.get(name)
             if existing is not None:
-                if existing.region == "us-east-1" and endpoint == "us-east-1" and not checked:
+                if existing.region == "us-east-1" and self.region == "us-east-1" and not checked:
                     return False
                 raise errors.BucketAlreadyOwnedByYou(name)
             self._buckets[name] = Bucket(
