@@ -367,9 +367,7 @@ def checksum_mode(
         if type_raw is not None:
             raise errors.InvalidRequest(errors.CHECKSUM_TYPE_WITHOUT_ALGORITHM)
         return None, None
-    algorithm = Algorithm.parse(algorithm_raw)
-    if algorithm is None:
-        raise errors.InvalidRequest(errors.CHECKSUM_ALGORITHM_UNSUPPORTED)
+    algorithm = checksums.requested_algorithm(algorithm_raw)
     if type_raw is None:
         kind = ChecksumType.FULL_OBJECT if algorithm is Algorithm.CRC64NVME else ChecksumType.COMPOSITE
     else:

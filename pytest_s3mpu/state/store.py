@@ -946,9 +946,8 @@ class Store:
             written = encryption.for_write(sse, self._default_encryption(bucket))
             meta = dataclasses.replace(meta, encryption=written)
         copying.check_not_onto_itself((source_bucket, source_key) == (bucket, key), request)
-        algorithm = Algorithm.parse(request.checksum_algorithm) if request.checksum_algorithm else None
-        if request.checksum_algorithm and algorithm is None:
-            raise errors.InvalidRequest(errors.CHECKSUM_ALGORITHM_UNSUPPORTED)
+        raw_algorithm = request.checksum_algorithm
+        algorithm = checksums.requested_algorithm(raw_algorithm) if raw_algorithm else None
         etag, checksum = copying.copied_digests(source, algorithm)
         if meta.encryption.key_md5 is not None:
             etag = encryption.opaque_etag()
