@@ -187,3 +187,34 @@ def test_a_part_stored_after_its_bucket_went_is_no_such_bucket(s3mpu, s3):
     s3mpu.create_bucket(BUCKET)
     with pytest.raises(Exception, match="NoSuchUpload"):
         store_part(BUCKET, KEY, upload_id, "1", _payload(b"x"), None, target)
+
+
+def test_a_complete_raced_every_time_finishes_holding_the_lock(monkeypatch):
+    """Bounded, never starved: a Complete whose parts change during every assembly outside the lock
+    (the same part uploaded again each time, so its ETag still matches) starts over, and its last
+    attempt assembles under the lock and commits (spec §3: the re-uploaded part is the one completed)."""
+    from pytest_s3mpu.state.model import CompleteDocument, CompletedPartSpec, Limits, ObjectMeta
+    from pytest_s3mpu.state.store import COMPLETE_ATTEMPTS, Store
+
+    store = Store(limits=Limits(min_part_size=1))
+    store.create_bucket(BUCKET)
+    upload_id = store.create_multipart_upload(BUCKET, KEY, ObjectMeta()).upload_id
+    store.upload_part(BUCKET, KEY, upload_id, "1", _payload(b"a"))
+    real = multipart.assemble
+    held: list[bool] = []
+
+    def racing(*args: Any, **kwargs: Any) -> Any:
+        held.append(store._lock.locked())
+        if not held[-1]:  # outside the lock: another client uploads part 1 again meanwhile
+            store.upload_part(BUCKET, KEY, upload_id, "1", _payload(b"a"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(multipart, "assemble", racing)
+    etag = f'"{hashlib.md5(b"a").hexdigest()}"'
+    result = store.complete_multipart_upload(
+        BUCKET, KEY, upload_id, CompleteDocument((CompletedPartSpec("1", etag, ()),))
+    )
+    assert held == [False] * (COMPLETE_ATTEMPTS - 1) + [True]
+    assert result.etag == hashlib.md5(hashlib.md5(b"a").digest()).hexdigest() + "-1"
+    assert store.get_object(BUCKET, KEY).body.read() == b"a"
+    assert store.uploads(BUCKET) == []
