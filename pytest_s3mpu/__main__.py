@@ -36,7 +36,7 @@ def _positive(text: str) -> int:
     return value
 
 
-SERVER_SETTINGS: tuple[settings.Setting[Any], ...] = settings.SERVER
+SERVER_SETTINGS: tuple[settings.Setting[Any], ...] = (*settings.SERVER, settings.SEED)
 
 
 def _checked(setting: settings.Setting[Any]) -> Callable[[str], str]:
@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except settings.SettingError as exc:
         parser.error(str(exc))
     server = S3Server(
-        **values,
+        **{setting.name: values[setting.name] for setting in settings.SERVER},
         journal_limit=args.journal_limit,
         access_log=_stderr_lines() if args.log_requests else None,
     )
