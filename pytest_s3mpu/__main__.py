@@ -36,7 +36,12 @@ def _positive(text: str) -> int:
     return value
 
 
-SERVER_SETTINGS: tuple[settings.Setting[Any], ...] = (*settings.SERVER, settings.SEED)
+SERVER_SETTINGS: tuple[settings.Setting[Any], ...] = (
+    *settings.SERVER,
+    settings.SEED,
+    settings.AUTH,
+    settings.CREDENTIALS,
+)
 
 
 def _checked(setting: settings.Setting[Any]) -> Callable[[str], str]:

@@ -1221,3 +1221,37 @@ def attribute_names_invalid(raw: str) -> InvalidArgument:
 def mfa_delete_not_implemented() -> NotImplementedByS3:
     """MFA Delete asked for: S3 needs the ``x-amz-mfa`` header, which a test double cannot check."""
     return NotImplementedByS3(Header="x-amz-mfa")
+
+
+# -- request authentication messages (S3_AUTH_SPEC.md), raised by protocol/authentication.py --------
+
+CREDENTIAL_DATE_MISMATCH = "Invalid credential date. Date is not the same as X-Amz-Date."
+PRESIGNED_ALGORITHM_ONLY = 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"'
+PRESIGNED_DATE_FORMAT = "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""
+
+
+def authorization_component_malformed(component: str) -> AuthorizationHeaderMalformed:
+    return AuthorizationHeaderMalformed(f'the authorization component "{component}" is malformed.')
+
+
+def header_credential_malformed() -> AuthorizationHeaderMalformed:
+    return AuthorizationHeaderMalformed(f"the Credential is mal-formed; {CREDENTIAL_FORM}")
+
+
+EXPIRES_NOT_A_NUMBER = "X-Amz-Expires should be a number"
+EXPIRES_NEGATIVE = "X-Amz-Expires must be non-negative"
+
+
+def authorization_fields_missing(missing: list[str]) -> AuthorizationHeaderMalformed:
+    return AuthorizationHeaderMalformed(f"missing {', '.join(missing)}.")
+
+
+def credential_parameter_invalid(reason: str) -> AuthorizationQueryParametersError:
+    return AuthorizationQueryParametersError(f"Error parsing the X-Amz-Credential parameter; {reason}")
+
+
+def expires_too_long(limit: int) -> AuthorizationQueryParametersError:
+    return AuthorizationQueryParametersError(
+        "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be "
+        f"less than {limit} seconds"
+    )

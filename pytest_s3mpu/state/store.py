@@ -255,11 +255,12 @@ class Store:
             raise errors.InvalidLocationConstraint(location_constraint)
         if self.region == "us-east-1" and location_constraint is not None:
             validation.location_constraint(location_constraint)
-        if self.region != "us-east-1" and location_constraint != self.region:
+        placed = buckets.region_of(location_constraint) if location_constraint is not None else None
+        if self.region != "us-east-1" and placed != self.region:
             if location_constraint is None:
                 raise errors.IllegalLocationConstraintException()
             raise errors.location_constraint_incompatible(location_constraint)
-        region = location_constraint or self.region
+        region = placed or self.region
         chosen, block = access.new_bucket(access.ownership(ownership), acl, self.object_ownership)
         checked = tagging.check_create_bucket_tags(tags)
         with self._lock:
