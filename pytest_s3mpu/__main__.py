@@ -36,9 +36,11 @@ def _positive(text: str) -> int:
     return value
 
 
-# The settings of the in-memory server; the endpoint and leaks settings are the plugin's alone.
-SERVER_SETTINGS: tuple[settings.Setting[Any], ...] = tuple(
-    s for s in settings.ALL if s not in (settings.ENDPOINT, settings.LEAKS)
+SERVER_SETTINGS: tuple[settings.Setting[Any], ...] = (
+    *settings.SERVER,
+    settings.SEED,
+    settings.AUTH,
+    settings.CREDENTIALS,
 )
 
 
@@ -158,18 +160,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except settings.SettingError as exc:
         parser.error(str(exc))
     server = S3Server(
-        host=values["host"],
-        port=values["port"],
-        min_part_size=values["min_part_size"],
-        region=values["region"],
-        max_body_size=values["max_body_size"],
-        storage=values["storage"],
-        object_ownership=values["object_ownership"],
+        **{setting.name: values[setting.name] for setting in settings.SERVER},
         journal_limit=args.journal_limit,
-        journal_max_bytes=values["journal_max_bytes"],
-        allowed_hosts=values["allowed_hosts"],
-        max_connections=values["max_connections"],
-        head_timeout=values["head_timeout"],
         access_log=_stderr_lines() if args.log_requests else None,
     )
     if values["auth"] == "sigv4":

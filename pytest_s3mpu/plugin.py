@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import warnings
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
@@ -22,10 +22,11 @@ from pytest_s3mpu.harness.faults import FaultSpecError
 from pytest_s3mpu.protocol.authentication import Authenticator
 from pytest_s3mpu.s3server import S3Server, ServerBindError
 from pytest_s3mpu.seeding import SeedError
-from pytest_s3mpu.state.model import Limits
+from pytest_s3mpu.state.config import StoreConfig
 
 SERVER_KEY = pytest.StashKey[S3Server]()
 LEAKS_KEY = pytest.StashKey[str]()
+SESSION_CONFIG_KEY = pytest.StashKey[StoreConfig]()
 PLUGIN_NOTES = {"port": " Under pytest-xdist, worker N binds PORT+N."}
 SEED_MARKER_HELP = (
     "s3mpu_seed(source): buckets and objects the test starts with: a folder (top-level folders are "
@@ -148,27 +149,29 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
-def s3mpu_server(pytestconfig: pytest.Config, request: pytest.FixtureRequest) -> Iterator[S3Server]:
+def s3mpu_server_factory() -> Callable[..., S3Server]:
+    """How the session's server is built: called once with the resolved settings as ``S3Server``
+    keyword arguments (host, port, min_part_size, region, ...). Override it in a conftest.py to build the
+    server otherwise, e.g. ``lambda **settings: S3Server(**settings, access_log=print)``."""
+    return S3Server
+
+
+@pytest.fixture(scope="session")
+def s3mpu_server(
+    pytestconfig: pytest.Config,
+    request: pytest.FixtureRequest,
+    s3mpu_server_factory: Callable[..., S3Server],
+) -> Iterator[S3Server]:
     """The session's server (one per xdist worker), bound to 127.0.0.1 and a free port by default."""
     endpoint = _resolve(pytestconfig, settings.ENDPOINT)
     if endpoint:
         pytest.skip(f"no in-memory server: --s3mpu-endpoint points the fixtures at {endpoint}")
-    port = _resolve(pytestconfig, settings.PORT)
-    if port:
-        port += _worker_offset(pytestconfig)
-    server = S3Server(
-        host=_resolve(pytestconfig, settings.HOST),
-        port=port,
-        min_part_size=_resolve(pytestconfig, settings.MIN_PART_SIZE),
-        region=_resolve(pytestconfig, settings.REGION),
-        max_body_size=_resolve(pytestconfig, settings.MAX_BODY_SIZE),
-        storage=_resolve(pytestconfig, settings.STORAGE),
-        journal_max_bytes=_resolve(pytestconfig, settings.JOURNAL_MAX_BYTES),
-        allowed_hosts=_resolve(pytestconfig, settings.ALLOWED_HOSTS),
-        max_connections=_resolve(pytestconfig, settings.MAX_CONNECTIONS),
-        head_timeout=_resolve(pytestconfig, settings.HEAD_TIMEOUT),
-    )
-    server.store.object_ownership = _resolve(pytestconfig, settings.OBJECT_OWNERSHIP)
+    values = {setting.name: _resolve(pytestconfig, setting) for setting in settings.SERVER}
+    if values["port"]:
+        values["port"] += _worker_offset(pytestconfig)
+    server = s3mpu_server_factory(**values)
+    # What each test starts from; a test's marker changes only the settings it names.
+    pytestconfig.stash[SESSION_CONFIG_KEY] = server.store.config
     try:
         server.start()
     except ServerBindError as exc:
@@ -237,6 +240,24 @@ def _skip_unless_endpoint_honours(config: pytest.Config, marker: pytest.Mark | N
                 )
 
 
+def _test_config(config: pytest.Config, marker: pytest.Mark | None, server: S3Server) -> StoreConfig:
+    """The session server's store configuration with the test's marker settings applied: everything a
+    test may change is set again before each test, in one ``Store.configure`` call."""
+    named = marker.kwargs if marker is not None else {}
+
+    def marked(setting: settings.Setting[Any]) -> Any:
+        return _resolve(config, setting, marker) if setting.name in named else None
+
+    # An overridden s3mpu_server fixture stored none: its store's configuration before the first test.
+    session = config.stash.setdefault(SESSION_CONFIG_KEY, server.store.config)
+    return session.with_settings(
+        min_part_size=marked(settings.MIN_PART_SIZE),
+        region=marked(settings.REGION),
+        storage=marked(settings.STORAGE),
+        object_ownership=marked(settings.OBJECT_OWNERSHIP),
+    )
+
+
 @pytest.fixture
 def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
     """A fresh, empty S3 for this test, with the test's settings (marker > CLI > env > ini > default).
@@ -267,13 +288,7 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
             s3mpu_server.faults.add(**fault_marker.kwargs)
         except FaultSpecError as exc:
             raise pytest.UsageError(f"s3mpu_fault marker: {exc}") from None
-    store.limits = Limits(
-        min_part_size=_resolve(config, settings.MIN_PART_SIZE, marker),
-        max_body_size=_resolve(config, settings.MAX_BODY_SIZE),
-    )
-    store.region = _resolve(config, settings.REGION, marker)
-    store.keep_bytes = _resolve(config, settings.STORAGE, marker) == "memory"
-    store.object_ownership = _resolve(config, settings.OBJECT_OWNERSHIP, marker)
+    store.configure(_test_config(config, marker, s3mpu_server))
     s3mpu_server.app.authenticator = (
         Authenticator.of(_resolve(config, settings.CREDENTIALS, marker))
         if _resolve(config, settings.AUTH, marker) == "sigv4"

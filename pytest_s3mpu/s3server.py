@@ -6,7 +6,6 @@ import each other: this is the one place that puts them together.
 
 from __future__ import annotations
 
-import dataclasses
 import ssl
 import threading
 from collections.abc import Callable, Sequence
@@ -27,8 +26,6 @@ from pytest_s3mpu.serving.server import (
     S3HTTPServer,
     ServerBindError,
 )
-from pytest_s3mpu.state import access
-from pytest_s3mpu.state.model import Limits
 from pytest_s3mpu.state.store import Store
 
 __all__ = ["S3Server", "ServerBindError"]
@@ -37,7 +34,9 @@ __all__ = ["S3Server", "ServerBindError"]
 class S3Server:
     """An in-memory S3 endpoint served from a daemon thread.
 
-    :param store: the state to serve; a new ``Store`` by default.
+    :param store: the state to serve; a new ``Store`` by default. ``min_part_size``, ``region``,
+        ``max_body_size``, ``storage`` and ``object_ownership`` configure it (``Store.configure``, once);
+        each left None keeps the store's own (for a new store: S3's).
     :param host: interface to bind; 127.0.0.1 by default (never a public address in tests).
     :param port: 0 picks a free port.
     :param ssl_context: serve https with this context (e.g. a throwaway self-signed certificate).
@@ -65,12 +64,12 @@ class S3Server:
         port: int = 0,
         *,
         min_part_size: int | None = None,
-        region: str = "us-east-1",
+        region: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
         idle_timeout: float = 60.0,
         virtual_host_suffixes: Sequence[str] = ("localhost",),
         max_body_size: int | None = None,
-        storage: str = "memory",
+        storage: str | None = None,
         object_ownership: str | None = None,
         journal_limit: int | None = None,
         journal_max_bytes: int = DEFAULT_JOURNAL_MAX_BYTES,
@@ -80,16 +79,17 @@ class S3Server:
         allowed_hosts: Sequence[str] = (),
         access_log: Callable[[str], None] | None = None,
     ) -> None:
-        if store is None:
-            limits = Limits() if min_part_size is None else Limits(min_part_size=min_part_size)
-            store = Store(limits=limits, region=region)
-        if max_body_size is not None:
-            store.limits = dataclasses.replace(store.limits, max_body_size=max_body_size)
-        store.keep_bytes = storage == "memory"
-        if object_ownership is not None:
-            if object_ownership not in access.OWNERSHIPS:
-                raise ValueError(f"object_ownership must be one of {', '.join(access.OWNERSHIPS)}")
-            store.object_ownership = object_ownership
+        store = Store() if store is None else store
+        # The store settings given here (None: the store's own) are applied at once (Store.configure).
+        store.configure(
+            store.config.with_settings(
+                min_part_size=min_part_size,
+                max_body_size=max_body_size,
+                region=region,
+                storage=storage,
+                object_ownership=object_ownership,
+            )
+        )
         self.store = store
         self.app = S3App(
             store,

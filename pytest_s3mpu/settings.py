@@ -340,6 +340,13 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     LEAKS,
 )
 
+# The in-memory server's settings: each name is an ``S3Server`` keyword argument, so the plugin and the
+# standalone server build it the same way, ``S3Server(**values)`` (the endpoint setting is the plugin's;
+# seed data is written into the store after each reset, auth is the app's, leaks the plugin's).
+SERVER: tuple[Setting[object], ...] = tuple(
+    s for s in ALL if s not in (ENDPOINT, SEED, AUTH, CREDENTIALS, LEAKS)
+)
+
 
 MARKER_ORIGIN = "the s3mpu marker"
 

@@ -24,6 +24,7 @@ from werkzeug.datastructures import Headers
 from pytest_s3mpu import settings
 from pytest_s3mpu.protocol import bodies, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
+from pytest_s3mpu.protocol.object_headers import ReadVerdict
 from pytest_s3mpu.state import errors, integrity, listing, validation
 from pytest_s3mpu.state.checksums import Algorithm, ChecksumType
 from pytest_s3mpu.state.model import (
@@ -759,20 +760,26 @@ def _date(moment: dt.datetime) -> str:
         ({"If-Match": "abc"}, None),
         ({"If-Match": '"x", "abc"'}, None),
         ({"If-Match": "*"}, None),
-        ({"If-Match": '"xyz"'}, "412:If-Match"),
-        ({"If-Unmodified-Since": _date(T0 - dt.timedelta(seconds=1))}, "412:If-Unmodified-Since"),
+        ({"If-Match": '"xyz"'}, ReadVerdict.IF_MATCH_FAILED),
+        (
+            {"If-Unmodified-Since": _date(T0 - dt.timedelta(seconds=1))},
+            ReadVerdict.IF_UNMODIFIED_SINCE_FAILED,
+        ),
         ({"If-Unmodified-Since": _date(T0)}, None),
         ({"If-Match": "abc", "If-Unmodified-Since": _date(T0 - dt.timedelta(days=1))}, None),
-        ({"If-None-Match": '"abc"'}, "304"),
-        ({"If-None-Match": "abc"}, "304"),
+        ({"If-None-Match": '"abc"'}, ReadVerdict.NOT_MODIFIED),
+        ({"If-None-Match": "abc"}, ReadVerdict.NOT_MODIFIED),
         ({"If-None-Match": '"xyz"'}, None),
-        ({"If-Modified-Since": _date(T0)}, "304"),
-        ({"If-Modified-Since": _date(T0 + dt.timedelta(days=1))}, "304"),
+        ({"If-Modified-Since": _date(T0)}, ReadVerdict.NOT_MODIFIED),
+        ({"If-Modified-Since": _date(T0 + dt.timedelta(days=1))}, ReadVerdict.NOT_MODIFIED),
         ({"If-Modified-Since": _date(T0 - dt.timedelta(seconds=1))}, None),
         ({"If-Modified-Since": _date(NOW + dt.timedelta(days=1))}, None),
-        ({"If-None-Match": "abc", "If-Modified-Since": _date(T0 - dt.timedelta(days=1))}, "304"),
+        (
+            {"If-None-Match": "abc", "If-Modified-Since": _date(T0 - dt.timedelta(days=1))},
+            ReadVerdict.NOT_MODIFIED,
+        ),
         ({"If-None-Match": "xyz", "If-Modified-Since": _date(T0 + dt.timedelta(days=1))}, None),
-        ({"If-Match": "xyz", "If-None-Match": "abc"}, "412:If-Match"),
+        ({"If-Match": "xyz", "If-None-Match": "abc"}, ReadVerdict.IF_MATCH_FAILED),
         ({"If-Modified-Since": "not a date"}, None),
         ({"If-Unmodified-Since": "not a date"}, None),
     ],

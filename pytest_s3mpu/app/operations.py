@@ -178,7 +178,7 @@ def _version_id(call: Call) -> str | None:
     """The ``versionId`` a request names; an empty one is refused as S3 refuses it."""
     version_id = call.query.get(wire.VERSION_ID_PARAMETER)
     if version_id == "":
-        raise errors.InvalidArgument("Version id cannot be the empty string", wire.VERSION_ID_PARAMETER, "")
+        raise errors.InvalidArgument(errors.VERSION_ID_EMPTY, wire.VERSION_ID_PARAMETER, "")
     return version_id
 
 
@@ -301,11 +301,11 @@ def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
     else:
         obj, part = store.get_object(call.bucket, call.key, sse, version_id, method), None
     condition = headers.read_condition(call.headers, obj, store.now())
-    if condition == "304":
+    if condition is headers.ReadVerdict.NOT_MODIFIED:
         kept = [(n, v) for n, v in headers.object_headers(obj, None) if n in ("ETag", "Last-Modified")]
         return Reply(304, kept)
-    if condition is not None:
-        raise errors.PreconditionFailed(condition.split(":", 1)[1])
+    if condition is not None and condition.condition is not None:
+        raise errors.PreconditionFailed(condition.condition)
     if with_body:
         store.check_body_readable(obj)
     if with_body and obj.body.hollow:
@@ -433,7 +433,7 @@ def upload_part(store: Store, call: Call) -> Reply:
         aws_chunked=call.aws_chunked,
         chain=call.chunk_chain,
     )
-    result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse)
+    result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse, target)
     extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]
     if result.checksum is not None:
         extra.append((result.checksum[0].header, result.checksum[1]))

@@ -9,7 +9,6 @@ they are: they belong to the server, not to a test's state.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -72,13 +71,6 @@ def change(store: Store, data: Any) -> dict[str, Any]:
     if unknown:
         raise SettingsError(f"unknown setting(s): {', '.join(unknown)[:200]} (allowed: {', '.join(_CHECKS)})")
     values = {name: _CHECKS[name](name, value, store) for name, value in data.items()}
-    limits = {key: values[key] for key in ("min_part_size", "max_body_size") if key in values}
-    if limits:
-        store.limits = dataclasses.replace(store.limits, **limits)
-    if "region" in values:
-        store.region = values["region"]
-    if "storage" in values:
-        store.keep_bytes = values["storage"] == "memory"
-    if "object_ownership" in values:
-        store.object_ownership = values["object_ownership"]
+    # Every value checked above; applied together, in one Store.configure.
+    store.configure(store.config.with_settings(**values))
     return current(store)

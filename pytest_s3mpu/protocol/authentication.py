@@ -144,13 +144,11 @@ class Authenticator:
         credential = parts.get("Credential")
         if credential is None or "SignedHeaders" not in parts or "Signature" not in parts:
             missing = [name for name in ("Credential", "SignedHeaders", "Signature") if name not in parts]
-            raise errors.AuthorizationHeaderMalformed(f"missing {', '.join(missing)}.")
+            raise errors.authorization_fields_missing(missing)
         access_key, date, sent_region, service, terminator = _scope_parts(credential, header=True)
         amz_date, shown_time, moment = _request_time(headers)
         if date != amz_date[:8]:
-            raise errors.AuthorizationHeaderMalformed(
-                "Invalid credential date. Date is not the same as X-Amz-Date."
-            )
+            raise errors.AuthorizationHeaderMalformed(errors.CREDENTIAL_DATE_MISMATCH)
         _check_scope(sent_region, service, terminator, region, header=True)
         payload = headers.get(wire.CONTENT_SHA256)
         if payload is None:
@@ -188,16 +186,14 @@ class Authenticator:
         if not all(name in query for name in _QUERY_V4_ALL):
             raise errors.AuthorizationQueryParametersError()
         if query["X-Amz-Algorithm"] != sigv4.ALGORITHM:
-            raise errors.AuthorizationQueryParametersError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"')
+            raise errors.AuthorizationQueryParametersError(errors.PRESIGNED_ALGORITHM_ONLY)
         access_key, date, sent_region, service, terminator = _scope_parts(
             query["X-Amz-Credential"], header=False
         )
         amz_date = query["X-Amz-Date"]
         moment = _parse_amz_date(amz_date)
         if moment is None:
-            raise errors.AuthorizationQueryParametersError(
-                "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""
-            )
+            raise errors.AuthorizationQueryParametersError(errors.PRESIGNED_DATE_FORMAT)
         expires_text = query["X-Amz-Expires"]
         expires_s = _expires(expires_text)
         _check_scope(sent_region, service, terminator, region, header=False)
@@ -267,9 +263,7 @@ def _components(text: str) -> dict[str, str]:
     for item in text.split(","):
         match = _COMPONENT.fullmatch(item)
         if match is None:
-            raise errors.AuthorizationHeaderMalformed(
-                f'the authorization component "{item.strip()}" is malformed.'
-            )
+            raise errors.authorization_component_malformed(item.strip())
         parts.setdefault(match.group(1), match.group(2))
     return parts
 
@@ -279,9 +273,7 @@ def _scope_parts(credential: str, header: bool) -> tuple[str, str, str, str, str
     parts = credential.split("/")
     if len(parts) != 5 or not all(parts) or not re.fullmatch(r"[0-9]{8}", parts[1]):
         if header:
-            raise errors.AuthorizationHeaderMalformed(
-                f"the Credential is mal-formed; {errors.CREDENTIAL_FORM}"
-            )
+            raise errors.header_credential_malformed()
         raise errors.credential_malformed()
     return parts[0], parts[1], parts[2], parts[3], parts[4]
 
@@ -299,7 +291,7 @@ def _check_scope(sent_region: str, service: str, terminator: str, region: str, h
         return
     if header:
         raise errors.AuthorizationHeaderMalformed(reason)
-    raise errors.AuthorizationQueryParametersError(f"Error parsing the X-Amz-Credential parameter; {reason}")
+    raise errors.credential_parameter_invalid(reason)
 
 
 def _signed_names(text: str) -> list[str]:
@@ -349,15 +341,12 @@ def _expires(text: str) -> int:
     """X-Amz-Expires: whole seconds from 0 to a week (MINIO; GH bryanjos/aws_auth#31)."""
     body = text[1:] if text.startswith("-") else text
     if not body.isascii() or not body.isdigit():
-        raise errors.AuthorizationQueryParametersError("X-Amz-Expires should be a number")
+        raise errors.AuthorizationQueryParametersError(errors.EXPIRES_NOT_A_NUMBER)
     value = int(text)
     if value < 0:
-        raise errors.AuthorizationQueryParametersError("X-Amz-Expires must be non-negative")
+        raise errors.AuthorizationQueryParametersError(errors.EXPIRES_NEGATIVE)
     if value > MAX_EXPIRES_S:
-        raise errors.AuthorizationQueryParametersError(
-            "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be "
-            f"less than {MAX_EXPIRES_S} seconds"
-        )
+        raise errors.expires_too_long(MAX_EXPIRES_S)
     return value
 
 

@@ -245,10 +245,7 @@ def content_sha256_mode(value: str | None) -> str | None:
     if _SHA256_HEX.match(value):
         return "hex"
     raise errors.InvalidArgument(
-        "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, "
-        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, "
-        "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER "
-        "or a valid sha256 value.",
+        errors.CONTENT_SHA256_INVALID,
         wire.CONTENT_SHA256,
         value,
     )

@@ -11,10 +11,12 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from email.utils import format_datetime, parsedate_to_datetime
+from enum import Enum
 
 from pytest_s3mpu.protocol import metadata_values, wire
 from pytest_s3mpu.state import access, encryption, object_lock, tagging
 from pytest_s3mpu.state.encryption import EncryptionRequest
+from pytest_s3mpu.state.errors import Condition
 from pytest_s3mpu.state.model import ObjectChecksum, ObjectMeta, StoredObject
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)\Z", re.ASCII)
@@ -194,26 +196,40 @@ def _etag_matches(header: str, etag: str) -> bool:
     return "*" in candidates or etag in candidates
 
 
-def read_condition(headers: Mapping[str, str], obj: StoredObject, now: dt.datetime) -> str | None:
-    """RFC 7232 as S3 applies it to GET/HEAD: ``"412:<header>"``, ``"304"`` or None to serve.
+class ReadVerdict(Enum):
+    """What GET/HEAD's conditional headers decide when they stop the read: 304, or a 412 naming the
+    header that failed (``condition``)."""
+
+    NOT_MODIFIED = None
+    IF_MATCH_FAILED = Condition.IF_MATCH
+    IF_UNMODIFIED_SINCE_FAILED = Condition.IF_UNMODIFIED_SINCE
+
+    @property
+    def condition(self) -> Condition | None:
+        failed: Condition | None = self.value
+        return failed
+
+
+def read_condition(headers: Mapping[str, str], obj: StoredObject, now: dt.datetime) -> ReadVerdict | None:
+    """RFC 7232 as S3 applies it to GET/HEAD: a ``ReadVerdict``, or None to serve.
 
     If-Match beats If-Unmodified-Since; If-None-Match beats If-Modified-Since; a future
     If-Modified-Since is ignored.
     """
-    if_match = headers.get("If-Match")
-    if_none_match = headers.get("If-None-Match")
+    if_match = headers.get(Condition.IF_MATCH.value)
+    if_none_match = headers.get(Condition.IF_NONE_MATCH.value)
     if if_match is not None and not _etag_matches(if_match, obj.etag):
-        return "412:If-Match"
-    unmodified = headers.get("If-Unmodified-Since")
+        return ReadVerdict.IF_MATCH_FAILED
+    unmodified = headers.get(Condition.IF_UNMODIFIED_SINCE.value)
     if if_match is None and unmodified is not None:
         date = _parse_date(unmodified)
         if date is not None and obj.last_modified > date:
-            return "412:If-Unmodified-Since"
+            return ReadVerdict.IF_UNMODIFIED_SINCE_FAILED
     if if_none_match is not None and _etag_matches(if_none_match, obj.etag):
-        return "304"
-    modified = headers.get("If-Modified-Since")
+        return ReadVerdict.NOT_MODIFIED
+    modified = headers.get(Condition.IF_MODIFIED_SINCE.value)
     if if_none_match is None and modified is not None:
         date = _parse_date(modified)
         if date is not None and date <= now and obj.last_modified <= date:
-            return "304"
+            return ReadVerdict.NOT_MODIFIED
     return None

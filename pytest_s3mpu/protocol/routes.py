@@ -168,9 +168,7 @@ def route(target: Target, method: str, query: Mapping[str, str], headers: Mappin
     sub = _subresource(target, query)
     copying = target is Target.OBJECT and method == "PUT" and wire.COPY_SOURCE in headers
     if target is Target.OBJECT and method == "PUT" and "partNumber" in query and "uploadId" not in query:
-        raise errors.InvalidArgument(
-            "This operation does not accept partNumber without uploadId", "partNumber", query["partNumber"]
-        )
+        raise errors.InvalidArgument(errors.PART_NUMBER_WITHOUT_UPLOAD_ID, "partNumber", query["partNumber"])
     if copying and sub in (None, "uploadId"):
         sub = "uploadId+copy" if sub else "copy"
     operation = _TABLE.get((target, method, sub))

@@ -115,9 +115,9 @@ def canned(name: str, owner_id: str) -> Acl:
 
 def _grantee(kind: str, value: str, id_argument: str, uri_argument: str) -> Grant:
     if kind == CANONICAL_USER and not _CANONICAL_ID.match(value):
-        raise errors.InvalidArgument("Invalid id", id_argument, value)
+        raise errors.InvalidArgument(errors.CANONICAL_ID_INVALID, id_argument, value)
     if kind == GROUP and value not in GROUPS:
-        raise errors.InvalidArgument("Invalid group uri", uri_argument, value)
+        raise errors.InvalidArgument(errors.GROUP_URI_INVALID, uri_argument, value)
     if kind == EMAIL:
         raise errors.UnresolvableGrantByEmailAddress(value)
     return Grant(kind, value, "")
@@ -135,7 +135,7 @@ def from_headers(headers: Mapping[str, str], owner_id: str) -> Acl | None:
     name = headers.get(ACL_HEADER)
     grant_values = [(h, p, headers[h]) for h, p in GRANT_HEADERS.items() if headers.get(h) is not None]
     if name is not None and grant_values:
-        raise errors.InvalidRequest("Specifying both Canned ACLs and Header Grants is not allowed")
+        raise errors.InvalidRequest(errors.ACL_CANNED_AND_GRANTS)
     if name is not None:
         return canned(name.strip(), owner_id)
     if not grant_values:
@@ -145,7 +145,7 @@ def from_headers(headers: Mapping[str, str], owner_id: str) -> Acl | None:
         for item in value.split(","):
             match = _GRANT_ITEM.match(item)
             if match is None:
-                raise errors.InvalidArgument("Argument format not recognized", header, value)
+                raise errors.InvalidArgument(errors.GRANT_FORMAT_UNRECOGNIZED, header, value)
             found = _grantee(_KINDS[match.group(1)], match.group(2), "id", "uri")
             grants.append(Grant(found.grantee_type, found.grantee, permission))
     return Acl(tuple(grants))
@@ -156,7 +156,7 @@ def from_policy(owner: str | None, grants: Sequence[tuple[str, str, str]]) -> Ac
     if owner is None:
         raise errors.MalformedACLError()
     if not _CANONICAL_ID.match(owner):
-        raise errors.InvalidArgument("Invalid id", "CanonicalUser/ID", owner)
+        raise errors.InvalidArgument(errors.CANONICAL_ID_INVALID, "CanonicalUser/ID", owner)
     found: list[Grant] = []
     for kind, grantee, permission in grants:
         if kind not in (CANONICAL_USER, GROUP, EMAIL) or permission not in PERMISSIONS:

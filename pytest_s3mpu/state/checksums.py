@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any, Protocol
 
+from pytest_s3mpu.state import errors
+
 
 @functools.cache
 def _crt() -> Any:
@@ -58,6 +60,15 @@ class Algorithm(str, Enum):
             return cls(value.upper())
         except ValueError:
             return None
+
+
+def requested_algorithm(raw: str) -> Algorithm:
+    """``x-amz-checksum-algorithm`` of CreateMultipartUpload and CopyObject: one S3 supports, or
+    InvalidRequest listing them."""
+    algorithm = Algorithm.parse(raw)
+    if algorithm is None:
+        raise errors.InvalidRequest(errors.CHECKSUM_ALGORITHM_UNSUPPORTED)
+    return algorithm
 
 
 class ChecksumType(str, Enum):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from email.utils import parsedate_to_datetime
 
 from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.errors import Condition
 from pytest_s3mpu.state.model import StoredObject
 
 
@@ -37,30 +38,24 @@ def check_write(
     if if_match is None and if_none_match is None:
         return
     if if_match is not None and if_none_match is not None:
-        raise errors.not_implemented_header(
-            "If-Match,If-None-Match", "Multiple conditional request headers present in the request"
-        )
+        raise errors.not_implemented_header(Condition.BOTH_MATCHES, errors.CONDITIONS_BOTH)
     if if_none_match is not None:
         if if_none_match.strip() != "*":
-            raise errors.not_implemented_header(
-                "If-None-Match", "We don't accept the provided value of If-None-Match header for this API"
-            )
+            raise errors.condition_value_refused(Condition.IF_NONE_MATCH)
         if current is not None:
-            raise errors.PreconditionFailed("If-None-Match")
+            raise errors.PreconditionFailed(Condition.IF_NONE_MATCH)
         if conflict:
-            raise errors.ConditionalRequestConflict("If-None-Match", key)
+            raise errors.ConditionalRequestConflict(Condition.IF_NONE_MATCH, key)
         return
     assert if_match is not None
     if if_match.strip() == "*":
-        raise errors.not_implemented_header(
-            "If-Match", "We don't accept the provided value of If-Match header for this API"
-        )
+        raise errors.condition_value_refused(Condition.IF_MATCH)
     if current is None:
         raise errors.NoSuchKey(key)
     if _unquote(if_match) != current.etag:
-        raise errors.PreconditionFailed("If-Match")
+        raise errors.PreconditionFailed(Condition.IF_MATCH)
     if conflict:
-        raise errors.ConditionalRequestConflict("If-Match", key)
+        raise errors.ConditionalRequestConflict(Condition.IF_MATCH, key)
 
 
 def _date(value: str | None) -> dt.datetime | None:
@@ -88,23 +83,22 @@ def check_copy_source(
     if-modified-since date after ``now`` is ignored (research copy_attrs_sse §1.6, LS
     "copy-ignore-future-modified-since").
     """
-    names = "x-amz-copy-source-If-"
     if if_match is not None:
         candidates = {_unquote(c) for c in if_match.split(",")}
         if source.etag not in candidates and "*" not in candidates:
-            raise errors.PreconditionFailed(f"{names}Match")
+            raise errors.PreconditionFailed(Condition.COPY_SOURCE_IF_MATCH)
     elif (since := _date(if_unmodified_since)) is not None and source.last_modified > since:
-        raise errors.PreconditionFailed(f"{names}Unmodified-Since")
+        raise errors.PreconditionFailed(Condition.COPY_SOURCE_IF_UNMODIFIED_SINCE)
     if if_none_match is not None:
         candidates = {_unquote(c) for c in if_none_match.split(",")}
         if source.etag in candidates or "*" in candidates:
-            raise errors.PreconditionFailed(f"{names}None-Match")
+            raise errors.PreconditionFailed(Condition.COPY_SOURCE_IF_NONE_MATCH)
     elif (
         (since := _date(if_modified_since)) is not None
         and (now is None or since <= now)
         and source.last_modified <= since
     ):
-        raise errors.PreconditionFailed(f"{names}Modified-Since")
+        raise errors.PreconditionFailed(Condition.COPY_SOURCE_IF_MODIFIED_SINCE)
 
 
 # DeleteObject conditions S3 offers only on directory buckets: 501 on a general purpose bucket, checked
@@ -125,4 +119,4 @@ def check_delete(current: StoredObject | None, if_match: str | None, directory_o
     if if_match is None or current is None or if_match.strip() == "*":
         return
     if _unquote(if_match) != current.etag:
-        raise errors.PreconditionFailed("If-Match")
+        raise errors.PreconditionFailed(Condition.IF_MATCH)

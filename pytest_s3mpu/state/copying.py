@@ -19,14 +19,10 @@ def copied_meta(source: ObjectMeta, request: CopyRequest) -> ObjectMeta:
     """The metadata of the copy, by ``x-amz-metadata-directive`` and ``x-amz-tagging-directive``."""
     directive = (request.metadata_directive or "COPY").upper()
     if directive not in ("COPY", "REPLACE"):
-        raise errors.InvalidArgument(
-            "Unknown metadata directive.", "x-amz-metadata-directive", request.metadata_directive
-        )
+        raise errors.metadata_directive_unknown(request.metadata_directive)
     tagging = (request.tagging_directive or "COPY").upper()
     if tagging not in ("COPY", "REPLACE"):
-        raise errors.InvalidArgument(
-            "Unknown tagging directive.", "x-amz-tagging-directive", request.tagging_directive
-        )
+        raise errors.tagging_directive_unknown(request.tagging_directive)
     meta = request.meta if directive == "REPLACE" else source
     return dataclasses.replace(
         meta,
@@ -49,10 +45,7 @@ def check_not_onto_itself(same_key: bool, request: CopyRequest) -> None:
         request.checksum_algorithm is not None,
     )
     if not any(changes):
-        raise errors.InvalidRequest(
-            "This copy request is illegal because it is trying to copy an object to itself without changing "
-            "the object's metadata, storage class, website redirect location or encryption attributes."
-        )
+        raise errors.InvalidRequest(errors.COPY_ONTO_ITSELF)
 
 
 def copied_digests(source: StoredObject, algorithm: Algorithm | None) -> tuple[str, ObjectChecksum | None]:

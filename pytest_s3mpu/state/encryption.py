@@ -23,11 +23,6 @@ SSE_C_ALGORITHM = "x-amz-server-side-encryption-customer-algorithm"
 SSE_C_KEY = "x-amz-server-side-encryption-customer-key"
 SSE_C_KEY_MD5 = "x-amz-server-side-encryption-customer-key-MD5"
 
-_MULTIPART_SSE_C = (
-    "The multipart upload initiate requested encryption. Subsequent part requests must include the "
-    "appropriate encryption parameters."
-)
-
 
 @dataclass(frozen=True, slots=True)
 class EncryptionRequest:
@@ -153,14 +148,12 @@ def check_part(upload: Encryption, request: EncryptionRequest) -> None:
     key_md5 = customer_key_md5(request)
     if upload.key_md5 is None:
         if key_md5 is not None:
-            raise errors.InvalidRequest(_MULTIPART_SSE_C)
+            raise errors.InvalidRequest(errors.SSE_C_PART_KEY_MISSING)
         return
     if key_md5 is None:
-        raise errors.InvalidRequest(_MULTIPART_SSE_C)
+        raise errors.InvalidRequest(errors.SSE_C_PART_KEY_MISSING)
     if key_md5 != upload.key_md5:
-        raise errors.InvalidRequest(
-            "The provided encryption parameters did not match the ones used originally."
-        )
+        raise errors.InvalidRequest(errors.SSE_C_KEY_MISMATCH)
 
 
 def check_read(stored: Encryption, request: EncryptionRequest) -> None:
@@ -168,13 +161,10 @@ def check_read(stored: Encryption, request: EncryptionRequest) -> None:
     key_md5 = customer_key_md5(request, check_size=stored.key_md5 is None)
     if stored.key_md5 is None:
         if key_md5 is not None:
-            raise errors.InvalidRequest("The encryption parameters are not applicable to this object.")
+            raise errors.InvalidRequest(errors.SSE_C_NOT_APPLICABLE)
         return
     if key_md5 is None:
-        raise errors.InvalidRequest(
-            "The object was stored using a form of Server Side Encryption. The correct parameters must be "
-            "provided to retrieve the object."
-        )
+        raise errors.InvalidRequest(errors.SSE_C_KEY_REQUIRED)
     if key_md5 != stored.key_md5:
         raise errors.CustomError(
             403,

@@ -7,10 +7,81 @@ puts on the wire (``S3_MULTIPART_SPEC.md`` §11 and the sources it cites), not t
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import ClassVar
 
 NUMBER_RANGE_MESSAGE = "Part number must be an integer between 1 and 10000, inclusive"
 MAX_INT32 = 2147483647
+UPLOAD_ID_MARKER_INVALID = "Invalid uploadId marker"
+
+# Messages of errors raised where the case is found (one constant per wire text, used by every raiser).
+ACL_CANNED_AND_GRANTS = "Specifying both Canned ACLs and Header Grants is not allowed"
+ATTRIBUTE_NAME_INVALID = "Invalid attribute name specified."
+CANONICAL_ID_INVALID = "Invalid id"
+CHECKSUM_ALGORITHM_UNSUPPORTED = (
+    "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, "
+    "CRC32C, CRC64NVME, SHA1, SHA256]"
+)
+CHECKSUM_HEADERS_MULTIPLE = (
+    "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
+)
+CHECKSUM_TYPE_WITHOUT_ALGORITHM = (
+    "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."
+)
+COMPLETE_WITHOUT_PARTS = "You must specify at least one part"
+CONTENT_SHA256_INVALID = (
+    "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, "
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, "
+    "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a "
+    "valid sha256 value."
+)
+COPY_ONTO_ITSELF = (
+    "This copy request is illegal because it is trying to copy an object to itself without changing the "
+    "object's metadata, storage class, website redirect location or encryption attributes."
+)
+COPY_RANGE_FORM_INVALID = (
+    "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the "
+    "zero-based offsets of the first and last bytes to copy"
+)
+COPY_RANGE_OUTSIDE_SOURCE = "The specified copy range is invalid for the source object size"
+COPY_SOURCE_BUCKET_INVALID = "Invalid copy source bucket name"
+COPY_SOURCE_ENCODING_INVALID = "Invalid copy source encoding"
+COPY_SOURCE_KEY_INVALID = "Invalid copy source object key"
+ENCODING_TYPE_INVALID = "Invalid Encoding Method specified in Request"
+GRANT_FORMAT_UNRECOGNIZED = "Argument format not recognized"
+GROUP_URI_INVALID = "Invalid group uri"
+METADATA_DIRECTIVE_UNKNOWN = "Unknown metadata directive."
+PART_CHECKSUM_INVALID = "Invalid Base64 or multiple checksums present in request"
+PART_NUMBER_BELOW_ONE = "PartNumber must be >= 1"
+PART_NUMBER_WITHOUT_UPLOAD_ID = "This operation does not accept partNumber without uploadId"
+POLICY_ACTION_INVALID = "Policy has invalid action"
+POLICY_JSON_INVALID = "This policy contains invalid Json"
+POLICY_MISSING_ACTION = "Missing required field Action"
+POLICY_MISSING_EFFECT = "Missing required field Effect"
+POLICY_MISSING_PRINCIPAL = "Missing required field Principal"
+POLICY_MISSING_RESOURCE = "Missing required field Resource"
+POLICY_MISSING_STATEMENT = "Missing required field Statement"
+POLICY_PRINCIPAL_INVALID = "Invalid principal in policy"
+POLICY_RESOURCE_INVALID = "Policy has invalid resource"
+POLICY_STATEMENT_NOT_OBJECT = "Statement is not an object"
+POLICY_TOO_LARGE = "Policies cannot exceed 20480 bytes"
+POLICY_VERSION_INVALID = "The policy must contain a valid version string"
+RANGE_WITH_PART_NUMBER = "Cannot specify both Range header and partNumber query parameter"
+SSE_C_KEY_MISMATCH = "The provided encryption parameters did not match the ones used originally."
+SSE_C_KEY_REQUIRED = (
+    "The object was stored using a form of Server Side Encryption. The correct parameters must be "
+    "provided to retrieve the object."
+)
+SSE_C_NOT_APPLICABLE = "The encryption parameters are not applicable to this object."
+TAGGING_DIRECTIVE_UNKNOWN = "Unknown tagging directive."
+VERSION_ID_EMPTY = "Version id cannot be the empty string"
+VERSION_ID_MARKER_WITHOUT_KEY_MARKER = "A version-id marker cannot be specified without a key marker."
+VERSION_ID_NOT_ACCEPTED = "This operation does not accept a version-id."
+
+SSE_C_PART_KEY_MISSING = (
+    "The multipart upload initiate requested encryption. Subsequent part requests must include the "
+    "appropriate encryption parameters."
+)
 
 
 class S3Error(Exception):
@@ -82,7 +153,7 @@ class IllegalVersioningConfigurationException(S3Error):
 
 def invalid_version_id(value: str, name: str = "versionId") -> InvalidArgument:
     """A version id S3 cannot read: any but ``null`` on a bucket never versioned (recorded)."""
-    return InvalidArgument("Invalid version id specified", name, value)
+    return InvalidArgument(INVALID_VERSION_ID, name, value)
 
 
 def delete_marker_not_allowed(method: str, version_id: str) -> MethodNotAllowed:
@@ -251,13 +322,28 @@ class MissingContentLength(S3Error):
     default_message = "You must provide the Content-Length HTTP header."
 
 
+class Condition(str, Enum):
+    """The header a 412 PreconditionFailed, a 409 ConditionalRequestConflict or a 501 names (its
+    Condition / Header element), spelt as S3 spells it there."""
+
+    IF_MATCH = "If-Match"
+    IF_NONE_MATCH = "If-None-Match"
+    IF_MODIFIED_SINCE = "If-Modified-Since"
+    IF_UNMODIFIED_SINCE = "If-Unmodified-Since"
+    BOTH_MATCHES = "If-Match,If-None-Match"
+    COPY_SOURCE_IF_MATCH = "x-amz-copy-source-If-Match"
+    COPY_SOURCE_IF_NONE_MATCH = "x-amz-copy-source-If-None-Match"
+    COPY_SOURCE_IF_MODIFIED_SINCE = "x-amz-copy-source-If-Modified-Since"
+    COPY_SOURCE_IF_UNMODIFIED_SINCE = "x-amz-copy-source-If-Unmodified-Since"
+
+
 class PreconditionFailed(S3Error):
     code = "PreconditionFailed"
     status = 412
     default_message = "At least one of the pre-conditions you specified did not hold"
 
-    def __init__(self, condition: str) -> None:
-        super().__init__(Condition=condition)
+    def __init__(self, condition: Condition) -> None:
+        super().__init__(Condition=condition.value)
 
 
 RESTORE_NOT_ALLOWED = "Restore is not allowed for the object's current storage class"
@@ -495,13 +581,23 @@ class ConditionalRequestConflict(S3Error):
         "The conditional request cannot succeed due to a conflicting operation against this resource."
     )
 
-    def __init__(self, condition: str, key: str) -> None:
-        super().__init__(Condition=condition, Key=key)
+    def __init__(self, condition: Condition, key: str) -> None:
+        super().__init__(Condition=condition.value, Key=key)
 
 
-def not_implemented_header(header: str, additional: str) -> NotImplementedByS3:
+def not_implemented_header(header: Condition, additional: str) -> NotImplementedByS3:
     """501 for a conditional header S3 does not support in that form (spec §5.3)."""
-    return NotImplementedByS3(Header=header, additionalMessage=additional)
+    return NotImplementedByS3(Header=header.value, additionalMessage=additional)
+
+
+CONDITIONS_BOTH = "Multiple conditional request headers present in the request"
+
+
+def condition_value_refused(header: Condition) -> NotImplementedByS3:
+    """501 for ``If-None-Match`` other than ``*`` or ``If-Match: *`` on a write (spec §5.3)."""
+    return not_implemented_header(
+        header, f"We don't accept the provided value of {header.value} header for this API"
+    )
 
 
 class BytesNotKept(S3Error):
@@ -1017,3 +1113,145 @@ class NoSuchLifecycleConfiguration(S3Error):
 
     def __init__(self, bucket: str) -> None:
         super().__init__(BucketName=bucket)
+
+
+# -- messages worded per case: one function each, raised where the case is found ---------------------
+
+
+def policy_unknown_field(name: str) -> MalformedPolicy:
+    return MalformedPolicy(f"Unknown field {name}")
+
+
+def policy_invalid_effect(effect: object) -> MalformedPolicy:
+    return MalformedPolicy(f"Invalid effect: {effect}")
+
+
+def checksum_type_mismatch(expected: str, actual: str) -> InvalidRequest:
+    """A part's checksum in another algorithm than its upload's (``expected``, lower case)."""
+    return InvalidRequest(
+        f"Checksum Type mismatch occurred, expected checksum Type: {expected}, actual checksum Type: {actual}"
+    )
+
+
+def location_constraint_incompatible(constraint: str) -> IllegalLocationConstraintException:
+    """CreateBucket on a regional endpoint with another region's constraint."""
+    return IllegalLocationConstraintException(
+        f"The {constraint} location constraint is incompatible for the region specific "
+        "endpoint this request was sent to."
+    )
+
+
+def not_an_int32(name: str, raw: str) -> InvalidArgument:
+    """A list argument (max-keys, a marker, ...) that is not a 32-bit integer."""
+    return InvalidArgument(f"Provided {name} not an integer or within integer range", name, raw)
+
+
+def negative_int32(name: str, raw: str) -> InvalidArgument:
+    return InvalidArgument(f"Argument {name} must be an integer between 0 and {MAX_INT32}", name, raw)
+
+
+def copy_range_beyond_source(size: int, argument: str, raw: str) -> InvalidArgument:
+    """x-amz-copy-source-range ending past the source (spec §4 step 5)."""
+    return InvalidArgument(f"Range specified is not valid for source object of size: {size}", argument, raw)
+
+
+def checksum_mode_mismatch(own: str) -> InvalidRequest:
+    """Complete's x-amz-checksum-type naming another mode than the upload's (spec §5.1 step 7)."""
+    return InvalidRequest(
+        f"The upload was created using the {own} checksum mode. "
+        "The complete request must use the same checksum mode."
+    )
+
+
+def part_checksum_missing(algorithm: str, number: int) -> InvalidRequest:
+    """A COMPOSITE upload's Complete listing a part without its checksum (spec §5.1 step 9b)."""
+    return InvalidRequest(
+        f"The upload was created using a {algorithm} checksum. The complete request must include the "
+        f"checksum for each part. It was missing for part {number} in the request."
+    )
+
+
+def part_checksum_algorithm_mismatch(algorithm: str, number: int) -> BadDigest:
+    """A listed part's checksum in another algorithm than the upload's (spec §5.1 step 9b)."""
+    return BadDigest(f"The {algorithm} you specified for part {number} did not match what we received.")
+
+
+def final_checksum_mismatch(algorithm: str) -> BadDigest:
+    """Complete's whole-object checksum header that does not match (spec §5.1 step 10)."""
+    return BadDigest(f"The {algorithm} you specified did not match the calculated checksum.")
+
+
+def mp_object_size_mismatch(given: str, computed: int) -> InvalidRequest:
+    return InvalidRequest(
+        f"The provided 'x-amz-mp-object-size' header value {given} does not match what was computed: "
+        f"{computed}"
+    )
+
+
+def checksum_type_invalid(raw: str) -> InvalidRequest:
+    return InvalidRequest(f"Value for x-amz-checksum-type header is invalid: {raw}")
+
+
+def checksum_type_incompatible(kind: str, algorithm: str) -> InvalidRequest:
+    """CreateMultipartUpload asking for a checksum type its algorithm cannot have (spec §2 step 5)."""
+    return InvalidRequest(f"The {kind} checksum type cannot be used with the {algorithm} checksum algorithm.")
+
+
+# -- errors naming a request header as their ArgumentName / Header (the state layer names no header) --
+
+
+def tagging_header_invalid(raw: str) -> InvalidArgument:
+    """An ``x-amz-tagging`` header that is not URL-query tags without repeats."""
+    return InvalidArgument(TAGGING_HEADER_MESSAGE, "x-amz-tagging", raw)
+
+
+def metadata_directive_unknown(value: str | None) -> InvalidArgument:
+    return InvalidArgument(METADATA_DIRECTIVE_UNKNOWN, "x-amz-metadata-directive", value)
+
+
+def tagging_directive_unknown(value: str | None) -> InvalidArgument:
+    return InvalidArgument(TAGGING_DIRECTIVE_UNKNOWN, "x-amz-tagging-directive", value)
+
+
+def attribute_names_invalid(raw: str) -> InvalidArgument:
+    """GetObjectAttributes' ``x-amz-object-attributes`` empty or naming an unknown attribute."""
+    return InvalidArgument(ATTRIBUTE_NAME_INVALID, "x-amz-object-attributes", raw)
+
+
+def mfa_delete_not_implemented() -> NotImplementedByS3:
+    """MFA Delete asked for: S3 needs the ``x-amz-mfa`` header, which a test double cannot check."""
+    return NotImplementedByS3(Header="x-amz-mfa")
+
+
+# -- request authentication messages (S3_AUTH_SPEC.md), raised by protocol/authentication.py --------
+
+CREDENTIAL_DATE_MISMATCH = "Invalid credential date. Date is not the same as X-Amz-Date."
+PRESIGNED_ALGORITHM_ONLY = 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"'
+PRESIGNED_DATE_FORMAT = "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""
+
+
+def authorization_component_malformed(component: str) -> AuthorizationHeaderMalformed:
+    return AuthorizationHeaderMalformed(f'the authorization component "{component}" is malformed.')
+
+
+def header_credential_malformed() -> AuthorizationHeaderMalformed:
+    return AuthorizationHeaderMalformed(f"the Credential is mal-formed; {CREDENTIAL_FORM}")
+
+
+EXPIRES_NOT_A_NUMBER = "X-Amz-Expires should be a number"
+EXPIRES_NEGATIVE = "X-Amz-Expires must be non-negative"
+
+
+def authorization_fields_missing(missing: list[str]) -> AuthorizationHeaderMalformed:
+    return AuthorizationHeaderMalformed(f"missing {', '.join(missing)}.")
+
+
+def credential_parameter_invalid(reason: str) -> AuthorizationQueryParametersError:
+    return AuthorizationQueryParametersError(f"Error parsing the X-Amz-Credential parameter; {reason}")
+
+
+def expires_too_long(limit: int) -> AuthorizationQueryParametersError:
+    return AuthorizationQueryParametersError(
+        "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be "
+        f"less than {limit} seconds"
+    )

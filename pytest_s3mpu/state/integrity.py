@@ -52,9 +52,7 @@ def verify_claimed_checksums(payload: Payload) -> tuple[Algorithm, str] | None:
     if not payload.claimed:
         return None
     if len(payload.claimed) > 1:
-        raise errors.InvalidRequest(
-            "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
-        )
+        raise errors.InvalidRequest(errors.CHECKSUM_HEADERS_MULTIPLE)
     ((algorithm, value),) = payload.claimed.items()
     for claimed_algorithm, claimed_value in ((algorithm, value), *payload.repeated_claims):
         raw = decode_b64_digest(claimed_algorithm, claimed_value)
@@ -101,7 +99,4 @@ def part_checksum(
 
 
 def type_mismatch(expected: Algorithm, actual: str) -> errors.InvalidRequest:
-    return errors.InvalidRequest(
-        "Checksum Type mismatch occurred, expected checksum Type: "
-        f"{expected.value.lower()}, actual checksum Type: {actual}"
-    )
+    return errors.checksum_type_mismatch(expected.value.lower(), actual)

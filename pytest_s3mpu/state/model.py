@@ -361,6 +361,8 @@ class Upload:
     key_version_at_create: int
     parts: dict[int, Part] = field(default_factory=dict)
     state: UploadState = UploadState.OPEN
+    # Counts every change to ``parts``: a Complete assembled outside the lock commits only if it is unchanged.
+    revision: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,6 +506,10 @@ class UploadTarget:
     algorithm: Algorithm | None
     checksum_type: ChecksumType | None
     encryption: Encryption = DEFAULT_ENCRYPTION
+    # The upload and its bucket as looked up by the checks: storing the part re-checks only that both
+    # are still there and the upload still open, without looking it up again.
+    upload: Upload | None = field(default=None, compare=False, repr=False)
+    home: Bucket | None = field(default=None, compare=False, repr=False)
 
 
 class CompletedPartSpec(NamedTuple):

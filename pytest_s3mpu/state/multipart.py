@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
-from collections.abc import Mapping, Sequence
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
 
-from pytest_s3mpu.state import checksums, errors, validation
+from pytest_s3mpu.state import checksums, errors, listing, validation
 from pytest_s3mpu.state.checksums import Algorithm, ChecksumType
 from pytest_s3mpu.state.model import (
+    Bucket,
     CompleteDocument,
     CompletedPartSpec,
     CompleteOptions,
@@ -28,6 +30,8 @@ from pytest_s3mpu.state.model import (
     PartsPage,
     StoredObject,
     Upload,
+    UploadEntry,
+    UploadsPage,
 )
 
 
@@ -37,7 +41,7 @@ def check_document(document: CompleteDocument, upload_id: str) -> list[int]:
     Returns the listed part numbers, in the order of ``document.parts``.
     """
     if document.parts is None:
-        raise errors.InvalidRequest("You must specify at least one part")
+        raise errors.InvalidRequest(errors.COMPLETE_WITHOUT_PARTS)
     if document.malformed or not document.parts:
         raise errors.MalformedXML()
     numbers: list[int] = []
@@ -46,12 +50,21 @@ def check_document(document: CompleteDocument, upload_id: str) -> list[int]:
         if number is None:
             raise errors.MalformedXML()
         if number < 1:
-            raise errors.InvalidArgument("PartNumber must be >= 1", "PartNumber", spec.part_number)
+            raise errors.InvalidArgument(errors.PART_NUMBER_BELOW_ONE, "PartNumber", spec.part_number)
         numbers.append(number)
     # Every number is checked before the order (step 4 before step 5), so one pass cannot do both.
     if any(map(operator.le, numbers[1:], numbers)):
         raise errors.InvalidPartOrder(upload_id)
     return numbers
+
+
+def checked_document(document: CompleteDocument, upload_id: str) -> list[int] | errors.S3Error:
+    """``check_document`` with its error returned, not raised: the store checks the document before
+    taking its lock, yet answers a missing bucket or upload first (spec §5.1 step 6 before steps 2-5)."""
+    try:
+        return check_document(document, upload_id)
+    except errors.S3Error as error:
+        return error
 
 
 def check_checksum_mode(upload: Upload, options: CompleteOptions) -> None:
@@ -60,10 +73,7 @@ def check_checksum_mode(upload: Upload, options: CompleteOptions) -> None:
         return
     own = upload.checksum_type.value if upload.checksum_type else "null"
     if options.checksum_type.upper() != own:
-        raise errors.InvalidRequest(
-            f"The upload was created using the {own} checksum mode. "
-            "The complete request must use the same checksum mode."
-        )
+        raise errors.checksum_mode_mismatch(own)
 
 
 def _strip_quotes(etag: str) -> str:
@@ -83,9 +93,7 @@ def _invalid_part(upload: Upload, spec: CompletedPartSpec) -> errors.InvalidPart
 def _check_part_checksums(upload: Upload, number: int, spec: CompletedPartSpec, part: Part) -> None:
     """Spec §5.1 step 9b: the Checksum* elements of one listed part."""
     if len(spec.checksums) > 1:
-        raise errors.InvalidArgument(
-            "Invalid Base64 or multiple checksums present in request", "Checksum", None
-        )
+        raise errors.InvalidArgument(errors.PART_CHECKSUM_INVALID, "Checksum", None)
     given = spec.checksums[0] if spec.checksums else None
     if upload.algorithm is None:
         if given is not None:
@@ -93,22 +101,14 @@ def _check_part_checksums(upload: Upload, number: int, spec: CompletedPartSpec, 
         return
     if given is None:
         if upload.checksum_type is ChecksumType.COMPOSITE:
-            raise errors.InvalidRequest(
-                f"The upload was created using a {upload.algorithm.value.lower()} checksum. The complete "
-                "request must include the checksum for each part. It was missing for part "
-                f"{number} in the request."
-            )
+            raise errors.part_checksum_missing(upload.algorithm.value.lower(), number)
         return
     name, value = given
     algorithm = Algorithm.parse(name)
     if algorithm is None or checksums.decode_b64_digest(algorithm, value.strip()) is None:
-        raise errors.InvalidArgument(
-            "Invalid Base64 or multiple checksums present in request", "Checksum", None
-        )
+        raise errors.InvalidArgument(errors.PART_CHECKSUM_INVALID, "Checksum", None)
     if algorithm is not upload.algorithm:
-        raise errors.BadDigest(
-            f"The {algorithm.value.lower()} you specified for part {number} did not match what we received."
-        )
+        raise errors.part_checksum_algorithm_mismatch(algorithm.value.lower(), number)
     if checksums.decode_b64_digest(algorithm, value.strip()) != part.digests.get(algorithm):
         raise _invalid_part(upload, spec)
 
@@ -158,7 +158,7 @@ def _check_final_checksum(upload: Upload, options: CompleteOptions, computed: Ob
     if upload.algorithm is None or computed is None:
         return
     name = upload.algorithm.value.lower()
-    mismatch = errors.BadDigest(f"The {name} you specified did not match the calculated checksum.")
+    mismatch = errors.final_checksum_mismatch(name)
     if upload.checksum_type is ChecksumType.FULL_OBJECT and options.checksums:
         typed = (options.checksum_type or "").upper() == ChecksumType.FULL_OBJECT.value
         if not typed or any(header.lower() != name for header, _ in options.checksums):
@@ -186,14 +186,18 @@ def assemble(
     options: CompleteOptions,
     limits: Limits,
     now: dt.datetime,
+    uploaded: Mapping[int, Part] | None = None,
 ) -> tuple[StoredObject, CompleteResult]:
     """Spec §5.1 steps 9-11 and §5.2: check the listed parts in order and build the object over them.
 
-    The object's body is a view over the parts' buffers: no byte is copied.
+    ``uploaded``: the upload's parts as the store saw them (a copy taken under its lock, so this runs
+    outside it); the upload's own parts by default. The object's body is a view over the parts'
+    buffers: no byte is copied.
     """
     parts: list[Part] = []
     last_index = len(numbers) - 1
-    uploaded = upload.parts
+    if uploaded is None:
+        uploaded = upload.parts
     plain = upload.algorithm is None  # no checksum to compare unless the client lists one anyway
     for index, (number, spec) in enumerate(zip(numbers, specs, strict=True)):
         part = uploaded.get(number)
@@ -210,10 +214,7 @@ def assemble(
     if options.mp_object_size is not None:
         declared = validation.parse_decimal(options.mp_object_size.strip())
         if declared != body.size:
-            raise errors.InvalidRequest(
-                f"The provided 'x-amz-mp-object-size' header value {options.mp_object_size} "
-                f"does not match what was computed: {body.size}"
-            )
+            raise errors.mp_object_size_mismatch(options.mp_object_size, body.size)
     etag = hashlib.md5(b"".join(part.md5 for part in parts)).hexdigest() + f"-{len(parts)}"
     obj = StoredObject(
         key=upload.key,
@@ -239,6 +240,56 @@ def list_parts(
     truncated = len(numbers) > max_parts
     next_marker = page[-1].number if page else 0
     return PartsPage(upload, tuple(page), marker, next_marker, max_parts, truncated)
+
+
+def list_uploads(
+    bucket: Bucket,
+    prefix: str,
+    delimiter: str | None,
+    key_marker: str,
+    upload_id_marker: str | None,
+    limit: int,
+) -> UploadsPage:
+    """Spec §8: one page of the bucket's open uploads by key, then initiation, read from its sorted index
+    (O(log n + page)); the store calls it under its lock. An upload-id marker counts only with a key
+    marker, and must name an upload of that key."""
+    id_marker = (upload_id_marker or "") if key_marker else ""
+    order, uploads = bucket.upload_order, bucket.uploads
+
+    def seek(key: str) -> Iterator[tuple[str, Upload]]:
+        entries = order.irange(minimum=UploadEntry(key, -1, ""))
+        return ((entry.key, uploads[entry.upload_id]) for entry in entries)
+
+    start = listing.first_key(key_marker, prefix, delimiter)
+    entries = seek(start) if start is not None else iter(())
+    if id_marker:
+        marked = uploads.get(id_marker)
+        if marked is None or marked.key != key_marker:
+            raise errors.InvalidArgument(errors.UPLOAD_ID_MARKER_INVALID, "upload-id-marker", id_marker)
+        if key_marker.startswith(prefix) and listing.rolled_up(key_marker, prefix, delimiter) is None:
+            # The marker's key is listed on its own (not rolled up): its later uploads come first.
+            after = order.irange(
+                minimum=UploadEntry(marked.key, marked.order, marked.upload_id),
+                inclusive=(False, True),
+            )
+            entries = ((entry.key, uploads[entry.upload_id]) for entry in after)
+    page = listing.paginate(entries, seek, prefix, delimiter, limit)
+    ends_with_upload = bool(page.items) and not page.ends_with_prefix
+    return UploadsPage(
+        bucket=bucket.name,
+        uploads=tuple(page.items),
+        common_prefixes=tuple(page.prefixes),
+        prefix=prefix,
+        delimiter=delimiter,
+        key_marker=key_marker,
+        upload_id_marker=id_marker,
+        # A page whose last entry is a common prefix names no next markers, truncated or not
+        # [LS-AWS: test_list_multipart_uploads_marker_common_prefixes, recorded 2026-02-21] (spec §8).
+        next_key_marker=page.items[-1].key if ends_with_upload else "",
+        next_upload_id_marker=page.items[-1].upload_id if ends_with_upload else "",
+        max_uploads=limit,
+        truncated=page.truncated,
+    )
 
 
 def part_read(obj: StoredObject, number: int) -> PartRead:
@@ -284,9 +335,7 @@ def attributes(
     multipart object, with its parts listed (and paged) only when the upload had a checksum algorithm."""
     names = frozenset(name.strip() for name in (names_raw or "").split(",") if name.strip())
     if not names or not names <= ATTRIBUTE_NAMES:
-        raise errors.InvalidArgument(
-            "Invalid attribute name specified.", "x-amz-object-attributes", names_raw or ""
-        )
+        raise errors.attribute_names_invalid(names_raw or "")
     page_size = limits.max_list_page
     max_parts = validation.list_limit("max-parts", max_parts_raw, page_size, page_size)
     marker = validation.list_marker("part-number-marker", marker_raw)
@@ -300,3 +349,39 @@ def attributes(
     details = composite and any(part.checksum is not None for part in obj.parts)
     next_marker = page[-1].number if page else 0
     return ObjectAttributes(obj, names, page, details, marker, next_marker, max_parts, len(later) > max_parts)
+
+
+# Checksum types an algorithm cannot have (spec §2 step 5).
+INCOMPATIBLE_MODES = {
+    (ChecksumType.COMPOSITE, Algorithm.CRC64NVME),
+    (ChecksumType.FULL_OBJECT, Algorithm.SHA1),
+    (ChecksumType.FULL_OBJECT, Algorithm.SHA256),
+}
+
+
+def checksum_mode(
+    algorithm_raw: str | None, type_raw: str | None
+) -> tuple[Algorithm | None, ChecksumType | None]:
+    """Spec §2 steps 2-5: the upload's checksum algorithm and type, with their defaults."""
+    if algorithm_raw is None:
+        if type_raw is not None:
+            raise errors.InvalidRequest(errors.CHECKSUM_TYPE_WITHOUT_ALGORITHM)
+        return None, None
+    algorithm = checksums.requested_algorithm(algorithm_raw)
+    if type_raw is None:
+        kind = ChecksumType.FULL_OBJECT if algorithm is Algorithm.CRC64NVME else ChecksumType.COMPOSITE
+    else:
+        try:
+            kind = ChecksumType(type_raw.upper())
+        except ValueError:
+            raise errors.checksum_type_invalid(type_raw) from None
+    if (kind, algorithm) in INCOMPATIBLE_MODES:
+        raise errors.checksum_type_incompatible(kind.value, algorithm.value.lower())
+    return algorithm, kind
+
+
+def new_upload_id() -> str:
+    """Opaque, URL-safe and about as long as AWS's. Never starting with "-": command-line clients (the
+    AWS CLI's ``--upload-id ID``) would read such an id as an option."""
+    token = secrets.token_urlsafe(48)
+    return token if token[0].isalnum() else secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + token[1:]

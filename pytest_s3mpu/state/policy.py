@@ -43,47 +43,47 @@ def _check_resource(values: list[str], bucket: str) -> None:
         if resource == "*":
             continue
         if not resource.startswith("arn:aws:s3:::"):
-            raise errors.MalformedPolicy("Policy has invalid resource")
+            raise errors.MalformedPolicy(errors.POLICY_RESOURCE_INVALID)
         name = resource[len("arn:aws:s3:::") :].split("/", 1)[0]
         if name not in (bucket, "*") and not (name.endswith("*") and bucket.startswith(name[:-1])):
-            raise errors.MalformedPolicy("Policy has invalid resource")
+            raise errors.MalformedPolicy(errors.POLICY_RESOURCE_INVALID)
 
 
 def _check_actions(values: list[str]) -> None:
     for action in values:
         if action != "*" and not action.lower().startswith("s3:"):
-            raise errors.MalformedPolicy("Policy has invalid action")
+            raise errors.MalformedPolicy(errors.POLICY_ACTION_INVALID)
 
 
 def _check_statement(statement: Any, bucket: str) -> None:
     if not isinstance(statement, dict):
-        raise errors.MalformedPolicy("Statement is not an object")
+        raise errors.MalformedPolicy(errors.POLICY_STATEMENT_NOT_OBJECT)
     for name in statement:
         if name not in _STATEMENT_FIELDS:
-            raise errors.MalformedPolicy(f"Unknown field {name}")
+            raise errors.policy_unknown_field(name)
     effect = statement.get("Effect")
     if effect is None:
-        raise errors.MalformedPolicy("Missing required field Effect")
+        raise errors.MalformedPolicy(errors.POLICY_MISSING_EFFECT)
     if effect not in EFFECTS:
-        raise errors.MalformedPolicy(f"Invalid effect: {effect}")
+        raise errors.policy_invalid_effect(effect)
     if "Principal" not in statement and "NotPrincipal" not in statement:
-        raise errors.MalformedPolicy("Missing required field Principal")
+        raise errors.MalformedPolicy(errors.POLICY_MISSING_PRINCIPAL)
     principal = statement.get("Principal", statement.get("NotPrincipal"))
     if not (principal == "*" or (isinstance(principal, dict) and principal)):
-        raise errors.MalformedPolicy("Invalid principal in policy")
+        raise errors.MalformedPolicy(errors.POLICY_PRINCIPAL_INVALID)
     actions = statement.get("Action", statement.get("NotAction"))
     if actions is None:
-        raise errors.MalformedPolicy("Missing required field Action")
+        raise errors.MalformedPolicy(errors.POLICY_MISSING_ACTION)
     action_list = _strings(actions)
     if action_list is None:
-        raise errors.MalformedPolicy("Policy has invalid action")
+        raise errors.MalformedPolicy(errors.POLICY_ACTION_INVALID)
     _check_actions(action_list)
     resources = statement.get("Resource", statement.get("NotResource"))
     if resources is None:
-        raise errors.MalformedPolicy("Missing required field Resource")
+        raise errors.MalformedPolicy(errors.POLICY_MISSING_RESOURCE)
     resource_list = _strings(resources)
     if resource_list is None:
-        raise errors.MalformedPolicy("Policy has invalid resource")
+        raise errors.MalformedPolicy(errors.POLICY_RESOURCE_INVALID)
     _check_resource(resource_list, bucket)
 
 
@@ -92,18 +92,18 @@ def check(text: bytes, bucket: str) -> dict[str, Any]:
     if not text.lstrip().startswith(b"{"):
         raise errors.MalformedPolicy()
     if len(text) > MAX_SIZE:
-        raise errors.MalformedPolicy("Policies cannot exceed 20480 bytes")
+        raise errors.MalformedPolicy(errors.POLICY_TOO_LARGE)
     try:
         document = json.loads(text.decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; deep nesting recurses
-        raise errors.MalformedPolicy("This policy contains invalid Json") from None
+        raise errors.MalformedPolicy(errors.POLICY_JSON_INVALID) from None
     if not isinstance(document, dict):
         raise errors.MalformedPolicy()
     version = document.get("Version")
     if version is not None and version not in VERSIONS:
-        raise errors.MalformedPolicy("The policy must contain a valid version string")
+        raise errors.MalformedPolicy(errors.POLICY_VERSION_INVALID)
     if "Statement" not in document:
-        raise errors.MalformedPolicy("Missing required field Statement")
+        raise errors.MalformedPolicy(errors.POLICY_MISSING_STATEMENT)
     statements = document["Statement"]
     for statement in statements if isinstance(statements, list) else [statements]:
         _check_statement(statement, bucket)

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-import secrets
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
@@ -40,6 +39,7 @@ from pytest_s3mpu.state import (
 )
 from pytest_s3mpu.state.checksums import Algorithm, ChecksumType, b64
 from pytest_s3mpu.state.clock import Clock
+from pytest_s3mpu.state.config import StoreConfig
 from pytest_s3mpu.state.encryption import Encryption, EncryptionRequest
 from pytest_s3mpu.state.model import (
     Bucket,
@@ -66,7 +66,6 @@ from pytest_s3mpu.state.model import (
     PutResult,
     StoredObject,
     Upload,
-    UploadEntry,
     UploadsPage,
     UploadState,
     UploadTarget,
@@ -79,11 +78,21 @@ from pytest_s3mpu.state.notification import Notification
 from pytest_s3mpu.state.object_lock import NO_LOCK, LockRequest, ObjectLock
 from pytest_s3mpu.state.tagging import TagSet
 
-_INCOMPATIBLE = {
-    (ChecksumType.COMPOSITE, Algorithm.CRC64NVME),
-    (ChecksumType.FULL_OBJECT, Algorithm.SHA1),
-    (ChecksumType.FULL_OBJECT, Algorithm.SHA256),
-}
+# Attempts of a Complete to commit what it assembled outside the lock before it holds the lock throughout.
+COMPLETE_ATTEMPTS = 3
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _CompletePlan:
+    """What a Complete's checks under the lock found, for the assembly outside it and the commit after."""
+
+    bucket: Bucket
+    upload: Upload
+    numbers: list[int]
+    parts: dict[int, Part]  # a copy: UploadPart may replace parts while the assembly runs
+    revision: int
+    key_version: int
+    limits: Limits
 
 
 class Store:
@@ -93,16 +102,22 @@ class Store:
     :param region: the region new buckets report when the request names none.
     :param clock: the clock every recorded time comes from (a new real-time ``Clock`` by default;
         a plain function returning an aware datetime is read as that clock's real time).
+    :param config: the whole configuration at once (then ``limits`` and ``region`` must be left out);
+        ``configure`` changes it later.
     """
 
     def __init__(
         self,
         limits: Limits | None = None,
-        region: str = "us-east-1",
+        region: str | None = None,
         clock: Clock | Callable[[], dt.datetime] | None = None,
+        config: StoreConfig | None = None,
     ) -> None:
-        self.limits = limits or Limits()
-        self.region = region
+        if config is not None and (limits is not None or region is not None):
+            raise TypeError("give either config or limits / region, not both")
+        if config is None:
+            config = StoreConfig(limits=limits or Limits(), region=region or "us-east-1")
+        self._config = config
         if clock is None:
             clock = Clock()
         self.clock = clock if isinstance(clock, Clock) else Clock.reading(clock)
@@ -110,14 +125,41 @@ class Store:
         self._lock = threading.Lock()
         self._buckets: dict[str, Bucket] = {}
         self._sequence = 0
-        self.keep_bytes = True  # False: the "sizes" storage mode, bodies hashed and dropped
         # Told of each lifecycle action the store takes when the clock moves (the app journals them).
         self.on_lifecycle: Callable[[list[lifecycle.LifecycleAction]], None] | None = None
         self._lifecycle_buckets = 0  # buckets with a lifecycle configuration: none, no per-request work
         self._lifecycle_second = 0
         self.clock.on_move(self._clock_moved)
-        # The ObjectOwnership new buckets get (the object_ownership setting; S3 since April 2023).
-        self.object_ownership = access.ENFORCED
+
+    # -- configuration: one value, swapped whole under the lock -----------------------------------
+
+    def configure(self, config: StoreConfig) -> None:
+        """Apply a whole configuration at once: a request sees the old one or the new one, never a mix
+        (the plugin calls this before each test with the test's settings)."""
+        with self._lock:
+            self._config = config
+
+    @property
+    def config(self) -> StoreConfig:
+        return self._config
+
+    @property
+    def limits(self) -> Limits:
+        return self._config.limits
+
+    @property
+    def region(self) -> str:
+        return self._config.region
+
+    @property
+    def keep_bytes(self) -> bool:
+        """False in the ``sizes`` storage mode: bodies are hashed and dropped."""
+        return self._config.keep_bytes
+
+    @property
+    def object_ownership(self) -> str:
+        """The ObjectOwnership new buckets get (the object_ownership setting; S3's since April 2023)."""
+        return self._config.object_ownership
 
     # -- housekeeping ---------------------------------------------------------------------------
 
@@ -217,10 +259,7 @@ class Store:
         if self.region != "us-east-1" and placed != self.region:
             if location_constraint is None:
                 raise errors.IllegalLocationConstraintException()
-            raise errors.IllegalLocationConstraintException(
-                f"The {location_constraint} location constraint is incompatible for the region specific "
-                "endpoint this request was sent to."
-            )
+            raise errors.location_constraint_incompatible(location_constraint)
         region = placed or self.region
         chosen, block = access.new_bucket(access.ownership(ownership), acl, self.object_ownership)
         checked = tagging.check_create_bucket_tags(tags)
@@ -426,7 +465,7 @@ class Store:
             self._bucket(bucket)
         number = validation.part_number(part_number, self.limits.max_part_number)
         if has_range:
-            raise errors.InvalidRequest("Cannot specify both Range header and partNumber query parameter")
+            raise errors.InvalidRequest(errors.RANGE_WITH_PART_NUMBER)
         obj = self.get_object(bucket, key, sse, version_id, method)
         return obj, multipart.part_read(obj, number)
 
@@ -625,7 +664,7 @@ class Store:
                 if resume_in_key and key_marker in (history if versioned else objects):
                     assert version_id_marker is not None and marker_sequence is not None
                     versions = newest_first(key_marker)
-                    resume = _resume_at(versions, version_id_marker, marker_sequence)
+                    resume = versioning.resume_at(versions, version_id_marker, marker_sequence)
                     for position in range(resume, len(versions)):
                         yield key_marker, VersionEntry(versions[position], position == 0)
                 if first is not None:
@@ -666,13 +705,13 @@ class Store:
             access.check_object_acl(target.ownership, target.public_access_block, meta.acl, access.OWNER_ID)
         if asked is not None:
             meta = dataclasses.replace(meta, lock=asked)
-        algorithm, kind = _checksum_mode(checksum_algorithm, checksum_type)
+        algorithm, kind = multipart.checksum_mode(checksum_algorithm, checksum_type)
         written = encryption.for_write(sse or EncryptionRequest(), self._default_encryption(bucket))
         meta = dataclasses.replace(meta, encryption=written)
         with self._lock:
             target = self._bucket(bucket)
             upload = Upload(
-                upload_id=_new_upload_id(),
+                upload_id=multipart.new_upload_id(),
                 bucket=bucket,
                 key=key,
                 initiated=self._clock(),
@@ -697,19 +736,41 @@ class Store:
     ) -> UploadTarget:
         """UploadPart's checks before the body is read (spec §3 steps 1-3, the 5 GiB limit, and the
         SSE-C key every part of an SSE-C upload must carry)."""
+        limits = self.limits
         with self._lock:
-            target = self._bucket(bucket)
+            home = self._bucket(bucket)
             # spec §3: the part-number check comes before NoSuchUpload, after NoSuchBucket.
-            number = validation.part_number(part_number, self.limits.max_part_number)
-            upload = self._open_upload(target, key, upload_id)
-            algorithm, checksum_type = upload.algorithm, upload.checksum_type
-            upload_encryption = upload.meta.encryption
+            number = validation.part_number(part_number, limits.max_part_number)
+            upload = self._open_upload(home, key, upload_id)
+        # An upload's algorithm, type and encryption never change: checked outside the lock.
         if sse is not None:
-            encryption.check_part(upload_encryption, sse)
-        limit = self.limits.body_limit(self.limits.max_part_size)
-        if declared_size is not None and declared_size > limit:
-            raise errors.EntityTooLarge(declared_size, limit)
-        return UploadTarget(upload_id, number, algorithm, checksum_type, upload_encryption)
+            encryption.check_part(upload.meta.encryption, sse)
+        if declared_size is not None:
+            self._check_part_size(declared_size, limits)
+        return UploadTarget(
+            upload_id, number, upload.algorithm, upload.checksum_type, upload.meta.encryption, upload, home
+        )
+
+    def _check_part_size(self, size: int, limits: Limits | None = None) -> None:
+        """A part's body above S3's 5 GiB (or the operator's ``max_body_size``) is EntityTooLarge."""
+        limits = limits or self.limits
+        limit = limits.body_limit(limits.max_part_size)
+        if size > limit:
+            raise errors.EntityTooLarge(size, limit)
+
+    def _commit_part(self, bucket: str, target: UploadTarget, part: Part) -> None:
+        """Store a checked part: the commit step re-checks only what can change while the body streamed in
+        (the bucket deleted, the upload aborted or completed: S3 then answers NoSuchBucket / NoSuchUpload)."""
+        upload, home = target.upload, target.home
+        assert upload is not None and home is not None, "a target from check_upload_part"
+        with self._lock:
+            current = self._buckets.get(bucket)
+            if current is None:
+                raise errors.NoSuchBucket(bucket)
+            if current is not home or upload.state is not UploadState.OPEN:
+                raise errors.NoSuchUpload(target.upload_id)
+            upload.parts[part.number] = part
+            upload.revision += 1
 
     def upload_part(
         self,
@@ -719,16 +780,26 @@ class Store:
         part_number: str | None,
         payload: Payload,
         sse: EncryptionRequest | None = None,
+        target: UploadTarget | None = None,
     ) -> PartResult:
         """Store a part, replacing any earlier part with the same number (spec §3). A part of an upload
-        with lock parameters, or into a bucket with a default retention, needs a digest as PutObject does."""
-        target = self.check_upload_part(bucket, key, upload_id, part_number, payload.size, sse)
-        with self._lock:
-            found = self._bucket(bucket)
-            upload = found.uploads.get(upload_id)
-            asked = upload.meta.lock if upload is not None and upload.meta.lock != NO_LOCK else None
-            config = found.object_lock
-        if object_lock.needs_digest(config, asked) and payload.content_md5 is None and not payload.claimed:
+        with lock parameters, or into a bucket with a default retention, needs a digest as PutObject does.
+
+        ``target``: what ``check_upload_part`` answered before the body was read (the app passes it, so
+        the upload is looked up once); without it, the checks run here.
+        """
+        if target is None or target.upload is None:
+            target = self.check_upload_part(bucket, key, upload_id, part_number, payload.size, sse)
+        else:  # a body without a declared size (chunked) is measured only now
+            self._check_part_size(payload.size)
+        upload, home = target.upload, target.home
+        assert upload is not None and home is not None, "a target from check_upload_part"
+        asked = upload.meta.lock if upload.meta.lock != NO_LOCK else None
+        if (
+            object_lock.needs_digest(home.object_lock, asked)
+            and payload.content_md5 is None
+            and not payload.claimed
+        ):
             raise errors.InvalidRequest(errors.LOCK_PART_DIGEST_REQUIRED)
         reported = integrity.part_checksum(payload, target.algorithm, target.checksum_type)
         etag = payload.md5.hex()
@@ -746,10 +817,7 @@ class Store:
             ),
             combine=multipart.combine_entry(payload.size, payload.digests, target.algorithm),
         )
-        with self._lock:
-            # Aborted or completed while the body streamed in: S3 answers NoSuchUpload.
-            upload = self._open_upload(self._bucket(bucket), key, upload_id)
-            upload.parts[part.number] = part
+        self._commit_part(bucket, target, part)
         return PartResult(part.etag, reported, target.encryption)
 
     def _copy_source(
@@ -827,9 +895,7 @@ class Store:
             info=multipart.part_info(target.part_number, len(data), md5.hex(), digests, target.algorithm),
             combine=multipart.combine_entry(len(data), digests, target.algorithm),
         )
-        with self._lock:
-            upload = self._open_upload(self._bucket(bucket), key, upload_id)
-            upload.parts[part.number] = part
+        self._commit_part(bucket, target, part)
         checksum = None
         if target.algorithm is not None and target.checksum_type is not None:
             checksum = ObjectChecksum(target.algorithm, target.checksum_type, b64(digests[target.algorithm]))
@@ -881,12 +947,8 @@ class Store:
             written = encryption.for_write(sse, self._default_encryption(bucket))
             meta = dataclasses.replace(meta, encryption=written)
         copying.check_not_onto_itself((source_bucket, source_key) == (bucket, key), request)
-        algorithm = Algorithm.parse(request.checksum_algorithm) if request.checksum_algorithm else None
-        if request.checksum_algorithm and algorithm is None:
-            raise errors.InvalidRequest(
-                "Checksum algorithm provided is unsupported. Please try again with any of the valid types: "
-                "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
-            )
+        raw_algorithm = request.checksum_algorithm
+        algorithm = checksums.requested_algorithm(raw_algorithm) if raw_algorithm else None
         etag, checksum = copying.copied_digests(source, algorithm)
         if meta.encryption.key_md5 is not None:
             etag = encryption.opaque_etag()
@@ -913,35 +975,92 @@ class Store:
         document: CompleteDocument,
         options: CompleteOptions | None = None,
     ) -> CompleteResult:
-        """Assemble the listed parts into the object, checking in the order of spec §5.1."""
+        """Assemble the listed parts into the object, checking in the order of spec §5.1.
+
+        Check, then commit: the checks that read the store run under the lock and take a copy of the
+        upload's parts; the parts are checked and the object assembled outside it (about 2 ms per
+        1,000 parts, during which other requests are answered); the commit, under the lock again,
+        re-checks only what can have changed meanwhile (the bucket, the upload still open with the same
+        parts, the key's write sequence) and otherwise starts over. After ``COMPLETE_ATTEMPTS`` such
+        races the last attempt holds the lock throughout, so a Complete always finishes.
+        """
         options = options or CompleteOptions()
-        with self._lock:
-            target = self._bucket(bucket)
-            found = self._completable(target, key, upload_id)
-            numbers = multipart.check_document(document, upload_id)
-            if isinstance(found, Completion):
-                return found.result
-            upload = found
-            multipart.check_checksum_mode(upload, options)
-            conditions.check_write(
-                key,
-                target.objects.get(key),
-                options.if_match,
-                options.if_none_match,
-                conflict=target.key_versions.get(key, 0) > upload.key_version_at_create,
+        listed = multipart.checked_document(document, upload_id)  # pure: before any lock
+        specs = document.parts or ()
+        for attempt in range(1, COMPLETE_ATTEMPTS + 1):
+            with self._lock:
+                plan = self._complete_plan(bucket, key, upload_id, listed, options)
+                if isinstance(plan, CompleteResult):
+                    return plan
+                if attempt == COMPLETE_ATTEMPTS:
+                    built = multipart.assemble(
+                        plan.upload, plan.numbers, specs, options, plan.limits, self._clock()
+                    )
+                    return self._commit_complete(plan, built[0], built[1])
+            obj, result = multipart.assemble(
+                plan.upload, plan.numbers, specs, options, plan.limits, self._clock(), plan.parts
             )
-            specs = document.parts or ()
-            obj, result = multipart.assemble(upload, numbers, specs, options, self.limits, self._clock())
-            if target.object_lock is not None:
-                locked = object_lock.new_version_lock(target.object_lock, obj.meta.lock, obj.last_modified)
-                obj = dataclasses.replace(obj, meta=dataclasses.replace(obj.meta, lock=locked))
-            upload.state = UploadState.COMPLETED
-            self._close_upload(target, upload)
-            obj = self._store_version(target, obj)
-            result = dataclasses.replace(result, version_id=versioning.shown_id(target, obj.version_id))
-            # Spec §5.4: a retry answers this result, with this version id, while the object is current.
-            target.completions[key] = Completion(upload_id, result, target.key_versions[key])
-            return result
+            with self._lock:
+                if self._plan_holds(bucket, key, plan):
+                    return self._commit_complete(plan, obj, result)
+        raise AssertionError("unreachable: the last attempt commits under the lock")  # pragma: no cover
+
+    def _complete_plan(
+        self,
+        bucket: str,
+        key: str,
+        upload_id: str,
+        listed: list[int] | errors.S3Error,
+        options: CompleteOptions,
+    ) -> _CompletePlan | CompleteResult:
+        """Spec §5.1 steps 1-8 under the lock, in S3's order: the bucket, the upload (or the result a
+        retried Complete answers, spec §5.4), the document's own errors, the checksum mode, the write
+        conditions. Returns what the assembly needs, the parts copied so it can run outside the lock."""
+        target = self._bucket(bucket)
+        found = self._completable(target, key, upload_id)
+        if isinstance(listed, errors.S3Error):
+            raise listed
+        if isinstance(found, Completion):
+            return found.result
+        upload = found
+        multipart.check_checksum_mode(upload, options)
+        key_version = target.key_versions.get(key, 0)
+        conditions.check_write(
+            key,
+            target.objects.get(key),
+            options.if_match,
+            options.if_none_match,
+            conflict=key_version > upload.key_version_at_create,
+        )
+        return _CompletePlan(
+            target, upload, listed, dict(upload.parts), upload.revision, key_version, self.limits
+        )
+
+    def _plan_holds(self, bucket: str, key: str, plan: _CompletePlan) -> bool:
+        """Under the lock: nothing the plan's checks read has changed since it was made."""
+        return (
+            self._buckets.get(bucket) is plan.bucket
+            and plan.upload.state is UploadState.OPEN
+            and plan.upload.revision == plan.revision
+            and plan.bucket.key_versions.get(key, 0) == plan.key_version
+        )
+
+    def _commit_complete(
+        self, plan: _CompletePlan, obj: StoredObject, result: CompleteResult
+    ) -> CompleteResult:
+        """The one mutation of a Complete, under the lock after every check: close the upload, store the
+        object, keep the result a retry answers (spec §5.4)."""
+        target, upload = plan.bucket, plan.upload
+        if target.object_lock is not None:
+            locked = object_lock.new_version_lock(target.object_lock, obj.meta.lock, obj.last_modified)
+            obj = dataclasses.replace(obj, meta=dataclasses.replace(obj.meta, lock=locked))
+        upload.state = UploadState.COMPLETED
+        self._close_upload(target, upload)
+        obj = self._store_version(target, obj)
+        result = dataclasses.replace(result, version_id=versioning.shown_id(target, obj.version_id))
+        # Spec §5.4: a retry answers this result, with this version id, while the object is current.
+        target.completions[upload.key] = Completion(upload.upload_id, result, target.key_versions[upload.key])
+        return result
 
     def check_complete(self, bucket: str, key: str, upload_id: str) -> None:
         """What CompleteMultipartUpload checks before its body is read: the bucket, then the upload (spec
@@ -993,47 +1112,10 @@ class Store:
         limit = validation.list_limit(
             "max-uploads", max_uploads, self.limits.max_list_page, self.limits.max_list_page
         )
-        key_marker = key_marker or ""
-        id_marker = (upload_id_marker or "") if key_marker else ""
         with self._lock:
-            target = self._bucket(bucket)
-            order = target.upload_order
-            uploads = target.uploads
-
-            def seek(key: str) -> Iterator[tuple[str, Upload]]:
-                entries = order.irange(minimum=UploadEntry(key, -1, ""))
-                return ((entry.key, uploads[entry.upload_id]) for entry in entries)
-
-            start = listing.first_key(key_marker, prefix, delimiter)
-            entries = seek(start) if start is not None else iter(())
-            if id_marker:
-                marked = uploads.get(id_marker)
-                if marked is None or marked.key != key_marker:
-                    raise errors.InvalidArgument("Invalid uploadId marker", "upload-id-marker", id_marker)
-                if key_marker.startswith(prefix) and listing.rolled_up(key_marker, prefix, delimiter) is None:
-                    # The marker's key is listed on its own (not rolled up): its later uploads come first.
-                    after = order.irange(
-                        minimum=UploadEntry(marked.key, marked.order, marked.upload_id),
-                        inclusive=(False, True),
-                    )
-                    entries = ((entry.key, uploads[entry.upload_id]) for entry in after)
-            page = listing.paginate(entries, seek, prefix, delimiter, limit)
-        ends_with_upload = bool(page.items) and not page.ends_with_prefix
-        return UploadsPage(
-            bucket=bucket,
-            uploads=tuple(page.items),
-            common_prefixes=tuple(page.prefixes),
-            prefix=prefix,
-            delimiter=delimiter,
-            key_marker=key_marker,
-            upload_id_marker=id_marker,
-            # A page whose last entry is a common prefix names no next markers, truncated or not
-            # [LS-AWS: test_list_multipart_uploads_marker_common_prefixes, recorded 2026-02-21] (spec §8).
-            next_key_marker=page.items[-1].key if ends_with_upload else "",
-            next_upload_id_marker=page.items[-1].upload_id if ends_with_upload else "",
-            max_uploads=limit,
-            truncated=page.truncated,
-        )
+            return multipart.list_uploads(
+                self._bucket(bucket), prefix, delimiter, key_marker or "", upload_id_marker, limit
+            )
 
     # -- tagging (docs/features/tagging.md) -----------------------------------------------------
 
@@ -1545,55 +1627,3 @@ class BucketSnapshot(NamedTuple):
     versioning: VersioningStatus | None
     objects: list[StoredObject]
     uploads: list[tuple[Upload, list[Part]]]
-
-
-def _resume_at(newest_first: Sequence[Version], marker: str, marker_sequence: int) -> int:
-    """Where a key's versions resume after ``marker``: past it, or at the first one older than it."""
-    for index, version in enumerate(newest_first):
-        if versioning.version_id_of(version) == marker:
-            return index + 1
-    for index, version in enumerate(newest_first):
-        sequence = versioning.sequence_of(versioning.version_id_of(version))
-        if sequence is not None and sequence < marker_sequence:
-            return index
-    return len(newest_first)
-
-
-def _checksum_mode(
-    algorithm_raw: str | None, type_raw: str | None
-) -> tuple[Algorithm | None, ChecksumType | None]:
-    """Spec §2 steps 2-5: the upload's checksum algorithm and type, with their defaults."""
-    if algorithm_raw is None:
-        if type_raw is not None:
-            raise errors.InvalidRequest(
-                "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."
-            )
-        return None, None
-    algorithm = Algorithm.parse(algorithm_raw)
-    if algorithm is None:
-        raise errors.InvalidRequest(
-            "Checksum algorithm provided is unsupported. Please try again with any of the valid types: "
-            "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
-        )
-    if type_raw is None:
-        kind = ChecksumType.FULL_OBJECT if algorithm is Algorithm.CRC64NVME else ChecksumType.COMPOSITE
-    else:
-        try:
-            kind = ChecksumType(type_raw.upper())
-        except ValueError:
-            raise errors.InvalidRequest(
-                f"Value for x-amz-checksum-type header is invalid: {type_raw}"
-            ) from None
-    if (kind, algorithm) in _INCOMPATIBLE:
-        raise errors.InvalidRequest(
-            f"The {kind.value} checksum type cannot be used with the "
-            f"{algorithm.value.lower()} checksum algorithm."
-        )
-    return algorithm, kind
-
-
-def _new_upload_id() -> str:
-    """Opaque, URL-safe and about as long as AWS's. Never starting with "-": command-line clients (the
-    AWS CLI's ``--upload-id ID``) would read such an id as an option."""
-    token = secrets.token_urlsafe(48)
-    return token if token[0].isalnum() else secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + token[1:]

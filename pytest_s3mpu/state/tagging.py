@@ -11,7 +11,6 @@ import unicodedata
 from collections.abc import Sequence
 from urllib.parse import unquote_plus
 
-from pytest_s3mpu.protocol import wire
 from pytest_s3mpu.state import errors
 
 TagSet = tuple[tuple[str, str], ...]
@@ -42,7 +41,7 @@ def parse_header(raw: str | None) -> TagSet:
         name, _, value = item.partition("=")
         key, text = unquote_plus(name), unquote_plus(value)
         if not _allowed(key) or not _allowed(text) or any(key == seen for seen, _ in tags):
-            raise errors.InvalidArgument(errors.TAGGING_HEADER_MESSAGE, wire.TAGGING, raw)
+            raise errors.tagging_header_invalid(raw)
         tags.append((key, text))
     check_object_tags(tags, header=True)
     return tuple(tags)

@@ -58,18 +58,16 @@ def list_marker(name: str, raw: str | None) -> int:
 def _non_negative_int32(name: str, raw: str) -> int:
     value = parse_decimal(raw)
     if value is None or value > MAX_INT32:
-        raise errors.InvalidArgument(f"Provided {name} not an integer or within integer range", name, raw)
+        raise errors.not_an_int32(name, raw)
     if value < 0 or raw.startswith("-"):  # "-0" too: only plain digits name a non-negative number
-        raise errors.InvalidArgument(
-            f"Argument {name} must be an integer between 0 and {MAX_INT32}", name, raw
-        )
+        raise errors.negative_int32(name, raw)
     return value
 
 
 def encoding_type(value: str | None) -> str | None:
     """``encoding-type`` of the list operations: only ``url`` (spec §8)."""
     if value is not None and value != "url":
-        raise errors.InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type", value)
+        raise errors.InvalidArgument(errors.ENCODING_TYPE_INVALID, "encoding-type", value)
     return value
 
 
@@ -77,7 +75,7 @@ def version_id_marker(key_marker: str, version_marker: str | None) -> None:
     """ListObjectVersions: a version-id marker needs a key marker (research basic_ops §5)."""
     if version_marker and not key_marker:
         raise errors.InvalidArgument(
-            "A version-id marker cannot be specified without a key marker.",
+            errors.VERSION_ID_MARKER_WITHOUT_KEY_MARKER,
             "version-id-marker",
             version_marker,
         )
@@ -128,28 +126,28 @@ def copy_source(raw: str) -> tuple[str, str, str | None]:
     path, _, query = raw.strip().partition("?")
     path = path.removeprefix("/").replace("+", " ")
     if _ESCAPE.search(path):
-        raise errors.InvalidArgument("Invalid copy source encoding", COPY_SOURCE, raw)
+        raise errors.InvalidArgument(errors.COPY_SOURCE_ENCODING_INVALID, COPY_SOURCE, raw)
     try:
         decoded = unquote_to_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
-        raise errors.InvalidArgument("Invalid copy source encoding", COPY_SOURCE, raw) from None
+        raise errors.InvalidArgument(errors.COPY_SOURCE_ENCODING_INVALID, COPY_SOURCE, raw) from None
     bucket, _, key = decoded.partition("/")
     try:
         bucket_name(bucket)
     except errors.InvalidBucketName:
-        raise errors.InvalidArgument("Invalid copy source bucket name", COPY_SOURCE, raw) from None
+        raise errors.InvalidArgument(errors.COPY_SOURCE_BUCKET_INVALID, COPY_SOURCE, raw) from None
     if not key or any(segment in (".", "..") for segment in key.split("/")):
-        raise errors.InvalidArgument("Invalid copy source object key", COPY_SOURCE, raw)
+        raise errors.InvalidArgument(errors.COPY_SOURCE_KEY_INVALID, COPY_SOURCE, raw)
     versions = parse_qs(query, keep_blank_values=True).get("versionId")
     if versions == [""]:
-        raise errors.InvalidArgument("Version id cannot be the empty string", COPY_SOURCE, "")
+        raise errors.InvalidArgument(errors.VERSION_ID_EMPTY, COPY_SOURCE, "")
     return bucket, key, versions[0] if versions else None
 
 
 def no_version_id(version_id: str | None) -> None:
     """UploadPart takes no versionId, not even a real one (a probe of AWS, docs/features/versioning.md)."""
     if version_id is not None:
-        raise errors.InvalidArgument("This operation does not accept a version-id.", "versionId", version_id)
+        raise errors.InvalidArgument(errors.VERSION_ID_NOT_ACCEPTED, "versionId", version_id)
 
 
 def copy_range(raw: str) -> tuple[int, int]:
@@ -157,8 +155,7 @@ def copy_range(raw: str) -> tuple[int, int]:
     match = _COPY_RANGE.match(raw.strip())
     if match is None or int(match.group(1)) > int(match.group(2)):
         raise errors.InvalidArgument(
-            "The x-amz-copy-source-range value must be of the form bytes=first-last where first and "
-            "last are the zero-based offsets of the first and last bytes to copy",
+            errors.COPY_RANGE_FORM_INVALID,
             COPY_RANGE,
             raw,
         )
@@ -168,9 +165,7 @@ def copy_range(raw: str) -> tuple[int, int]:
 def copy_range_fits(raw: str, first: int, last: int, size: int) -> tuple[int, int]:
     """The range against the source's size (spec §4 step 5), as (start, end exclusive)."""
     if first >= size:
-        raise errors.InvalidRequest("The specified copy range is invalid for the source object size")
+        raise errors.InvalidRequest(errors.COPY_RANGE_OUTSIDE_SOURCE)
     if last >= size:
-        raise errors.InvalidArgument(
-            f"Range specified is not valid for source object of size: {size}", COPY_RANGE, raw
-        )
+        raise errors.copy_range_beyond_source(size, COPY_RANGE, raw)
     return first, last + 1

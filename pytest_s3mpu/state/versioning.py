@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import secrets
 import struct
+from collections.abc import Sequence
 
 from pytest_s3mpu.state import errors
 from pytest_s3mpu.state.model import Bucket, DeleteMarker, StoredObject, Version, VersioningStatus
@@ -81,7 +82,7 @@ def check_mfa_delete(raw: str | None) -> None:
     if raw is None or raw == "Disabled":
         return
     if raw == "Enabled":
-        raise errors.NotImplementedByS3(Header="x-amz-mfa")
+        raise errors.mfa_delete_not_implemented()
     raise errors.MalformedXML()
 
 
@@ -259,3 +260,16 @@ def replace(bucket: Bucket, old: StoredObject, new: StoredObject) -> None:
 def is_empty(bucket: Bucket) -> bool:
     """No object and, once versioned, no version or delete marker either."""
     return not bucket.objects and not bucket.history
+
+
+def resume_at(newest_first: Sequence[Version], marker: str, marker_sequence: int) -> int:
+    """ListObjectVersions' version-id marker: where a key's versions (newest first) resume after
+    ``marker``: past it, or at the first one older than it when it is gone since."""
+    for index, version in enumerate(newest_first):
+        if version_id_of(version) == marker:
+            return index + 1
+    for index, version in enumerate(newest_first):
+        sequence = sequence_of(version_id_of(version))
+        if sequence is not None and sequence < marker_sequence:
+            return index
+    return len(newest_first)
