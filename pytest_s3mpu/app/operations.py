@@ -20,6 +20,7 @@ from pytest_s3mpu.state import (
     buckets,
     checksums,
     conditions,
+    cors,
     errors,
     integrity,
     lifecycle,
@@ -772,6 +773,36 @@ def delete_bucket_website(store: Store, call: Call) -> Reply:
     return _empty(204)
 
 
+def get_bucket_cors(store: Store, call: Call) -> Reply:
+    return _xml(xmldoc.cors_configuration(store.get_bucket_cors(call.bucket)))
+
+
+def put_bucket_cors(store: Store, call: Call) -> Reply:
+    store.head_bucket(call.bucket)
+    store.put_bucket_cors(call.bucket, xmldoc.parse_cors(_config_body(call)))
+    return _empty()
+
+
+def delete_bucket_cors(store: Store, call: Call) -> Reply:
+    store.delete_bucket_cors(call.bucket)
+    return _empty(204)
+
+
+def preflight(store: Store, call: Call) -> Reply:
+    """A browser's OPTIONS before a cross-origin request: answered from the bucket's CORS rules, with
+    no authentication (a preflight carries none) and whatever subresource the URL names."""
+    origin = call.headers.get(wire.ORIGIN)
+    if origin is None:
+        raise errors.BadRequest(errors.CORS_ORIGIN_NEEDED)
+    asked = cors.Asked.parse(
+        origin,
+        call.headers.get(wire.CORS_REQUEST_METHOD, cors.PREFLIGHT_METHOD),
+        call.headers.get(wire.CORS_REQUEST_HEADERS),
+    )
+    resource_type = "OBJECT" if call.key else "BUCKET"
+    return _empty(extra=store.cors_preflight(call.bucket, asked, resource_type))
+
+
 def get_bucket_notification_configuration(store: Store, call: Call) -> Reply:
     return _xml(xmldoc.notification_configuration(store.get_bucket_notification(call.bucket)))
 
@@ -949,6 +980,10 @@ HANDLERS: dict[str, Handler] = {
     "GetBucketWebsite": get_bucket_website,
     "PutBucketWebsite": put_bucket_website,
     "DeleteBucketWebsite": delete_bucket_website,
+    "GetBucketCors": get_bucket_cors,
+    "PutBucketCors": put_bucket_cors,
+    "DeleteBucketCors": delete_bucket_cors,
+    "PreflightRequest": preflight,
     "GetBucketNotificationConfiguration": get_bucket_notification_configuration,
     "PutBucketNotificationConfiguration": put_bucket_notification_configuration,
     "GetBucketLogging": get_bucket_logging,
