@@ -50,6 +50,7 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "PUT", "versioning"): "PutBucketVersioning",
     (Target.BUCKET, "GET", "versioning"): "GetBucketVersioning",
     (Target.BUCKET, "POST", "delete"): "DeleteObjects",
+    (Target.BUCKET, "POST", None): "PostObject",
     (Target.OBJECT, "PUT", None): "PutObject",
     (Target.OBJECT, "PUT", "uploadId"): "UploadPart",
     (Target.OBJECT, "GET", None): "GetObject",

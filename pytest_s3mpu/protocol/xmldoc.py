@@ -143,6 +143,11 @@ def render_error(error: errors.S3Error, request_id: str, host_id: str) -> bytes:
     return _render("Error", body)
 
 
+def post_response(location: str, bucket: str, key: str, etag: str) -> bytes:
+    """A POST upload's 201 answer (success_action_status=201): where the object is."""
+    return _document("PostResponse", {"Location": location, "Bucket": bucket, "Key": key, "ETag": etag})
+
+
 def initiate_result(bucket: str, key: str, upload_id: str) -> bytes:
     return _document("InitiateMultipartUploadResult", {"Bucket": bucket, "Key": key, "UploadId": upload_id})
 
