@@ -96,6 +96,7 @@ SERVER_ONLY: tuple[settings.Setting[Any], ...] = (
     settings.HEAD_TIMEOUT,
     settings.HOST,
     settings.PORT,
+    settings.TLS,
 )
 
 
