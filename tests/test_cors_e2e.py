@@ -14,6 +14,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from s3_assertions import expect_error
 
+from pytest_s3mpu.state import cors as cors_rule
+
 BUCKET = "cors-bucket"
 KEY = "test-cors-123"
 ORIGIN = "https://localhost:4200"
@@ -300,3 +302,16 @@ def test_expose_headers_on_preflight_and_actual_answers(s3, s3mpu):
     headers = send(s3mpu, "GET", f"/{BUCKET}/{KEY}", {"Origin": "localhost:4566"})[1]
     assert headers["Access-Control-Expose-Headers"] == "x-amz-id-2, ETag"
     assert headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.s3mpu(auth="sigv4")
+def test_preflight_needs_no_signature_under_sigv4(s3mpu):
+    """AWS user guide, "Troubleshooting CORS": a browser sends its preflight without credentials, and
+    S3 answers it from the CORS rules alone, also where every other request must be signed."""
+    s3mpu.create_bucket(BUCKET)
+    s3mpu.store.put_bucket_cors(BUCKET, [cors_rule.Rule(("PUT",), (ORIGIN,))])
+    status, headers, _ = send(
+        s3mpu, "OPTIONS", f"/{BUCKET}/k", {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}
+    )
+    assert (status, headers["Access-Control-Allow-Origin"]) == (200, ORIGIN)
+    assert send(s3mpu, "GET", f"/{BUCKET}/k", {"Origin": ORIGIN})[0] == 403  # unsigned GET: refused

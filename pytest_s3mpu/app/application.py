@@ -187,7 +187,9 @@ class S3App:
         access_key: str | None = None
         try:
             call = self._call(environ, method, fields)
-            if self.authenticator is not None:
+            # A preflight carries no credentials (S3 answers it from the CORS rules alone); a POST form
+            # is signed in its fields (operations.verify_post_signature), not in its head.
+            if self.authenticator is not None and call.operation not in (routes.PREFLIGHT, "PostObject"):
                 auth = "refused"
                 verified = self.authenticator.verify(
                     _signed_request(environ, method, fields, call.query),
