@@ -78,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     for setting in SERVER_SETTINGS:
+        if setting.flag:
+            parser.add_argument(
+                setting.cli_option,
+                dest=setting.name,
+                action="store_const",
+                const="true",
+                default=None,
+                help=setting.help + _default_text(setting),
+            )
+            continue
         parser.add_argument(
             setting.cli_option,
             dest=setting.name,
@@ -197,7 +207,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         origins = ", ".join(f"{s.name} from {settings.origin(s, sources)}" for s in bound)
         print(f"s3mpu: {exc} ({origins}; --port 0 picks a free port)", file=sys.stderr)
         return 1
-    print(f"pytest-s3mpu serving on http://{values['host']}:{server.port}", flush=True)
+    scheme = "https" if server.ca_bundle is not None else "http"
+    print(f"pytest-s3mpu serving on {scheme}://{values['host']}:{server.port}", flush=True)
+    if server.ca_bundle is not None:
+        print(f"pytest-s3mpu CA bundle (trust it: AWS_CA_BUNDLE={server.ca_bundle})", flush=True)
     try:
         while not stop.wait(0.5):
             pass

@@ -117,6 +117,15 @@ class S3MPU:
         return self._region if self._region is not None else self.store.region
 
     @property
+    def ca_bundle(self) -> str | None:
+        """The CA certificate (PEM path) to trust while the server serves https (setting ``tls``);
+        None over http or against an external endpoint."""
+        if self.is_external:
+            return None
+        found = self._server("the CA bundle").ca_bundle
+        return str(found) if found is not None else None
+
+    @property
     def min_part_size(self) -> int:
         return self.store.limits.min_part_size
 
@@ -154,6 +163,8 @@ class S3MPU:
                 endpoint_url=self.endpoint_url,
                 region_name=self.region,
                 config=Config(**options),
+                # Over https, exactly the server's throwaway CA (not AWS_CA_BUNDLE from the environment).
+                **({"verify": self.ca_bundle} if self.ca_bundle is not None else {}),
                 **credentials,
             )
 

@@ -54,14 +54,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default = f" Default {setting.default}." if setting.default != "" and not setting.repeatable else ""
         note = PLUGIN_NOTES.get(setting.name, "")
         help_text = f"{setting.help}{note}{default} Also ini {setting.ini}, env {setting.env}."
-        group.addoption(
-            setting.option,
-            dest=f"s3mpu_{setting.name}",
-            default=None,
-            metavar=setting.metavar,
-            help=help_text,
-            **_repeatable(setting),
-        )
+        if setting.flag:
+            group.addoption(
+                setting.option,
+                dest=f"s3mpu_{setting.name}",
+                action="store_const",
+                const="true",
+                help=help_text,
+            )
+        else:
+            group.addoption(
+                setting.option,
+                dest=f"s3mpu_{setting.name}",
+                default=None,
+                metavar=setting.metavar,
+                help=help_text,
+                **_repeatable(setting),
+            )
         parser.addini(setting.ini, help=setting.help, default=None)
 
 
@@ -88,6 +97,7 @@ SERVER_ONLY: tuple[settings.Setting[Any], ...] = (
     settings.HEAD_TIMEOUT,
     settings.HOST,
     settings.PORT,
+    settings.TLS,
 )
 
 
@@ -281,6 +291,30 @@ def s3mpu(request: pytest.FixtureRequest) -> Iterator[S3MPU]:
         handle.clock_to_real()
         return
     s3mpu_server: S3Server = request.getfixturevalue("s3mpu_server")
+    own_server: S3Server | None = None
+    tls = _resolve(config, settings.TLS, marker)
+    if tls != (s3mpu_server.ca_bundle is not None):
+        # The marker asks for the other scheme than the session's server serves: a server of this
+        # test's own, with the session's server settings, stopped after it.
+        own_server = S3Server(
+            host="127.0.0.1",
+            max_body_size=_resolve(config, settings.MAX_BODY_SIZE),
+            allowed_hosts=_resolve(config, settings.ALLOWED_HOSTS),
+            tls=tls,
+        ).start()
+        s3mpu_server = own_server
+    try:
+        yield from _serve_test(request, s3mpu_server, marker)
+    finally:
+        if own_server is not None:
+            own_server.stop()
+
+
+def _serve_test(
+    request: pytest.FixtureRequest, s3mpu_server: S3Server, marker: pytest.Mark | None
+) -> Iterator[S3MPU]:
+    """The s3mpu fixture's body for the in-memory server: reset, the test's settings, bugs at teardown."""
+    config = request.config
     store = s3mpu_server.store
     s3mpu_server.reset()  # store, fault rules and journal, before the test: nothing leaks in
     for fault_marker in reversed(list(request.node.iter_markers("s3mpu_fault"))):

@@ -6,9 +6,12 @@ import each other: this is the one place that puts them together.
 
 from __future__ import annotations
 
+import shutil
 import ssl
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from pytest_s3mpu.app.application import S3App
@@ -17,6 +20,7 @@ from pytest_s3mpu.harness.faults import FaultInjector
 from pytest_s3mpu.harness.journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_MAX_BYTES
 from pytest_s3mpu.harness.journal import Journal
 from pytest_s3mpu.serving import request_head as http_head
+from pytest_s3mpu.serving import tls as tls_files
 from pytest_s3mpu.serving.access_log import AccessLog
 from pytest_s3mpu.serving.handler import S3RequestHandler
 from pytest_s3mpu.serving.server import (
@@ -30,6 +34,9 @@ from pytest_s3mpu.state.store import Store
 
 __all__ = ["S3Server", "ServerBindError"]
 
+# Addresses that are no host name a certificate could carry (binding every interface).
+_ANY_ADDRESS = ("0.0.0.0", "::", "")
+
 
 class S3Server:
     """An in-memory S3 endpoint served from a daemon thread.
@@ -40,6 +47,8 @@ class S3Server:
     :param host: interface to bind; 127.0.0.1 by default (never a public address in tests).
     :param port: 0 picks a free port.
     :param ssl_context: serve https with this context (e.g. a throwaway self-signed certificate).
+    :param tls: serve https with a throwaway CA and certificate made at start (``serving.tls.make``),
+        written to a temporary directory removed at stop; clients trust ``ca_bundle``.
     :param idle_timeout: seconds an idle keep-alive connection (or a stalled body) is kept.
     :param max_body_size: the largest PutObject / UploadPart body accepted (default: S3's 5 GiB); a
         larger declared size is answered EntityTooLarge before the body is read.
@@ -66,6 +75,7 @@ class S3Server:
         min_part_size: int | None = None,
         region: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        tls: bool = False,
         idle_timeout: float = 60.0,
         virtual_host_suffixes: Sequence[str] = ("localhost",),
         max_body_size: int | None = None,
@@ -101,6 +111,8 @@ class S3Server:
         self._host = host
         self._port = port
         self._ssl_context = ssl_context
+        self._tls = tls
+        self._certificates: tls_files.Certificates | None = None
         self._idle_timeout = idle_timeout
         self._limits = ConnectionLimits(head_timeout, max_head_size, max_connections)
         self._access_log = access_log
@@ -114,6 +126,11 @@ class S3Server:
         """
         if self._httpd is not None:
             return self
+        if self._tls and self._ssl_context is None:
+            directory = Path(tempfile.mkdtemp(prefix="s3mpu-tls-"))
+            extra = () if self._host in _ANY_ADDRESS else (self._host,)
+            self._certificates = tls_files.make(directory, extra)
+            self._ssl_context = self._certificates.server_context()
         app: Any = self.app if self._access_log is None else AccessLog(self.app, self._access_log)
         server = S3HTTPServer(
             self._host,
@@ -144,6 +161,10 @@ class S3Server:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        certificates, self._certificates = self._certificates, None
+        if certificates is not None:
+            shutil.rmtree(certificates.ca_bundle.parent, ignore_errors=True)
+            self._ssl_context = None
 
     def __enter__(self) -> S3Server:
         return self.start()
@@ -160,6 +181,11 @@ class S3Server:
     @property
     def host(self) -> str:
         return self._host
+
+    @property
+    def ca_bundle(self) -> Path | None:
+        """The CA certificate (PEM) a client must trust while ``tls`` serves https; None otherwise."""
+        return self._certificates.ca_bundle if self._certificates is not None else None
 
     @property
     def endpoint_url(self) -> str:

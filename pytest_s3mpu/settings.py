@@ -151,6 +151,15 @@ def _leaks(text: str) -> str:
     return value
 
 
+def _switch(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false (also 1/0, yes/no, on/off)")
+
+
 def _text(text: str) -> str:
     if not text.strip():
         raise ValueError("empty")
@@ -170,6 +179,7 @@ class Setting(Generic[T]):
     standalone_default: T | None = None  # the standalone server's default, where it differs
     metavar: str = "SIZE"
     repeatable: bool = False  # the option may be given more than once; the values are joined by spaces
+    flag: bool = False  # an on/off switch: the options take no value (``--tls``), the marker True/False
 
     @property
     def cli_option(self) -> str:
@@ -321,6 +331,16 @@ LEAKS: Setting[str] = Setting(
     "test fails with that report) or 'off'. Pytest only.",
     metavar="off|warn|fail",
 )
+TLS: Setting[bool] = Setting(
+    "tls",
+    False,
+    _switch,
+    "Serve https with a throwaway certificate authority and server certificate made at start (for "
+    "localhost, 127.0.0.1 and ::1, valid a day); clients trust the CA bundle the server writes (the "
+    "fixture's ca_bundle, s3mpu_client trusts it; the standalone server prints its path).",
+    metavar="",
+    flag=True,
+)
 ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     MIN_PART_SIZE,
     REGION,
@@ -338,6 +358,7 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     AUTH,
     CREDENTIALS,
     LEAKS,
+    TLS,
 )
 
 # The in-memory server's settings: each name is an ``S3Server`` keyword argument, so the plugin and the
@@ -380,6 +401,8 @@ def resolve(setting: Setting[T], sources: Sources) -> T:
     if setting.name in sources.marker:
         check_marker({setting.name: None})
         value = sources.marker[setting.name]
+        if setting.flag and isinstance(value, bool):
+            value = "true" if value else "false"
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise SettingError(
                 f"invalid {setting.name} {value!r} from the s3mpu marker: not text or a number"

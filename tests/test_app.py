@@ -294,13 +294,13 @@ def test_put_part_number_without_upload_id(s3, store):
     ("method", "path", "headers"),
     [
         ("PUT", "/bkt?replication", {}),
-        ("GET", "/bkt?cors", {}),
+        ("GET", "/bkt?replication", {}),
         ("GET", "/bkt/k?torrent", {}),
         ("POST", "/bkt/k?select&select-type=2", {}),
     ],
 )
 def test_unimplemented_operations_answer_501_at_once(s3, store, recorder, method, path, headers):
-    """Operations the double does not model (subresources such as ?cors or ?torrent) get S3's 501
+    """Operations the double does not model (subresources such as ?replication or ?torrent) get S3's 501
     NotImplemented XML before any handler runs; nothing changes."""
     put(store, "src", b"source")
     before = snapshot(store)
@@ -310,7 +310,7 @@ def test_unimplemented_operations_answer_501_at_once(s3, store, recorder, method
     assert snapshot(store) == before
 
 
-@pytest.mark.parametrize("method", ["PATCH", "OPTIONS", "PROPFIND", "TRACE"])
+@pytest.mark.parametrize("method", ["PATCH", "PROPFIND", "TRACE"])
 def test_unknown_methods_get_s3_xml(s3, method):
     """A method S3 has no operation for is answered with an S3 error document (never werkzeug's HTML):
     501 NotImplemented naming the Method (this double's choice; no AWS recording was found)."""

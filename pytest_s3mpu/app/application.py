@@ -29,7 +29,7 @@ from pytest_s3mpu.protocol.answers import host_id_for, http_date, new_request_id
 from pytest_s3mpu.protocol.authentication import Authenticator, SignedRequest
 from pytest_s3mpu.protocol.routes import Target
 from pytest_s3mpu.protocol.target import split_target
-from pytest_s3mpu.state import errors, validation
+from pytest_s3mpu.state import cors, errors, validation
 from pytest_s3mpu.state.lifecycle import LifecycleAction
 from pytest_s3mpu.state.store import Store
 
@@ -187,7 +187,9 @@ class S3App:
         access_key: str | None = None
         try:
             call = self._call(environ, method, fields)
-            if self.authenticator is not None:
+            # A preflight carries no credentials (S3 answers it from the CORS rules alone); a POST form
+            # is signed in its fields (operations.verify_post_signature), not in its head.
+            if self.authenticator is not None and call.operation not in (routes.PREFLIGHT, "PostObject"):
                 auth = "refused"
                 verified = self.authenticator.verify(
                     _signed_request(environ, method, fields, call.query),
@@ -211,6 +213,8 @@ class S3App:
         except Exception as exc:  # a bug of ours: answer as S3 would, and remember it for the test
             self.bugs.record(exc, call.operation if call is not None else "Unknown")
             reply = self._error_reply(errors.InternalError(), request_id, host_id, method)
+        if call is not None:
+            self._add_cors_headers(reply, call, method)
         body = self._respond(reply, request_id, host_id, method, start_response)
 
         def record(bytes_out: int) -> None:
@@ -249,6 +253,19 @@ class S3App:
             )
 
         return _Recorded(body, record, as_bytes=CONNECTION_KEY not in environ)
+
+    def _add_cors_headers(self, reply: handlers.Reply, call: handlers.Call, method: str) -> None:
+        """The one point where an answer to a page gets its Access-Control-* headers: from the first of
+        the bucket's CORS rules that admits the request (a preflight answers them itself)."""
+        origin = call.headers.get(wire.ORIGIN)
+        if origin is None or not call.bucket or call.operation == routes.PREFLIGHT:
+            return
+        asked = cors.Asked.parse(
+            origin,
+            call.headers.get(wire.CORS_REQUEST_METHOD, method),
+            call.headers.get(wire.CORS_REQUEST_HEADERS),
+        )
+        reply.headers.extend(self.store.cors_headers(call.bucket, asked))
 
     def _execute(
         self,

@@ -50,6 +50,7 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "PUT", "versioning"): "PutBucketVersioning",
     (Target.BUCKET, "GET", "versioning"): "GetBucketVersioning",
     (Target.BUCKET, "POST", "delete"): "DeleteObjects",
+    (Target.BUCKET, "POST", None): "PostObject",
     (Target.OBJECT, "PUT", None): "PutObject",
     (Target.OBJECT, "PUT", "uploadId"): "UploadPart",
     (Target.OBJECT, "GET", None): "GetObject",
@@ -117,20 +118,22 @@ _TABLE: dict[tuple[Target, str, str | None], str] = {
     (Target.BUCKET, "GET", "lifecycle"): "GetBucketLifecycleConfiguration",
     (Target.BUCKET, "PUT", "lifecycle"): "PutBucketLifecycleConfiguration",
     (Target.BUCKET, "DELETE", "lifecycle"): "DeleteBucketLifecycle",
+    (Target.BUCKET, "GET", "cors"): "GetBucketCors",
+    (Target.BUCKET, "PUT", "cors"): "PutBucketCors",
+    (Target.BUCKET, "DELETE", "cors"): "DeleteBucketCors",
 }
+# A browser's CORS preflight (OPTIONS) of any bucket or object URL, whatever its subresource.
+PREFLIGHT = "PreflightRequest"
 
 # Every AWS operation name a request can resolve to (fault rules refuse any other).
-OPERATIONS = frozenset(_TABLE.values())
+OPERATIONS = frozenset({*_TABLE.values(), PREFLIGHT})
 
 # S3 operations the double does not implement, by AWS's name: they answer 501 NotImplemented, and the
 # journal says which one was asked for. Any other subresource is journaled as ``METHOD:subresource``.
 _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
     **{
         (Target.BUCKET, method, sub): f"{verb}{name}"
-        for sub, name, verbs in (
-            ("cors", "BucketCors", ("GET", "PUT", "DELETE")),
-            ("replication", "BucketReplication", ("GET", "PUT", "DELETE")),
-        )
+        for sub, name, verbs in (("replication", "BucketReplication", ("GET", "PUT", "DELETE")),)
         for method, verb in (("GET", "Get"), ("PUT", "Put"), ("DELETE", "Delete"))
         if method in verbs
     },
@@ -141,7 +144,7 @@ _NOT_IMPLEMENTED: dict[tuple[Target, str, str], str] = {
 # The journal's operation for a request that names none S3 has (an unknown method, a bad URI).
 UNKNOWN = "Unknown"
 
-_METHODS = frozenset({"GET", "HEAD", "PUT", "POST", "DELETE"})
+_METHODS = frozenset({"GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"})
 
 
 def _subresource(target: Target, query: Mapping[str, str]) -> str | None:
@@ -165,6 +168,8 @@ def route(target: Target, method: str, query: Mapping[str, str], headers: Mappin
     """
     if method not in _METHODS:
         raise errors.NotImplementedByS3(Header="Method")
+    if method == "OPTIONS" and target is not Target.SERVICE:
+        return Route(PREFLIGHT)
     sub = _subresource(target, query)
     copying = target is Target.OBJECT and method == "PUT" and wire.COPY_SOURCE in headers
     if target is Target.OBJECT and method == "PUT" and "partNumber" in query and "uploadId" not in query:

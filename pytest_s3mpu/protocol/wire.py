@@ -57,6 +57,10 @@ OBJECT_LOCK_MODE = errors.LOCK_MODE_HEADER
 OBJECT_LOCK_RETAIN_UNTIL = errors.LOCK_UNTIL_HEADER
 OBJECT_LOCK_LEGAL_HOLD = errors.LOCK_HOLD_HEADER
 BYPASS_GOVERNANCE = errors.LOCK_BYPASS_HEADER
+# CORS request headers (the response headers are the rules' output, in state/cors.py).
+ORIGIN = "Origin"
+CORS_REQUEST_METHOD = "Access-Control-Request-Method"
+CORS_REQUEST_HEADERS = "Access-Control-Request-Headers"
 SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION_ID = "amz-sdk-invocation-id"
 # The server-side-encryption header names live with their rules, in ``encryption``; x-amz-acl and the

@@ -20,7 +20,16 @@ from xml.parsers.expat import ExpatError
 
 from pytest_s3mpu.protocol import complete_shape, wire
 from pytest_s3mpu.protocol.object_headers import iso_time
-from pytest_s3mpu.state import access, bucket_config, buckets, errors, lifecycle, notification, object_lock
+from pytest_s3mpu.state import (
+    access,
+    bucket_config,
+    buckets,
+    cors,
+    errors,
+    lifecycle,
+    notification,
+    object_lock,
+)
 from pytest_s3mpu.state.checksums import Algorithm, b64
 from pytest_s3mpu.state.model import (
     CompleteDocument,
@@ -132,6 +141,11 @@ def render_error(error: errors.S3Error, request_id: str, host_id: str) -> bytes:
     body["RequestId"] = request_id
     body["HostId"] = host_id
     return _render("Error", body)
+
+
+def post_response(location: str, bucket: str, key: str, etag: str) -> bytes:
+    """A POST upload's 201 answer (success_action_status=201): where the object is."""
+    return _document("PostResponse", {"Location": location, "Bucket": bucket, "Key": key, "ETag": etag})
 
 
 def initiate_result(bucket: str, key: str, upload_id: str) -> bytes:
@@ -1021,6 +1035,59 @@ def website(config: dict[str, Any]) -> bytes:
     if "RoutingRules" in config:
         body["RoutingRules"] = {"RoutingRule": config["RoutingRules"]}
     return _document("WebsiteConfiguration", body)
+
+
+# -- CORS (state/cors.py) ---------------------------------------------------------------------------
+
+
+def _all_texts(fields: dict[str, list[Any]], name: str) -> tuple[str, ...]:
+    """Every ``name`` child's text (an empty element: ""); MalformedXML for one with children."""
+    texts = []
+    for node in fields.get(name, []):
+        text = _text(node)
+        if text is None:
+            raise errors.MalformedXML()
+        texts.append(text)
+    return tuple(texts)
+
+
+def parse_cors(body: bytes) -> list[cors.Rule]:
+    """A PutBucketCors body: its CORSRules, lists as sent (checked by ``cors.check``); a MaxAgeSeconds
+    that is not a whole number is MalformedXML (the schema's integer)."""
+    rules = []
+    for node in _config_root(body, "CORSConfiguration").get("CORSRule", []):
+        fields = _children(node)
+        max_age = _optional_text(fields, "MaxAgeSeconds")
+        if max_age is not None and not re.fullmatch(r"-?[0-9]{1,10}", max_age.strip()):
+            raise errors.MalformedXML()
+        rules.append(
+            cors.Rule(
+                allowed_methods=_all_texts(fields, "AllowedMethod"),
+                allowed_origins=_all_texts(fields, "AllowedOrigin"),
+                allowed_headers=_all_texts(fields, "AllowedHeader"),
+                expose_headers=_all_texts(fields, "ExposeHeader"),
+                max_age_seconds=int(max_age) if max_age is not None else None,
+                rule_id=_optional_text(fields, "ID"),
+            )
+        )
+    return rules
+
+
+def cors_configuration(config: cors.Config) -> bytes:
+    """GetBucketCors: each rule's elements in the order of the API reference's CORSRule."""
+    rules = []
+    for rule in config:
+        element: _Doc = {}
+        if rule.rule_id is not None:
+            element["ID"] = rule.rule_id
+        element["AllowedHeader"] = list(rule.allowed_headers)
+        element["AllowedMethod"] = list(rule.allowed_methods)
+        element["AllowedOrigin"] = list(rule.allowed_origins)
+        element["ExposeHeader"] = list(rule.expose_headers)
+        if rule.max_age_seconds is not None:
+            element["MaxAgeSeconds"] = str(rule.max_age_seconds)
+        rules.append(element)
+    return _document("CORSConfiguration", {"CORSRule": rules})
 
 
 # -- notification configuration (docs/features/bucket-config.md) ----------------------------------

@@ -335,6 +335,8 @@ class Condition(str, Enum):
     COPY_SOURCE_IF_NONE_MATCH = "x-amz-copy-source-If-None-Match"
     COPY_SOURCE_IF_MODIFIED_SINCE = "x-amz-copy-source-If-Modified-Since"
     COPY_SOURCE_IF_UNMODIFIED_SINCE = "x-amz-copy-source-If-Unmodified-Since"
+    # A browser POST that is not a form: S3 names the rule, not a header, in the Condition element.
+    POST_ENCLOSURE = "Bucket POST must be of the enclosure-type multipart/form-data"
 
 
 class PreconditionFailed(S3Error):
@@ -791,6 +793,98 @@ class NoSuchWebsiteConfiguration(S3Error):
 
     def __init__(self, bucket: str) -> None:
         super().__init__(BucketName=bucket)
+
+
+# -- CORS (state/cors.py) [LS-AWS cors: test_put_cors_invalid_rules, test_cors_http_options_no_config,
+# test_cors_match_origins, test_get_cors, recorded 2023-07-31; versitygw's record of S3 for wildcards] ----
+
+CORS_UNSUPPORTED_METHOD = "Found unsupported HTTP method in CORS config. Unsupported method is "
+CORS_ORIGIN_NEEDED = "Insufficient information. Origin request header needed."
+CORS_BUCKET_NOT_FOUND = "CORSResponse: Bucket not found"
+CORS_NOT_ENABLED = "CORSResponse: CORS is not enabled for this bucket."
+# S3's own spelling ("evalution"), as recorded.
+CORS_NOT_ALLOWED = (
+    "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, "
+    "request method / Access-Control-Request-Method or Access-Control-Request-Headers are not "
+    "whitelisted by the resource's CORS spec."
+)
+
+
+def cors_wildcards(element: str, value: str) -> str:
+    return f'{element} "{value}" can not have more than one wildcard.'
+
+
+class NoSuchCORSConfiguration(S3Error):
+    code = "NoSuchCORSConfiguration"
+    status = 404
+    default_message = "The CORS configuration does not exist"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
+class AccessForbidden(S3Error):
+    """A preflight S3 refuses: ``Method`` is the Access-Control-Request-Method (OPTIONS without one),
+    ``ResourceType`` OBJECT or BUCKET."""
+
+    code = "AccessForbidden"
+    status = 403
+
+    def __init__(self, message: str, method: str, resource_type: str) -> None:
+        super().__init__(message, Method=method, ResourceType=resource_type)
+
+
+# -- browser-based POST uploads (state/post_policy.py) [LS-AWS s3: TestS3PresignedPost, recorded
+# 2026-02-21: policy expired, condition failed, simple condition, the size range, enclosure type, missing
+# fields]; the other InvalidPolicyDocument details follow the same "Invalid Policy: " form -------------
+
+POST_CONDITION_FAILED = "Invalid according to Policy: Policy Condition failed: "
+POST_POLICY_EXPIRED = "Invalid according to Policy: Policy expired."
+POST_EXTRA_FIELDS = "Invalid according to Policy: Extra input fields: "
+POST_INVALID_POLICY = "Invalid Policy: "
+POST_SIMPLE_CONDITION = (
+    "Invalid Simple-Condition: Simple-Conditions must have exactly one property specified."
+)
+POST_CONDITION_SHAPE = "Invalid Condition: conditions must be a list of three elements or an object."
+POST_INVALID_JSON = "Invalid JSON."
+POST_ONE_FILE = "POST requires exactly one file upload per request."
+POST_MALFORMED = "The body of your POST request is not well-formed multipart/form-data."
+
+
+def post_missing_field(name: str) -> InvalidArgument:
+    """A form without a field S3 needs (``key``, the signature's): two spaces after the first
+    sentence, as recorded."""
+    return InvalidArgument(
+        f"Bucket POST must contain a field named '{name}'.  If it is specified, please check the order "
+        "of the fields.",
+        name,
+        None,
+    )
+
+
+class InvalidPolicyDocument(S3Error):
+    code = "InvalidPolicyDocument"
+    status = 400
+    default_message = "The content of the form does not meet the conditions specified in the policy document."
+
+
+class MalformedPOSTRequest(S3Error):
+    code = "MalformedPOSTRequest"
+    status = 400
+    default_message = POST_MALFORMED
+
+
+class MaxPostPreDataLengthExceededError(S3Error):
+    code = "MaxPostPreDataLengthExceededError"
+    status = 400
+    default_message = "Your POST request fields preceding the upload file were too large."
+
+
+class PostEntityTooSmall(EntityTooSmall):
+    """A file below the policy's content-length-range: ProposedSize and MinSizeAllowed only."""
+
+    def __init__(self, proposed_size: int, min_size: int) -> None:
+        S3Error.__init__(self, ProposedSize=proposed_size, MinSizeAllowed=min_size)
 
 
 # -- notification configuration (docs/features/bucket-config.md) [LS-AWS sqs: test_invalid_sqs_arn,

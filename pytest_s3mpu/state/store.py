@@ -24,6 +24,7 @@ from pytest_s3mpu.state import (
     checksums,
     conditions,
     copying,
+    cors,
     encryption,
     errors,
     integrity,
@@ -1426,6 +1427,38 @@ class Store:
         if done and listener is not None:
             listener(done)
         return done
+
+    def get_bucket_cors(self, bucket: str) -> cors.Config:
+        with self._lock:
+            config = self._bucket(bucket).cors
+        if config is None:
+            raise errors.NoSuchCORSConfiguration(bucket)
+        return config
+
+    def put_bucket_cors(self, bucket: str, rules: Sequence[cors.Rule]) -> None:
+        config = cors.check(rules)
+        with self._lock:
+            self._bucket(bucket).cors = config
+
+    def delete_bucket_cors(self, bucket: str) -> None:
+        """Deleting a configuration that is not there is no error (204) [LS-AWS cors: test_delete_cors,
+        recorded 2023-07-31]."""
+        with self._lock:
+            self._bucket(bucket).cors = None
+
+    def cors_preflight(self, bucket: str, asked: cors.Asked, resource_type: str) -> cors.Headers:
+        """S3's answer to a browser's preflight for ``bucket`` (no auth: a preflight carries none)."""
+        with self._lock:
+            found = self._buckets.get(bucket)
+            config = found.cors if found is not None else None
+        return cors.preflight(config, found is not None, asked, resource_type)
+
+    def cors_headers(self, bucket: str, asked: cors.Asked) -> cors.Headers:
+        """The CORS headers for an actual request from a page to ``bucket`` (none when it is not there)."""
+        with self._lock:
+            found = self._buckets.get(bucket)
+            config = found.cors if found is not None else None
+        return cors.actual(config, asked)
 
     def get_bucket_notification(self, bucket: str) -> Notification:
         with self._lock:

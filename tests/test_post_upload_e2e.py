@@ -1,0 +1,312 @@
+"""Browser-based POST uploads (presigned POST: ``POST /{bucket}`` with multipart/form-data), through the
+real server: forms made by boto3's generate_presigned_post, sent as a browser sends them.
+
+Recordings: LocalStack tests/aws/services/s3/test_s3.py::TestS3PresignedPost against real S3 ("LS-AWS
+s3", recorded 2026-02-21); AWS API reference "POST Object" and "Creating a POST policy".
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import http.client
+import json
+import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from urllib3 import encode_multipart_formdata
+
+BUCKET = "post-bucket"
+
+
+@pytest.fixture
+def s3(s3mpu, s3mpu_client):
+    s3mpu.create_bucket(BUCKET)
+    return s3mpu_client
+
+
+def post(
+    s3mpu,
+    fields: dict[str, str],
+    file: bytes | str,
+    filename: str | None = "upload.bin",
+    after: dict | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    """The form as a browser sends it: the fields, then the file, then ``after`` (S3 ignores those)."""
+    parts: list = list(fields.items())
+    parts.append(("file", (filename, file) if filename is not None else file))
+    parts.extend((after or {}).items())
+    body, content_type = encode_multipart_formdata(parts)
+    port = int(s3mpu.endpoint_url.rsplit(":", 1)[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("POST", f"/{BUCKET}", body=body, headers={"Content-Type": content_type})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def error_of(body: bytes) -> dict[str, str]:
+    return {child.tag: child.text or "" for child in ET.fromstring(body)}
+
+
+def presigned(s3, key: str, **kwargs) -> dict[str, str]:
+    return s3.generate_presigned_post(
+        Bucket=BUCKET, Key=key, ExpiresIn=kwargs.pop("ExpiresIn", 60), **kwargs
+    )["fields"]
+
+
+def test_post_stores_the_file_byte_exact(s3, s3mpu, random_bytes):
+    """[LS-AWS s3: test_post_object_with_files] 204 with ETag and Location; the object is the file field
+    exactly (fields after the file are ignored, as the POST Object reference says)."""
+    data = random_bytes(300_000)  # past the in-memory threshold: the mapped buffer path
+    status, headers, body = post(s3mpu, presigned(s3, "up/k"), data, after={"x-amz-meta-late": "no"})
+    assert (status, body) == (204, b"")
+    assert headers["Location"] == f"{s3mpu.endpoint_url}/{BUCKET}/up/k"
+    got = s3.get_object(Bucket=BUCKET, Key="up/k")
+    assert got["Body"].read() == data
+    assert headers["ETag"] == got["ETag"]
+    assert got["Metadata"] == {}
+
+
+def test_success_action_status_201_and_filename(s3, s3mpu):
+    """[LS-AWS s3: test_s3_presigned_post_success_action_status_201_response] ``${filename}`` in the key is
+    the file's name; 201 answers a PostResponse (Location, Bucket, Key, ETag) and the same ETag and
+    Location headers."""
+    fields = presigned(
+        s3,
+        "key-${filename}",
+        Fields={"success_action_status": "201"},
+        Conditions=[{"bucket": BUCKET}, ["eq", "$success_action_status", "201"]],
+    )
+    status, headers, body = post(s3mpu, fields, b"something body", filename="my-file")
+    assert status == 201
+    answer = {child.tag.split("}")[1]: child.text for child in ET.fromstring(body)}
+    location = f"{s3mpu.endpoint_url}/{BUCKET}/key-my-file"
+    etag = '"43281e21fce675ac3bcb3524b38ca4ed"'
+    assert answer == {"Location": location, "Bucket": BUCKET, "Key": "key-my-file", "ETag": etag}
+    assert (headers["ETag"], headers["Location"]) == (etag, location)
+
+
+def test_success_action_redirect(s3, s3mpu):
+    """[LS-AWS s3: test_s3_presigned_post_success_action_redirect] an absolute URL: 303 to it with
+    bucket, key and etag in the query, no body; a relative one is as if absent: 204."""
+    target = "http://localhost.test/random"
+    fields = presigned(
+        s3,
+        "key-test",
+        Fields={"success_action_redirect": target},
+        Conditions=[{"bucket": BUCKET}, ["eq", "$success_action_redirect", target]],
+    )
+    status, headers, body = post(s3mpu, fields, b"something body")
+    assert (status, body) == (303, b"")
+    location = urlsplit(headers["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == target
+    query = parse_qs(location.query)
+    assert query == {"bucket": [BUCKET], "key": ["key-test"], "etag": ['"43281e21fce675ac3bcb3524b38ca4ed"']}
+    relative = "/wrong/redirect/relative"
+    fields = presigned(
+        s3,
+        "key-test",
+        Fields={"success_action_redirect": relative},
+        Conditions=[{"bucket": BUCKET}, ["eq", "$success_action_redirect", relative]],
+    )
+    assert post(s3mpu, fields, b"x")[0] == 204
+
+
+def test_conditions_eq_and_starts_with(s3, s3mpu):
+    """[LS-AWS s3: test_post_object_policy_conditions_validation_eq, ..._starts_with] a changed field:
+    403 AccessDenied naming the condition as JSON; a name without ``$`` never holds; values compare
+    case-sensitively; a dict of two properties is InvalidPolicyDocument. Nothing is stored."""
+    target = "http://localhost.test/random"
+    fields = presigned(
+        s3,
+        "k",
+        Fields={"success_action_redirect": target},
+        Conditions=[["eq", "$success_action_redirect", target]],
+    )
+    status, _, body = post(
+        s3mpu, {**fields, "success_action_redirect": "http://wrong.location/test"}, b"abcdef"
+    )
+    assert (status, error_of(body)["Code"]) == (403, "AccessDenied")
+    assert error_of(body)["Message"] == (
+        'Invalid according to Policy: Policy Condition failed: ["eq", "$success_action_redirect", '
+        '"http://localhost.test/random"]'
+    )
+    fields = presigned(
+        s3,
+        "k",
+        Fields={"success_action_redirect": target},
+        Conditions=[["eq", "success_action_redirect", target]],
+    )
+    status, _, body = post(s3mpu, fields, b"abcdef")
+    assert status == 403
+    assert error_of(body)["Message"].endswith(
+        '["eq", "success_action_redirect", "http://localhost.test/random"]'
+    )
+    fields = presigned(
+        s3,
+        "k",
+        Fields={"success_action_redirect": target},
+        Conditions=[{"bucket": BUCKET, "success_action_redirect": target}],
+    )
+    status, _, body = post(s3mpu, fields, b"abcdef")
+    assert (status, error_of(body)["Code"]) == (400, "InvalidPolicyDocument")
+    assert error_of(body)["Message"] == (
+        "Invalid Policy: Invalid Simple-Condition: "
+        "Simple-Conditions must have exactly one property specified."
+    )
+    fields = presigned(
+        s3,
+        "k",
+        Fields={"success_action_redirect": target},
+        Conditions=[["starts-with", "$success_action_redirect", "http://localhost"]],
+    )
+    status, _, body = post(
+        s3mpu, {**fields, "success_action_redirect": "HTTP://localhost.test/random"}, b"abc"
+    )
+    assert error_of(body)["Message"].endswith(
+        '["starts-with", "$success_action_redirect", "http://localhost"]'
+    )
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+    status, headers, _ = post(s3mpu, fields, b"abcdef")
+    assert status == 303 and headers["Location"].startswith(target)
+
+
+def test_content_length_range(s3, s3mpu):
+    """[LS-AWS s3: test_post_object_policy_validation_size] over the range: EntityTooLarge with
+    ProposedSize and MaxSizeAllowed; under it: EntityTooSmall with MinSizeAllowed; a range of
+    non-numbers: a failed condition; within it: stored."""
+    fields = presigned(s3, "sized", Conditions=[["content-length-range", 5, 10]])
+    status, _, body = post(s3mpu, fields, b"a" * 12)
+    assert status == 400
+    assert {k: v for k, v in error_of(body).items() if k not in ("RequestId", "HostId")} == {
+        "Code": "EntityTooLarge",
+        "Message": "Your proposed upload exceeds the maximum allowed size",
+        "ProposedSize": "12",
+        "MaxSizeAllowed": "10",
+    }
+    status, _, body = post(s3mpu, fields, b"a")
+    assert {k: v for k, v in error_of(body).items() if k not in ("RequestId", "HostId")} == {
+        "Code": "EntityTooSmall",
+        "Message": "Your proposed upload is smaller than the minimum allowed size",
+        "ProposedSize": "1",
+        "MinSizeAllowed": "5",
+    }
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+    assert post(s3mpu, fields, b"a" * 10)[0] == 204
+    assert s3.get_object(Bucket=BUCKET, Key="sized")["Body"].read() == b"a" * 10
+    fields = presigned(s3, "sized", Conditions=[["content-length-range", "test", "10"]])
+    status, _, body = post(s3mpu, fields, b"a" * 10)
+    assert status == 403
+    assert error_of(body)["Message"] == (
+        'Invalid according to Policy: Policy Condition failed: ["content-length-range", "test", "10"]'
+    )
+
+
+def test_expired_policy_follows_the_clock(s3, s3mpu):
+    """[LS-AWS s3: test_post_request_expires] once the store's clock is past the policy's expiration:
+    403 AccessDenied "Invalid according to Policy: Policy expired." (the test clock, not a sleep)."""
+    fields = presigned(s3, "late", ExpiresIn=60)
+    s3mpu.clock.advance(61)
+    status, _, body = post(s3mpu, fields, b"late")
+    assert (status, error_of(body)["Message"]) == (403, "Invalid according to Policy: Policy expired.")
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+
+
+def test_metadata_fields_are_stored(s3, s3mpu):
+    """[LS-AWS s3: test_post_object_policy_conditions_validation_eq, head-object-metadata] x-amz-meta-*
+    (names lower-cased), Content-Type and a tagging document are stored; conditions name fields in any
+    case."""
+    tagging = "<Tagging><TagSet><Tag><Key>TagName</Key><Value>TagValue</Value></Tag></TagSet></Tagging>"
+    fields = presigned(
+        s3,
+        "meta",
+        Fields={
+            "x-amz-meta-test-1": "test-meta-1",
+            "x-amz-meta-TEST-2": "test-meta-2",
+            "Content-Type": "text/plain",
+            "tagging": tagging,
+        },
+        Conditions=[
+            {"bucket": BUCKET},
+            ["eq", "$x-amz-meta-test-1", "test-meta-1"],
+            ["eq", "$x-amz-meta-test-2", "test-meta-2"],
+            ["eq", "$content-type", "text/plain"],
+            ["eq", "$tagging", tagging],
+        ],
+    )
+    assert post(s3mpu, fields, b"abcdef")[0] == 204
+    head = s3.head_object(Bucket=BUCKET, Key="meta")
+    assert head["Metadata"] == {"test-1": "test-meta-1", "test-2": "test-meta-2"}
+    assert head["ContentType"] == "text/plain"
+    assert s3.get_object_tagging(Bucket=BUCKET, Key="meta")["TagSet"] == [
+        {"Key": "TagName", "Value": "TagValue"}
+    ]
+
+
+def test_every_field_needs_a_condition(s3, s3mpu):
+    """AWS "Creating a POST policy": each form field but the exempt ones must appear in the conditions;
+    an uncovered one is refused and nothing is stored; x-ignore-* fields are exempt."""
+    fields = presigned(s3, "extra", Fields={"x-amz-meta-color": "red"})
+    status, _, body = post(s3mpu, fields, b"abc")
+    assert (status, error_of(body)["Message"]) == (
+        403,
+        "Invalid according to Policy: Extra input fields: x-amz-meta-color",
+    )
+    assert post(s3mpu, {**presigned(s3, "extra"), "x-ignore-me": "1"}, b"abc")[0] == 204
+
+
+def test_malformed_forms(s3, s3mpu):
+    """[LS-AWS s3: test_post_object_with_wrong_content_type, test_post_request_missing_signature [s3]
+    and [s3v4]] not multipart/form-data: 412 PreconditionFailed with the Condition; a signed form
+    without its signature (Signature / X-Amz-Signature): InvalidArgument naming it; no key: the same
+    naming ``key``; no file: InvalidArgument; a policy that is not base64 JSON: InvalidPolicyDocument.
+    Nothing is stored; a SigV4 form as boto3 makes it is stored."""
+    port = int(s3mpu.endpoint_url.rsplit(":", 1)[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request(
+        "POST", f"/{BUCKET}", body=b"key=k", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    response = conn.getresponse()
+    error = error_of(response.read())
+    conn.close()
+    assert (response.status, error["Code"]) == (412, "PreconditionFailed")
+    assert error["Condition"] == "Bucket POST must be of the enclosure-type multipart/form-data"
+    v4 = s3mpu.client(signature_version="s3v4")
+    for client, name in ((s3, "Signature"), (v4, "X-Amz-Signature")):
+        fields = presigned(client, "k")
+        del fields[name.lower() if name == "Signature" else "x-amz-signature"]
+        status, _, body = post(s3mpu, fields, b"abc")
+        assert (status, error_of(body)["ArgumentName"]) == (400, name)
+        assert error_of(body)["Message"] == (
+            f"Bucket POST must contain a field named '{name}'.  If it is specified, please check the "
+            "order of the fields."
+        )
+    fields = presigned(s3, "k")
+    del fields["key"]
+    assert error_of(post(s3mpu, fields, b"abc")[2])["ArgumentName"] == "key"
+    body, content_type = encode_multipart_formdata(list(presigned(s3, "k").items()))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("POST", f"/{BUCKET}", body=body, headers={"Content-Type": content_type})
+    response = conn.getresponse()
+    error = error_of(response.read())
+    conn.close()
+    assert (response.status, error["Message"]) == (400, "POST requires exactly one file upload per request.")
+    fields = {**presigned(s3, "k"), "policy": base64.b64encode(b"{not json").decode()}
+    status, _, body = post(s3mpu, fields, b"abc")
+    assert (status, error_of(body)["Code"]) == (400, "InvalidPolicyDocument")
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+    assert post(s3mpu, presigned(v4, "signed-v4"), b"v4")[0] == 204
+    assert s3.get_object(Bucket=BUCKET, Key="signed-v4")["Body"].read() == b"v4"
+
+
+def test_policy_document_is_what_boto3_signs(s3):
+    """The forms above are boto3's own: its policy holds the expiration and the conditions checked."""
+    fields = presigned(s3, "k", Conditions=[["content-length-range", 1, 2]])
+    document = json.loads(base64.b64decode(fields["policy"]))
+    expiration = dt.datetime.strptime(document["expiration"], "%Y-%m-%dT%H:%M:%SZ")
+    assert expiration > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    assert ["content-length-range", 1, 2] in document["conditions"]
