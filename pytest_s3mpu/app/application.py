@@ -189,7 +189,9 @@ class S3App:
             call = self._call(environ, method, fields)
             # A preflight carries no credentials (S3 answers it from the CORS rules alone); a POST form
             # is signed in its fields (operations.verify_post_signature), not in its head.
-            if self.authenticator is not None and call.operation not in (routes.PREFLIGHT, "PostObject"):
+            if self.authenticator is not None and call.operation == "PostObject":
+                call = dataclasses.replace(call, authenticator=self.authenticator)
+            elif self.authenticator is not None and call.operation != routes.PREFLIGHT:
                 auth = "refused"
                 verified = self.authenticator.verify(
                     _signed_request(environ, method, fields, call.query),
