@@ -72,10 +72,13 @@ def _stored(s3mpu: Any) -> list[str]:
 
 
 def test_form_signed_with_the_configured_keys_is_stored(s3, s3mpu):
-    """A form signed with a configured key pair uploads (204), and the object is the file."""
+    """A form signed with a configured key pair uploads (204), and the object is the file; the journal
+    names the form's key and ``post`` as how it was signed."""
     status, body = _post(s3mpu, _form(s3, "ok"), b"signed bytes")
     assert (status, body) == (204, b"")
     assert s3mpu.object_bytes(BUCKET, "ok") == b"signed bytes"
+    last = s3mpu.journal.entries()[-1]
+    assert (last.operation, last.access_key, last.auth) == ("PostObject", "test", "post")
 
 
 def test_form_signed_with_a_wrong_secret_is_signature_does_not_match(s3, s3mpu):
@@ -90,6 +93,8 @@ def test_form_signed_with_a_wrong_secret_is_signature_does_not_match(s3, s3mpu):
     assert error["StringToSign"] == fields["policy"]
     assert error["SignatureProvided"] == fields["x-amz-signature"]
     assert _stored(s3mpu) == []
+    last = s3mpu.journal.entries()[-1]
+    assert (last.access_key, last.auth, last.error_code) == ("test", "refused", "SignatureDoesNotMatch")
 
 
 def test_changed_policy_is_signature_does_not_match(s3, s3mpu):

@@ -65,12 +65,22 @@ class Call:
     aws_chunked: bool = False  # the body is aws-chunked (bodies.is_aws_chunked), worked out once
     # The chunk signatures a signed aws-chunked body must carry (signature verification on), else None.
     chunk_chain: ChunkChain | None = None
-    # The key pairs a POST form must be signed with (signature verification on: its head is not signed).
-    authenticator: Authenticator | None = None
+    # A POST form's signature check (verification on: a form is signed in its fields, not its head).
+    form_signing: FormSigning | None = None
 
     @property
     def stream(self) -> bodies.BodyStream:
         return cast("bodies.BodyStream", self.environ["wsgi.input"])
+
+
+@dataclass(slots=True)
+class FormSigning:
+    """The key pairs a POST form must be signed with, and what ``verify_post_signature`` made of it
+    (for the journal: ``access_key``, and ``outcome`` ``post`` or ``refused``; None: not checked)."""
+
+    authenticator: Authenticator
+    access_key: str | None = None
+    outcome: str | None = None
 
 
 @dataclass(slots=True)
@@ -468,8 +478,13 @@ def verify_post_signature(store: Store, call: Call, fields: Mapping[str, str]) -
     """With signature verification on (``auth=sigv4``), the form's signature over its policy, by the
     credential it names (``Authenticator.verify_post``); a form with neither is refused as anonymous.
     With auth off, as for every other request, any signature is accepted."""
-    if call.authenticator is not None:
-        call.authenticator.verify_post(fields, store.clock.timestamp(), store.region)
+    signing = call.form_signing
+    if signing is None:
+        return
+    signing.outcome = "refused"
+    signing.access_key = fields.get("x-amz-credential", "").split("/", 1)[0] or None
+    verified = signing.authenticator.verify_post(fields, store.clock.timestamp(), store.region)
+    signing.access_key, signing.outcome = verified.access_key, verified.method
 
 
 def _check_post_signing_fields(fields: Mapping[str, str]) -> None:
