@@ -175,3 +175,14 @@ def test_session_credentials_need_their_token_in_the_form(s3, s3mpu):
     status, body = _post(s3mpu, _form(_client(s3mpu, "ASIATEMP", "temp-secret", "the-token"), "t2"), b"x")
     assert (status, _error(body)["Code"]) == (400, "ExpiredToken")
     assert _stored(s3mpu) == ["temp"]
+
+
+def test_sigv2_form_is_answered_as_in_a_sigv4_only_region(s3, s3mpu):
+    """A SigV2 form (AWSAccessKeyId, Signature) with verification on: 400 InvalidRequest, as every SigV2
+    request is answered here (a SigV4-only region, GH nukulb/s3-angular-file-upload#23)."""
+    policy = _form(s3, "v2")["policy"]
+    sent = {"key": "v2", "AWSAccessKeyId": "test", "policy": policy, "signature": "c2lnbmF0dXJl"}
+    status, body = _post(s3mpu, sent, b"nope")
+    assert (status, _error(body)["Code"]) == (400, "InvalidRequest")
+    assert _error(body)["Message"].endswith("Please use AWS4-HMAC-SHA256.")
+    assert _stored(s3mpu) == []
