@@ -16,7 +16,7 @@ import base64
 import http.server
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -49,7 +49,9 @@ async function uploadParts(urls, parts) {
   for (let i = 0; i < urls.length; i++) {
     try {
       const response = await fetch(urls[i], {method: "PUT", body: bytesOf(parts[i])});
-      results.push({status: response.status, etag: response.headers.get("ETag")});
+      const result = {status: response.status, etag: response.headers.get("ETag")};
+      if (!response.ok) result.body = await response.text();  // S3's error document, if CORS lets it
+      results.push(result);
     } catch (error) {
       results.push({error: String(error)});
     }
@@ -143,8 +145,11 @@ def cors(origin: str, expose: bool = True) -> dict:
     return {"CORSRules": [{**rule, **({"ExposeHeaders": ["ETag"]} if expose else {})}]}
 
 
-def upload_in_browser(browser, page_origin: str, s3, key: str, parts: list[bytes]) -> tuple[str, list[dict]]:
-    """The backend starts the upload and presigns one UploadPart URL per part; the page PUTs them."""
+def upload_in_browser(
+    browser, page_origin: str, s3, key: str, parts: list[bytes], before_page: Callable[[], None] | None = None
+) -> tuple[str, list[dict]]:
+    """The backend starts the upload and presigns one UploadPart URL per part; ``before_page`` runs (e.g.
+    moves the test clock); the page PUTs them."""
     upload_id = s3.create_multipart_upload(Bucket=BUCKET, Key=key)["UploadId"]
     urls = [
         s3.generate_presigned_url(
@@ -154,6 +159,8 @@ def upload_in_browser(browser, page_origin: str, s3, key: str, parts: list[bytes
         )
         for number in range(1, len(parts) + 1)
     ]
+    if before_page is not None:
+        before_page()
     browser.get(page_origin + "/")
     encoded = [base64.b64encode(part).decode("ascii") for part in parts]
     results = browser.execute_async_script(
@@ -251,3 +258,70 @@ def test_presigned_post_form_uploads_a_file_and_refuses_one_too_large(
     browser.save_screenshot(str(tmp_path / "post-too-large.png"))
     assert "EntityTooLarge" in browser.page_source
     assert "forms/large.bin" not in s3mpu.objects(BUCKET)
+
+
+SIGNED = pytest.mark.s3mpu(auth="sigv4", min_part_size=PART)
+
+
+@SIGNED
+def test_with_signature_verification_the_page_uploads_and_the_form_posts(
+    browser, page_origin, s3, s3mpu, tmp_path
+):
+    """With auth=sigv4 every presigned URL and the POST form are verified (signed by the backend with the
+    configured key pair): the page's parts upload, the upload completes, the form's file is stored; the
+    journal shows each part checked as a presigned request."""
+    s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration=cors(page_origin))
+    parts = [os.urandom(PART), os.urandom(500)]
+    upload_id, results = upload_in_browser(browser, page_origin, s3, "signed.bin", parts)
+    browser.save_screenshot(str(tmp_path / "signed-upload.png"))
+    assert [r.get("status") for r in results] == [200, 200], results
+    s3.complete_multipart_upload(
+        Bucket=BUCKET,
+        Key="signed.bin",
+        UploadId=upload_id,
+        MultipartUpload={"Parts": [{"PartNumber": n, "ETag": r["etag"]} for n, r in enumerate(results, 1)]},
+    )
+    assert s3mpu.object_bytes(BUCKET, "signed.bin") == b"".join(parts)
+    uploads = [e for e in s3mpu.journal.entries() if e.operation == "UploadPart"]
+    assert [(e.status, e.access_key, e.auth) for e in uploads] == [(200, "test", "presigned")] * 2
+    done = page_origin + "/done"
+    post = s3.generate_presigned_post(
+        Bucket=BUCKET,
+        Key="forms/${filename}",
+        Fields={"success_action_redirect": done},
+        Conditions=[["starts-with", "$key", "forms/"], {"success_action_redirect": done}],
+        ExpiresIn=300,
+    )
+    small = tmp_path / "signed.txt"
+    small.write_bytes(os.urandom(2000))
+    post_form(browser, page_origin, post["fields"], post["url"], small)
+    landed = urlsplit(browser.current_url)
+    assert f"{landed.scheme}://{landed.netloc}{landed.path}" == done, browser.page_source
+    assert s3mpu.object_bytes(BUCKET, "forms/signed.txt") == small.read_bytes()
+
+
+@SIGNED
+def test_expired_presigned_part_url_is_access_denied_readable_by_the_page(
+    browser, page_origin, s3, s3mpu, tmp_path
+):
+    """A presigned UploadPart URL used after its X-Amz-Expires (the test clock moved past it): 403
+    AccessDenied "Request has expired" [LS-AWS s3: test_s3_presigned_url_expired[s3v4], recorded
+    2026-02-21]. S3 adds the matching CORS rule's headers to an error answer too (AWS user guide,
+    "Troubleshooting CORS"), so the page reads the status and the error document; no part is stored."""
+    s3.put_bucket_cors(Bucket=BUCKET, CORSConfiguration=cors(page_origin))
+    upload_id, results = upload_in_browser(
+        browser, page_origin, s3, "late.bin", [os.urandom(PART)], lambda: s3mpu.clock.advance(301)
+    )
+    browser.save_screenshot(str(tmp_path / "expired-url.png"))
+    assert results[0]["status"] == 403, results
+    assert "<Code>AccessDenied</Code>" in results[0]["body"]
+    assert "<Message>Request has expired</Message>" in results[0]["body"]
+    assert "<X-Amz-Expires>300</X-Amz-Expires>" in results[0]["body"]
+    assert s3mpu.parts(upload_id) == {}
+    last = s3mpu.journal.entries()[-1]
+    assert (last.operation, last.status, last.error_code, last.auth) == (
+        "UploadPart",
+        403,
+        "AccessDenied",
+        "refused",
+    )

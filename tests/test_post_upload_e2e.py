@@ -310,3 +310,15 @@ def test_policy_document_is_what_boto3_signs(s3):
     expiration = dt.datetime.strptime(document["expiration"], "%Y-%m-%dT%H:%M:%SZ")
     assert expiration > dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     assert ["content-length-range", 1, 2] in document["conditions"]
+
+
+def test_form_without_signing_fields_is_anonymous_and_accepted_while_auth_is_off(s3, s3mpu):
+    """[LS-AWS s3: test_post_request_missing_fields, exception-no-sig-related-fields] key and policy alone
+    is not a form missing X-Amz-Algorithm but an anonymous one (S3: AccessDenied on a private bucket); with
+    verification off every anonymous request is accepted, so it uploads, its policy still checked."""
+    policy = presigned(s3, "anon")["policy"]
+    assert post(s3mpu, {"key": "anon", "policy": policy}, b"anon")[0] == 204
+    assert s3.get_object(Bucket=BUCKET, Key="anon")["Body"].read() == b"anon"
+    s3mpu.clock.advance(61)
+    status, _, body = post(s3mpu, {"key": "anon", "policy": policy}, b"late")
+    assert (status, error_of(body)["Message"]) == (403, "Invalid according to Policy: Policy expired.")

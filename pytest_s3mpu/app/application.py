@@ -189,7 +189,9 @@ class S3App:
             call = self._call(environ, method, fields)
             # A preflight carries no credentials (S3 answers it from the CORS rules alone); a POST form
             # is signed in its fields (operations.verify_post_signature), not in its head.
-            if self.authenticator is not None and call.operation not in (routes.PREFLIGHT, "PostObject"):
+            if self.authenticator is not None and call.operation == "PostObject":
+                call = dataclasses.replace(call, form_signing=handlers.FormSigning(self.authenticator))
+            elif self.authenticator is not None and call.operation != routes.PREFLIGHT:
                 auth = "refused"
                 verified = self.authenticator.verify(
                     _signed_request(environ, method, fields, call.query),
@@ -221,6 +223,9 @@ class S3App:
             outcome = (
                 "refused" if call is not None and call.chunk_chain and call.chunk_chain.refused else auth
             )
+            signer = access_key
+            if call is not None and call.form_signing is not None:  # a POST form, checked in its fields
+                signer, outcome = call.form_signing.access_key, call.form_signing.outcome
             dropped = was_reset(environ)
             asked = info if info is not None else self._asked(environ, fields, method)
             query = environ.get("QUERY_STRING")
@@ -243,7 +248,7 @@ class S3App:
                     invocation_id=fields.get(wire.SDK_INVOCATION_ID),
                     method=_SHARED_METHODS.get(method, method),
                     path=None if call is not None else request_target(environ),
-                    access_key=access_key or named_access_key(fields, environ),
+                    access_key=signer or named_access_key(fields, environ),
                     auth=outcome,
                     query=str(query) if query else None,
                     request_headers=journal.request_headers(fields.pairs()),

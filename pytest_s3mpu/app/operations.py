@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from pytest_s3mpu.app.request_fields import RequestHeaders
 from pytest_s3mpu.protocol import bodies, post_form, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
+from pytest_s3mpu.protocol.authentication import POST_V2_FIELDS, POST_V4_FIELDS, Authenticator
 from pytest_s3mpu.protocol.sigv4 import ChunkChain
 from pytest_s3mpu.state import (
     access,
@@ -64,10 +65,22 @@ class Call:
     aws_chunked: bool = False  # the body is aws-chunked (bodies.is_aws_chunked), worked out once
     # The chunk signatures a signed aws-chunked body must carry (signature verification on), else None.
     chunk_chain: ChunkChain | None = None
+    # A POST form's signature check (verification on: a form is signed in its fields, not its head).
+    form_signing: FormSigning | None = None
 
     @property
     def stream(self) -> bodies.BodyStream:
         return cast("bodies.BodyStream", self.environ["wsgi.input"])
+
+
+@dataclass(slots=True)
+class FormSigning:
+    """The key pairs a POST form must be signed with, and what ``verify_post_signature`` made of it
+    (for the journal: ``access_key``, and ``outcome`` ``post`` or ``refused``; None: not checked)."""
+
+    authenticator: Authenticator
+    access_key: str | None = None
+    outcome: str | None = None
 
 
 @dataclass(slots=True)
@@ -462,14 +475,22 @@ _POST_RENAMED = {"acl": "x-amz-acl"}  # form fields named otherwise than the hea
 
 
 def verify_post_signature(store: Store, call: Call, fields: Mapping[str, str]) -> None:
-    """HOOK for SigV4 verification of a POST form (setting ``auth=sigv4``, built on another branch): the
-    signature of the ``policy`` field with the credential and date the form names. With auth off, as
-    for every other request, any signature is accepted: this does nothing."""
+    """With signature verification on (``auth=sigv4``), the form's signature over its policy, by the
+    credential it names (``Authenticator.verify_post``); a form with neither is refused as anonymous.
+    With auth off, as for every other request, any signature is accepted."""
+    signing = call.form_signing
+    if signing is None:
+        return
+    signing.outcome = "refused"
+    signing.access_key = fields.get("x-amz-credential", "").split("/", 1)[0] or None
+    verified = signing.authenticator.verify_post(fields, store.clock.timestamp(), store.region)
+    signing.access_key, signing.outcome = verified.access_key, verified.method
 
 
 def _check_post_signing_fields(fields: Mapping[str, str]) -> None:
-    """A form with a policy names how it is signed: each field of its scheme, first missing one named."""
-    if "policy" not in fields:
+    """A form with a policy names how it is signed: each field of its scheme, first missing one named.
+    A form with none of them is anonymous (with auth on: AccessDenied, ``verify_post_signature``)."""
+    if "policy" not in fields or not any(name in fields for name in (*POST_V4_FIELDS, *POST_V2_FIELDS)):
         return
     scheme = _POST_V2_FIELDS if "x-amz-algorithm" not in fields and "awsaccesskeyid" in fields else None
     for name in scheme or _POST_V4_FIELDS:

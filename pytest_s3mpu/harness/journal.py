@@ -122,8 +122,9 @@ class JournalEntry(NamedTuple):
         None otherwise (``bucket`` and ``key`` say it).
     :param access_key: the access key id the request was signed with (its Authorization header or
         X-Amz-Credential), None for an unsigned one.
-    :param auth: what signature verification made of it: ``header`` or ``presigned`` (verified),
-        ``refused`` (``error_code`` says why); None while verification is off.
+    :param auth: what signature verification made of it: ``header``, ``presigned`` or ``post`` (a
+        browser POST form; verified), ``refused`` (``error_code`` says why); None while verification is
+        off (and for a form refused before its signature was read).
     :param query: the query string as sent (None when there was none).
     :param request_headers: the request headers a test asserts on (``REQUEST_HEADERS``, every
         ``x-amz-checksum-*`` and ``x-amz-meta-*``), by lower-case name; Authorization without its signature.

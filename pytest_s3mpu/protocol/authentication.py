@@ -23,10 +23,14 @@ SKEW_S = errors.MAX_SKEW_MS / 1000
 MAX_EXPIRES_S = 604_800  # a week; 604800 itself is allowed (CLI `aws s3 presign --expires-in`)
 HEADER = "header"  # Verified.method: signed with an Authorization header
 PRESIGNED = "presigned"  # ... with query parameters
+POST = "post"  # ... in a browser POST form's fields
 _AMZ_DATE = re.compile(r"[0-9]{8}T[0-9]{6}Z\Z")
 _QUERY_V4 = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders")
 _QUERY_V4_ALL = (*_QUERY_V4, sigv4.SIGNATURE_QUERY)
 _QUERY_V2 = ("AWSAccessKeyId", "Signature", "Expires")
+# A browser POST form's signing fields (by lower-case name, as the form reader gives them).
+POST_V4_FIELDS = ("x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature")
+POST_V2_FIELDS = ("awsaccesskeyid", "signature")
 _COMPONENT = re.compile(r"\s*([A-Za-z]+)\s*=\s*([^,\s]*)\s*")
 # Sent without being signed, S3 lets these pass beside a presigned URL (LS test_s3_ignored_special_headers).
 _UNSIGNED_ALLOWED = frozenset({wire.CONTENT_SHA256})
@@ -225,6 +229,36 @@ class Authenticator:
         if unsigned:
             raise errors.headers_not_signed([name.lower() for name in unsigned])
         return Verified(access_key, PRESIGNED)
+
+    # -- browser POST form -------------------------------------------------------------------------
+
+    def verify_post(self, fields: Mapping[str, str], now: float, region: str) -> Verified:
+        """A POST form's signature: ``X-Amz-Signature`` is the signing key of ``X-Amz-Credential``'s scope
+        over the base64 ``policy`` itself, so a changed policy or a wrong secret is SignatureDoesNotMatch
+        whose StringToSign is the policy [LS-AWS s3: test_post_request_malformed_policy, recorded
+        2026-02-21]. The time is the policy's ``expiration`` (checked with its conditions), not
+        ``X-Amz-Date``. A form without a policy or any signing field is anonymous: refused
+        [LS-AWS s3: test_post_request_missing_fields, exception-no-sig-related-fields].
+
+        :param fields: the form's fields by lower-case name; a present scheme's fields are all there
+            (the caller asked for the first missing one, as S3 does).
+        """
+        if "policy" not in fields or not any(name in fields for name in (*POST_V4_FIELDS, *POST_V2_FIELDS)):
+            raise errors.AccessDenied()
+        if "x-amz-algorithm" not in fields:
+            raise errors.sigv2_not_supported()
+        if fields["x-amz-algorithm"] != sigv4.ALGORITHM:
+            raise errors.AuthorizationQueryParametersError(errors.PRESIGNED_ALGORITHM_ONLY)
+        access_key, date, sent_region, service, terminator = _scope_parts(
+            fields["x-amz-credential"], header=False
+        )
+        _check_scope(sent_region, service, terminator, region, header=False)
+        known = self._credential(access_key)
+        self._check_token(known, fields.get("x-amz-security-token"), now)
+        policy, provided = fields["policy"], fields["x-amz-signature"]
+        if not sigv4.verify_policy_signature(known.secret, date, sent_region, policy, provided):
+            raise errors.SignatureDoesNotMatch(access_key, policy, provided)
+        return Verified(access_key, POST)
 
     # -- shared steps ------------------------------------------------------------------------------
 
