@@ -189,7 +189,10 @@ class S3App:
             call = self._call(environ, method, fields)
             # A preflight carries no credentials (S3 answers it from the CORS rules alone); a POST form
             # is signed in its fields (operations.verify_post_signature), not in its head.
-            if self.authenticator is not None and call.operation not in (routes.PREFLIGHT, "PostObject"):
+            if self.authenticator is not None and call.operation not in (
+                routes.PREFLIGHT,
+                routes.Operation.POST_OBJECT,
+            ):
                 auth = "refused"
                 verified = self.authenticator.verify(
                     _signed_request(environ, method, fields, call.query),
@@ -228,7 +231,7 @@ class S3App:
                 JournalEntry(
                     seq=self.journal.next_seq(),
                     time=time.time(),
-                    operation=asked.operation,
+                    operation=str(asked.operation),  # the plain name: JSON and text unchanged
                     bucket=asked.bucket,
                     key=asked.key,
                     upload_id=asked.upload_id or reply.upload_id,
@@ -359,7 +362,7 @@ class S3App:
             host = host.split(".", 1)[1] if "." in host else host
         return handlers.Call(
             method=method,
-            operation=route.operation,
+            operation=routes.Operation(route.operation),
             bucket=resolved.bucket,
             key=resolved.key,
             query=query,
