@@ -719,3 +719,32 @@ def test_unknown_operation_far_from_any_is_refused_without_suggestions():
     with pytest.raises(FaultSpecError, match="operation") as refused:
         rule_from_mapping({"operation": "Frobnicate", "preset": "SlowDown"})
     assert "did you mean" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("spec", "complaint"),
+    [
+        ({"operation": "PutObject", "preset": "NoSuchUpload"}, "needs operation one of UploadPart"),
+        ({"preset": "NoSuchUpload"}, "needs operation one of"),
+        (
+            {"operation": "CompleteMultipartUpload", "action": "embedded_error", "preset": "NoSuchUpload"},
+            "error action",
+        ),
+    ],
+)
+def test_no_such_upload_preset_needs_a_request_naming_an_upload(spec, complaint):
+    """The NoSuchUpload preset aborts the upload the request names: a rule that could fire on a request
+    naming none is refused (issue 18: NoSuchUpload preset)."""
+    with pytest.raises(FaultSpecError, match=complaint):
+        rule_from_mapping(spec)
+
+
+def test_no_such_upload_preset_is_s3s_404():
+    """[LS-AWS: test_s3.py::test_multipart_no_such_upload, recorded 2026-02-21]: 404 NoSuchUpload."""
+    rule = rule_from_mapping({"operation": "ListParts", "preset": "NoSuchUpload"})
+    assert (rule.status, rule.code, rule.message) == (
+        404,
+        "NoSuchUpload",
+        "The specified upload does not exist. The upload ID may be invalid, "
+        "or the upload may have been aborted or completed.",
+    )

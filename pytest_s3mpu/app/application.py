@@ -7,6 +7,7 @@ summarised, in ``bugs`` so the test that caused it can fail with it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import time
@@ -292,6 +293,14 @@ class S3App:
         def error_reply(error: errors.S3Error) -> handlers.Reply:
             return self._error_reply(error, request_id, host_id, call.method)
 
+        upload_id = call.query.get("uploadId")
+
+        def abort_upload() -> None:
+            if upload_id is not None:
+                # Already gone (completed or aborted): it has vanished all the same.
+                with contextlib.suppress(errors.S3Error):
+                    self.store.abort_multipart_upload(call.bucket, call.key, upload_id)
+
         context = fault_actions.FaultContext(
             fired,
             run,
@@ -301,6 +310,8 @@ class S3App:
             host_id,
             self.store.clock.timestamp(),
             named_access_key(call.headers, environ),
+            upload_id,
+            abort_upload,
         )
         return fault_actions.perform(context)
 

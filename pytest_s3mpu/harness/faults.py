@@ -2,7 +2,8 @@
 
 Layer 4 (faults): knows requests only as ``RequestInfo`` (operation, bucket, key, upload, part) and
 produces decisions; the app carries them out, the store never knows. A fault "before" leaves no trace in
-the store; a fault "after" leaves exactly what a successful request would have.
+the store; a fault "after" leaves exactly what a successful request would have. The one exception is
+the ``NoSuchUpload`` preset, whose point is the store change: the request's upload is aborted.
 """
 
 from __future__ import annotations
@@ -47,6 +48,16 @@ _CONNECTION_ACTIONS = (Action.CUT_REQUEST, Action.STALL_REQUEST, Action.BANDWIDT
 DIRECTIONS = ("response", "request")
 SCOPES = ("global", "bucket", "prefix", "key")
 EMBEDDED_OPERATIONS = (Operation.COMPLETE_MULTIPART_UPLOAD, Operation.COPY_OBJECT, Operation.UPLOAD_PART_COPY)
+# The operations that name an upload (``?uploadId``): the ones the ``NoSuchUpload`` preset can make vanish.
+UPLOAD_OPERATIONS = (
+    Operation.UPLOAD_PART,
+    Operation.UPLOAD_PART_COPY,
+    Operation.LIST_PARTS,
+    Operation.COMPLETE_MULTIPART_UPLOAD,
+    Operation.ABORT_MULTIPART_UPLOAD,
+)
+# The preset whose upload really goes: aborted in the store, then 404 NoSuchUpload with its UploadId.
+VANISH_PRESET = "NoSuchUpload"
 
 # The errors S3 really returns under stress: status, code, message (as S3 words them).
 PRESETS: dict[str, tuple[int, str, str]] = {
@@ -61,6 +72,8 @@ PRESETS: dict[str, tuple[int, str, str]] = {
     "InvalidAccessKeyId": (403, "InvalidAccessKeyId", errors.InvalidAccessKeyId.default_message),
     "AccessDenied": (403, "AccessDenied", errors.AccessDenied.default_message),
     "SignatureDoesNotMatch": (403, "SignatureDoesNotMatch", errors.SignatureDoesNotMatch.default_message),
+    # Mid-upload, the upload vanishes (aborted by another client or a lifecycle rule): VANISH_PRESET.
+    "NoSuchUpload": (404, "NoSuchUpload", errors.NoSuchUpload.default_message),
 }
 PLACEHOLDER_ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"  # AWS's documented example key, for a request signed by none
 PLACEHOLDER_TOKEN = "s3mpu-expired-session-token"
@@ -331,6 +344,13 @@ class FaultRule:
             if self.code is None and self.preset is None:
                 self.preset = "InternalError"
             self._resolve_error()
+        if self.preset == VANISH_PRESET and self.operation not in UPLOAD_OPERATIONS:
+            raise FaultSpecError(
+                f"preset {VANISH_PRESET} needs operation one of {', '.join(UPLOAD_OPERATIONS)} (a request "
+                f"naming an upload), not {str(self.operation)!r}"
+            )
+        if self.preset == VANISH_PRESET and self.action is not Action.ERROR:
+            raise FaultSpecError(f"preset {VANISH_PRESET} is for the error action, not {self.action.value}")
         if self.action == "corrupt_etag" and self.operation not in (Operation.UPLOAD_PART, "*"):
             raise FaultSpecError("corrupt_etag applies to UploadPart")
         self._random = random.Random(self.seed)
