@@ -257,3 +257,79 @@ def test_new_actions_as_markers(s3mpu, bucket):
     sequence, delay = by_action["sequence"], by_action["delay"]
     assert [e.fault for e in s3mpu.journal.requests("PutObject")] == [None, f"{sequence.id}[1]", None]
     assert [e.fault for e in s3mpu.journal.requests("GetObject")] == [delay.id]
+
+
+# -- the NoSuchUpload preset: the upload vanishes mid-upload ------------------------------------------
+
+
+def test_no_such_upload_preset_fails_upload_file_and_the_upload_is_gone(
+    s3mpu, bucket, tmp_path, random_bytes
+):
+    """Mid-upload the upload vanishes (the preset aborts it in the store after part 2 is stored,
+    ``apply="after"``): s3transfer's upload_file fails with NoSuchUpload, its own AbortMultipartUpload
+    meets NoSuchUpload too, and no upload or object is left (issue 18: NoSuchUpload preset;
+    [LS-AWS: test_s3.py::test_multipart_no_such_upload, recorded 2026-02-21]: upload and abort 404)."""
+    from boto3.exceptions import S3UploadFailedError
+
+    path = tmp_path / "object.bin"
+    path.write_bytes(random_bytes(3 * CHUNK))
+    rule = s3mpu.faults.add(operation="UploadPart", part_number=2, preset="NoSuchUpload", apply="after")
+    client = s3mpu.client(retries=RETRIES)
+    config = TransferConfig(multipart_threshold=CHUNK, multipart_chunksize=CHUNK, use_threads=False)
+
+    with pytest.raises(S3UploadFailedError, match="NoSuchUpload"):
+        client.upload_file(str(path), BUCKET, KEY, Config=config)
+
+    (vanished,) = s3mpu.journal.requests("UploadPart", part_number=2)
+    assert (vanished.status, vanished.error_code, vanished.fault) == (404, "NoSuchUpload", rule.id)
+    assert vanished.attempt == 1  # NoSuchUpload is no error an SDK retries
+    (abort,) = s3mpu.journal.requests("AbortMultipartUpload")
+    assert (abort.status, abort.error_code, abort.upload_id) == (404, "NoSuchUpload", vanished.upload_id)
+    assert s3mpu.journal.requests("UploadPart", part_number=3) == []
+    assert s3mpu.uploads(BUCKET) == []
+    assert KEY not in s3mpu.objects(BUCKET)
+
+
+@pytest.mark.parametrize("apply", ["before", "after"])
+def test_no_such_upload_preset_answers_with_the_upload_id_and_every_later_request_too(s3mpu, bucket, apply):
+    """The request the preset fires on gets S3's 404 NoSuchUpload with its UploadId element; the upload
+    is really aborted, so ListParts, UploadPart and CompleteMultipartUpload all answer NoSuchUpload
+    afterwards ([LS-AWS: test_s3.py::test_multipart_no_such_upload, recorded 2026-02-21]: 404, the
+    message below, ``UploadId``; issue 18: NoSuchUpload preset)."""
+    client = s3mpu.client(retries=NO_RETRIES)
+    upload_id = client.create_multipart_upload(Bucket=BUCKET, Key=KEY)["UploadId"]
+    first = client.upload_part(Bucket=BUCKET, Key=KEY, UploadId=upload_id, PartNumber=1, Body=b"a" * CHUNK)
+    rule = s3mpu.faults.add(operation="UploadPart", part_number=2, preset="NoSuchUpload", apply=apply)
+
+    with pytest.raises(ClientError) as failed:
+        client.upload_part(Bucket=BUCKET, Key=KEY, UploadId=upload_id, PartNumber=2, Body=b"b")
+    error = failed.value.response["Error"]
+    assert failed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert (error["Code"], error["UploadId"]) == ("NoSuchUpload", upload_id)
+    assert error["Message"] == (
+        "The specified upload does not exist. The upload ID may be invalid, "
+        "or the upload may have been aborted or completed."
+    )
+    assert rule.hits == 1
+    assert s3mpu.uploads(BUCKET) == []
+
+    parts = [{"PartNumber": 1, "ETag": first["ETag"]}]
+    later = [
+        lambda: client.list_parts(Bucket=BUCKET, Key=KEY, UploadId=upload_id),
+        lambda: client.upload_part(Bucket=BUCKET, Key=KEY, UploadId=upload_id, PartNumber=3, Body=b"c"),
+        lambda: client.complete_multipart_upload(
+            Bucket=BUCKET, Key=KEY, UploadId=upload_id, MultipartUpload={"Parts": parts}
+        ),
+    ]
+    for call in later:
+        with pytest.raises(ClientError) as again:
+            call()
+        assert again.value.response["Error"]["Code"] == "NoSuchUpload"
+        assert again.value.response["Error"]["UploadId"] == upload_id
+    assert [(e.operation, e.status, e.fault) for e in s3mpu.journal.entries()[-4:]] == [
+        ("UploadPart", 404, rule.id),
+        ("ListParts", 404, None),
+        ("UploadPart", 404, None),
+        ("CompleteMultipartUpload", 404, None),
+    ]
+    assert KEY not in s3mpu.objects(BUCKET)

@@ -664,3 +664,87 @@ def test_new_fields_are_refused_naming_the_field(spec, message):
     with pytest.raises(FaultSpecError) as refused:
         rule_from_mapping({"operation": "PutObject", **spec})
     assert message in str(refused.value)
+
+
+# -- operation names: one Enum (issue 16 item 7) -------------------------------------------------------
+
+
+def test_every_operation_is_routed_and_has_exactly_one_handler():
+    """The route table, the Operation enum and the handler table name the same operations: none routed
+    without a handler, no handler no request reaches (issue 16 item 7)."""
+    from pytest_s3mpu.app.operations import HANDLERS
+    from pytest_s3mpu.protocol import routes
+
+    assert frozenset(routes.Operation) == routes.OPERATIONS
+    assert set(HANDLERS) == set(routes.Operation)
+    assert len(HANDLERS) == len(routes.Operation)
+    assert all(isinstance(name, routes.Operation) for name in HANDLERS)
+
+
+def test_rule_operation_is_the_enum_yet_written_and_shown_as_the_plain_name():
+    """Users keep writing ``"UploadPart"``; the rule holds ``Operation.UPLOAD_PART`` (equal to it) and its
+    JSON, like the journal's, carries the plain string (issue 16 item 7: output unchanged)."""
+    import json
+
+    from pytest_s3mpu.protocol.routes import Operation
+
+    rule = rule_from_mapping({"operation": "UploadPart", "preset": "SlowDown"})
+    assert rule.operation is Operation.UPLOAD_PART
+    assert rule.operation == "UploadPart" and f"{rule.operation}" == "UploadPart"
+    assert rule.matches(PART)
+    assert type(rule.to_json()["operation"]) is str
+    assert json.loads(json.dumps(rule.to_json()))["operation"] == "UploadPart"
+    assert rule_from_mapping({"operation": Operation.PUT_OBJECT, "preset": "SlowDown"}).matches(PUT)
+    assert rule_from_mapping({"preset": "SlowDown"}).operation == "*"
+
+
+@pytest.mark.parametrize(
+    ("written", "suggested"),
+    [
+        ("UploadParts", "UploadPart"),
+        ("uploadpart", "UploadPart"),
+        ("CompleteMultipart", "CompleteMultipartUpload"),
+    ],
+)
+def test_unknown_operation_is_refused_naming_the_field_and_close_matches(written, suggested):
+    """A misspelt operation is refused with the field's name and the closest AWS names, never kept as a
+    rule that never fires (issue 16 item 7; README: fault schema)."""
+    with pytest.raises(
+        FaultSpecError, match=rf"^operation must be .*'{written}'.*did you mean .*{suggested}"
+    ):
+        rule_from_mapping({"operation": written, "preset": "SlowDown"})
+
+
+def test_unknown_operation_far_from_any_is_refused_without_suggestions():
+    with pytest.raises(FaultSpecError, match="operation") as refused:
+        rule_from_mapping({"operation": "Frobnicate", "preset": "SlowDown"})
+    assert "did you mean" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("spec", "complaint"),
+    [
+        ({"operation": "PutObject", "preset": "NoSuchUpload"}, "needs operation one of UploadPart"),
+        ({"preset": "NoSuchUpload"}, "needs operation one of"),
+        (
+            {"operation": "CompleteMultipartUpload", "action": "embedded_error", "preset": "NoSuchUpload"},
+            "error action",
+        ),
+    ],
+)
+def test_no_such_upload_preset_needs_a_request_naming_an_upload(spec, complaint):
+    """The NoSuchUpload preset aborts the upload the request names: a rule that could fire on a request
+    naming none is refused (issue 18: NoSuchUpload preset)."""
+    with pytest.raises(FaultSpecError, match=complaint):
+        rule_from_mapping(spec)
+
+
+def test_no_such_upload_preset_is_s3s_404():
+    """[LS-AWS: test_s3.py::test_multipart_no_such_upload, recorded 2026-02-21]: 404 NoSuchUpload."""
+    rule = rule_from_mapping({"operation": "ListParts", "preset": "NoSuchUpload"})
+    assert (rule.status, rule.code, rule.message) == (
+        404,
+        "NoSuchUpload",
+        "The specified upload does not exist. The upload ID may be invalid, "
+        "or the upload may have been aborted or completed.",
+    )

@@ -7,6 +7,7 @@ summarised, in ``bugs`` so the test that caused it can fail with it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import time
@@ -189,7 +190,7 @@ class S3App:
             call = self._call(environ, method, fields)
             # A preflight carries no credentials (S3 answers it from the CORS rules alone); a POST form
             # is signed in its fields (operations.verify_post_signature), not in its head.
-            if self.authenticator is not None and call.operation == "PostObject":
+            if self.authenticator is not None and call.operation == routes.Operation.POST_OBJECT:
                 call = dataclasses.replace(call, form_signing=handlers.FormSigning(self.authenticator))
             elif self.authenticator is not None and call.operation != routes.PREFLIGHT:
                 auth = "refused"
@@ -233,7 +234,7 @@ class S3App:
                 JournalEntry(
                     seq=self.journal.next_seq(),
                     time=time.time(),
-                    operation=asked.operation,
+                    operation=str(asked.operation),  # the plain name: JSON and text unchanged
                     bucket=asked.bucket,
                     key=asked.key,
                     upload_id=asked.upload_id or reply.upload_id,
@@ -294,6 +295,14 @@ class S3App:
         def error_reply(error: errors.S3Error) -> handlers.Reply:
             return self._error_reply(error, request_id, host_id, call.method)
 
+        upload_id = call.query.get("uploadId")
+
+        def abort_upload() -> None:
+            if upload_id is not None:
+                # Already gone (completed or aborted): it has vanished all the same.
+                with contextlib.suppress(errors.S3Error):
+                    self.store.abort_multipart_upload(call.bucket, call.key, upload_id)
+
         context = fault_actions.FaultContext(
             fired,
             run,
@@ -303,6 +312,8 @@ class S3App:
             host_id,
             self.store.clock.timestamp(),
             named_access_key(call.headers, environ),
+            upload_id,
+            abort_upload,
         )
         return fault_actions.perform(context)
 
@@ -364,7 +375,7 @@ class S3App:
             host = host.split(".", 1)[1] if "." in host else host
         return handlers.Call(
             method=method,
-            operation=route.operation,
+            operation=routes.Operation(route.operation),
             bucket=resolved.bucket,
             key=resolved.key,
             query=query,

@@ -16,7 +16,7 @@ from typing import Any
 
 from pytest_s3mpu.app import operations as handlers
 from pytest_s3mpu.harness.connection import connection_of
-from pytest_s3mpu.harness.faults import Action, FaultRule, Fired
+from pytest_s3mpu.harness.faults import VANISH_PRESET, Action, FaultRule, Fired
 from pytest_s3mpu.protocol import bodies, wire, xmldoc
 from pytest_s3mpu.state import errors
 
@@ -36,6 +36,8 @@ class FaultContext:
     :param environ: the request's WSGI environ (its ``wsgi.input`` may be wrapped).
     :param now: the server clock's time, and ``access_key`` the key the request named: what an auth
         preset's extra elements are made of (``RequestTime``, ``ServerTime``, ``AWSAccessKeyId``).
+    :param upload_id: the upload the request names (``?uploadId``), and ``abort_upload`` aborts it in
+        the store (quietly when it is already gone): the ``NoSuchUpload`` preset's vanishing upload.
     """
 
     fired: Fired
@@ -46,6 +48,8 @@ class FaultContext:
     host_id: str
     now: float | None = None
     access_key: str | None = None
+    upload_id: str | None = None
+    abort_upload: Callable[[], None] | None = None
 
     @property
     def rule(self) -> FaultRule:
@@ -57,9 +61,16 @@ class FaultContext:
 
 
 def _error(ctx: FaultContext) -> handlers.Reply:
-    """The rule's S3 error; with ``apply="after"`` the request was applied first."""
+    """The rule's S3 error; with ``apply="after"`` the request was applied first. The ``NoSuchUpload``
+    preset then aborts the request's upload in the store, so every later request for it (ListParts,
+    UploadPart, Complete) is answered NoSuchUpload too, and answers with its ``UploadId``."""
     applied = None if ctx.before else ctx.run()
-    failed = ctx.error_reply(ctx.rule.error(ctx.now, ctx.access_key))
+    error = ctx.rule.error(ctx.now, ctx.access_key)
+    if ctx.rule.preset == VANISH_PRESET and ctx.upload_id is not None and ctx.abort_upload is not None:
+        ctx.abort_upload()
+        if error.code == errors.NoSuchUpload.code and error.message == errors.NoSuchUpload.default_message:
+            error = errors.NoSuchUpload(ctx.upload_id)
+    failed = ctx.error_reply(error)
     failed.headers.extend(ctx.rule.error_headers())
     failed.upload_id = applied.upload_id if applied is not None else None
     return failed

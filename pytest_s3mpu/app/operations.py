@@ -15,6 +15,7 @@ from pytest_s3mpu.app.request_fields import RequestHeaders
 from pytest_s3mpu.protocol import bodies, post_form, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
 from pytest_s3mpu.protocol.authentication import POST_V2_FIELDS, POST_V4_FIELDS, Authenticator
+from pytest_s3mpu.protocol.routes import Operation
 from pytest_s3mpu.protocol.sigv4 import ChunkChain
 from pytest_s3mpu.state import (
     access,
@@ -51,7 +52,7 @@ class Call:
     """
 
     method: str
-    operation: str
+    operation: Operation
     bucket: str
     key: str
     query: dict[str, str]
@@ -977,13 +978,13 @@ def _list_id_configs(kind: bucket_config.IdConfigKind) -> Callable[[Store, Call]
     return list_configs
 
 
-def _id_config_handlers() -> dict[str, Callable[[Store, Call], Reply]]:
-    found: dict[str, Callable[[Store, Call], Reply]] = {}
+def _id_config_handlers() -> dict[Operation, Callable[[Store, Call], Reply]]:
+    found: dict[Operation, Callable[[Store, Call], Reply]] = {}
     for kind in bucket_config.ID_CONFIGS.values():
-        found[f"GetBucket{kind.name}Configuration"] = _get_id_config(kind)
-        found[f"PutBucket{kind.name}Configuration"] = _put_id_config(kind)
-        found[f"DeleteBucket{kind.name}Configuration"] = _delete_id_config(kind)
-        found[f"ListBucket{kind.name}Configurations"] = _list_id_configs(kind)
+        found[Operation(f"GetBucket{kind.name}Configuration")] = _get_id_config(kind)
+        found[Operation(f"PutBucket{kind.name}Configuration")] = _put_id_config(kind)
+        found[Operation(f"DeleteBucket{kind.name}Configuration")] = _delete_id_config(kind)
+        found[Operation(f"ListBucket{kind.name}Configurations")] = _list_id_configs(kind)
     return found
 
 
@@ -1029,81 +1030,81 @@ def put_object_legal_hold(store: Store, call: Call) -> Reply:
 
 Handler = Callable[[Store, Call], Reply]
 
-HANDLERS: dict[str, Handler] = {
-    "GetBucketLifecycleConfiguration": get_bucket_lifecycle_configuration,
-    "PutBucketLifecycleConfiguration": put_bucket_lifecycle_configuration,
-    "DeleteBucketLifecycle": delete_bucket_lifecycle,
-    "ListBuckets": list_buckets,
-    "CreateBucket": create_bucket,
-    "HeadBucket": head_bucket,
-    "DeleteBucket": delete_bucket,
-    "GetBucketLocation": get_bucket_location,
-    "RestoreObject": restore_object,
-    "PutBucketVersioning": put_bucket_versioning,
-    "GetBucketVersioning": get_bucket_versioning,
-    "ListObjects": list_objects,
-    "ListObjectsV2": list_objects_v2,
-    "ListObjectVersions": list_object_versions,
-    "DeleteObjects": delete_objects,
-    "PutObject": put_object,
-    "GetObject": get_object,
-    "HeadObject": head_object,
-    "GetObjectAttributes": get_object_attributes,
-    "DeleteObject": delete_object,
-    "CreateMultipartUpload": create_multipart_upload,
-    "UploadPart": upload_part,
-    "UploadPartCopy": upload_part_copy,
-    "CopyObject": copy_object,
-    "CompleteMultipartUpload": complete_multipart_upload,
-    "AbortMultipartUpload": abort_multipart_upload,
-    "ListParts": list_parts,
-    "ListMultipartUploads": list_multipart_uploads,
-    "GetObjectTagging": get_object_tagging,
-    "PutObjectTagging": put_object_tagging,
-    "DeleteObjectTagging": delete_object_tagging,
-    "GetBucketTagging": get_bucket_tagging,
-    "PutBucketTagging": put_bucket_tagging,
-    "DeleteBucketTagging": delete_bucket_tagging,
-    "GetBucketOwnershipControls": get_bucket_ownership_controls,
-    "PutBucketOwnershipControls": put_bucket_ownership_controls,
-    "DeleteBucketOwnershipControls": delete_bucket_ownership_controls,
-    "GetBucketAcl": get_bucket_acl,
-    "PutBucketAcl": put_bucket_acl,
-    "GetObjectAcl": get_object_acl,
-    "PutObjectAcl": put_object_acl,
-    "GetPublicAccessBlock": get_public_access_block,
-    "PutPublicAccessBlock": put_public_access_block,
-    "DeletePublicAccessBlock": delete_public_access_block,
-    "GetBucketPolicy": get_bucket_policy,
-    "PutBucketPolicy": put_bucket_policy,
-    "DeleteBucketPolicy": delete_bucket_policy,
-    "GetBucketPolicyStatus": get_bucket_policy_status,
-    "GetBucketEncryption": get_bucket_encryption,
-    "PutBucketEncryption": put_bucket_encryption,
-    "DeleteBucketEncryption": delete_bucket_encryption,
-    "GetBucketAccelerateConfiguration": get_bucket_accelerate_configuration,
-    "PutBucketAccelerateConfiguration": put_bucket_accelerate_configuration,
-    "GetBucketRequestPayment": get_bucket_request_payment,
-    "PutBucketRequestPayment": put_bucket_request_payment,
-    "GetBucketWebsite": get_bucket_website,
-    "PutBucketWebsite": put_bucket_website,
-    "DeleteBucketWebsite": delete_bucket_website,
-    "GetBucketCors": get_bucket_cors,
-    "PutBucketCors": put_bucket_cors,
-    "DeleteBucketCors": delete_bucket_cors,
-    "PreflightRequest": preflight,
-    "PostObject": post_object,
-    "GetBucketNotificationConfiguration": get_bucket_notification_configuration,
-    "PutBucketNotificationConfiguration": put_bucket_notification_configuration,
-    "GetBucketLogging": get_bucket_logging,
-    "PutBucketLogging": put_bucket_logging,
+HANDLERS: dict[Operation, Handler] = {
+    Operation.GET_BUCKET_LIFECYCLE_CONFIGURATION: get_bucket_lifecycle_configuration,
+    Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION: put_bucket_lifecycle_configuration,
+    Operation.DELETE_BUCKET_LIFECYCLE: delete_bucket_lifecycle,
+    Operation.LIST_BUCKETS: list_buckets,
+    Operation.CREATE_BUCKET: create_bucket,
+    Operation.HEAD_BUCKET: head_bucket,
+    Operation.DELETE_BUCKET: delete_bucket,
+    Operation.GET_BUCKET_LOCATION: get_bucket_location,
+    Operation.RESTORE_OBJECT: restore_object,
+    Operation.PUT_BUCKET_VERSIONING: put_bucket_versioning,
+    Operation.GET_BUCKET_VERSIONING: get_bucket_versioning,
+    Operation.LIST_OBJECTS: list_objects,
+    Operation.LIST_OBJECTS_V2: list_objects_v2,
+    Operation.LIST_OBJECT_VERSIONS: list_object_versions,
+    Operation.DELETE_OBJECTS: delete_objects,
+    Operation.PUT_OBJECT: put_object,
+    Operation.GET_OBJECT: get_object,
+    Operation.HEAD_OBJECT: head_object,
+    Operation.GET_OBJECT_ATTRIBUTES: get_object_attributes,
+    Operation.DELETE_OBJECT: delete_object,
+    Operation.CREATE_MULTIPART_UPLOAD: create_multipart_upload,
+    Operation.UPLOAD_PART: upload_part,
+    Operation.UPLOAD_PART_COPY: upload_part_copy,
+    Operation.COPY_OBJECT: copy_object,
+    Operation.COMPLETE_MULTIPART_UPLOAD: complete_multipart_upload,
+    Operation.ABORT_MULTIPART_UPLOAD: abort_multipart_upload,
+    Operation.LIST_PARTS: list_parts,
+    Operation.LIST_MULTIPART_UPLOADS: list_multipart_uploads,
+    Operation.GET_OBJECT_TAGGING: get_object_tagging,
+    Operation.PUT_OBJECT_TAGGING: put_object_tagging,
+    Operation.DELETE_OBJECT_TAGGING: delete_object_tagging,
+    Operation.GET_BUCKET_TAGGING: get_bucket_tagging,
+    Operation.PUT_BUCKET_TAGGING: put_bucket_tagging,
+    Operation.DELETE_BUCKET_TAGGING: delete_bucket_tagging,
+    Operation.GET_BUCKET_OWNERSHIP_CONTROLS: get_bucket_ownership_controls,
+    Operation.PUT_BUCKET_OWNERSHIP_CONTROLS: put_bucket_ownership_controls,
+    Operation.DELETE_BUCKET_OWNERSHIP_CONTROLS: delete_bucket_ownership_controls,
+    Operation.GET_BUCKET_ACL: get_bucket_acl,
+    Operation.PUT_BUCKET_ACL: put_bucket_acl,
+    Operation.GET_OBJECT_ACL: get_object_acl,
+    Operation.PUT_OBJECT_ACL: put_object_acl,
+    Operation.GET_PUBLIC_ACCESS_BLOCK: get_public_access_block,
+    Operation.PUT_PUBLIC_ACCESS_BLOCK: put_public_access_block,
+    Operation.DELETE_PUBLIC_ACCESS_BLOCK: delete_public_access_block,
+    Operation.GET_BUCKET_POLICY: get_bucket_policy,
+    Operation.PUT_BUCKET_POLICY: put_bucket_policy,
+    Operation.DELETE_BUCKET_POLICY: delete_bucket_policy,
+    Operation.GET_BUCKET_POLICY_STATUS: get_bucket_policy_status,
+    Operation.GET_BUCKET_ENCRYPTION: get_bucket_encryption,
+    Operation.PUT_BUCKET_ENCRYPTION: put_bucket_encryption,
+    Operation.DELETE_BUCKET_ENCRYPTION: delete_bucket_encryption,
+    Operation.GET_BUCKET_ACCELERATE_CONFIGURATION: get_bucket_accelerate_configuration,
+    Operation.PUT_BUCKET_ACCELERATE_CONFIGURATION: put_bucket_accelerate_configuration,
+    Operation.GET_BUCKET_REQUEST_PAYMENT: get_bucket_request_payment,
+    Operation.PUT_BUCKET_REQUEST_PAYMENT: put_bucket_request_payment,
+    Operation.GET_BUCKET_WEBSITE: get_bucket_website,
+    Operation.PUT_BUCKET_WEBSITE: put_bucket_website,
+    Operation.DELETE_BUCKET_WEBSITE: delete_bucket_website,
+    Operation.GET_BUCKET_CORS: get_bucket_cors,
+    Operation.PUT_BUCKET_CORS: put_bucket_cors,
+    Operation.DELETE_BUCKET_CORS: delete_bucket_cors,
+    Operation.PREFLIGHT_REQUEST: preflight,
+    Operation.POST_OBJECT: post_object,
+    Operation.GET_BUCKET_NOTIFICATION_CONFIGURATION: get_bucket_notification_configuration,
+    Operation.PUT_BUCKET_NOTIFICATION_CONFIGURATION: put_bucket_notification_configuration,
+    Operation.GET_BUCKET_LOGGING: get_bucket_logging,
+    Operation.PUT_BUCKET_LOGGING: put_bucket_logging,
     **_id_config_handlers(),
-    "GetObjectLockConfiguration": get_object_lock_configuration,
-    "PutObjectLockConfiguration": put_object_lock_configuration,
-    "GetObjectRetention": get_object_retention,
-    "PutObjectRetention": put_object_retention,
-    "GetObjectLegalHold": get_object_legal_hold,
-    "PutObjectLegalHold": put_object_legal_hold,
+    Operation.GET_OBJECT_LOCK_CONFIGURATION: get_object_lock_configuration,
+    Operation.PUT_OBJECT_LOCK_CONFIGURATION: put_object_lock_configuration,
+    Operation.GET_OBJECT_RETENTION: get_object_retention,
+    Operation.PUT_OBJECT_RETENTION: put_object_retention,
+    Operation.GET_OBJECT_LEGAL_HOLD: get_object_legal_hold,
+    Operation.PUT_OBJECT_LEGAL_HOLD: put_object_legal_hold,
 }
 
 

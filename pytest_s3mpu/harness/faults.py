@@ -2,12 +2,14 @@
 
 Layer 4 (faults): knows requests only as ``RequestInfo`` (operation, bucket, key, upload, part) and
 produces decisions; the app carries them out, the store never knows. A fault "before" leaves no trace in
-the store; a fault "after" leaves exactly what a successful request would have.
+the store; a fault "after" leaves exactly what a successful request would have. The one exception is
+the ``NoSuchUpload`` preset, whose point is the store change: the request's upload is aborted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import fnmatch
 import itertools
@@ -20,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from pytest_s3mpu.protocol import routes
+from pytest_s3mpu.protocol.routes import Operation
 from pytest_s3mpu.state import errors
 
 
@@ -45,7 +47,17 @@ ACTIONS = tuple(action.value for action in Action)
 _CONNECTION_ACTIONS = (Action.CUT_REQUEST, Action.STALL_REQUEST, Action.BANDWIDTH)
 DIRECTIONS = ("response", "request")
 SCOPES = ("global", "bucket", "prefix", "key")
-EMBEDDED_OPERATIONS = ("CompleteMultipartUpload", "CopyObject", "UploadPartCopy")
+EMBEDDED_OPERATIONS = (Operation.COMPLETE_MULTIPART_UPLOAD, Operation.COPY_OBJECT, Operation.UPLOAD_PART_COPY)
+# The operations that name an upload (``?uploadId``): the ones the ``NoSuchUpload`` preset can make vanish.
+UPLOAD_OPERATIONS = (
+    Operation.UPLOAD_PART,
+    Operation.UPLOAD_PART_COPY,
+    Operation.LIST_PARTS,
+    Operation.COMPLETE_MULTIPART_UPLOAD,
+    Operation.ABORT_MULTIPART_UPLOAD,
+)
+# The preset whose upload really goes: aborted in the store, then 404 NoSuchUpload with its UploadId.
+VANISH_PRESET = "NoSuchUpload"
 
 # The errors S3 really returns under stress: status, code, message (as S3 words them).
 PRESETS: dict[str, tuple[int, str, str]] = {
@@ -60,6 +72,8 @@ PRESETS: dict[str, tuple[int, str, str]] = {
     "InvalidAccessKeyId": (403, "InvalidAccessKeyId", errors.InvalidAccessKeyId.default_message),
     "AccessDenied": (403, "AccessDenied", errors.AccessDenied.default_message),
     "SignatureDoesNotMatch": (403, "SignatureDoesNotMatch", errors.SignatureDoesNotMatch.default_message),
+    # Mid-upload, the upload vanishes (aborted by another client or a lifecycle rule): VANISH_PRESET.
+    "NoSuchUpload": (404, "NoSuchUpload", errors.NoSuchUpload.default_message),
 }
 PLACEHOLDER_ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"  # AWS's documented example key, for a request signed by none
 PLACEHOLDER_TOKEN = "s3mpu-expired-session-token"
@@ -175,6 +189,19 @@ def _check_kind(name: str, value: object) -> None:
         raise FaultSpecError(f"{name} must be {expected}, not {_shown(value)} ({type(value).__name__})")
 
 
+def _operation(name: str) -> Operation:
+    """A rule's ``operation`` as the ``Operation`` it names; else FaultSpecError naming the field and the
+    names closest to what was written (``UploadParts`` -> ``UploadPart``)."""
+    try:
+        return Operation(name)
+    except ValueError:
+        close = difflib.get_close_matches(name, [op.value for op in Operation], n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise FaultSpecError(
+            f"operation must be '*' or an S3 operation name (AWS's: UploadPart), not {_shown(name)}{hint}"
+        ) from None
+
+
 @dataclass(frozen=True, slots=True)
 class RequestInfo:
     """What a rule can match on."""
@@ -251,7 +278,7 @@ class FaultRule:
     :param headers: match only requests carrying these headers, each value matching its glob (``*``: any).
     """
 
-    operation: str = "*"
+    operation: Operation | str = "*"
     action: str = "error"
     bucket: str | None = None
     key: str | None = None
@@ -297,8 +324,8 @@ class FaultRule:
         self._attempts = _check_attempt(self.attempt)
         _check_headers(self.headers)
         self._check_ranges()
-        if self.operation != "*" and self.operation not in routes.OPERATIONS:
-            raise FaultSpecError(f"operation must be '*' or an S3 operation name, not {self.operation!r}")
+        if self.operation != "*":
+            self.operation = _operation(self.operation)
         if self.action not in ACTIONS:
             raise FaultSpecError(f"action must be one of {', '.join(ACTIONS)}, not {self.action!r}")
         self.action = Action(self.action)
@@ -317,7 +344,14 @@ class FaultRule:
             if self.code is None and self.preset is None:
                 self.preset = "InternalError"
             self._resolve_error()
-        if self.action == "corrupt_etag" and self.operation not in ("UploadPart", "*"):
+        if self.preset == VANISH_PRESET and self.operation not in UPLOAD_OPERATIONS:
+            raise FaultSpecError(
+                f"preset {VANISH_PRESET} needs operation one of {', '.join(UPLOAD_OPERATIONS)} (a request "
+                f"naming an upload), not {str(self.operation)!r}"
+            )
+        if self.preset == VANISH_PRESET and self.action is not Action.ERROR:
+            raise FaultSpecError(f"preset {VANISH_PRESET} is for the error action, not {self.action.value}")
+        if self.action == "corrupt_etag" and self.operation not in (Operation.UPLOAD_PART, "*"):
             raise FaultSpecError("corrupt_etag applies to UploadPart")
         self._random = random.Random(self.seed)
 
@@ -483,6 +517,7 @@ class FaultRule:
     def to_json(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name in _JSON_FIELDS}
         data["action"] = self.action.value if isinstance(self.action, Action) else self.action
+        data["operation"] = str(self.operation)
         if self.action is Action.THROTTLE:
             data["throttled"] = {scope: asdict(stats) for scope, stats in self.throttle_report().items()}
         return data

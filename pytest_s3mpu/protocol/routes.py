@@ -20,11 +20,113 @@ class Target(Enum):
     OBJECT = "object"
 
 
+class Operation(str, Enum):
+    """Every S3 operation a request can resolve to, by AWS's name (the value: what rules, the journal and
+    users write). A str, so ``Operation.UPLOAD_PART == "UploadPart"``; ``str()`` and f-strings give the
+    name itself, so JSON and text output are unchanged."""
+
+    LIST_BUCKETS = "ListBuckets"
+    CREATE_BUCKET = "CreateBucket"
+    HEAD_BUCKET = "HeadBucket"
+    DELETE_BUCKET = "DeleteBucket"
+    LIST_OBJECTS = "ListObjects"
+    LIST_OBJECTS_V2 = "ListObjectsV2"
+    LIST_MULTIPART_UPLOADS = "ListMultipartUploads"
+    LIST_OBJECT_VERSIONS = "ListObjectVersions"
+    GET_BUCKET_LOCATION = "GetBucketLocation"
+    PUT_BUCKET_VERSIONING = "PutBucketVersioning"
+    GET_BUCKET_VERSIONING = "GetBucketVersioning"
+    DELETE_OBJECTS = "DeleteObjects"
+    POST_OBJECT = "PostObject"
+    PUT_OBJECT = "PutObject"
+    UPLOAD_PART = "UploadPart"
+    GET_OBJECT = "GetObject"
+    HEAD_OBJECT = "HeadObject"
+    GET_OBJECT_ATTRIBUTES = "GetObjectAttributes"
+    DELETE_OBJECT = "DeleteObject"
+    CREATE_MULTIPART_UPLOAD = "CreateMultipartUpload"
+    COMPLETE_MULTIPART_UPLOAD = "CompleteMultipartUpload"
+    RESTORE_OBJECT = "RestoreObject"
+    ABORT_MULTIPART_UPLOAD = "AbortMultipartUpload"
+    LIST_PARTS = "ListParts"
+    UPLOAD_PART_COPY = "UploadPartCopy"
+    COPY_OBJECT = "CopyObject"
+    GET_OBJECT_TAGGING = "GetObjectTagging"
+    PUT_OBJECT_TAGGING = "PutObjectTagging"
+    DELETE_OBJECT_TAGGING = "DeleteObjectTagging"
+    GET_BUCKET_TAGGING = "GetBucketTagging"
+    PUT_BUCKET_TAGGING = "PutBucketTagging"
+    DELETE_BUCKET_TAGGING = "DeleteBucketTagging"
+    GET_BUCKET_OWNERSHIP_CONTROLS = "GetBucketOwnershipControls"
+    PUT_BUCKET_OWNERSHIP_CONTROLS = "PutBucketOwnershipControls"
+    DELETE_BUCKET_OWNERSHIP_CONTROLS = "DeleteBucketOwnershipControls"
+    GET_BUCKET_ACL = "GetBucketAcl"
+    PUT_BUCKET_ACL = "PutBucketAcl"
+    GET_OBJECT_ACL = "GetObjectAcl"
+    PUT_OBJECT_ACL = "PutObjectAcl"
+    GET_PUBLIC_ACCESS_BLOCK = "GetPublicAccessBlock"
+    PUT_PUBLIC_ACCESS_BLOCK = "PutPublicAccessBlock"
+    DELETE_PUBLIC_ACCESS_BLOCK = "DeletePublicAccessBlock"
+    GET_BUCKET_POLICY = "GetBucketPolicy"
+    PUT_BUCKET_POLICY = "PutBucketPolicy"
+    DELETE_BUCKET_POLICY = "DeleteBucketPolicy"
+    GET_BUCKET_POLICY_STATUS = "GetBucketPolicyStatus"
+    GET_BUCKET_ENCRYPTION = "GetBucketEncryption"
+    PUT_BUCKET_ENCRYPTION = "PutBucketEncryption"
+    DELETE_BUCKET_ENCRYPTION = "DeleteBucketEncryption"
+    GET_BUCKET_ACCELERATE_CONFIGURATION = "GetBucketAccelerateConfiguration"
+    PUT_BUCKET_ACCELERATE_CONFIGURATION = "PutBucketAccelerateConfiguration"
+    GET_BUCKET_REQUEST_PAYMENT = "GetBucketRequestPayment"
+    PUT_BUCKET_REQUEST_PAYMENT = "PutBucketRequestPayment"
+    GET_BUCKET_WEBSITE = "GetBucketWebsite"
+    PUT_BUCKET_WEBSITE = "PutBucketWebsite"
+    DELETE_BUCKET_WEBSITE = "DeleteBucketWebsite"
+    GET_BUCKET_NOTIFICATION_CONFIGURATION = "GetBucketNotificationConfiguration"
+    PUT_BUCKET_NOTIFICATION_CONFIGURATION = "PutBucketNotificationConfiguration"
+    GET_BUCKET_LOGGING = "GetBucketLogging"
+    PUT_BUCKET_LOGGING = "PutBucketLogging"
+    GET_OBJECT_LOCK_CONFIGURATION = "GetObjectLockConfiguration"
+    PUT_OBJECT_LOCK_CONFIGURATION = "PutObjectLockConfiguration"
+    GET_OBJECT_RETENTION = "GetObjectRetention"
+    PUT_OBJECT_RETENTION = "PutObjectRetention"
+    GET_OBJECT_LEGAL_HOLD = "GetObjectLegalHold"
+    PUT_OBJECT_LEGAL_HOLD = "PutObjectLegalHold"
+    GET_BUCKET_METRICS_CONFIGURATION = "GetBucketMetricsConfiguration"
+    PUT_BUCKET_METRICS_CONFIGURATION = "PutBucketMetricsConfiguration"
+    DELETE_BUCKET_METRICS_CONFIGURATION = "DeleteBucketMetricsConfiguration"
+    LIST_BUCKET_METRICS_CONFIGURATIONS = "ListBucketMetricsConfigurations"
+    GET_BUCKET_INVENTORY_CONFIGURATION = "GetBucketInventoryConfiguration"
+    PUT_BUCKET_INVENTORY_CONFIGURATION = "PutBucketInventoryConfiguration"
+    DELETE_BUCKET_INVENTORY_CONFIGURATION = "DeleteBucketInventoryConfiguration"
+    LIST_BUCKET_INVENTORY_CONFIGURATIONS = "ListBucketInventoryConfigurations"
+    GET_BUCKET_ANALYTICS_CONFIGURATION = "GetBucketAnalyticsConfiguration"
+    PUT_BUCKET_ANALYTICS_CONFIGURATION = "PutBucketAnalyticsConfiguration"
+    DELETE_BUCKET_ANALYTICS_CONFIGURATION = "DeleteBucketAnalyticsConfiguration"
+    LIST_BUCKET_ANALYTICS_CONFIGURATIONS = "ListBucketAnalyticsConfigurations"
+    GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION = "GetBucketIntelligentTieringConfiguration"
+    PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION = "PutBucketIntelligentTieringConfiguration"
+    DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION = "DeleteBucketIntelligentTieringConfiguration"
+    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS = "ListBucketIntelligentTieringConfigurations"
+    GET_BUCKET_LIFECYCLE_CONFIGURATION = "GetBucketLifecycleConfiguration"
+    PUT_BUCKET_LIFECYCLE_CONFIGURATION = "PutBucketLifecycleConfiguration"
+    DELETE_BUCKET_LIFECYCLE = "DeleteBucketLifecycle"
+    GET_BUCKET_CORS = "GetBucketCors"
+    PUT_BUCKET_CORS = "PutBucketCors"
+    DELETE_BUCKET_CORS = "DeleteBucketCors"
+    PREFLIGHT_REQUEST = "PreflightRequest"
+
+    def __str__(self) -> str:  # the name itself, as enum.StrEnum (3.11+) gives it
+        return str.__str__(self)
+
+    def __format__(self, spec: str) -> str:
+        return str.__format__(self, spec)
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
-    """A request's operation, or why it has none."""
+    """A request's operation, or why it has none (not implemented: AWS's name or ``METHOD:subresource``)."""
 
-    operation: str
+    operation: Operation | str
     implemented: bool = True
 
 
@@ -37,95 +139,95 @@ ID_KEYED = {
 }
 
 # (target, method, subresource or None) -> operation. Subresource None: no subresource in the query.
-_TABLE: dict[tuple[Target, str, str | None], str] = {
-    (Target.SERVICE, "GET", None): "ListBuckets",
-    (Target.BUCKET, "PUT", None): "CreateBucket",
-    (Target.BUCKET, "HEAD", None): "HeadBucket",
-    (Target.BUCKET, "DELETE", None): "DeleteBucket",
-    (Target.BUCKET, "GET", None): "ListObjects",
-    (Target.BUCKET, "GET", "list-type=2"): "ListObjectsV2",
-    (Target.BUCKET, "GET", "uploads"): "ListMultipartUploads",
-    (Target.BUCKET, "GET", "versions"): "ListObjectVersions",
-    (Target.BUCKET, "GET", "location"): "GetBucketLocation",
-    (Target.BUCKET, "PUT", "versioning"): "PutBucketVersioning",
-    (Target.BUCKET, "GET", "versioning"): "GetBucketVersioning",
-    (Target.BUCKET, "POST", "delete"): "DeleteObjects",
-    (Target.BUCKET, "POST", None): "PostObject",
-    (Target.OBJECT, "PUT", None): "PutObject",
-    (Target.OBJECT, "PUT", "uploadId"): "UploadPart",
-    (Target.OBJECT, "GET", None): "GetObject",
-    (Target.OBJECT, "HEAD", None): "HeadObject",
-    (Target.OBJECT, "GET", "attributes"): "GetObjectAttributes",
-    (Target.OBJECT, "DELETE", None): "DeleteObject",
-    (Target.OBJECT, "POST", "uploads"): "CreateMultipartUpload",
-    (Target.OBJECT, "POST", "uploadId"): "CompleteMultipartUpload",
-    (Target.OBJECT, "POST", "restore"): "RestoreObject",
-    (Target.OBJECT, "DELETE", "uploadId"): "AbortMultipartUpload",
-    (Target.OBJECT, "GET", "uploadId"): "ListParts",
-    (Target.OBJECT, "PUT", "uploadId+copy"): "UploadPartCopy",
-    (Target.OBJECT, "PUT", "copy"): "CopyObject",
-    (Target.OBJECT, "GET", "tagging"): "GetObjectTagging",
-    (Target.OBJECT, "PUT", "tagging"): "PutObjectTagging",
-    (Target.OBJECT, "DELETE", "tagging"): "DeleteObjectTagging",
-    (Target.BUCKET, "GET", "tagging"): "GetBucketTagging",
-    (Target.BUCKET, "PUT", "tagging"): "PutBucketTagging",
-    (Target.BUCKET, "DELETE", "tagging"): "DeleteBucketTagging",
-    (Target.BUCKET, "GET", "ownershipControls"): "GetBucketOwnershipControls",
-    (Target.BUCKET, "PUT", "ownershipControls"): "PutBucketOwnershipControls",
-    (Target.BUCKET, "DELETE", "ownershipControls"): "DeleteBucketOwnershipControls",
-    (Target.BUCKET, "GET", "acl"): "GetBucketAcl",
-    (Target.BUCKET, "PUT", "acl"): "PutBucketAcl",
-    (Target.OBJECT, "GET", "acl"): "GetObjectAcl",
-    (Target.OBJECT, "PUT", "acl"): "PutObjectAcl",
-    (Target.BUCKET, "GET", "publicAccessBlock"): "GetPublicAccessBlock",
-    (Target.BUCKET, "PUT", "publicAccessBlock"): "PutPublicAccessBlock",
-    (Target.BUCKET, "DELETE", "publicAccessBlock"): "DeletePublicAccessBlock",
-    (Target.BUCKET, "GET", "policy"): "GetBucketPolicy",
-    (Target.BUCKET, "PUT", "policy"): "PutBucketPolicy",
-    (Target.BUCKET, "DELETE", "policy"): "DeleteBucketPolicy",
-    (Target.BUCKET, "GET", "policyStatus"): "GetBucketPolicyStatus",
-    (Target.BUCKET, "GET", "encryption"): "GetBucketEncryption",
-    (Target.BUCKET, "PUT", "encryption"): "PutBucketEncryption",
-    (Target.BUCKET, "DELETE", "encryption"): "DeleteBucketEncryption",
-    (Target.BUCKET, "GET", "accelerate"): "GetBucketAccelerateConfiguration",
-    (Target.BUCKET, "PUT", "accelerate"): "PutBucketAccelerateConfiguration",
-    (Target.BUCKET, "GET", "requestPayment"): "GetBucketRequestPayment",
-    (Target.BUCKET, "PUT", "requestPayment"): "PutBucketRequestPayment",
-    (Target.BUCKET, "GET", "website"): "GetBucketWebsite",
-    (Target.BUCKET, "PUT", "website"): "PutBucketWebsite",
-    (Target.BUCKET, "DELETE", "website"): "DeleteBucketWebsite",
-    (Target.BUCKET, "GET", "notification"): "GetBucketNotificationConfiguration",
-    (Target.BUCKET, "PUT", "notification"): "PutBucketNotificationConfiguration",
-    (Target.BUCKET, "GET", "logging"): "GetBucketLogging",
-    (Target.BUCKET, "PUT", "logging"): "PutBucketLogging",
-    (Target.BUCKET, "GET", "object-lock"): "GetObjectLockConfiguration",
-    (Target.BUCKET, "PUT", "object-lock"): "PutObjectLockConfiguration",
-    (Target.OBJECT, "GET", "retention"): "GetObjectRetention",
-    (Target.OBJECT, "PUT", "retention"): "PutObjectRetention",
-    (Target.OBJECT, "GET", "legal-hold"): "GetObjectLegalHold",
-    (Target.OBJECT, "PUT", "legal-hold"): "PutObjectLegalHold",
+_TABLE: dict[tuple[Target, str, str | None], Operation] = {
+    (Target.SERVICE, "GET", None): Operation.LIST_BUCKETS,
+    (Target.BUCKET, "PUT", None): Operation.CREATE_BUCKET,
+    (Target.BUCKET, "HEAD", None): Operation.HEAD_BUCKET,
+    (Target.BUCKET, "DELETE", None): Operation.DELETE_BUCKET,
+    (Target.BUCKET, "GET", None): Operation.LIST_OBJECTS,
+    (Target.BUCKET, "GET", "list-type=2"): Operation.LIST_OBJECTS_V2,
+    (Target.BUCKET, "GET", "uploads"): Operation.LIST_MULTIPART_UPLOADS,
+    (Target.BUCKET, "GET", "versions"): Operation.LIST_OBJECT_VERSIONS,
+    (Target.BUCKET, "GET", "location"): Operation.GET_BUCKET_LOCATION,
+    (Target.BUCKET, "PUT", "versioning"): Operation.PUT_BUCKET_VERSIONING,
+    (Target.BUCKET, "GET", "versioning"): Operation.GET_BUCKET_VERSIONING,
+    (Target.BUCKET, "POST", "delete"): Operation.DELETE_OBJECTS,
+    (Target.BUCKET, "POST", None): Operation.POST_OBJECT,
+    (Target.OBJECT, "PUT", None): Operation.PUT_OBJECT,
+    (Target.OBJECT, "PUT", "uploadId"): Operation.UPLOAD_PART,
+    (Target.OBJECT, "GET", None): Operation.GET_OBJECT,
+    (Target.OBJECT, "HEAD", None): Operation.HEAD_OBJECT,
+    (Target.OBJECT, "GET", "attributes"): Operation.GET_OBJECT_ATTRIBUTES,
+    (Target.OBJECT, "DELETE", None): Operation.DELETE_OBJECT,
+    (Target.OBJECT, "POST", "uploads"): Operation.CREATE_MULTIPART_UPLOAD,
+    (Target.OBJECT, "POST", "uploadId"): Operation.COMPLETE_MULTIPART_UPLOAD,
+    (Target.OBJECT, "POST", "restore"): Operation.RESTORE_OBJECT,
+    (Target.OBJECT, "DELETE", "uploadId"): Operation.ABORT_MULTIPART_UPLOAD,
+    (Target.OBJECT, "GET", "uploadId"): Operation.LIST_PARTS,
+    (Target.OBJECT, "PUT", "uploadId+copy"): Operation.UPLOAD_PART_COPY,
+    (Target.OBJECT, "PUT", "copy"): Operation.COPY_OBJECT,
+    (Target.OBJECT, "GET", "tagging"): Operation.GET_OBJECT_TAGGING,
+    (Target.OBJECT, "PUT", "tagging"): Operation.PUT_OBJECT_TAGGING,
+    (Target.OBJECT, "DELETE", "tagging"): Operation.DELETE_OBJECT_TAGGING,
+    (Target.BUCKET, "GET", "tagging"): Operation.GET_BUCKET_TAGGING,
+    (Target.BUCKET, "PUT", "tagging"): Operation.PUT_BUCKET_TAGGING,
+    (Target.BUCKET, "DELETE", "tagging"): Operation.DELETE_BUCKET_TAGGING,
+    (Target.BUCKET, "GET", "ownershipControls"): Operation.GET_BUCKET_OWNERSHIP_CONTROLS,
+    (Target.BUCKET, "PUT", "ownershipControls"): Operation.PUT_BUCKET_OWNERSHIP_CONTROLS,
+    (Target.BUCKET, "DELETE", "ownershipControls"): Operation.DELETE_BUCKET_OWNERSHIP_CONTROLS,
+    (Target.BUCKET, "GET", "acl"): Operation.GET_BUCKET_ACL,
+    (Target.BUCKET, "PUT", "acl"): Operation.PUT_BUCKET_ACL,
+    (Target.OBJECT, "GET", "acl"): Operation.GET_OBJECT_ACL,
+    (Target.OBJECT, "PUT", "acl"): Operation.PUT_OBJECT_ACL,
+    (Target.BUCKET, "GET", "publicAccessBlock"): Operation.GET_PUBLIC_ACCESS_BLOCK,
+    (Target.BUCKET, "PUT", "publicAccessBlock"): Operation.PUT_PUBLIC_ACCESS_BLOCK,
+    (Target.BUCKET, "DELETE", "publicAccessBlock"): Operation.DELETE_PUBLIC_ACCESS_BLOCK,
+    (Target.BUCKET, "GET", "policy"): Operation.GET_BUCKET_POLICY,
+    (Target.BUCKET, "PUT", "policy"): Operation.PUT_BUCKET_POLICY,
+    (Target.BUCKET, "DELETE", "policy"): Operation.DELETE_BUCKET_POLICY,
+    (Target.BUCKET, "GET", "policyStatus"): Operation.GET_BUCKET_POLICY_STATUS,
+    (Target.BUCKET, "GET", "encryption"): Operation.GET_BUCKET_ENCRYPTION,
+    (Target.BUCKET, "PUT", "encryption"): Operation.PUT_BUCKET_ENCRYPTION,
+    (Target.BUCKET, "DELETE", "encryption"): Operation.DELETE_BUCKET_ENCRYPTION,
+    (Target.BUCKET, "GET", "accelerate"): Operation.GET_BUCKET_ACCELERATE_CONFIGURATION,
+    (Target.BUCKET, "PUT", "accelerate"): Operation.PUT_BUCKET_ACCELERATE_CONFIGURATION,
+    (Target.BUCKET, "GET", "requestPayment"): Operation.GET_BUCKET_REQUEST_PAYMENT,
+    (Target.BUCKET, "PUT", "requestPayment"): Operation.PUT_BUCKET_REQUEST_PAYMENT,
+    (Target.BUCKET, "GET", "website"): Operation.GET_BUCKET_WEBSITE,
+    (Target.BUCKET, "PUT", "website"): Operation.PUT_BUCKET_WEBSITE,
+    (Target.BUCKET, "DELETE", "website"): Operation.DELETE_BUCKET_WEBSITE,
+    (Target.BUCKET, "GET", "notification"): Operation.GET_BUCKET_NOTIFICATION_CONFIGURATION,
+    (Target.BUCKET, "PUT", "notification"): Operation.PUT_BUCKET_NOTIFICATION_CONFIGURATION,
+    (Target.BUCKET, "GET", "logging"): Operation.GET_BUCKET_LOGGING,
+    (Target.BUCKET, "PUT", "logging"): Operation.PUT_BUCKET_LOGGING,
+    (Target.BUCKET, "GET", "object-lock"): Operation.GET_OBJECT_LOCK_CONFIGURATION,
+    (Target.BUCKET, "PUT", "object-lock"): Operation.PUT_OBJECT_LOCK_CONFIGURATION,
+    (Target.OBJECT, "GET", "retention"): Operation.GET_OBJECT_RETENTION,
+    (Target.OBJECT, "PUT", "retention"): Operation.PUT_OBJECT_RETENTION,
+    (Target.OBJECT, "GET", "legal-hold"): Operation.GET_OBJECT_LEGAL_HOLD,
+    (Target.OBJECT, "PUT", "legal-hold"): Operation.PUT_OBJECT_LEGAL_HOLD,
     # The Id-keyed configurations: one configuration with ``?id``, the list without.
     **{
         key: operation
         for sub, name in ID_KEYED.items()
         for key, operation in (
-            ((Target.BUCKET, "GET", f"{sub}+id"), f"GetBucket{name}Configuration"),
-            ((Target.BUCKET, "PUT", f"{sub}+id"), f"PutBucket{name}Configuration"),
-            ((Target.BUCKET, "DELETE", f"{sub}+id"), f"DeleteBucket{name}Configuration"),
-            ((Target.BUCKET, "GET", sub), f"ListBucket{name}Configurations"),
+            ((Target.BUCKET, "GET", f"{sub}+id"), Operation(f"GetBucket{name}Configuration")),
+            ((Target.BUCKET, "PUT", f"{sub}+id"), Operation(f"PutBucket{name}Configuration")),
+            ((Target.BUCKET, "DELETE", f"{sub}+id"), Operation(f"DeleteBucket{name}Configuration")),
+            ((Target.BUCKET, "GET", sub), Operation(f"ListBucket{name}Configurations")),
         )
     },
-    (Target.BUCKET, "GET", "lifecycle"): "GetBucketLifecycleConfiguration",
-    (Target.BUCKET, "PUT", "lifecycle"): "PutBucketLifecycleConfiguration",
-    (Target.BUCKET, "DELETE", "lifecycle"): "DeleteBucketLifecycle",
-    (Target.BUCKET, "GET", "cors"): "GetBucketCors",
-    (Target.BUCKET, "PUT", "cors"): "PutBucketCors",
-    (Target.BUCKET, "DELETE", "cors"): "DeleteBucketCors",
+    (Target.BUCKET, "GET", "lifecycle"): Operation.GET_BUCKET_LIFECYCLE_CONFIGURATION,
+    (Target.BUCKET, "PUT", "lifecycle"): Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION,
+    (Target.BUCKET, "DELETE", "lifecycle"): Operation.DELETE_BUCKET_LIFECYCLE,
+    (Target.BUCKET, "GET", "cors"): Operation.GET_BUCKET_CORS,
+    (Target.BUCKET, "PUT", "cors"): Operation.PUT_BUCKET_CORS,
+    (Target.BUCKET, "DELETE", "cors"): Operation.DELETE_BUCKET_CORS,
 }
 # A browser's CORS preflight (OPTIONS) of any bucket or object URL, whatever its subresource.
-PREFLIGHT = "PreflightRequest"
+PREFLIGHT = Operation.PREFLIGHT_REQUEST
 
-# Every AWS operation name a request can resolve to (fault rules refuse any other).
+# Every operation some request resolves to (a test holds it equal to ``Operation`` and to the handlers).
 OPERATIONS = frozenset({*_TABLE.values(), PREFLIGHT})
 
 # S3 operations the double does not implement, by AWS's name: they answer 501 NotImplemented, and the
@@ -185,8 +287,9 @@ def route(target: Target, method: str, query: Mapping[str, str], headers: Mappin
 
 
 def asked(target: Target, method: str, query: Mapping[str, str], headers: Mapping[str, str]) -> str:
-    """The operation a request asks for, for the journal: never raises (``UNKNOWN`` when it names none)."""
+    """The operation a request asks for, for the journal (a plain string): never raises (``UNKNOWN``
+    when it names none)."""
     try:
-        return route(target, method, query, headers).operation
+        return str(route(target, method, query, headers).operation)
     except errors.S3Error:
         return UNKNOWN
