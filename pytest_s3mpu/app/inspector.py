@@ -134,12 +134,8 @@ class Page:
 
 @cache
 def _asset(name: str) -> str:
-    return (
-        resources.files("pytest_s3mpu.app")
-        .joinpath("inspector_page")
-        .joinpath(name)
-        .read_text(encoding="utf-8")
-    )
+    folder = resources.files("pytest_s3mpu.app").joinpath("inspector_page")
+    return folder.joinpath(name).read_text(encoding="utf-8")
 
 
 def _hash(text: str) -> str:
