@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import pty
 import re
+import select
+import subprocess
+import sys
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
+from pytest_s3mpu import settings
+from pytest_s3mpu.__main__ import SERVER_SETTINGS
 from pytest_s3mpu.app.inspector import calls
 from pytest_s3mpu.harness.journal import Journal, JournalEntry
 from pytest_s3mpu.plugin import pause_refusal
@@ -214,3 +222,90 @@ def test_failure_report_names_the_inspector_and_pause_does_not_block_without_a_t
     result.assert_outcomes(failed=1, passed=1)
     result.stdout.re_match_lines([r".*s3mpu inspector.*", r"http://127\.0\.0\.1:\d+/_s3mpu/ .*"])
     result.stderr.re_match_lines([r".*not pausing, stdin is not a terminal.*"])
+
+
+def _read_until(fd: int, pattern: str, seen: bytearray, deadline: float) -> re.Match[str]:
+    """Read a pseudo-terminal until ``pattern`` matches what it printed (bounded by ``deadline``)."""
+    while time.monotonic() < deadline:
+        found = re.search(pattern, seen.decode(errors="replace"))
+        if found:
+            return found
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:  # the child closed the terminal
+                break
+    raise AssertionError(f"never printed {pattern!r}; printed:\n{seen.decode(errors='replace')}")
+
+
+def test_pause_on_failure_at_a_terminal_keeps_the_state_until_enter(pytester: pytest.Pytester) -> None:
+    """At a terminal, the failed test waits: meanwhile its server answers the inspector with the failed
+    test's bucket still there; Enter lets the run go on to the next test, which starts empty."""
+    pytester.makepyfile(
+        """
+        def test_fails(s3mpu, s3mpu_client):
+            s3mpu_client.create_bucket(Bucket="kept")
+            assert False, "on purpose"
+
+        def test_after(s3mpu):
+            assert s3mpu.buckets() == []
+        """
+    )
+    environ = {
+        k: v for k, v in os.environ.items() if k not in ("CI", "PYTEST_XDIST_WORKER", "PYTEST_ADDOPTS")
+    }
+    main, terminal = pty.openpty()
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            "--s3mpu-pause-on-failure",
+        ],
+        cwd=pytester.path,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env=environ,
+        start_new_session=True,
+    )
+    os.close(terminal)
+    seen = bytearray()
+    try:
+        deadline = time.monotonic() + 120
+        found = _read_until(main, r"inspector: (http://127\.0\.0\.1:\d+)/_s3mpu/", seen, deadline)
+        _read_until(main, r"press Enter", seen, deadline)
+        status, _, body = _get(found.group(1), "/_s3mpu/inspector.json")
+        assert status == 200
+        assert [b["name"] for b in json.loads(body)["buckets"]] == ["kept"]
+        assert child.poll() is None  # still waiting
+        os.write(main, b"\n")
+        _read_until(main, r"1 failed, 1 passed", seen, deadline)
+        assert child.wait(timeout=60) == 1
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=10)
+        os.close(main)
+
+
+def test_pause_on_failure_setting_reads_true_and_false_and_refuses_the_rest():
+    """Off by default; the flag or an env/ini value of true/false turns it on or off; anything else is
+    refused naming its source (the settings table's habit)."""
+
+    def resolve(cli: str | None = None, env: str | None = None) -> bool:
+        environ = {} if env is None else {settings.PAUSE_ON_FAILURE.env: env}
+        sources = settings.Sources(marker={}, cli={"pause_on_failure": cli}, env=environ, ini={})
+        return settings.resolve(settings.PAUSE_ON_FAILURE, sources)
+
+    assert resolve() is False
+    assert resolve(cli="true") is True
+    assert resolve(env="yes") is True and resolve(env="0") is False
+    with pytest.raises(settings.SettingError, match="PYTEST_S3MPU_PAUSE_ON_FAILURE"):
+        resolve(env="maybe")
+    assert settings.PAUSE_ON_FAILURE not in SERVER_SETTINGS  # the standalone server has no test to pause
