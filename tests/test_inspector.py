@@ -125,6 +125,18 @@ def test_calls_group_retries_by_invocation_and_keep_unmarked_requests_apart():
     assert [[e["seq"] for e in c["attempts"]] for c in grouped] == [[1, 4], [2], [3], [5]]
 
 
+def test_journal_newest_gives_the_last_entries_in_order():
+    """The page asks only for the newest entries (JOURNAL_SHOWN): the last ``count``, oldest first."""
+    journal = Journal()
+    for _ in range(5):
+        seq = journal.next_seq()
+        journal.record(
+            JournalEntry(seq, 0.0, "GetObject", "b", "k", None, None, 200, None, 0, 0, 1.0, None, 1, None)
+        )
+    assert [e.seq for e in journal.newest(2)] == [4, 5]
+    assert [e.seq for e in journal.newest(10)] == [1, 2, 3, 4, 5]
+
+
 def test_page_is_served_same_origin_with_a_strict_policy(s3mpu):
     """GET /_s3mpu/ answers the page: HTML whose only script and style are its own (by hash), talking to
     its own origin only, no external URL in it; the control API's Host check applies to it too."""

@@ -110,8 +110,7 @@ def calls(entries: list[JournalEntry]) -> list[dict[str, Any]]:
 
 def snapshot(store: Store, faults: FaultInjector, journal: Journal) -> dict[str, Any]:
     """Everything the page shows, as the JSON ``GET /_s3mpu/inspector.json`` answers."""
-    entries = journal.entries()
-    shown = entries[-JOURNAL_SHOWN:]
+    shown = journal.newest(JOURNAL_SHOWN)
     return {
         "generated": _iso(dt.datetime.now(dt.timezone.utc)),
         "clock": store.clock.to_json(),
@@ -119,7 +118,7 @@ def snapshot(store: Store, faults: FaultInjector, journal: Journal) -> dict[str,
         "buckets": _buckets(store),
         "uploads": [_upload(record) for record in store.upload_records()],
         "faults": [rule.to_json() for rule in faults.rules()],
-        "journal_count": len(entries),
+        "journal_count": len(journal),
         "calls": calls(shown),
     }
 

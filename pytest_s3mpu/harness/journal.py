@@ -5,6 +5,7 @@ Layer 4 (beside faults): plain records, no HTTP. The app appends one entry per a
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -246,6 +247,13 @@ class Journal:
     def entries(self) -> list[JournalEntry]:
         with self._lock:
             kept = list(self._entries)
+        return sorted(map(JournalEntry._make, kept), key=lambda e: e.seq)
+
+    def newest(self, count: int) -> list[JournalEntry]:
+        """The newest ``count`` entries kept, in ``seq`` order: what a page polled every second can afford
+        (``entries()`` rebuilds every kept entry)."""
+        with self._lock:
+            kept = list(itertools.islice(reversed(self._entries), count))
         return sorted(map(JournalEntry._make, kept), key=lambda e: e.seq)
 
     def __iter__(self) -> Iterator[JournalEntry]:
