@@ -113,6 +113,11 @@ class S3MPU:
         return self._server("signature verification").app.authenticator
 
     @property
+    def inspector_url(self) -> str:
+        """The live inspector page of this double (``GET /_s3mpu/``): buckets, uploads, faults, journal."""
+        return f"{self._server('the inspector').endpoint_url}/_s3mpu/"
+
+    @property
     def region(self) -> str:
         return self._region if self._region is not None else self.store.region
 

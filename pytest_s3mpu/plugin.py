@@ -7,10 +7,12 @@ requests hit a bug of the server.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import sys
 import warnings
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -404,9 +406,56 @@ def pytest_runtest_makereport(
     """A failing test that used the double gets the request journal in its report, like captured logs."""
     report = yield
     handle = getattr(item, "funcargs", {}).get("s3mpu")
-    if report.failed and isinstance(handle, S3MPU) and not handle.is_external and len(handle.journal):
+    if not (report.failed and isinstance(handle, S3MPU) and not handle.is_external):
+        return report
+    if len(handle.journal):
         report.sections.append(("s3mpu journal", handle.journal.table()))
+        report.sections.append(("s3mpu inspector", f"{handle.inspector_url} (until the next test resets it)"))
     return report
+
+
+def pytest_exception_interact(
+    node: pytest.Item | pytest.Collector, call: pytest.CallInfo[Any], report: pytest.TestReport
+) -> None:
+    """pause_on_failure: where ``--pdb`` would stop, a failed test that used the double stops with its
+    server and state as they are (teardown and the next test's reset wait) until Enter."""
+    handle = getattr(node, "funcargs", {}).get("s3mpu")
+    if (
+        report.failed
+        and isinstance(handle, S3MPU)
+        and not handle.is_external
+        and _resolve(node.config, settings.PAUSE_ON_FAILURE)
+    ):
+        _pause(node, handle)
+
+
+def pause_refusal(stdin: Any, environ: Mapping[str, str]) -> str | None:
+    """Why a failed test must not wait for Enter (None: it may): only a person at a terminal can press
+    it, so never in CI, under an xdist worker or with stdin from a pipe or a file."""
+    if environ.get("CI"):
+        return "CI is set"
+    if environ.get("PYTEST_XDIST_WORKER"):
+        return "an xdist worker has no terminal"
+    if stdin is None or not stdin.isatty():
+        return "stdin is not a terminal"
+    return None
+
+
+def _pause(node: pytest.Item | pytest.Collector, handle: S3MPU) -> None:
+    """Print the inspector's URL and, if a person can answer, wait for Enter. Capture is suspended
+    with stdin as ``--pdb`` does it; the next phase of the test resumes it."""
+    capture = node.config.pluginmanager.get_plugin("capturemanager")
+    if capture is not None:
+        capture.suspend(in_=True)
+    refusal = pause_refusal(sys.stdin, os.environ)
+    where = f"s3mpu: {node.nodeid} failed; inspector: {handle.inspector_url}"
+    if refusal is not None:
+        sys.stderr.write(f"\n{where} (pause_on_failure: not pausing, {refusal})\n")
+        return
+    sys.stderr.write(f"\n{where}\ns3mpu: paused with the server and its state kept; press Enter to go on ")
+    sys.stderr.flush()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdin.readline()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -339,6 +339,15 @@ TLS: Setting[bool] = Setting(
     "localhost, 127.0.0.1 and ::1, valid a day); clients trust the CA bundle the server writes (the "
     "fixture's ca_bundle, s3mpu_client trusts it; the standalone server prints its path).",
     metavar="",
+)
+PAUSE_ON_FAILURE: Setting[bool] = Setting(
+    "pause_on_failure",
+    False,
+    _switch,
+    "When a test using the in-memory S3 fails, keep its server and state alive, print the inspector's "
+    "URL and wait for Enter: only when stdin is a terminal and CI is unset (never under xdist or in CI).",
+    per_test=False,
+    metavar="BOOL",
     flag=True,
 )
 ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
@@ -359,13 +368,14 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     CREDENTIALS,
     LEAKS,
     TLS,
+    PAUSE_ON_FAILURE,
 )
 
 # The in-memory server's settings: each name is an ``S3Server`` keyword argument, so the plugin and the
 # standalone server build it the same way, ``S3Server(**values)`` (the endpoint setting is the plugin's;
 # seed data is written into the store after each reset, auth is the app's, leaks the plugin's).
 SERVER: tuple[Setting[object], ...] = tuple(
-    s for s in ALL if s not in (ENDPOINT, SEED, AUTH, CREDENTIALS, LEAKS)
+    s for s in ALL if s not in (ENDPOINT, SEED, AUTH, CREDENTIALS, LEAKS, PAUSE_ON_FAILURE)
 )
 
 

@@ -9,8 +9,8 @@
 3. Install the wheel (not editable) into a fresh virtual environment and, from a folder outside the
    repository, run a tiny test suite through the ``pytest11`` entry point (a boto3 multipart round trip with
    the ``s3mpu_client`` fixture, and the README's examples as printed), then ask the ``s3mpu`` console
-   script its ``--version``, start it on a
-   free port, ask it ``GET /_s3mpu/health`` and stop it.
+   script its ``--version``, start it on a free port, ask it ``GET /_s3mpu/health`` and the inspector page
+   ``GET /_s3mpu/``, and stop it.
 
 Usage: python scripts/check_package.py [--keep]   (--keep leaves the temporary folder for a look)
 """
@@ -51,7 +51,16 @@ FORBIDDEN_PARTS = {
     ".mypy_cache",
     "tests",
 }
-SDIST_REQUIRED = ["README.md", "LICENSE", "CHANGELOG.md", "pyproject.toml", "pytest_s3mpu/py.typed"]
+# The inspector page (GET /_s3mpu/): package data the server reads at run time, not Python modules.
+INSPECTOR_PAGE = [f"pytest_s3mpu/app/inspector_page/inspector.{ext}" for ext in ("html", "css", "js")]
+SDIST_REQUIRED = [
+    "README.md",
+    "LICENSE",
+    "CHANGELOG.md",
+    "pyproject.toml",
+    "pytest_s3mpu/py.typed",
+    *INSPECTOR_PAGE,
+]
 
 SMOKE_TEST = '''
 """A user's first test: the plugin comes from the installed wheel's pytest11 entry point."""
@@ -138,6 +147,7 @@ def check_contents(sdist: Path, wheel: Path, version: str) -> None:
         "pytest_s3mpu/py.typed",
         "pytest_s3mpu/plugin.py",
         "pytest_s3mpu/__main__.py",
+        *INSPECTOR_PAGE,
         f"pytest_s3mpu-{version}.dist-info/licenses/LICENSE",
     ]
     missing = [name for name in wanted if name not in names]
@@ -148,7 +158,10 @@ def check_contents(sdist: Path, wheel: Path, version: str) -> None:
         sys.exit(f"wheel {wheel.name}: missing {missing}, should not hold {outside}")
     if f"\nVersion: {version}\n" not in metadata or "[pytest11]\ns3mpu = pytest_s3mpu." not in entry_points:
         sys.exit(f"wheel {wheel.name}: metadata or entry points do not match the source version {version}")
-    print(f"contents: sdist {sdist_count} files checked, wheel holds the package, py.typed and LICENSE")
+    print(
+        f"contents: sdist {sdist_count} files checked, wheel holds the package, py.typed, the inspector page "
+        "and LICENSE"
+    )
 
 
 def free_port() -> int:
@@ -180,6 +193,20 @@ def readme_examples() -> list[str]:
     """The README's Python test blocks, as printed (but those needing aiobotocore: no dependency)."""
     blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
     return [block for block in blocks if "def test_" in block and "s3mpu_aioclient" not in block]
+
+
+def inspector_page(port: int) -> None:
+    """The inspector page comes from the installed package's data: a wheel that forgot it answers 500."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", "/_s3mpu/")
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    if response.status != 200 or b"<title>s3mpu inspector</title>" not in body:
+        sys.exit(f"GET /_s3mpu/ from the installed wheel answered {response.status}: {body[:200]!r}")
+    print(f"s3mpu console script: GET /_s3mpu/ -> the inspector page ({len(body)} bytes)")
 
 
 def smoke_test(wheel: Path, tmp: Path, version: str) -> None:
@@ -223,6 +250,7 @@ def smoke_test(wheel: Path, tmp: Path, version: str) -> None:
             output = server.communicate(timeout=10)[0]
             sys.exit(f"s3mpu console script: health answer {answer!r} (exit {server.returncode}):\n{output}")
         print(f"s3mpu console script on port {port}: GET /_s3mpu/health -> {answer}")
+        inspector_page(port)
     finally:
         if server.poll() is None:
             server.terminate()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
-from pytest_s3mpu.app import control, fault_actions, origins
+from pytest_s3mpu.app import control, fault_actions, inspector, origins
 from pytest_s3mpu.app import operations as handlers
 from pytest_s3mpu.app.control import Control
 from pytest_s3mpu.app.request_fields import RequestHeaders
@@ -138,6 +138,8 @@ class S3App:
         # Signature verification (``--s3mpu-auth sigv4``): None, the default, accepts any credentials.
         self.authenticator: Authenticator | None = None
         store.on_lifecycle = self._journal_lifecycle
+        # journal.html(path) writes the inspector page with this server's data in it
+        self.journal.page_html = lambda: inspector.page(self.control.inspection()).html
 
     def _journal_lifecycle(self, actions: list[LifecycleAction]) -> None:
         """One journal entry per lifecycle action the store took when the clock moved: no request made
@@ -348,14 +350,21 @@ class S3App:
             self.allowed_hosts,
             query,
         )
-        if isinstance(data, control.JsonLines):
-            payload, content_type = data.encode(), "application/x-ndjson"
+        if isinstance(data, inspector.Page):  # the inspector's page: HTML, its script and style by hash only
+            payload = data.html.encode()
+            answer_headers = [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Security-Policy", f"{data.csp}; frame-ancestors 'none'"),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Cache-Control", "no-store"),
+            ]
+        elif isinstance(data, control.JsonLines):
+            payload = data.encode()
+            answer_headers = [("Content-Type", "application/x-ndjson")]
         else:
-            payload, content_type = json.dumps(data).encode(), "application/json"
-        start_response(
-            status_line(status),
-            [("Content-Type", content_type), ("Content-Length", str(len(payload)))],
-        )
+            payload = json.dumps(data).encode()
+            answer_headers = [("Content-Type", "application/json")]
+        start_response(status_line(status), [*answer_headers, ("Content-Length", str(len(payload)))])
         return [payload]
 
     def _call(self, environ: WSGIEnvironment, method: str, fields: RequestHeaders) -> handlers.Call:

@@ -4,7 +4,9 @@ Layer 5 (app). No bucket name can start with ``_``, so these paths never shadow 
 ``GET /_s3mpu/health``, ``POST /_s3mpu/reset``, ``GET|POST|DELETE /_s3mpu/faults``,
 ``DELETE /_s3mpu/faults/{id}``, ``GET|DELETE /_s3mpu/journal``, ``GET|DELETE /_s3mpu/errors``,
 ``GET|POST /_s3mpu/clock``, ``GET /_s3mpu/state`` (read-only), ``GET|POST /_s3mpu/settings``,
-``GET /_s3mpu/uploads?state=incomplete``; ``GET /_s3mpu/journal?format=jsonl`` answers JSON Lines. A request
+``GET /_s3mpu/uploads?state=incomplete``; ``GET /_s3mpu/journal?format=jsonl`` answers JSON Lines; and the
+read-only inspector: its page ``GET /_s3mpu/`` (HTML, an ``inspector.Page``) and the JSON it polls,
+``GET /_s3mpu/inspector.json``. A request
 naming a Host that is not allowed is refused (400), and so is a state-changing one (any method but GET
 and HEAD) that a browser sends from another origin (403): a web page must not reset the store, add fault
 rules or move the clock (``origins``).
@@ -17,7 +19,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pytest_s3mpu.app import origins, runtime_settings
+from pytest_s3mpu.app import inspector, origins, runtime_settings
 from pytest_s3mpu.app.state_view import state_json
 from pytest_s3mpu.harness import leaks
 from pytest_s3mpu.harness.bugs import HandlerErrors
@@ -110,6 +112,8 @@ class Control:
             ("GET", "settings"): lambda: (200, runtime_settings.current(self.store)),
             ("POST", "settings"): lambda: self._change_settings(body),
             ("GET", "uploads"): lambda: self._uploads(query.get("state", "incomplete")),
+            ("GET", ""): lambda: (200, inspector.page()),
+            ("GET", "inspector.json"): lambda: (200, self.inspection()),
         }
         if resource.startswith("faults/"):
             return self._one_fault(method, resource[len("faults/") :])
@@ -120,6 +124,10 @@ class Control:
                 return 405, {"error": f"{method} is not allowed on {PREFIX}{resource}"}
             return 404, {"error": f"no control resource {PREFIX}{resource}"}
         return action()
+
+    def inspection(self) -> dict[str, Any]:
+        """What the inspector shows now (``GET /_s3mpu/inspector.json``)."""
+        return inspector.snapshot(self.store, self.faults, self.journal)
 
     def _reset(self) -> JsonReply:
         self.reset()

@@ -5,12 +5,14 @@ Layer 4 (beside faults): plain records, no HTTP. The app appends one entry per a
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any, NamedTuple
 
 FIELD_CHARS = 1024  # a text field longer than this (S3's longest key is 1024 bytes) is cut, and says so
@@ -205,6 +207,8 @@ class Journal:
         self._entries: deque[tuple[Any, ...]] = deque()
         self._lock = threading.Lock()
         self._seq = 0
+        # The inspector page with the data embedded, as the app that records here makes it (``html``).
+        self.page_html: Callable[[], str] | None = None
 
     def next_seq(self) -> int:
         with self._lock:
@@ -244,6 +248,13 @@ class Journal:
     def entries(self) -> list[JournalEntry]:
         with self._lock:
             kept = list(self._entries)
+        return sorted(map(JournalEntry._make, kept), key=lambda e: e.seq)
+
+    def newest(self, count: int) -> list[JournalEntry]:
+        """The newest ``count`` entries kept, in ``seq`` order: what a page polled every second can afford
+        (``entries()`` rebuilds every kept entry)."""
+        with self._lock:
+            kept = list(itertools.islice(reversed(self._entries), count))
         return sorted(map(JournalEntry._make, kept), key=lambda e: e.seq)
 
     def __iter__(self) -> Iterator[JournalEntry]:
@@ -290,6 +301,15 @@ class Journal:
             e.status == 204 and (upload_id is None or e.upload_id == upload_id)
             for e in self.requests("AbortMultipartUpload")
         )
+
+    def html(self, path: str | Path) -> Path:
+        """Write the inspector page (buckets, uploads and parts, fault rules, this journal as a timeline)
+        as one self-contained HTML file with the data in it, for a test's artifacts; returns its path."""
+        if self.page_html is None:
+            raise RuntimeError("this journal is not attached to an S3 app: it has no inspector page")
+        target = Path(path)
+        target.write_text(self.page_html(), encoding="utf-8")
+        return target
 
     def table(self, limit: int = 200) -> str:
         """A compact text table, as the plugin adds to a failing test's report."""

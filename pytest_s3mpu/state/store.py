@@ -78,6 +78,7 @@ from pytest_s3mpu.state.model import (
 from pytest_s3mpu.state.notification import Notification
 from pytest_s3mpu.state.object_lock import NO_LOCK, LockRequest, ObjectLock
 from pytest_s3mpu.state.tagging import TagSet
+from pytest_s3mpu.state.upload_records import ClosedUploads, UploadRecord, record_of
 
 # Attempts of a Complete to commit what it assembled outside the lock before it holds the lock throughout.
 COMPLETE_ATTEMPTS = 3
@@ -126,6 +127,7 @@ class Store:
         self._lock = threading.Lock()
         self._buckets: dict[str, Bucket] = {}
         self._sequence = 0
+        self._closed_uploads = ClosedUploads()  # the inspector's record of the newest closed uploads
         # Told of each lifecycle action the store takes when the clock moves (the app journals them).
         self.on_lifecycle: Callable[[list[lifecycle.LifecycleAction]], None] | None = None
         self._lifecycle_buckets = 0  # buckets with a lifecycle configuration: none, no per-request work
@@ -169,6 +171,7 @@ class Store:
         with self._lock:
             self._buckets = {}
             self._count_lifecycles()
+            self._closed_uploads.clear()
 
     def _next(self) -> int:
         self._sequence += 1
@@ -1057,6 +1060,7 @@ class Store:
             obj = dataclasses.replace(obj, meta=dataclasses.replace(obj.meta, lock=locked))
         upload.state = UploadState.COMPLETED
         self._close_upload(target, upload)
+        self._closed_uploads.add(upload, self._clock())
         obj = self._store_version(target, obj)
         result = dataclasses.replace(result, version_id=versioning.shown_id(target, obj.version_id))
         # Spec §5.4: a retry answers this result, with this version id, while the object is current.
@@ -1086,6 +1090,7 @@ class Store:
             upload = self._open_upload(target, key, upload_id)
             upload.state = UploadState.ABORTED
             self._close_upload(target, upload)
+            self._closed_uploads.add(upload, self._clock())
             self._forget_if_unused(target, key)
 
     def list_parts(
@@ -1622,6 +1627,14 @@ class Store:
             buckets = [self._bucket(bucket)] if bucket else list(self._buckets.values())
             found = [upload for b in buckets for upload in b.uploads.values()]
         return sorted(found, key=lambda u: (u.bucket, u.key, u.order))
+
+    def upload_records(self) -> list[UploadRecord]:
+        """Open uploads (ListMultipartUploads order), then the newest completed or aborted ones (oldest
+        first), with their parts' sizes, ETags and checksums: what the inspector shows."""
+        with self._lock:
+            found = [upload for b in self._buckets.values() for upload in b.uploads.values()]
+            found.sort(key=lambda u: (u.bucket, u.key, u.order))
+            return [record_of(upload) for upload in found] + self._closed_uploads.records()
 
     def parts(self, upload_id: str) -> dict[int, Part]:
         with self._lock:
