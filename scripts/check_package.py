@@ -195,6 +195,16 @@ def readme_examples() -> list[str]:
     return [block for block in blocks if "def test_" in block and "s3mpu_aioclient" not in block]
 
 
+def _test_requirement(name: str) -> str:
+    """The requirement for ``name`` as pyproject.toml pins it (the test extra), so both agree."""
+    found = re.search(
+        rf'^\s*"({re.escape(name)}[^"]*)",', (ROOT / "pyproject.toml").read_text(), re.MULTILINE
+    )
+    if found is None:
+        sys.exit(f"pyproject.toml pins no {name}")
+    return found.group(1)
+
+
 def inspector_page(port: int) -> None:
     """The inspector page comes from the installed package's data: a wheel that forgot it answers 500."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -226,7 +236,11 @@ def smoke_test(wheel: Path, tmp: Path, version: str) -> None:
     project = tmp / "project"
     project.mkdir()
     (project / "test_upload.py").write_text(textwrap.dedent(SMOKE_TEST))
-    for number, block in enumerate(readme_examples()):  # what a newcomer copies from the README
+    examples = readme_examples()
+    if any("selenium" in block for block in examples):
+        # The browser example's own dependency, which its README section tells the user to install.
+        run(python, "-m", "pip", "install", "-q", _test_requirement("selenium"))
+    for number, block in enumerate(examples):  # what a newcomer copies from the README
         (project / f"test_readme_{number}.py").write_text(block)
     print(run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project).strip().splitlines()[-1])
 
