@@ -339,6 +339,7 @@ TLS: Setting[bool] = Setting(
     "localhost, 127.0.0.1 and ::1, valid a day); clients trust the CA bundle the server writes (the "
     "fixture's ca_bundle, s3mpu_client trusts it; the standalone server prints its path).",
     metavar="",
+    flag=True,
 )
 PAUSE_ON_FAILURE: Setting[bool] = Setting(
     "pause_on_failure",
