@@ -513,6 +513,7 @@ _BASE: dict[str, Any] = {
     "TransferConfig": TransferConfig,
     "KB": KB,
     "AWS_REGION_US_EAST_1": "us-east-1",
+    "US_EAST_1_REGION": "us-east-1",  # test_s3_api imports it from moto
     "TEST_S3_IMAGE": False,
 }
 
@@ -556,7 +557,6 @@ def run_one(
         "aws_client_factory": ClientFactory(endpoint),
         # raw HTTP: the double does not check signatures, so a plain requests session stands for it
         "aws_http_client_factory": lambda *_, **__: requests.Session(),
-        "allow_bucket_acl": None,
         "tmpdir": py.path.local(tempfile.mkdtemp(prefix="replay-")),
         "region_name": "us-east-1",
         "secondary_region_name": "ap-southeast-1",

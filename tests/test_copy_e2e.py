@@ -300,7 +300,6 @@ def test_copy_source_bucket_and_key_missing(s3mpu, s3, upload):
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        (f"{BUCKET}", "Invalid copy source object key"),
         (f"/{BUCKET}/", "Invalid copy source object key"),
         (f"{BUCKET}/a/../b", "Invalid copy source object key"),
         ("Bad_Bucket/key", "Invalid copy source bucket name"),
@@ -317,6 +316,20 @@ def test_malformed_copy_source(s3mpu, s3, upload, raw, message):
         message,
         ArgumentName="x-amz-copy-source",
         ArgumentValue=raw,
+    )
+
+
+def test_copy_source_without_a_slash_names_the_header(s3mpu, s3, upload):
+    """[LS-AWS: test_s3_copy_object_wrong_format, recorded 2026-02-21] a copy source that is no
+    ``bucket/key`` (here a bare bucket name) is InvalidArgument whose ArgumentValue is the header's name."""
+    with_raw_copy_source(s3, BUCKET)
+    expect_error(
+        lambda: copy_part(s3, upload),
+        400,
+        "InvalidArgument",
+        "Invalid copy source object key",
+        ArgumentName="x-amz-copy-source",
+        ArgumentValue="x-amz-copy-source",
     )
 
 

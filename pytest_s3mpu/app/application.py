@@ -378,6 +378,9 @@ class S3App:
         resolved = resolve(path, host, self.virtual_host_suffixes)
         route = routes.route(resolved.target, method, query, fields)
         if not route.implemented:
+            if resolved.bucket:  # S3 knows the operation: a missing bucket is NoSuchBucket first
+                # [LS-AWS: test_bucket_availability (GetBucketReplication), recorded 2026-02-21]
+                self.store.head_bucket(resolved.bucket)
             raise errors.NotImplementedByS3()
         scheme = str(environ.get("wsgi.url_scheme", "http"))
         if resolved.virtual:
@@ -396,6 +399,7 @@ class S3App:
             part_number=validation.parse_decimal(query.get("partNumber")),
             until_end=bool(environ.get("wsgi.input_terminated")),
             aws_chunked=bodies.is_aws_chunked(fields),
+            signing_region=signing_region(fields, environ),
         )
 
     def _asked(self, environ: WSGIEnvironment, fields: RequestHeaders, method: str) -> RequestInfo:
@@ -485,21 +489,38 @@ def _signed_request(
     return SignedRequest(method, path, str(environ.get("QUERY_STRING", "")), fields, query)
 
 
-def named_access_key(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
-    """The access key id a request names (``Credential=AKID/...`` or ``X-Amz-Credential=AKID%2F...``),
-    read without checking anything: for the journal and fault presets, whether verification is on or off."""
+def _named_credential(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
+    """The credential scope a request names (``AKID/YYYYMMDD/region/s3/aws4_request``), unchecked."""
     authorization = fields.get("Authorization")
     if authorization is not None:
         start = authorization.find("Credential=")
         if start == -1:
             return None
-        return authorization[start + 11 :].split("/", 1)[0] or None
+        return authorization[start + 11 :].split(",", 1)[0].strip()
     query = str(environ.get("QUERY_STRING", ""))
     start = query.find("X-Amz-Credential=")
     if start == -1:
         return None
-    credential = unquote_to_bytes(query[start + 17 :].split("&", 1)[0]).decode("utf-8", "replace")
-    return credential.split("/", 1)[0] or None
+    return unquote_to_bytes(query[start + 17 :].split("&", 1)[0]).decode("utf-8", "replace")
+
+
+def named_access_key(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
+    """The access key id a request names (``Credential=AKID/...`` or ``X-Amz-Credential=AKID%2F...``),
+    read without checking anything: for the journal and fault presets, whether verification is on or off."""
+    credential = _named_credential(fields, environ)
+    return credential.split("/", 1)[0] or None if credential is not None else None
+
+
+def signing_region(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
+    """The region a request was signed for (its credential scope's third field), read without checking:
+    a client talks to the regional endpoint of the region it signs for, so CreateBucket judges a
+    LocationConstraint by it [LS-AWS: test_different_location_constraint, recorded 2026-02-21]. With
+    signature verification on, a region other than the server's was already refused."""
+    credential = _named_credential(fields, environ)
+    if credential is None:
+        return None
+    parts = credential.split("/")
+    return parts[2] if len(parts) == 5 and validation.is_region(parts[2]) else None
 
 
 def _request_info(call: handlers.Call) -> RequestInfo:

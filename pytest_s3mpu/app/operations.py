@@ -68,6 +68,8 @@ class Call:
     chunk_chain: ChunkChain | None = None
     # A POST form's signature check (verification on: a form is signed in its fields, not its head).
     form_signing: FormSigning | None = None
+    # The region of the credential scope (application.signing_region): the regional endpoint it asked.
+    signing_region: str | None = None
 
     @property
     def stream(self) -> bodies.BodyStream:
@@ -146,7 +148,15 @@ def create_bucket(store: Store, call: Call) -> Reply:
     tags = xmldoc.parse_create_bucket_tags(body)
     lock = call.headers.get(wire.BUCKET_OBJECT_LOCK_ENABLED, "").strip().lower() == "true"
     ownership = call.headers.get(wire.OBJECT_OWNERSHIP)
-    store.create_bucket(call.bucket, constraint, ownership, acl, tags, object_lock_enabled=lock)
+    store.create_bucket(
+        call.bucket,
+        constraint,
+        ownership,
+        acl,
+        tags,
+        object_lock_enabled=lock,
+        endpoint_region=call.signing_region,
+    )
     # With a constraint S3 answers the bucket's virtual-hosted URL, without one its path [LS-AWS:
     # test_create_bucket_head_bucket, recorded 2026-02-21].
     if constraint is None:

@@ -14,7 +14,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from enum import Enum
 
 from pytest_s3mpu.protocol import metadata_values, wire
-from pytest_s3mpu.state import access, encryption, object_lock, tagging
+from pytest_s3mpu.state import access, encryption, object_lock, tagging, validation
 from pytest_s3mpu.state.encryption import EncryptionRequest
 from pytest_s3mpu.state.errors import Condition
 from pytest_s3mpu.state.model import ObjectChecksum, ObjectMeta, StoredObject
@@ -60,7 +60,7 @@ def object_meta(headers: Mapping[str, str], metadata_items: list[tuple[str, str]
         cache_control=headers.get("Cache-Control"),
         expires=headers.get("Expires"),
         metadata=metadata,
-        storage_class=headers.get(wire.STORAGE_CLASS) or "STANDARD",
+        storage_class=validation.storage_class(headers.get(wire.STORAGE_CLASS)),
         tagging=tagging.parse_header(headers.get(wire.TAGGING)),
         website_redirect_location=headers.get(wire.WEBSITE_REDIRECT),
         acl=access.from_headers(headers, access.OWNER_ID),

@@ -351,6 +351,19 @@ class PreconditionFailed(S3Error):
 RESTORE_NOT_ALLOWED = "Restore is not allowed for the object's current storage class"
 
 
+class InvalidStorageClass(S3Error):
+    """A storage class a general purpose bucket does not take: an unknown name or OUTPOSTS, on PutObject,
+    CreateMultipartUpload and a POST form [LS-AWS: test_put_object_storage_class_outposts, recorded
+    2026-02-21; test_post_object_with_storage_class, recorded 2026-02-21]."""
+
+    code = "InvalidStorageClass"
+    status = 400
+    default_message = "The storage class you specified is not valid"
+
+    def __init__(self, requested: str) -> None:
+        super().__init__(StorageClassRequested=requested)
+
+
 class InvalidObjectState(S3Error):
     """GetObject of an archived object not restored: 403 naming its storage class [LS-AWS:
     test_put_object_storage_class[GLACIER-False], recorded 2026-02-21]; RestoreObject of an object

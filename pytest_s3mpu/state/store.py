@@ -237,6 +237,7 @@ class Store:
         acl: access.Acl | None = None,
         tags: TagSet = (),
         object_lock_enabled: bool = False,
+        endpoint_region: str | None = None,
     ) -> bool:
         """Create a bucket; True if it was new.
 
@@ -253,24 +254,30 @@ class Store:
 
         ``object_lock_enabled`` (x-amz-bucket-object-lock-enabled) enables Object Lock, and with it
         versioning (docs/features/object-lock.md).
+
+        ``endpoint_region`` is the regional endpoint the request was sent to (the region it was signed
+        for); the store's ``region`` when None.
         """
         validation.bucket_name(name)
-        if location_constraint == "us-east-1":
+        endpoint = endpoint_region or self.region
+        # us-east-1 refuses its own name as constraint; another region's endpoint finds it incompatible
+        # [LS-AWS: test_different_location_constraint, recorded 2026-02-21].
+        if location_constraint == "us-east-1" and endpoint == "us-east-1":
             raise errors.InvalidLocationConstraint(location_constraint)
-        if self.region == "us-east-1" and location_constraint is not None:
+        if endpoint == "us-east-1" and location_constraint is not None:
             validation.location_constraint(location_constraint)
         placed = buckets.region_of(location_constraint) if location_constraint is not None else None
-        if self.region != "us-east-1" and placed != self.region:
+        if endpoint != "us-east-1" and placed != endpoint:
             if location_constraint is None:
                 raise errors.IllegalLocationConstraintException()
             raise errors.location_constraint_incompatible(location_constraint)
-        region = placed or self.region
+        region = placed or endpoint
         chosen, block = access.new_bucket(access.ownership(ownership), acl, self.object_ownership)
         checked = tagging.check_create_bucket_tags(tags)
         with self._lock:
             existing = self._buckets.get(name)
             if existing is not None:
-                if existing.region == "us-east-1" and self.region == "us-east-1" and not checked:
+                if existing.region == "us-east-1" and endpoint == "us-east-1" and not checked:
                     return False
                 raise errors.BucketAlreadyOwnedByYou(name)
             self._buckets[name] = Bucket(
@@ -950,7 +957,11 @@ class Store:
         if sse is not None:
             written = encryption.for_write(sse, self._default_encryption(bucket))
             meta = dataclasses.replace(meta, encryption=written)
-        copying.check_not_onto_itself((source_bucket, source_key) == (bucket, key), request)
+        copying.check_not_onto_itself(
+            (source_bucket, source_key) == (bucket, key),
+            request,
+            target.encryption is not bucket_config.DEFAULT_ENCRYPTION,
+        )
         raw_algorithm = request.checksum_algorithm
         algorithm = checksums.requested_algorithm(raw_algorithm) if raw_algorithm else None
         etag, checksum = copying.copied_digests(source, algorithm)
