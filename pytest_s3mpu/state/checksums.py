@@ -39,7 +39,7 @@ class Algorithm(str, Enum):
     @property
     def header(self) -> str:
         """``x-amz-checksum-crc32`` and so on."""
-        return f"x-amz-checksum-{self.value.lower()}"
+        return errors.CHECKSUM_HEADER_PREFIX + self.value.lower()
 
     @property
     def xml_element(self) -> str:
