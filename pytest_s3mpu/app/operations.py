@@ -14,7 +14,12 @@ from urllib.parse import quote, urlencode, urlsplit
 from pytest_s3mpu.app.request_fields import RequestHeaders
 from pytest_s3mpu.protocol import bodies, post_form, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
-from pytest_s3mpu.protocol.authentication import POST_V2_FIELDS, POST_V4_FIELDS, Authenticator
+from pytest_s3mpu.protocol.authentication import (
+    POST_SIGNATURE_FIELDS,
+    POST_V2_FIELDS,
+    POST_V4_FIELDS,
+    Authenticator,
+)
 from pytest_s3mpu.protocol.routes import Operation
 from pytest_s3mpu.protocol.sigv4 import ChunkChain
 from pytest_s3mpu.state import (
@@ -548,7 +553,13 @@ def post_object(store: Store, call: Call) -> Reply:
     verify_post_signature(store, call, fields)
     if "policy" in fields:
         policy = post_policy.decode(fields["policy"])
-        post_policy.check(policy, {**fields, "bucket": call.bucket}, form.payload.size, store.clock.now())
+        post_policy.check(
+            policy,
+            {**fields, "bucket": call.bucket},
+            form.payload.size,
+            store.clock.now(),
+            signature_fields=POST_SIGNATURE_FIELDS,
+        )
     key = sent_key.replace("${filename}", form.filename) if form.filename is not None else sent_key
     as_headers = RequestHeaders({_POST_RENAMED.get(name, name): value for name, value in fields.items()})
     meta = headers.object_meta(as_headers, list(as_headers.items()))
