@@ -306,7 +306,7 @@ def put_object(store: Store, call: Call) -> Reply:
         *_version_header(result.version_id),
     ]
     if result.checksum is not None:
-        extra.append((result.checksum.algorithm.header, result.checksum.value))
+        extra.append((wire.checksum_header(result.checksum.algorithm), result.checksum.value))
         extra.append((wire.CHECKSUM_TYPE, result.checksum.type.value))
     return _empty(extra=extra)
 
@@ -471,7 +471,7 @@ def upload_part(store: Store, call: Call) -> Reply:
     result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse, target)
     extra = [("ETag", f'"{result.etag}"'), *headers.encryption_headers(result.encryption)]
     if result.checksum is not None:
-        extra.append((result.checksum[0].header, result.checksum[1]))
+        extra.append((wire.checksum_header(result.checksum[0]), result.checksum[1]))
     extra.extend(_abort_headers(store, call.bucket, upload_id))
     return _empty(extra=extra)
 
@@ -636,7 +636,9 @@ def upload_part_copy(store: Store, call: Call) -> Reply:
         headers.encryption_request(call.headers),
         headers.copy_source_encryption_request(call.headers),
     )
-    extra = [(result.checksum.algorithm.header, result.checksum.value)] if result.checksum else []
+    extra = (
+        [(wire.checksum_header(result.checksum.algorithm), result.checksum.value)] if result.checksum else []
+    )
     extra.extend(headers.encryption_headers(result.encryption))
     if result.source_version_id is not None:
         extra.append((wire.COPY_SOURCE_VERSION_ID, result.source_version_id))

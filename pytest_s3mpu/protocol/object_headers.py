@@ -98,7 +98,7 @@ def object_headers(obj: StoredObject, checksum: ObjectChecksum | None) -> list[t
         headers.append((wire.TAGGING_COUNT, str(len(meta.tagging))))
     headers.extend(lock_headers(meta.lock))
     if checksum is not None:
-        headers.append((checksum.algorithm.header, checksum.value))
+        headers.append((wire.checksum_header(checksum.algorithm), checksum.value))
         headers.append((wire.CHECKSUM_TYPE, checksum.type.value))
     return headers
 

@@ -7,6 +7,7 @@ Layer 3 (protocol), imported by the protocol modules and the app. Error codes an
 from __future__ import annotations
 
 from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.checksums import Algorithm
 
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -146,3 +147,8 @@ SUBRESOURCES = frozenset(
         "renameObject",
     }
 )
+
+
+def checksum_header(algorithm: Algorithm) -> str:
+    """``x-amz-checksum-crc32`` and so on (the prefix is in error messages too, so errors.py writes it)."""
+    return errors.CHECKSUM_HEADER_PREFIX + algorithm.value.lower()

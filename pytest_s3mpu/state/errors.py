@@ -553,7 +553,7 @@ def invalid_part_number(raw: str | None) -> InvalidArgument:
 
 
 def checksum_header_invalid(algorithm: str) -> InvalidRequest:
-    return InvalidRequest(f"Value for x-amz-checksum-{algorithm.lower()} header is invalid.")
+    return InvalidRequest(f"Value for {CHECKSUM_HEADER_PREFIX}{algorithm.lower()} header is invalid.")
 
 
 def sdk_checksum_unmatched() -> InvalidRequest:
