@@ -30,6 +30,7 @@ from werkzeug.serving import run_simple
 from werkzeug.wrappers import Request, Response
 
 from bench.null_server import list_parts_page
+from pytest_s3mpu.protocol import wire
 from pytest_s3mpu.state.checksums import Algorithm, new_hasher
 
 _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
@@ -48,7 +49,7 @@ def _hashers(environ: dict[str, Any]) -> list[Any]:
     # aws-chunked bodies (https) name their checksum in x-amz-trailer; hashed as framed, the same cost
     trailer = {name.strip() for name in str(environ.get("HTTP_X_AMZ_TRAILER", "")).lower().split(",")}
     for algorithm in Algorithm:
-        header = algorithm.header
+        header = wire.checksum_header(algorithm)
         if "HTTP_" + header.upper().replace("-", "_") in environ or header in trailer:
             hashers.append(new_hasher(algorithm))  # the same hashlib, zlib and awscrt calls S3 needs
     return hashers

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from pytest_s3mpu.protocol.authentication import POST_SIGNATURE_FIELDS
 from pytest_s3mpu.state import cors, errors, post_policy
 
 NOW = dt.datetime(2026, 2, 21, 12, 0, tzinfo=dt.timezone.utc)
@@ -69,9 +70,9 @@ def encoded(document: object) -> str:
 
 def test_policy_expiration_is_compared_with_the_clock():
     policy = post_policy.decode(encoded({"expiration": "2026-02-21T12:00:00.000Z", "conditions": []}))
-    post_policy.check(policy, {}, 0, NOW - dt.timedelta(seconds=1))
+    post_policy.check(policy, {}, 0, NOW - dt.timedelta(seconds=1), signature_fields=POST_SIGNATURE_FIELDS)
     with pytest.raises(errors.AccessDenied, match="Policy expired"):
-        post_policy.check(policy, {}, 0, NOW)
+        post_policy.check(policy, {}, 0, NOW, signature_fields=POST_SIGNATURE_FIELDS)
 
 
 @pytest.mark.parametrize(
@@ -97,13 +98,21 @@ def test_conditions_compare_values_exactly_and_names_in_any_case():
             }
         )
     )
-    post_policy.check(policy, {"key": "user/a", "acl": "private"}, 1, NOW)
+    post_policy.check(
+        policy, {"key": "user/a", "acl": "private"}, 1, NOW, signature_fields=POST_SIGNATURE_FIELDS
+    )
     for fields in (
         {"key": "User/a", "acl": "private"},
         {"key": "user/a", "acl": "Private"},
         {"key": "user/a"},
     ):
         with pytest.raises(errors.AccessDenied, match="Policy Condition failed"):
-            post_policy.check(policy, fields, 1, NOW)
+            post_policy.check(policy, fields, 1, NOW, signature_fields=POST_SIGNATURE_FIELDS)
     with pytest.raises(errors.AccessDenied, match="Extra input fields: x-amz-meta-a"):
-        post_policy.check(policy, {"key": "user/a", "acl": "private", "x-amz-meta-a": "1"}, 1, NOW)
+        post_policy.check(
+            policy,
+            {"key": "user/a", "acl": "private", "x-amz-meta-a": "1"},
+            1,
+            NOW,
+            signature_fields=POST_SIGNATURE_FIELDS,
+        )

@@ -55,3 +55,38 @@ def test_the_state_layer_spells_no_condition_header_for_errors():
             ):
                 hits.append(f"{path.name}:{node.lineno}")
     assert hits == []
+
+
+HEADER_PREFIXES = ("x-amz-", "If-", "Content-")
+
+
+def _docstring_nodes(tree: ast.AST) -> set[int]:
+    """The ids of docstring constants (prose about a header may name it)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _header_literals(path: Path) -> list[str]:
+    """String literals (f-string pieces included) that spell an HTTP header name."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    prose = _docstring_nodes(tree)
+    return [
+        f"{path.name}:{node.lineno}: {node.value}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in prose
+        and node.value.startswith(HEADER_PREFIXES)
+    ]
+
+
+def test_the_state_layer_spells_no_header_name_outside_errors_py():
+    """Header names belong to protocol/wire.py; those S3 writes into an error body (ArgumentName,
+    Header) are written once in state/errors.py, and wire.py refers to them (#16 item 7)."""
+    modules = [path for path in sorted((PACKAGE / "state").glob("*.py")) if path != ERRORS]
+    assert [hit for path in modules for hit in _header_literals(path)] == []

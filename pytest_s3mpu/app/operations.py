@@ -14,7 +14,12 @@ from urllib.parse import quote, urlencode, urlsplit
 from pytest_s3mpu.app.request_fields import RequestHeaders
 from pytest_s3mpu.protocol import bodies, post_form, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
-from pytest_s3mpu.protocol.authentication import POST_V2_FIELDS, POST_V4_FIELDS, Authenticator
+from pytest_s3mpu.protocol.authentication import (
+    POST_SIGNATURE_FIELDS,
+    POST_V2_FIELDS,
+    POST_V4_FIELDS,
+    Authenticator,
+)
 from pytest_s3mpu.protocol.routes import Operation
 from pytest_s3mpu.protocol.sigv4 import ChunkChain
 from pytest_s3mpu.state import (
@@ -22,7 +27,6 @@ from pytest_s3mpu.state import (
     bucket_config,
     buckets,
     checksums,
-    conditions,
     cors,
     errors,
     integrity,
@@ -296,9 +300,13 @@ def put_object(store: Store, call: Call) -> Reply:
         chain=call.chunk_chain,
     )
     result = store.put_object(call.bucket, call.key, payload, meta, if_match, if_none_match, sse, lock)
-    extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers(), *_version_header(result.version_id)]
+    extra = [
+        ("ETag", f'"{result.etag}"'),
+        *headers.encryption_headers(result.encryption),
+        *_version_header(result.version_id),
+    ]
     if result.checksum is not None:
-        extra.append((result.checksum.algorithm.header, result.checksum.value))
+        extra.append((wire.checksum_header(result.checksum.algorithm), result.checksum.value))
         extra.append((wire.CHECKSUM_TYPE, result.checksum.type.value))
     return _empty(extra=extra)
 
@@ -407,7 +415,7 @@ def delete_object(store: Store, call: Call) -> Reply:
         _version_id(call),
         bypass,
         if_match=call.headers.get("If-Match"),
-        directory_only=[h for h in conditions.DIRECTORY_BUCKET_DELETE_CONDITIONS if h in call.headers],
+        directory_only=[h for h in wire.DIRECTORY_BUCKET_DELETE_CONDITIONS if h in call.headers],
     )
     extra = _version_header(outcome.version_id or outcome.marker_version_id)
     if outcome.delete_marker:
@@ -435,7 +443,7 @@ def create_multipart_upload(store: Store, call: Call) -> Reply:
             (wire.CHECKSUM_ALGORITHM, upload.algorithm.value),
             (wire.CHECKSUM_TYPE, upload.checksum_type.value),
         ]
-    extra.extend(upload.meta.encryption.headers())
+    extra.extend(headers.encryption_headers(upload.meta.encryption))
     extra.extend(_abort_headers(store, call.bucket, upload.upload_id))
     reply = _xml(xmldoc.initiate_result(call.bucket, call.key, upload.upload_id), extra=extra)
     reply.upload_id = upload.upload_id
@@ -461,9 +469,9 @@ def upload_part(store: Store, call: Call) -> Reply:
         chain=call.chunk_chain,
     )
     result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse, target)
-    extra = [("ETag", f'"{result.etag}"'), *result.encryption.headers()]
+    extra = [("ETag", f'"{result.etag}"'), *headers.encryption_headers(result.encryption)]
     if result.checksum is not None:
-        extra.append((result.checksum[0].header, result.checksum[1]))
+        extra.append((wire.checksum_header(result.checksum[0]), result.checksum[1]))
     extra.extend(_abort_headers(store, call.bucket, upload_id))
     return _empty(extra=extra)
 
@@ -545,7 +553,13 @@ def post_object(store: Store, call: Call) -> Reply:
     verify_post_signature(store, call, fields)
     if "policy" in fields:
         policy = post_policy.decode(fields["policy"])
-        post_policy.check(policy, {**fields, "bucket": call.bucket}, form.payload.size, store.clock.now())
+        post_policy.check(
+            policy,
+            {**fields, "bucket": call.bucket},
+            form.payload.size,
+            store.clock.now(),
+            signature_fields=POST_SIGNATURE_FIELDS,
+        )
     key = sent_key.replace("${filename}", form.filename) if form.filename is not None else sent_key
     as_headers = RequestHeaders({_POST_RENAMED.get(name, name): value for name, value in fields.items()})
     meta = headers.object_meta(as_headers, list(as_headers.items()))
@@ -556,13 +570,15 @@ def post_object(store: Store, call: Call) -> Reply:
     result = store.put_object(call.bucket, key, form.payload, meta, None, None, sse)
     etag = f'"{result.etag}"'
     location = _post_location(call, key)
-    extra = [("ETag", etag), ("Location", location), *result.encryption.headers()]
+    extra = [("ETag", etag), ("Location", location), *headers.encryption_headers(result.encryption)]
     extra.extend(_version_header(result.version_id))
     redirect = _redirect_target(fields.get("success_action_redirect") or fields.get("redirect"))
     if redirect is not None:
         query = urlencode({"bucket": call.bucket, "key": key, "etag": etag})
         target = f"{redirect}{'&' if '?' in redirect else '?'}{query}"
-        return _empty(303, [("Location", target), ("ETag", etag), *result.encryption.headers()])
+        return _empty(
+            303, [("Location", target), ("ETag", etag), *headers.encryption_headers(result.encryption)]
+        )
     status = fields.get("success_action_status")
     if status == "201":
         return _xml(xmldoc.post_response(location, call.bucket, key, etag), 201, extra)
@@ -602,7 +618,7 @@ def copy_object(store: Store, call: Call) -> Reply:
         if_match=call.headers.get("If-Match"),
         if_none_match=call.headers.get("If-None-Match"),
     )
-    extra = [*result.encryption.headers(), *_version_header(result.version_id)]
+    extra = [*headers.encryption_headers(result.encryption), *_version_header(result.version_id)]
     if result.source_version_id is not None:
         extra.append((wire.COPY_SOURCE_VERSION_ID, result.source_version_id))
     return _xml(xmldoc.copy_result("CopyObjectResult", result), extra=extra)
@@ -620,8 +636,10 @@ def upload_part_copy(store: Store, call: Call) -> Reply:
         headers.encryption_request(call.headers),
         headers.copy_source_encryption_request(call.headers),
     )
-    extra = [(result.checksum.algorithm.header, result.checksum.value)] if result.checksum else []
-    extra.extend(result.encryption.headers())
+    extra = (
+        [(wire.checksum_header(result.checksum.algorithm), result.checksum.value)] if result.checksum else []
+    )
+    extra.extend(headers.encryption_headers(result.encryption))
     if result.source_version_id is not None:
         extra.append((wire.COPY_SOURCE_VERSION_ID, result.source_version_id))
     return _xml(xmldoc.copy_result("CopyPartResult", result), extra=extra)
@@ -652,7 +670,7 @@ def complete_multipart_upload(store: Store, call: Call) -> Reply:
         call.bucket, call.key, call.query.get("uploadId", ""), document, options
     )
     # Complete reports SSE-S3 / SSE-KMS, never the SSE-C pair (research: copy_attrs_sse §4.1).
-    shown = [(n, v) for n, v in result.encryption.headers() if "customer" not in n]
+    shown = [(n, v) for n, v in headers.encryption_headers(result.encryption) if "customer" not in n]
     shown.extend(_version_header(result.version_id))
     return _xml(xmldoc.complete_result(_location(call), result), extra=shown)
 
@@ -752,7 +770,7 @@ def _requested_acl(call: Call) -> access.Acl:
             raise errors.UnexpectedContent()
         return from_headers
     if not body.strip():
-        raise errors.MissingSecurityHeader(access.ACL_HEADER)
+        raise errors.MissingSecurityHeader(wire.ACL)
     owner, grants = xmldoc.parse_access_control_policy(body)
     return access.from_policy(owner, grants)
 

@@ -29,8 +29,11 @@ _QUERY_V4 = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires
 _QUERY_V4_ALL = (*_QUERY_V4, sigv4.SIGNATURE_QUERY)
 _QUERY_V2 = ("AWSAccessKeyId", "Signature", "Expires")
 # A browser POST form's signing fields (by lower-case name, as the form reader gives them).
-POST_V4_FIELDS = ("x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature")
+POST_V4_SIGNATURE = "x-amz-signature"
+POST_V4_FIELDS = ("x-amz-algorithm", "x-amz-credential", "x-amz-date", POST_V4_SIGNATURE)
 POST_V2_FIELDS = ("awsaccesskeyid", "signature")
+# The signing fields no policy condition needs to cover (the others of V4 must be).
+POST_SIGNATURE_FIELDS = (POST_V4_SIGNATURE, *POST_V2_FIELDS)
 _COMPONENT = re.compile(r"\s*([A-Za-z]+)\s*=\s*([^,\s]*)\s*")
 # Sent without being signed, S3 lets these pass beside a presigned URL (LS test_s3_ignored_special_headers).
 _UNSIGNED_ALLOWED = frozenset({wire.CONTENT_SHA256})

@@ -277,7 +277,7 @@ def declared_size(
 
 # (algorithm, its x-amz-checksum-* header), worked out once: Enum iteration and properties cost a few us
 # a request on the UploadPart path.
-_CLAIM_HEADERS = tuple((algorithm, algorithm.header) for algorithm in Algorithm)
+_CLAIM_HEADERS = tuple((algorithm, wire.checksum_header(algorithm)) for algorithm in Algorithm)
 
 
 def header_claims(headers: Mapping[str, str]) -> dict[Algorithm, str]:

@@ -91,14 +91,14 @@ def object_headers(obj: StoredObject, checksum: ObjectChecksum | None) -> list[t
     headers.extend(
         (f"{wire.META_PREFIX}{name}", metadata_values.encode(value)) for name, value in meta.metadata
     )
-    headers.extend(meta.encryption.headers())
+    headers.extend(encryption_headers(meta.encryption))
     if meta.storage_class != "STANDARD":
         headers.append((wire.STORAGE_CLASS, meta.storage_class))
     if meta.tagging:
         headers.append((wire.TAGGING_COUNT, str(len(meta.tagging))))
     headers.extend(lock_headers(meta.lock))
     if checksum is not None:
-        headers.append((checksum.algorithm.header, checksum.value))
+        headers.append((wire.checksum_header(checksum.algorithm), checksum.value))
         headers.append((wire.CHECKSUM_TYPE, checksum.type.value))
     return headers
 
@@ -134,22 +134,22 @@ def copy_source_encryption_request(headers: Mapping[str, str]) -> EncryptionRequ
     """The SSE-C key a copy sends for its source (``x-amz-copy-source-server-side-encryption-customer-*``)."""
     prefix = "x-amz-copy-source-"
     return EncryptionRequest(
-        customer_algorithm=headers.get(prefix + encryption.SSE_C_ALGORITHM.removeprefix("x-amz-")),
-        customer_key=headers.get(prefix + encryption.SSE_C_KEY.removeprefix("x-amz-")),
-        customer_key_md5=headers.get(prefix + encryption.SSE_C_KEY_MD5.removeprefix("x-amz-")),
+        customer_algorithm=headers.get(prefix + wire.SSE_C_ALGORITHM.removeprefix("x-amz-")),
+        customer_key=headers.get(prefix + wire.SSE_C_KEY.removeprefix("x-amz-")),
+        customer_key_md5=headers.get(prefix + wire.SSE_C_KEY_MD5.removeprefix("x-amz-")),
     )
 
 
 def encryption_request(headers: Mapping[str, str]) -> EncryptionRequest:
     """The SSE headers of a request, as sent; the store decides what they mean."""
     return EncryptionRequest(
-        sse=headers.get(encryption.SSE),
-        kms_key_id=headers.get(encryption.SSE_KMS_KEY),
-        context=headers.get(encryption.SSE_CONTEXT),
-        bucket_key=headers.get(encryption.SSE_BUCKET_KEY),
-        customer_algorithm=headers.get(encryption.SSE_C_ALGORITHM),
-        customer_key=headers.get(encryption.SSE_C_KEY),
-        customer_key_md5=headers.get(encryption.SSE_C_KEY_MD5),
+        sse=headers.get(wire.SSE),
+        kms_key_id=headers.get(wire.SSE_KMS_KEY),
+        context=headers.get(wire.SSE_CONTEXT),
+        bucket_key=headers.get(wire.SSE_BUCKET_KEY),
+        customer_algorithm=headers.get(wire.SSE_C_ALGORITHM),
+        customer_key=headers.get(wire.SSE_C_KEY),
+        customer_key_md5=headers.get(wire.SSE_C_KEY_MD5),
     )
 
 
@@ -233,3 +233,15 @@ def read_condition(headers: Mapping[str, str], obj: StoredObject, now: dt.dateti
         if date is not None and date <= now and obj.last_modified <= date:
             return ReadVerdict.NOT_MODIFIED
     return None
+
+
+def encryption_headers(found: encryption.Encryption) -> list[tuple[str, str]]:
+    """Response headers: SSE-C reports algorithm and key MD5, never the key; otherwise the SSE type."""
+    if found.customer_algorithm is not None and found.key_md5 is not None:
+        return [(wire.SSE_C_ALGORITHM, found.customer_algorithm), (wire.SSE_C_KEY_MD5, found.key_md5)]
+    listed = [(wire.SSE, found.sse)] if found.sse else []
+    if found.kms_key_id:
+        listed.append((wire.SSE_KMS_KEY, found.kms_key_id))
+    if found.bucket_key:
+        listed.append((wire.SSE_BUCKET_KEY, found.bucket_key))
+    return listed

@@ -7,6 +7,7 @@ Layer 3 (protocol), imported by the protocol modules and the app. Error codes an
 from __future__ import annotations
 
 from pytest_s3mpu.state import errors
+from pytest_s3mpu.state.checksums import Algorithm
 
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -36,8 +37,8 @@ TAGGING_COUNT = "x-amz-tagging-count"
 TAGGING_DIRECTIVE = "x-amz-tagging-directive"
 OBJECT_OWNERSHIP = "x-amz-object-ownership"
 WEBSITE_REDIRECT = "x-amz-website-redirect-location"
-COPY_SOURCE = "x-amz-copy-source"
-COPY_SOURCE_RANGE = "x-amz-copy-source-range"
+COPY_SOURCE = errors.COPY_SOURCE_HEADER
+COPY_SOURCE_RANGE = errors.COPY_SOURCE_RANGE_HEADER
 BUCKET_REGION = "x-amz-bucket-region"
 BUCKET_ARN = "x-amz-bucket-arn"
 ACCESS_POINT_ALIAS = "x-amz-access-point-alias"
@@ -63,8 +64,18 @@ CORS_REQUEST_METHOD = "Access-Control-Request-Method"
 CORS_REQUEST_HEADERS = "Access-Control-Request-Headers"
 SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION_ID = "amz-sdk-invocation-id"
-# The server-side-encryption header names live with their rules, in ``encryption``; x-amz-acl and the
-# x-amz-grant-* headers with theirs, in ``access``.
+# Server-side encryption; x-amz-server-side-encryption, x-amz-acl, the x-amz-grant-* headers and the
+# directory-bucket delete conditions are named in error bodies, so they are written in state/errors.py.
+SSE = errors.SSE_HEADER
+SSE_KMS_KEY = "x-amz-server-side-encryption-aws-kms-key-id"
+SSE_CONTEXT = "x-amz-server-side-encryption-context"
+SSE_BUCKET_KEY = "x-amz-server-side-encryption-bucket-key-enabled"
+SSE_C_ALGORITHM = "x-amz-server-side-encryption-customer-algorithm"
+SSE_C_KEY = "x-amz-server-side-encryption-customer-key"
+SSE_C_KEY_MD5 = "x-amz-server-side-encryption-customer-key-MD5"
+ACL = errors.ACL_HEADER
+GRANT_HEADERS = errors.GRANT_HEADERS
+DIRECTORY_BUCKET_DELETE_CONDITIONS = errors.DIRECTORY_BUCKET_DELETE_CONDITIONS
 
 # GetObject's response-* query overrides and the header each one sets.
 RESPONSE_OVERRIDES = {
@@ -136,3 +147,8 @@ SUBRESOURCES = frozenset(
         "renameObject",
     }
 )
+
+
+def checksum_header(algorithm: Algorithm) -> str:
+    """``x-amz-checksum-crc32`` and so on (the prefix is in error messages too, so errors.py writes it)."""
+    return errors.CHECKSUM_HEADER_PREFIX + algorithm.value.lower()

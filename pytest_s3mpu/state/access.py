@@ -28,15 +28,6 @@ GROUPS = frozenset({ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY})
 PUBLIC_GROUPS = frozenset({ALL_USERS, AUTHENTICATED_USERS})
 
 PERMISSIONS = ("FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP")
-# x-amz-grant-* header -> permission
-GRANT_HEADERS = {
-    "x-amz-grant-full-control": "FULL_CONTROL",
-    "x-amz-grant-write": "WRITE",
-    "x-amz-grant-write-acp": "WRITE_ACP",
-    "x-amz-grant-read": "READ",
-    "x-amz-grant-read-acp": "READ_ACP",
-}
-ACL_HEADER = "x-amz-acl"
 CANNED = (
     "private",
     "public-read",
@@ -98,7 +89,7 @@ def default_acl(owner_id: str) -> Acl:
 def canned(name: str, owner_id: str) -> Acl:
     """The grants of a canned ACL (user guide "Canned ACL"); an unknown name is InvalidArgument."""
     if name not in CANNED:
-        raise errors.InvalidArgument("", ACL_HEADER, name)
+        raise errors.InvalidArgument("", errors.ACL_HEADER, name)
     owner = Grant(CANONICAL_USER, owner_id, "FULL_CONTROL")
     extra: tuple[Grant, ...] = ()
     if name == "public-read":
@@ -132,8 +123,8 @@ def from_headers(headers: Mapping[str, str], owner_id: str) -> Acl | None:
 
     Both kinds at once is InvalidRequest (LS-AWS test_s3_object_acl_exceptions, recorded 2026-02-21).
     """
-    name = headers.get(ACL_HEADER)
-    grant_values = [(h, p, headers[h]) for h, p in GRANT_HEADERS.items() if headers.get(h) is not None]
+    name = headers.get(errors.ACL_HEADER)
+    grant_values = [(h, p, headers[h]) for h, p in errors.GRANT_HEADERS.items() if headers.get(h) is not None]
     if name is not None and grant_values:
         raise errors.InvalidRequest(errors.ACL_CANNED_AND_GRANTS)
     if name is not None:

@@ -37,11 +37,6 @@ class Algorithm(str, Enum):
     SHA256 = "SHA256"
 
     @property
-    def header(self) -> str:
-        """``x-amz-checksum-crc32`` and so on."""
-        return f"x-amz-checksum-{self.value.lower()}"
-
-    @property
     def xml_element(self) -> str:
         """``ChecksumCRC32`` and so on, as in ListParts and CompleteMultipartUpload."""
         return f"Checksum{self.value}"

@@ -101,11 +101,6 @@ def check_copy_source(
         raise errors.PreconditionFailed(Condition.COPY_SOURCE_IF_MODIFIED_SINCE)
 
 
-# DeleteObject conditions S3 offers only on directory buckets: 501 on a general purpose bucket, checked
-# in this order before If-Match [LS-AWS: TestS3DeletePrecondition, recorded 2026-02-21].
-DIRECTORY_BUCKET_DELETE_CONDITIONS = ("x-amz-if-match-last-modified-time", "x-amz-if-match-size")
-
-
 def check_delete(current: StoredObject | None, if_match: str | None, directory_only: Sequence[str]) -> None:
     """DeleteObject's If-Match: 412 when the current object's ETag differs; a missing key deletes as
     ever (API reference DeleteObject: "If the ETag matches or if the object doesn't exist, the operation
@@ -113,7 +108,9 @@ def check_delete(current: StoredObject | None, if_match: str | None, directory_o
 
     :param directory_only: the directory-bucket condition headers the request carries (501 NotImplemented).
     """
-    for header in DIRECTORY_BUCKET_DELETE_CONDITIONS:
+    # 501 on a general purpose bucket, checked in this order before If-Match [LS-AWS:
+    # TestS3DeletePrecondition, recorded 2026-02-21].
+    for header in errors.DIRECTORY_BUCKET_DELETE_CONDITIONS:
         if header in directory_only:
             raise errors.NotImplementedByS3(Header=header)
     if if_match is None or current is None or if_match.strip() == "*":

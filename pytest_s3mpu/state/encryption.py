@@ -15,14 +15,6 @@ from dataclasses import dataclass
 
 from pytest_s3mpu.state import errors
 
-SSE = "x-amz-server-side-encryption"
-SSE_KMS_KEY = "x-amz-server-side-encryption-aws-kms-key-id"
-SSE_CONTEXT = "x-amz-server-side-encryption-context"
-SSE_BUCKET_KEY = "x-amz-server-side-encryption-bucket-key-enabled"
-SSE_C_ALGORITHM = "x-amz-server-side-encryption-customer-algorithm"
-SSE_C_KEY = "x-amz-server-side-encryption-customer-key"
-SSE_C_KEY_MD5 = "x-amz-server-side-encryption-customer-key-MD5"
-
 
 @dataclass(frozen=True, slots=True)
 class EncryptionRequest:
@@ -55,17 +47,6 @@ class Encryption:
     customer_algorithm: str | None = None
     key_md5: str | None = None
 
-    def headers(self) -> list[tuple[str, str]]:
-        """Response headers: SSE-C reports algorithm and key MD5, never the key; otherwise the SSE type."""
-        if self.customer_algorithm is not None and self.key_md5 is not None:
-            return [(SSE_C_ALGORITHM, self.customer_algorithm), (SSE_C_KEY_MD5, self.key_md5)]
-        found = [(SSE, self.sse)] if self.sse else []
-        if self.kms_key_id:
-            found.append((SSE_KMS_KEY, self.kms_key_id))
-        if self.bucket_key:
-            found.append((SSE_BUCKET_KEY, self.bucket_key))
-        return found
-
 
 DEFAULT = Encryption()
 
@@ -74,8 +55,8 @@ def _invalid(message: str, value: str | None = None) -> errors.InvalidArgument:
     """InvalidArgument naming x-amz-server-side-encryption; S3 gives an ArgumentValue only where the
     request sent one [LS-AWS: test_put_object_validation_sse_c, recorded 2026-02-21]."""
     if value is None:
-        return errors.InvalidArgumentName(message, SSE)
-    return errors.InvalidArgument(message, SSE, value)
+        return errors.InvalidArgumentName(message, errors.SSE_HEADER)
+    return errors.InvalidArgument(message, errors.SSE_HEADER, value)
 
 
 def opaque_etag() -> str:
@@ -110,7 +91,7 @@ def customer_key_md5(request: EncryptionRequest, check_size: bool = True) -> str
             400,
             "InvalidEncryptionAlgorithmError",
             "The Encryption request you specified is not valid. Supported value: AES256.",
-            ArgumentName=SSE,
+            ArgumentName=errors.SSE_HEADER,
             ArgumentValue=request.customer_algorithm,
         )
     if request.customer_key is None:

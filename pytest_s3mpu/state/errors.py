@@ -14,6 +14,24 @@ NUMBER_RANGE_MESSAGE = "Part number must be an integer between 1 and 10000, incl
 MAX_INT32 = 2147483647
 UPLOAD_ID_MARKER_INVALID = "Invalid uploadId marker"
 
+# Header names S3 writes into an error body (ArgumentName, Header): written here once; protocol/wire.py
+# refers to these same constants for reading requests and writing responses.
+SSE_HEADER = "x-amz-server-side-encryption"
+ACL_HEADER = "x-amz-acl"
+# x-amz-grant-* header -> permission (a malformed grant names its header as ArgumentName)
+GRANT_HEADERS = {
+    "x-amz-grant-full-control": "FULL_CONTROL",
+    "x-amz-grant-write": "WRITE",
+    "x-amz-grant-write-acp": "WRITE_ACP",
+    "x-amz-grant-read": "READ",
+    "x-amz-grant-read-acp": "READ_ACP",
+}
+COPY_SOURCE_HEADER = "x-amz-copy-source"
+COPY_SOURCE_RANGE_HEADER = "x-amz-copy-source-range"
+CHECKSUM_HEADER_PREFIX = "x-amz-checksum-"
+# DeleteObject conditions S3 offers only on directory buckets (the 501's Header), in the order checked.
+DIRECTORY_BUCKET_DELETE_CONDITIONS = ("x-amz-if-match-last-modified-time", "x-amz-if-match-size")
+
 # Messages of errors raised where the case is found (one constant per wire text, used by every raiser).
 ACL_CANNED_AND_GRANTS = "Specifying both Canned ACLs and Header Grants is not allowed"
 ATTRIBUTE_NAME_INVALID = "Invalid attribute name specified."
@@ -535,7 +553,7 @@ def invalid_part_number(raw: str | None) -> InvalidArgument:
 
 
 def checksum_header_invalid(algorithm: str) -> InvalidRequest:
-    return InvalidRequest(f"Value for x-amz-checksum-{algorithm.lower()} header is invalid.")
+    return InvalidRequest(f"Value for {CHECKSUM_HEADER_PREFIX}{algorithm.lower()} header is invalid.")
 
 
 def sdk_checksum_unmatched() -> InvalidRequest:

@@ -23,7 +23,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +32,9 @@ from pytest_s3mpu.state import errors
 EQ = "eq"
 STARTS_WITH = "starts-with"
 LENGTH_RANGE = "content-length-range"
-# Form fields no condition needs to cover (lower case); and any named x-ignore-*.
-EXEMPT_FIELDS = frozenset({"policy", "x-amz-signature", "file", "awsaccesskeyid", "signature"})
+# Form fields no condition needs to cover (lower case); and any named x-ignore-*, and the signature
+# fields the caller names (the protocol layer's authentication knows them).
+EXEMPT_FIELDS = frozenset({"policy", "file"})
 IGNORED_PREFIX = "x-ignore-"
 
 
@@ -122,9 +123,17 @@ def _failed(condition: Condition) -> errors.AccessDenied:
     return errors.AccessDenied(errors.POST_CONDITION_FAILED + condition.shown)
 
 
-def check(policy: Policy, fields: Mapping[str, str], file_size: int, now: dt.datetime) -> None:
+def check(
+    policy: Policy,
+    fields: Mapping[str, str],
+    file_size: int,
+    now: dt.datetime,
+    *,
+    signature_fields: Collection[str],
+) -> None:
     """Every condition of ``policy`` against the form: ``fields`` by lower-case name (``bucket``
-    included, the key as sent), ``file_size`` the file's length, ``now`` the store's clock."""
+    included, the key as sent), ``file_size`` the file's length, ``now`` the store's clock;
+    ``signature_fields`` (lower case) need no condition."""
     if now >= policy.expiration:
         raise errors.AccessDenied(errors.POST_POLICY_EXPIRED)
     for condition in policy.conditions:
@@ -147,6 +156,7 @@ def check(policy: Policy, fields: Mapping[str, str], file_size: int, now: dt.dat
         name
         for name in fields
         if name not in EXEMPT_FIELDS
+        and name not in signature_fields
         and name != "bucket"
         and not name.startswith(IGNORED_PREFIX)
         and name not in policy.covered()

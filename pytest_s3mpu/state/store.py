@@ -847,7 +847,7 @@ class Store:
             bucket = self._bucket(source_bucket)
             if version_id is not None and versioning.sequence_of(version_id) is None:
                 if part:
-                    raise errors.invalid_version_id(version_id, validation.COPY_SOURCE)
+                    raise errors.invalid_version_id(version_id, errors.COPY_SOURCE_HEADER)
                 raise errors.InvalidRequest()
             try:
                 source = versioning.read(bucket, source_key, version_id, "GET")

@@ -142,8 +142,6 @@ def storage_class(raw: str | None) -> str:
     return raw
 
 
-COPY_SOURCE = "x-amz-copy-source"
-COPY_RANGE = "x-amz-copy-source-range"
 _COPY_RANGE = re.compile(r"bytes=([0-9]+)-([0-9]+)\Z", re.ASCII)
 _ESCAPE = re.compile(r"%(?![0-9a-fA-F]{2})")
 
@@ -158,24 +156,30 @@ def copy_source(raw: str) -> tuple[str, str, str | None]:
     path, _, query = raw.strip().partition("?")
     path = path.removeprefix("/").replace("+", " ")
     if _ESCAPE.search(path):
-        raise errors.InvalidArgument(errors.COPY_SOURCE_ENCODING_INVALID, COPY_SOURCE, raw)
+        raise errors.InvalidArgument(errors.COPY_SOURCE_ENCODING_INVALID, errors.COPY_SOURCE_HEADER, raw)
     try:
         decoded = unquote_to_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
-        raise errors.InvalidArgument(errors.COPY_SOURCE_ENCODING_INVALID, COPY_SOURCE, raw) from None
+        raise errors.InvalidArgument(
+            errors.COPY_SOURCE_ENCODING_INVALID, errors.COPY_SOURCE_HEADER, raw
+        ) from None
     bucket, slash, key = decoded.partition("/")
     try:
         bucket_name(bucket)
     except errors.InvalidBucketName:
-        raise errors.InvalidArgument(errors.COPY_SOURCE_BUCKET_INVALID, COPY_SOURCE, raw) from None
+        raise errors.InvalidArgument(
+            errors.COPY_SOURCE_BUCKET_INVALID, errors.COPY_SOURCE_HEADER, raw
+        ) from None
     if not slash:  # no bucket/key at all: S3 names the header as the value [LS-AWS:
         # test_s3_copy_object_wrong_format, recorded 2026-02-21]
-        raise errors.InvalidArgument(errors.COPY_SOURCE_KEY_INVALID, COPY_SOURCE, COPY_SOURCE)
+        raise errors.InvalidArgument(
+            errors.COPY_SOURCE_KEY_INVALID, errors.COPY_SOURCE_HEADER, errors.COPY_SOURCE_HEADER
+        )
     if not key or any(segment in (".", "..") for segment in key.split("/")):
-        raise errors.InvalidArgument(errors.COPY_SOURCE_KEY_INVALID, COPY_SOURCE, raw)
+        raise errors.InvalidArgument(errors.COPY_SOURCE_KEY_INVALID, errors.COPY_SOURCE_HEADER, raw)
     versions = parse_qs(query, keep_blank_values=True).get("versionId")
     if versions == [""]:
-        raise errors.InvalidArgument(errors.VERSION_ID_EMPTY, COPY_SOURCE, "")
+        raise errors.InvalidArgument(errors.VERSION_ID_EMPTY, errors.COPY_SOURCE_HEADER, "")
     return bucket, key, versions[0] if versions else None
 
 
@@ -191,7 +195,7 @@ def copy_range(raw: str) -> tuple[int, int]:
     if match is None or int(match.group(1)) > int(match.group(2)):
         raise errors.InvalidArgument(
             errors.COPY_RANGE_FORM_INVALID,
-            COPY_RANGE,
+            errors.COPY_SOURCE_RANGE_HEADER,
             raw,
         )
     return int(match.group(1)), int(match.group(2))
@@ -202,5 +206,5 @@ def copy_range_fits(raw: str, first: int, last: int, size: int) -> tuple[int, in
     if first >= size:
         raise errors.InvalidRequest(errors.COPY_RANGE_OUTSIDE_SOURCE)
     if last >= size:
-        raise errors.copy_range_beyond_source(size, COPY_RANGE, raw)
+        raise errors.copy_range_beyond_source(size, errors.COPY_SOURCE_RANGE_HEADER, raw)
     return first, last + 1
