@@ -559,3 +559,35 @@ def test_copy_and_complete_multipart_upload_carry_the_expiration(s3mpu, client):
     )  # fmt: skip
     assert completed["Expiration"] == expected
     assert client.head_object(Bucket=BUCKET, Key="logs/big")["Expiration"] == expected
+
+
+def test_transition_default_minimum_object_size_values(s3mpu, client):
+    """PutBucketLifecycleConfiguration answers the TransitionDefaultMinimumObjectSize it stored, and GET
+    gives it back (default all_storage_classes_128K); another value is InvalidRequest "Invalid
+    TransitionDefaultMinimumObjectSize found: <value>" and keeps the configuration
+    [LS-AWS: test_s3_transition_default_minimum_object_size, recorded 2026-02-21]."""
+    given = rules(
+        {"Expiration": {"Days": 7}, "ID": "wholebucket", "Filter": {"Prefix": ""}, "Status": "Enabled"}
+    )
+    put = client.put_bucket_lifecycle_configuration(
+        Bucket=BUCKET,
+        LifecycleConfiguration=given,
+        TransitionDefaultMinimumObjectSize="varies_by_storage_class",
+    )
+    assert put["TransitionDefaultMinimumObjectSize"] == "varies_by_storage_class"
+    refused = error_of(
+        client.put_bucket_lifecycle_configuration,
+        Bucket=BUCKET,
+        LifecycleConfiguration=given,
+        TransitionDefaultMinimumObjectSize="value",
+    )
+    assert refused == {
+        "Code": "InvalidRequest",
+        "Message": "Invalid TransitionDefaultMinimumObjectSize found: value",
+        "status": 400,
+    }
+    got = client.get_bucket_lifecycle_configuration(Bucket=BUCKET)
+    assert (got["Rules"], got["TransitionDefaultMinimumObjectSize"]) == (
+        given["Rules"],
+        "varies_by_storage_class",
+    )

@@ -285,7 +285,7 @@ def build(specs: Sequence[Mapping[str, Any]], min_object_size: str | None = None
     if not 1 <= len(specs) <= MAX_RULES:
         raise errors.MalformedXML()
     if min_object_size is not None and min_object_size not in MIN_SIZES:
-        raise errors.InvalidRequest(errors.LIFECYCLE_MIN_SIZE)
+        raise errors.lifecycle_min_size(min_object_size)
     rules = tuple(_rule(spec) for spec in specs)
     ids = [rule.id for rule in rules]
     duplicate = next((rule_id for rule_id in ids if ids.count(rule_id) > 1), None)
