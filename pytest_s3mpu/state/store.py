@@ -1395,7 +1395,9 @@ class Store:
     def object_expiry(self, bucket: str, obj: StoredObject) -> lifecycle.Due | None:
         """When the bucket's lifecycle expires ``obj`` as the current object at its key (x-amz-expiration
         of GetObject / HeadObject), by the rules as they are now; None: no enabled Expiration rule with
-        Days or Date matches its key, tags and size."""
+        Days or Date matches its key, tags and size. Free (no lock) while no bucket has a configuration."""
+        if not self._lifecycle_buckets:
+            return None
         with self._lock:
             target = self._buckets.get(bucket)
             return self._expiry(target, obj) if target is not None else None
