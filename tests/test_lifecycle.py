@@ -367,3 +367,227 @@ def test_a_flowing_clock_crossing_the_date_is_applied_on_the_next_request():
     store.lifecycle_tick()
     assert store.uploads() == []
     assert [(a.action, a.upload_id) for a in heard] == [(lifecycle.ABORT, upload.upload_id)]
+
+
+# -- x-amz-expiration: which objects a rule expires, and when ----------------------------------------------
+
+SEVEN_DAYS = 'expiry-date="Wed, 23 Jan 2030 00:00:00 GMT"'  # START (2030-01-15 10:30) + 7 days, next midnight
+
+
+def expiry_rule(rule_id: str, rule_filter: dict, days: int = 7) -> dict:
+    return {"ID": rule_id, "Filter": rule_filter, "Status": "Enabled", "Expiration": {"Days": days}}
+
+
+def test_expiration_on_put_head_and_get_is_the_date_the_object_expires(s3mpu, client):
+    """An object a rule covers gets x-amz-expiration (boto3: Expiration) on PutObject, HeadObject and
+    GetObject: ``expiry-date="<creation + Days, rounded up to midnight UTC>", rule-id="<ID>"``
+    [LS-AWS: test_bucket_lifecycle_configuration_object_expiry, recorded 2026-02-21; AWS API reference
+    HeadObject "x-amz-expiration"]. The date is the one the test clock's expiry action deletes it at."""
+    given = expiry_rule("rule_number_one", {"Prefix": ""})
+    client.put_bucket_lifecycle_configuration(Bucket=BUCKET, LifecycleConfiguration=rules(given))
+    expected = f'{SEVEN_DAYS}, rule-id="rule_number_one"'
+    assert client.put_object(Bucket=BUCKET, Key="test-object-expiry", Body=b"test")["Expiration"] == expected
+    assert client.head_object(Bucket=BUCKET, Key="test-object-expiry")["Expiration"] == expected
+    got = client.get_object(Bucket=BUCKET, Key="test-object-expiry")
+    assert (got["Expiration"], got["Body"].read()) == (expected, b"test")
+    s3mpu.clock.set(dt.datetime(2030, 1, 22, 23, 59, 59, tzinfo=UTC))
+    assert client.head_object(Bucket=BUCKET, Key="test-object-expiry")["Expiration"] == expected
+    s3mpu.clock.set(dt.datetime(2030, 1, 23, tzinfo=UTC))
+    assert error_of(client.head_object, Bucket=BUCKET, Key="test-object-expiry")["status"] == 404
+
+
+def test_expiration_of_objects_written_before_the_configuration(s3mpu, client):
+    """PutObject before any configuration has no Expiration; once a rule is put, HeadObject of that
+    object shows it (dated from the object's creation), and so does the next PutObject
+    [LS-AWS: test_object_expiry_after_bucket_lifecycle_configuration, recorded 2026-02-21]."""
+    assert "Expiration" not in client.put_object(Bucket=BUCKET, Key="test-object-expiry", Body=b"test")
+    given = expiry_rule("rule3", {})
+    client.put_bucket_lifecycle_configuration(Bucket=BUCKET, LifecycleConfiguration=rules(given))
+    expected = f'{SEVEN_DAYS}, rule-id="rule3"'
+    assert client.head_object(Bucket=BUCKET, Key="test-object-expiry")["Expiration"] == expected
+    s3mpu.clock.advance(days=1)
+    later = 'expiry-date="Thu, 24 Jan 2030 00:00:00 GMT", rule-id="rule3"'
+    assert client.put_object(Bucket=BUCKET, Key="test-object-expiry", Body=b"test")["Expiration"] == later
+    assert client.head_object(Bucket=BUCKET, Key="test-object-expiry")["Expiration"] == later
+
+
+def test_of_several_matching_rules_the_first_or_the_shorter_one_names_the_expiration(s3mpu, client):
+    """Rules with prefixes testobject, test and t, all 7 days: testobject-expiry is named by rule_one,
+    test-one-rule by rule_two, no-rules by none [LS-AWS: test_bucket_lifecycle_multiple_rules, recorded
+    2026-02-21]. A rule that expires sooner wins over an earlier one (AWS user guide "How Amazon S3
+    handles conflicts in lifecycle configurations": the shorter expiration is honoured)."""
+    given = rules(
+        expiry_rule("rule_one", {"Prefix": "testobject"}),
+        expiry_rule("rule_two", {"Prefix": "test"}),
+        expiry_rule("rule_three", {"Prefix": "t"}),
+        expiry_rule("rule_sooner", {"Prefix": "testobject-soon"}, days=1),
+    )
+    client.put_bucket_lifecycle_configuration(Bucket=BUCKET, LifecycleConfiguration=given)
+    put = client.put_object(Bucket=BUCKET, Key="testobject-expiry", Body=b"test")
+    assert put["Expiration"] == f'{SEVEN_DAYS}, rule-id="rule_one"'
+    put = client.put_object(Bucket=BUCKET, Key="test-one-rule", Body=b"test")
+    assert put["Expiration"] == f'{SEVEN_DAYS}, rule-id="rule_two"'
+    assert "Expiration" not in client.put_object(Bucket=BUCKET, Key="no-rules", Body=b"test")
+    put = client.put_object(Bucket=BUCKET, Key="testobject-soon", Body=b"test")
+    assert put["Expiration"] == 'expiry-date="Thu, 17 Jan 2030 00:00:00 GMT", rule-id="rule_sooner"'
+
+
+def test_object_size_rules_choose_by_the_object_size(s3mpu, client):
+    """ObjectSizeGreaterThan 20 and ObjectSizeLessThan 10: 22 bytes match rule_one, 5 bytes rule_two,
+    15 bytes neither [LS-AWS: test_bucket_lifecycle_object_size_rules, recorded 2026-02-21]."""
+    given = rules(
+        expiry_rule("rule_one", {"ObjectSizeGreaterThan": 20}),
+        expiry_rule("rule_two", {"ObjectSizeLessThan": 10}),
+    )
+    client.put_bucket_lifecycle_configuration(Bucket=BUCKET, LifecycleConfiguration=given)
+    put = client.put_object(Bucket=BUCKET, Key="testobject-expiry", Body=b"a" * 22)
+    assert put["Expiration"] == f'{SEVEN_DAYS}, rule-id="rule_one"'
+    put = client.put_object(Bucket=BUCKET, Key="test-one-rule", Body=b"a" * 5)
+    assert put["Expiration"] == f'{SEVEN_DAYS}, rule-id="rule_two"'
+    assert "Expiration" not in client.put_object(Bucket=BUCKET, Key="no-rules", Body=b"a" * 15)
+
+
+def test_tag_rules_follow_the_object_tags(s3mpu, client):
+    """Tag testlifecycle=positive (rule_one) and And of two tags (rule_two): PutObject with both tags and
+    with the first one is named by rule_one, on PutObject and GetObject; other tags or none, no
+    Expiration [LS-AWS: test_bucket_lifecycle_tag_rules, recorded 2026-02-21]. The tags are the object's
+    current ones: tagging it later (PutObjectTagging) brings it under the rule, removing them takes it
+    out again, as they do for the expiry action itself."""
+    given = rules(
+        expiry_rule("rule_one", {"Tag": {"Key": "testlifecycle", "Value": "positive"}}),
+        expiry_rule("rule_two", {"And": {"Tags": [{"Key": "testlifecycle", "Value": "positive"},
+                                                  {"Key": "testlifecycletwo", "Value": "positive-two"}]}}),
+    )  # fmt: skip
+    client.put_bucket_lifecycle_configuration(Bucket=BUCKET, LifecycleConfiguration=given)
+    expected = f'{SEVEN_DAYS}, rule-id="rule_one"'
+    for key, tags, count in (
+        ("testobject-expiry", "testlifecycle=positive&testlifecycletwo=positivetwo", 2),
+        ("test-one-rule", "testlifecycle=positive", 1),
+    ):
+        assert client.put_object(Bucket=BUCKET, Key=key, Body=b"test", Tagging=tags)["Expiration"] == expected
+        got = client.get_object(Bucket=BUCKET, Key=key)
+        assert (got["Expiration"], got["TagCount"]) == (expected, count)
+    put = client.put_object(Bucket=BUCKET, Key="no-rules", Body=b"test", Tagging="testlifecycle2=positivetwo")
+    assert "Expiration" not in put
+    assert "Expiration" not in client.get_object(Bucket=BUCKET, Key="no-rules")
+    assert "Expiration" not in client.put_object(Bucket=BUCKET, Key="no-tags", Body=b"test")
+    assert "Expiration" not in client.get_object(Bucket=BUCKET, Key="no-tags")
+    tagging = {"TagSet": [{"Key": "testlifecycle", "Value": "positive"}]}
+    client.put_object_tagging(Bucket=BUCKET, Key="no-tags", Tagging=tagging)
+    assert client.head_object(Bucket=BUCKET, Key="no-tags")["Expiration"] == expected
+    client.delete_object_tagging(Bucket=BUCKET, Key="no-tags")
+    assert "Expiration" not in client.head_object(Bucket=BUCKET, Key="no-tags")
+
+
+def test_versioned_reads_naming_a_version_have_no_expiration(s3mpu, client):
+    """Versioned bucket, Expiration Days=3 and NoncurrentVersionExpiration NoncurrentDays=1: HeadObject
+    without a version shows the current version's expiration; HeadObject naming the noncurrent version,
+    or the current one by its id, shows none [LS-AWS: test_bucket_lifecycle_configuration_object_expiry_
+    versioned, recorded 2026-02-21: head-object-expiry-noncurrent, -current-with-version-id,
+    -current-without-version-id]."""
+    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    given = {"ID": "rule2", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 3},
+             "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}  # fmt: skip
+    client.put_bucket_lifecycle_configuration(Bucket=BUCKET, LifecycleConfiguration=rules(given))
+    expected = 'expiry-date="Sat, 19 Jan 2030 00:00:00 GMT", rule-id="rule2"'
+    first = client.put_object(Bucket=BUCKET, Key="test-object-expiry", Body=b"test")
+    assert first["Expiration"] == expected
+    assert client.head_object(Bucket=BUCKET, Key="test-object-expiry")["Expiration"] == expected
+    second = client.put_object(Bucket=BUCKET, Key="test-object-expiry", Body=b"test")["VersionId"]
+    for version in (first["VersionId"], second):
+        named = client.head_object(Bucket=BUCKET, Key="test-object-expiry", VersionId=version)
+        assert named["VersionId"] == version and "Expiration" not in named
+        assert "Expiration" not in client.get_object(
+            Bucket=BUCKET, Key="test-object-expiry", VersionId=version
+        )
+    current = client.head_object(Bucket=BUCKET, Key="test-object-expiry")
+    assert (current["VersionId"], current["Expiration"]) == (second, expected)
+
+
+def test_expired_object_delete_marker_and_disabled_rules_give_no_expiration(s3mpu, client):
+    """A rule whose only action is ExpiredObjectDeleteMarker expires no object: PutObject and HeadObject
+    have no Expiration [LS-AWS: test_lifecycle_expired_object_delete_marker, recorded 2026-02-21]; nor
+    does a Disabled rule (AWS user guide: a disabled rule takes no action), while an enabled Days rule
+    beside them does."""
+    given = rules(
+        {
+            "Expiration": {"ExpiredObjectDeleteMarker": True},
+            "ID": "rule-marker",
+            "Filter": {},
+            "Status": "Enabled",
+        },
+        {**expiry_rule("rule-off", {"Prefix": "off/"}), "Status": "Disabled"},
+        expiry_rule("rule-on", {"Prefix": "on/"}),
+    )
+    client.put_bucket_lifecycle_configuration(Bucket=BUCKET, LifecycleConfiguration=given)
+    for key in ("test-expired-object-delete-marker", "off/x"):
+        assert "Expiration" not in client.put_object(Bucket=BUCKET, Key=key, Body=b"test")
+        assert "Expiration" not in client.head_object(Bucket=BUCKET, Key=key)
+    put = client.put_object(Bucket=BUCKET, Key="on/x", Body=b"test")
+    assert put["Expiration"] == f'{SEVEN_DAYS}, rule-id="rule-on"'
+
+
+def test_date_rule_and_url_encoded_rule_id(s3mpu, client):
+    """With a Date rule the expiry-date is that date; the rule-id is URL-encoded (AWS API reference
+    PutObject "x-amz-expiration": "The value of the rule-id is URL-encoded")."""
+    given = {"ID": "logs rule/1", "Filter": {"Prefix": "logs/"}, "Status": "Enabled",
+             "Expiration": {"Date": dt.datetime(2031, 1, 1, tzinfo=UTC)}}  # fmt: skip
+    client.put_bucket_lifecycle_configuration(Bucket=BUCKET, LifecycleConfiguration=rules(given))
+    put = client.put_object(Bucket=BUCKET, Key="logs/a", Body=b"x")
+    assert put["Expiration"] == 'expiry-date="Wed, 01 Jan 2031 00:00:00 GMT", rule-id="logs%20rule%2F1"'
+
+
+def test_copy_and_complete_multipart_upload_carry_the_expiration(s3mpu, client):
+    """CopyObject and CompleteMultipartUpload answer x-amz-expiration for the object they write, dated
+    from its creation (AWS API reference CopyObject and CompleteMultipartUpload, "x-amz-expiration");
+    a copy to a key no rule covers has none."""
+    given = expiry_rule("expire-logs", {"Prefix": "logs/"})
+    client.put_bucket_lifecycle_configuration(Bucket=BUCKET, LifecycleConfiguration=rules(given))
+    client.put_object(Bucket=BUCKET, Key="data/source", Body=b"x")
+    s3mpu.clock.advance(days=1)
+    expected = 'expiry-date="Thu, 24 Jan 2030 00:00:00 GMT", rule-id="expire-logs"'
+    source = {"Bucket": BUCKET, "Key": "data/source"}
+    assert client.copy_object(Bucket=BUCKET, Key="logs/copy", CopySource=source)["Expiration"] == expected
+    assert "Expiration" not in client.copy_object(Bucket=BUCKET, Key="data/copy", CopySource=source)
+    upload_id = client.create_multipart_upload(Bucket=BUCKET, Key="logs/big")["UploadId"]
+    etag = client.upload_part(Bucket=BUCKET, Key="logs/big", UploadId=upload_id, PartNumber=1, Body=b"y")[
+        "ETag"
+    ]
+    completed = client.complete_multipart_upload(
+        Bucket=BUCKET, Key="logs/big", UploadId=upload_id,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+    )  # fmt: skip
+    assert completed["Expiration"] == expected
+    assert client.head_object(Bucket=BUCKET, Key="logs/big")["Expiration"] == expected
+
+
+def test_transition_default_minimum_object_size_values(s3mpu, client):
+    """PutBucketLifecycleConfiguration answers the TransitionDefaultMinimumObjectSize it stored, and GET
+    gives it back (default all_storage_classes_128K); another value is InvalidRequest "Invalid
+    TransitionDefaultMinimumObjectSize found: <value>" and keeps the configuration
+    [LS-AWS: test_s3_transition_default_minimum_object_size, recorded 2026-02-21]."""
+    given = rules(
+        {"Expiration": {"Days": 7}, "ID": "wholebucket", "Filter": {"Prefix": ""}, "Status": "Enabled"}
+    )
+    put = client.put_bucket_lifecycle_configuration(
+        Bucket=BUCKET,
+        LifecycleConfiguration=given,
+        TransitionDefaultMinimumObjectSize="varies_by_storage_class",
+    )
+    assert put["TransitionDefaultMinimumObjectSize"] == "varies_by_storage_class"
+    refused = error_of(
+        client.put_bucket_lifecycle_configuration,
+        Bucket=BUCKET,
+        LifecycleConfiguration=given,
+        TransitionDefaultMinimumObjectSize="value",
+    )
+    assert refused == {
+        "Code": "InvalidRequest",
+        "Message": "Invalid TransitionDefaultMinimumObjectSize found: value",
+        "status": 400,
+    }
+    got = client.get_bucket_lifecycle_configuration(Bucket=BUCKET)
+    assert (got["Rules"], got["TransitionDefaultMinimumObjectSize"]) == (
+        given["Rules"],
+        "varies_by_storage_class",
+    )

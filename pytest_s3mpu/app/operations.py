@@ -304,6 +304,7 @@ def put_object(store: Store, call: Call) -> Reply:
         ("ETag", f'"{result.etag}"'),
         *headers.encryption_headers(result.encryption),
         *_version_header(result.version_id),
+        *headers.expiration_headers(result.expiration),
     ]
     if result.checksum is not None:
         extra.append((wire.checksum_header(result.checksum.algorithm), result.checksum.value))
@@ -358,6 +359,8 @@ def _read_object(store: Store, call: Call, with_body: bool) -> Reply:
     override = dict(_overrides(call))
     reply_headers = [(n, override.pop(n, v)) for n, v in headers.object_headers(obj, shown)]
     reply_headers.extend(_version_header(obj.version_id))
+    if version_id is None:  # a read naming a version, even the current one, has none (recorded)
+        reply_headers.extend(headers.expiration_headers(store.object_expiry(call.bucket, obj)))
     restore = store.restore_header(obj)
     if restore is not None:
         reply_headers.append((wire.RESTORE, restore))
@@ -619,6 +622,7 @@ def copy_object(store: Store, call: Call) -> Reply:
         if_none_match=call.headers.get("If-None-Match"),
     )
     extra = [*headers.encryption_headers(result.encryption), *_version_header(result.version_id)]
+    extra.extend(headers.expiration_headers(result.expiration))
     if result.source_version_id is not None:
         extra.append((wire.COPY_SOURCE_VERSION_ID, result.source_version_id))
     return _xml(xmldoc.copy_result("CopyObjectResult", result), extra=extra)
@@ -672,6 +676,7 @@ def complete_multipart_upload(store: Store, call: Call) -> Reply:
     # Complete reports SSE-S3 / SSE-KMS, never the SSE-C pair (research: copy_attrs_sse §4.1).
     shown = [(n, v) for n, v in headers.encryption_headers(result.encryption) if "customer" not in n]
     shown.extend(_version_header(result.version_id))
+    shown.extend(headers.expiration_headers(result.expiration))
     return _xml(xmldoc.complete_result(_location(call), result), extra=shown)
 
 

@@ -12,11 +12,13 @@ import re
 from collections.abc import Mapping
 from email.utils import format_datetime, parsedate_to_datetime
 from enum import Enum
+from urllib.parse import quote
 
 from pytest_s3mpu.protocol import metadata_values, wire
 from pytest_s3mpu.state import access, encryption, object_lock, tagging, validation
 from pytest_s3mpu.state.encryption import EncryptionRequest
 from pytest_s3mpu.state.errors import Condition
+from pytest_s3mpu.state.lifecycle import Due
 from pytest_s3mpu.state.model import ObjectChecksum, ObjectMeta, StoredObject
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)\Z", re.ASCII)
@@ -25,6 +27,15 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)\Z", re.ASCII)
 def http_date(moment: dt.datetime) -> str:
     """RFC 7231 date, as in Last-Modified."""
     return format_datetime(moment.astimezone(dt.timezone.utc), usegmt=True)
+
+
+def expiration_headers(due: Due | None) -> list[tuple[str, str]]:
+    """x-amz-expiration for an object a lifecycle rule expires (none otherwise): the date and the rule's
+    id, URL-encoded, as S3 writes it (AWS API reference PutObject / HeadObject, "Expiration":
+    ``expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="picture-deletion-rule"``)."""
+    if due is None:
+        return []
+    return [(wire.EXPIRATION, f'expiry-date="{http_date(due.at)}", rule-id="{quote(due.rule_id, safe="")}"')]
 
 
 def iso_time(moment: dt.datetime) -> str:

@@ -50,6 +50,9 @@ RESTORE = "x-amz-restore"
 ABORT_DATE = "x-amz-abort-date"
 ABORT_RULE_ID = "x-amz-abort-rule-id"
 TRANSITION_MIN_SIZE = "x-amz-transition-default-minimum-object-size"
+# When a lifecycle Expiration rule expires the object, and which rule (PutObject, CopyObject,
+# CompleteMultipartUpload, GetObject, HeadObject): expiry-date="<HTTP date>", rule-id="<URL-encoded id>".
+EXPIRATION = "x-amz-expiration"
 COPY_SOURCE_VERSION_ID = "x-amz-copy-source-version-id"
 VERSION_ID_PARAMETER = "versionId"  # the query parameter naming one version of an object
 # Object Lock: the lock headers are also the ArgumentName of their errors, so they are spelled in errors.

@@ -1227,8 +1227,12 @@ LIFECYCLE_ABORT_WITH_SIZE = "AbortIncompleteMultipartUpload cannot be specified 
 LIFECYCLE_NO_ACTION = "At least one action needs to be specified in a rule"
 LIFECYCLE_DUPLICATE_ID = "Rule ID must be unique. Found same ID for more than one rule"
 LIFECYCLE_ID_TOO_LONG = "ID length should not exceed allowed limit of 255"
-# Not seen from S3: a value of x-amz-transition-default-minimum-object-size outside the two S3 documents.
-LIFECYCLE_MIN_SIZE = "Invalid value for x-amz-transition-default-minimum-object-size"
+
+
+def lifecycle_min_size(value: str) -> InvalidRequest:
+    """x-amz-transition-default-minimum-object-size other than the two values S3 documents
+    [LS-AWS: TestS3BucketLifecycle.test_s3_transition_default_minimum_object_size, recorded 2026-02-21]."""
+    return InvalidRequest(f"Invalid TransitionDefaultMinimumObjectSize found: {value}")
 
 
 class NoSuchLifecycleConfiguration(S3Error):

@@ -129,8 +129,13 @@ def expiry_due(
     size: int,
     modified: dt.datetime,
 ) -> Due | None:
-    """When the current object at ``key`` expires: the earliest enabled Expiration (Days or Date) whose
-    filter matches it (None: never)."""
+    """When the current object at ``key`` expires, and by which rule: the earliest enabled Expiration
+    (Days or Date) whose filter matches its key, tags and size; between rules due the same day, the first
+    in the configuration (None: never; an ExpiredObjectDeleteMarker rule gives no date). This is both
+    when ``apply_lifecycle`` deletes it and what x-amz-expiration shows for it [LS-AWS:
+    TestS3BucketLifecycle.test_bucket_lifecycle_multiple_rules, _tag_rules, _object_size_rules,
+    test_lifecycle_expired_object_delete_marker, recorded 2026-02-21; AWS user guide "How Amazon S3
+    handles conflicts in lifecycle configurations": the shorter expiration is honoured]."""
     if config is None:
         return None
     found: Due | None = None
@@ -280,7 +285,7 @@ def build(specs: Sequence[Mapping[str, Any]], min_object_size: str | None = None
     if not 1 <= len(specs) <= MAX_RULES:
         raise errors.MalformedXML()
     if min_object_size is not None and min_object_size not in MIN_SIZES:
-        raise errors.InvalidRequest(errors.LIFECYCLE_MIN_SIZE)
+        raise errors.lifecycle_min_size(min_object_size)
     rules = tuple(_rule(spec) for spec in specs)
     ids = [rule.id for rule in rules]
     duplicate = next((rule_id for rule_id in ids if ids.count(rule_id) > 1), None)

@@ -25,7 +25,7 @@ from pytest_s3mpu.state.bucket_config import DEFAULT_PAYER, BucketEncryption, Lo
 from pytest_s3mpu.state.checksums import Algorithm, ChecksumType
 from pytest_s3mpu.state.encryption import DEFAULT as DEFAULT_ENCRYPTION
 from pytest_s3mpu.state.encryption import Encryption
-from pytest_s3mpu.state.lifecycle import LifecycleConfiguration
+from pytest_s3mpu.state.lifecycle import Due, LifecycleConfiguration
 from pytest_s3mpu.state.notification import EMPTY as EMPTY_NOTIFICATION
 from pytest_s3mpu.state.notification import Notification
 from pytest_s3mpu.state.object_lock import NO_LOCK, LockConfiguration, ObjectLock
@@ -373,6 +373,7 @@ class CompleteResult:
     checksum: ObjectChecksum | None
     encryption: Encryption = DEFAULT_ENCRYPTION
     version_id: str | None = None  # the x-amz-version-id to answer (versioning enabled only)
+    expiration: Due | None = None  # when a lifecycle Expiration rule expires the object (x-amz-expiration)
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,6 +451,7 @@ class PutResult:
     checksum: ObjectChecksum | None
     encryption: Encryption = DEFAULT_ENCRYPTION
     version_id: str | None = None  # the x-amz-version-id to answer (versioning enabled only)
+    expiration: Due | None = None  # when a lifecycle Expiration rule expires the object (x-amz-expiration)
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,6 +498,7 @@ class CopyResult:
     encryption: Encryption = DEFAULT_ENCRYPTION
     version_id: str | None = None  # the new object's version (CopyObject, versioning enabled)
     source_version_id: str | None = None  # the source's version, when its bucket is versioned
+    expiration: Due | None = None  # CopyObject: when a lifecycle Expiration rule expires the copy
 
 
 @dataclass(frozen=True, slots=True)

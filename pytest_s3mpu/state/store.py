@@ -404,7 +404,8 @@ class Store:
             )
             obj = self._store_version(target, obj)
             shown = versioning.shown_id(target, obj.version_id)
-        return PutResult(etag, checksum, meta.encryption, shown)
+            expiration = self._expiry(target, obj)
+        return PutResult(etag, checksum, meta.encryption, shown, expiration)
 
     def check_version_id(self, bucket: str, version_id: str | None) -> None:
         """A ``versionId`` the bucket can have (after the bucket is found, before the key is looked up):
@@ -977,10 +978,11 @@ class Store:
                 key=key, body=source.body, etag=etag, last_modified=now, meta=meta, checksum=checksum
             )
             obj = self._store_version(target, obj)
+            expiration = self._expiry(target, obj)
         # A copy names its new version in a suspended bucket too ("null"; recorded,
         # test_s3_copy_object_in_place_versioned), and a source version other than "null".
         source_version = versioning.source_version(source)
-        return CopyResult(etag, now, checksum, meta.encryption, obj.version_id, source_version)
+        return CopyResult(etag, now, checksum, meta.encryption, obj.version_id, source_version, expiration)
 
     def complete_multipart_upload(
         self,
@@ -1073,7 +1075,8 @@ class Store:
         self._close_upload(target, upload)
         self._closed_uploads.add(upload, self._clock())
         obj = self._store_version(target, obj)
-        result = dataclasses.replace(result, version_id=versioning.shown_id(target, obj.version_id))
+        shown = versioning.shown_id(target, obj.version_id)
+        result = dataclasses.replace(result, version_id=shown, expiration=self._expiry(target, obj))
         # Spec §5.4: a retry answers this result, with this version id, while the object is current.
         target.completions[upload.key] = Completion(upload.upload_id, result, target.key_versions[upload.key])
         return result
@@ -1389,6 +1392,22 @@ class Store:
                 return None
             return lifecycle.abort_due(target.lifecycle, upload.key, upload.initiated)
 
+    def object_expiry(self, bucket: str, obj: StoredObject) -> lifecycle.Due | None:
+        """When the bucket's lifecycle expires ``obj`` as the current object at its key (x-amz-expiration
+        of GetObject / HeadObject), by the rules as they are now; None: no enabled Expiration rule with
+        Days or Date matches its key, tags and size. Free (no lock) while no bucket has a configuration."""
+        if not self._lifecycle_buckets:
+            return None
+        with self._lock:
+            target = self._buckets.get(bucket)
+            return self._expiry(target, obj) if target is not None else None
+
+    @staticmethod
+    def _expiry(target: Bucket, obj: StoredObject) -> lifecycle.Due | None:
+        """Under the lock: ``lifecycle.expiry_due`` for ``obj`` in ``target`` (the date the expiration
+        action, ``apply_lifecycle``, deletes it at, and the rule that says so)."""
+        return lifecycle.expiry_due(target.lifecycle, obj.key, obj.meta.tagging, obj.size, obj.last_modified)
+
     def _clock_moved(self) -> None:
         self.apply_lifecycle()
 
@@ -1427,7 +1446,7 @@ class Store:
                             )
                         )
                 for key, obj in list(target.objects.items()):
-                    due = lifecycle.expiry_due(config, key, obj.meta.tagging, obj.size, obj.last_modified)
+                    due = self._expiry(target, obj)  # the date x-amz-expiration showed for it
                     if due is not None and due.at <= now:
                         outcome = self._delete(target, key, None)
                         done.append(
