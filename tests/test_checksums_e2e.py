@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from s3_assertions import expect_error, state
 
 from pytest_s3mpu.state.errors import S3Error
-from pytest_s3mpu.state.model import Limits, ObjectMeta
+from pytest_s3mpu.state.model import CompleteDocument, CompletedPartSpec, Limits, ObjectMeta, Payload
 from pytest_s3mpu.state.store import Store
 
 SMALL_MIN = 1024
@@ -525,3 +525,85 @@ def test_ranged_get_shows_the_checksum_only_for_the_whole_object(s3mpu_client, s
         assert (got.get("ChecksumCRC32"), got.get("ChecksumType")) == (expected, "FULL_OBJECT")
     else:
         assert "ChecksumCRC32" not in got and "ChecksumType" not in got
+
+
+# -- which part a Complete with several wrong parts names -------------------------------------------------
+
+
+RECORDED_WRONG_PARTS = [
+    ("COMPOSITE", "CRC32C"),
+    ("COMPOSITE", "SHA1"),
+    ("COMPOSITE", "SHA256"),
+    ("FULL_OBJECT", "CRC32"),
+]
+
+
+@pytest.mark.parametrize(("kind", "algorithm"), RECORDED_WRONG_PARTS)
+def test_every_part_checksum_wrong_names_one_listed_part(s3mpu, s3, kind, algorithm):
+    """[LS-AWS: test_complete_multipart_parts_checksum_composite[CRC32C|SHA1|SHA256],
+    test_complete_multipart_parts_checksum_full_object[CRC32], recorded 2026-02-21,
+    "complete-multipart-wrong-parts-checksum"] three parts (two alike, a short last one), every listed
+    checksum that of ``bbb``: InvalidPart naming a listed part with *that part's* ETag. Which part S3
+    names varies (recorded 2, 3, 3, 3 here; the same tests recorded 1 or 2 in 2025), so the double names
+    the first in list order (README, "What it implements"), and the upload is left as it was."""
+    upload_id = create(s3, algorithm, kind)
+    data = [b"a" * (SMALL_MIN + 1), b"a" * (SMALL_MIN + 1), b"a" * 10]
+    listed = upload_parts(s3, upload_id, data, algorithm)
+    assert listed[0]["ETag"] == listed[1]["ETag"] != listed[2]["ETag"]
+    wrong = [{**p, f"Checksum{algorithm}": checksum(algorithm, b"bbb")} for p in listed]
+    before = state(s3mpu)
+    answer = expect_error(
+        lambda: complete(s3, upload_id, wrong),
+        400,
+        "InvalidPart",
+        INVALID_PART,
+        UploadId=upload_id,
+        PartNumber="1",
+        ETag=listed[0]["ETag"].strip('"'),
+    )
+    named = int(answer["Error"]["PartNumber"])
+    assert answer["Error"]["ETag"] == listed[named - 1]["ETag"].strip('"')
+    assert state(s3mpu) == before
+    assert complete(s3, upload_id, listed)["ETag"].endswith('-3"')
+
+
+def test_only_the_last_part_wrong_names_it_with_its_etag(s3mpu, s3):
+    """[LS-AWS: test_complete_multipart_parts_checksum_composite[SHA1], recorded 2026-02-21] the named
+    part's ETag is its own (``e09c80c4…``, the short third part's, beside part number 3): with only the
+    third checksum wrong, every run names part 3 and its ETag."""
+    upload_id = create(s3, "SHA1", "COMPOSITE")
+    data = [b"a" * (SMALL_MIN + 1), b"a" * (SMALL_MIN + 1), b"a" * 10]
+    listed = upload_parts(s3, upload_id, data, "SHA1")
+    wrong = [dict(p) for p in listed]
+    wrong[2]["ChecksumSHA1"] = checksum("SHA1", b"bbb")
+    expect_error(
+        lambda: complete(s3, upload_id, wrong),
+        400,
+        "InvalidPart",
+        INVALID_PART,
+        UploadId=upload_id,
+        PartNumber="3",
+        ETag=hashlib.md5(b"a" * 10).hexdigest(),
+    )
+
+
+@pytest.mark.parametrize("wrong_parts", [(1, 2, 3), (2, 3), (3, 1), (2,), (3,)])
+def test_store_names_the_first_wrong_part_in_list_order(wrong_parts):
+    """The store's rule (S3's choice among several wrong parts varies, see above): the first listed part
+    whose ETag or checksum is wrong, with the ETag the request gave for it."""
+    store = Store(limits=Limits(min_part_size=SMALL_MIN))
+    store.create_bucket(BUCKET)
+    upload = store.create_multipart_upload(BUCKET, KEY, ObjectMeta(), "CRC32C", "COMPOSITE")
+    data = [b"x" * SMALL_MIN, b"y" * SMALL_MIN, b"z"]
+    specs = []
+    for number, body in enumerate(data, start=1):
+        etag = store.upload_part(BUCKET, KEY, upload.upload_id, str(number), Payload.of(body)).etag
+        value = checksum("CRC32C", b"bbb" if number in wrong_parts else body)
+        specs.append(CompletedPartSpec(str(number), etag, (("CRC32C", value),)))
+    with pytest.raises(S3Error) as caught:
+        store.complete_multipart_upload(BUCKET, KEY, upload.upload_id, CompleteDocument(tuple(specs)))
+    first = min(wrong_parts)
+    assert caught.value.code == "InvalidPart"
+    assert caught.value.field("PartNumber") == str(first)
+    assert caught.value.field("ETag") == specs[first - 1].etag
+    assert [u.upload_id for u in store.uploads()] == [upload.upload_id]

@@ -9,23 +9,18 @@ docs/features/bucket-config.md.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pytest_s3mpu.state import errors
 from pytest_s3mpu.state.access import Grant
-from pytest_s3mpu.state.encryption import Encryption
+from pytest_s3mpu.state.encryption import KMS_ALGORITHMS, Encryption, kms_key_arn
 
 SSE_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
-KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 ACCELERATE_STATUSES = ("Enabled", "Suspended")
 PAYERS = ("BucketOwner", "Requester")
 DEFAULT_PAYER = "BucketOwner"
-
-# The one AWS account this endpoint serves, as it appears in KMS key ARNs.
-ACCOUNT_ID = "123456789012"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +47,6 @@ def check_encryption(algorithm: str | None, kms_key_id: str | None, bucket_key: 
     return BucketEncryption(algorithm, kms_key_id, bucket_key)
 
 
-def _kms_key_arn(key_id: str | None, region: str) -> str:
-    """The key an object reports: an ARN as given, a key id or alias as its ARN, none as the account's
-    AWS-managed ``aws/s3`` key (one stable id per region here)."""
-    if key_id is not None and key_id.startswith("arn:"):
-        return key_id
-    if key_id is None:
-        key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"aws/s3/{region}"))
-    resource = key_id if key_id.startswith("alias/") else f"key/{key_id}"
-    return f"arn:aws:kms:{region}:{ACCOUNT_ID}:{resource}"
-
-
 def object_encryption(config: BucketEncryption, region: str) -> Encryption:
     """How an object written without SSE headers is encrypted: the bucket default. BucketKeyEnabled is
     reported only for a KMS default that enables it [LS-AWS: test_s3_bucket_encryption_sse_kms,
@@ -71,7 +55,7 @@ def object_encryption(config: BucketEncryption, region: str) -> Encryption:
         return Encryption(sse=config.algorithm)
     return Encryption(
         sse=config.algorithm,
-        kms_key_id=_kms_key_arn(config.kms_key_id, region),
+        kms_key_id=kms_key_arn(config.kms_key_id, region),
         bucket_key="true" if config.bucket_key_enabled else None,
     )
 

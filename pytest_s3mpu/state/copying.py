@@ -33,14 +33,18 @@ def copied_meta(source: ObjectMeta, request: CopyRequest) -> ObjectMeta:
     )
 
 
-def check_not_onto_itself(same_key: bool, request: CopyRequest, bucket_encryption_set: bool = False) -> None:
+def check_not_onto_itself(
+    same_key: bool, request: CopyRequest, bucket_encryption_set: bool = False, source_kms: bool = False
+) -> None:
     """A copy onto itself must change metadata, storage class, redirect, encryption or checksum.
 
     A bucket given a default encryption configuration (PutBucketEncryption) takes a plain copy onto itself:
     it re-encrypts the object by the bucket's rule [LS-AWS: test_copy_in_place_with_bucket_encryption,
     recorded 2026-02-21], while a bucket on S3's implicit default refuses it (test_s3_copy_object_in_place).
+    So does an SSE-KMS object (``source_kms``): the plain copy makes it SSE-S3 [LS-AWS:
+    test_s3_copy_object_in_place_with_encryption, recorded 2026-02-21].
     """
-    if not same_key or bucket_encryption_set:
+    if not same_key or bucket_encryption_set or source_kms:
         return
     changes = (
         (request.metadata_directive or "").upper() == "REPLACE",
@@ -55,9 +59,9 @@ def check_not_onto_itself(same_key: bool, request: CopyRequest, bucket_encryptio
 
 def copied_digests(source: StoredObject, algorithm: Algorithm | None) -> tuple[str, ObjectChecksum | None]:
     """The copy's ETag (MD5 of the bytes) and checksum: the requested algorithm, else the source's
-    algorithm over the whole copy (a multipart COMPOSITE value becomes FULL_OBJECT). An SSE-C source's
-    ETag is opaque (``encryption.opaque_etag``), so the MD5 is computed for it too."""
-    needs_md5 = source.parts is not None or source.meta.encryption.key_md5 is not None
+    algorithm over the whole copy (a multipart COMPOSITE value becomes FULL_OBJECT). An SSE-C or SSE-KMS
+    source's ETag is opaque (``encryption.opaque_etag``), so the MD5 is computed for it too."""
+    needs_md5 = source.parts is not None or source.meta.encryption.hides_md5
     wanted = algorithm or (source.checksum.algorithm if source.checksum else None)
     reuse = (
         algorithm is None and source.checksum is not None and source.checksum.type is ChecksumType.FULL_OBJECT

@@ -1,4 +1,5 @@
-"""Server-side encryption as S3 checks and reports it: SSE-S3 by default, SSE-KMS echoed, SSE-C validated.
+"""Server-side encryption as S3 checks and reports it: SSE-S3 by default, SSE-KMS with its key's ARN,
+SSE-C validated; ETags that hide the plaintext's MD5 for SSE-C and SSE-KMS.
 
 Layer 2 (store): the values of the SSE headers arrive as plain strings in ``EncryptionRequest``; nothing
 is encrypted (the double keeps bytes as sent), but every rule a client can observe is enforced: the
@@ -11,9 +12,15 @@ import base64
 import binascii
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from pytest_s3mpu.state import errors
+
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+
+# The one AWS account this endpoint serves, as it appears in KMS key ARNs.
+ACCOUNT_ID = "123456789012"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +54,14 @@ class Encryption:
     customer_algorithm: str | None = None
     key_md5: str | None = None
 
+    @property
+    def hides_md5(self) -> bool:
+        """True when S3 gives the object (and each part of an upload) an ETag that is not the MD5 of the
+        plaintext: SSE-C, SSE-KMS and DSSE-KMS [AWS docs "Checking object integrity"; LS-AWS:
+        test_s3_sse_default_kms_key, test_s3_multipart_upload_sse, test_multipart_upload_sse_c, recorded
+        2026-02-21]."""
+        return self.key_md5 is not None or self.sse in KMS_ALGORITHMS
+
 
 DEFAULT = Encryption()
 
@@ -60,10 +75,23 @@ def _invalid(message: str, value: str | None = None) -> errors.InvalidArgument:
 
 
 def opaque_etag() -> str:
-    """The ETag of an SSE-C object: not the MD5 of the plaintext (S3 never reveals that for SSE-C), an
-    opaque value of the same shape, new for every write [LS-AWS: TestS3SSECEncryption, recorded
-    2026-02-21: the same body and key get ETags unlike its MD5]."""
+    """The ETag of an object or part whose encryption ``hides_md5``: not the MD5 of the plaintext, an
+    opaque value of the same shape, new for every write [LS-AWS: TestS3SSECEncryption,
+    test_s3_sse_default_kms_key, recorded 2026-02-21: the same body gets a different ETag on every PUT,
+    and the three parts of one SSE-C upload, two of them alike, three different ETags]."""
     return secrets.token_hex(16)
+
+
+def kms_key_arn(key_id: str | None, region: str) -> str:
+    """The key an SSE-KMS object reports: an ARN as given, a key id or alias as its ARN, none as the
+    account's AWS-managed ``aws/s3`` key (one stable id per account and region, as S3's is)
+    [LS-AWS: test_s3_sse_default_kms_key, test_s3_multipart_upload_sse, recorded 2026-02-21]."""
+    if key_id is not None and key_id.startswith("arn:"):
+        return key_id
+    if key_id is None:
+        key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"aws/s3/{region}"))
+    resource = key_id if key_id.startswith("alias/") else f"key/{key_id}"
+    return f"arn:aws:kms:{region}:{ACCOUNT_ID}:{resource}"
 
 
 def customer_key_md5(request: EncryptionRequest, check_size: bool = True) -> str | None:
@@ -111,17 +139,32 @@ def customer_key_md5(request: EncryptionRequest, check_size: bool = True) -> str
     return actual
 
 
-def for_write(request: EncryptionRequest, default: Encryption = DEFAULT) -> Encryption:
+def for_write(
+    request: EncryptionRequest, default: Encryption = DEFAULT, region: str = "us-east-1"
+) -> Encryption:
     """The encryption of a new object or upload: SSE-C, the requested SSE, or the bucket's default
-    (S3's SSE-S3 unless PutBucketEncryption set another)."""
+    (S3's SSE-S3 unless PutBucketEncryption set another).
+
+    A requested SSE-KMS reports its key as an ARN in the bucket's ``region``, the AWS-managed key when
+    the request names none; without a bucket-key header it takes the bucket's KMS default's
+    BucketKeyEnabled [LS-AWS: test_s3_sse_default_kms_key, recorded 2026-02-21: ``aws:kms`` alone into a
+    bucket whose KMS default enables it answers BucketKeyEnabled and the managed key's ARN].
+    """
     key_md5 = customer_key_md5(request)
     if key_md5 is not None:
         return Encryption(sse=None, customer_algorithm="AES256", key_md5=key_md5)
     if request.sse is None:
         return default
-    if request.sse not in ("AES256", "aws:kms", "aws:kms:dsse"):
+    if request.sse not in ("AES256", *KMS_ALGORITHMS):
         raise _invalid("The encryption method specified is not supported", request.sse)
-    return Encryption(sse=request.sse, kms_key_id=request.kms_key_id, bucket_key=request.bucket_key)
+    if request.sse not in KMS_ALGORITHMS:
+        return Encryption(sse=request.sse, kms_key_id=request.kms_key_id, bucket_key=request.bucket_key)
+    bucket_key = request.bucket_key
+    if bucket_key is None and default.sse in KMS_ALGORITHMS:
+        bucket_key = default.bucket_key
+    return Encryption(
+        sse=request.sse, kms_key_id=kms_key_arn(request.kms_key_id, region), bucket_key=bucket_key
+    )
 
 
 def check_part(upload: Encryption, request: EncryptionRequest) -> None:

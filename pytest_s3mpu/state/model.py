@@ -208,8 +208,8 @@ class Part:
     number: int
     data: Stored
     size: int
-    etag: str  # md5 hex, unquoted
-    md5: bytes
+    etag: str  # md5 hex (opaque hex for SSE-C / SSE-KMS uploads), unquoted
+    md5: bytes  # the ETag's 16 bytes, which the multipart ETag hashes
     last_modified: dt.datetime
     digests: Mapping[Algorithm, bytes]
     reported: Algorithm | None  # the checksum UploadPart answered with, if any

@@ -210,11 +210,14 @@ class Store:
             raise errors.NoSuchBucket(name)
         return bucket
 
-    def _default_encryption(self, name: str) -> Encryption:
-        """How an object written to the bucket without SSE headers is encrypted (its default encryption)."""
+    def _write_encryption(self, name: str, sse: EncryptionRequest) -> Encryption:
+        """How a new object or upload in the bucket is encrypted: the request's SSE (a KMS key as an ARN in
+        the bucket's region) or the bucket's default."""
         with self._lock:
             target = self._bucket(name)
-            return bucket_config.object_encryption(target.encryption, target.region)
+            default = bucket_config.object_encryption(target.encryption, target.region)
+            region = target.region
+        return encryption.for_write(sse, default, region)
 
     def _open_upload(self, bucket: Bucket, key: str, upload_id: str) -> Upload:
         """The open upload with this ID *for this key*; anything else is NoSuchUpload (spec §1.4)."""
@@ -380,7 +383,7 @@ class Store:
             config = self._bucket(bucket).object_lock
         if object_lock.needs_digest(config, asked) and payload.content_md5 is None and not payload.claimed:
             raise errors.InvalidRequest(errors.LOCK_DIGEST_REQUIRED)
-        written = encryption.for_write(sse or EncryptionRequest(), self._default_encryption(bucket))
+        written = self._write_encryption(bucket, sse or EncryptionRequest())
         meta = dataclasses.replace(meta, encryption=written)
         claim = integrity.verify_body(payload)
         if claim is not None:
@@ -388,7 +391,7 @@ class Store:
         else:
             value = b64(payload.digests[Algorithm.CRC64NVME])
             checksum = ObjectChecksum(Algorithm.CRC64NVME, ChecksumType.FULL_OBJECT, value)
-        etag = payload.md5.hex() if written.key_md5 is None else encryption.opaque_etag()
+        etag = encryption.opaque_etag() if written.hides_md5 else payload.md5.hex()
         with self._lock:
             target = self._bucket(bucket)
             conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
@@ -718,7 +721,7 @@ class Store:
         if asked is not None:
             meta = dataclasses.replace(meta, lock=asked)
         algorithm, kind = multipart.checksum_mode(checksum_algorithm, checksum_type)
-        written = encryption.for_write(sse or EncryptionRequest(), self._default_encryption(bucket))
+        written = self._write_encryption(bucket, sse or EncryptionRequest())
         meta = dataclasses.replace(meta, encryption=written)
         with self._lock:
             target = self._bucket(bucket)
@@ -814,13 +817,13 @@ class Store:
         ):
             raise errors.InvalidRequest(errors.LOCK_PART_DIGEST_REQUIRED)
         reported = integrity.part_checksum(payload, target.algorithm, target.checksum_type)
-        etag = payload.md5.hex()
+        etag = encryption.opaque_etag() if target.encryption.hides_md5 else payload.md5.hex()
         part = Part(
             number=target.part_number,
             data=payload.data,
             size=payload.size,
             etag=etag,
-            md5=payload.md5,
+            md5=bytes.fromhex(etag),
             last_modified=self._clock(),
             digests=payload.digests,
             reported=reported[0] if reported else None,
@@ -893,18 +896,18 @@ class Store:
         data = source.body.read(start, end)
         wanted = {Algorithm.CRC64NVME} | ({target.algorithm} if target.algorithm else set())
         digests = {algorithm: checksums.compute(algorithm, data) for algorithm in wanted}
-        md5 = hashlib.md5(data).digest()
+        etag = encryption.opaque_etag() if target.encryption.hides_md5 else hashlib.md5(data).hexdigest()
         now = self._clock()
         part = Part(
             number=target.part_number,
             data=data,
             size=len(data),
-            etag=md5.hex(),
-            md5=md5,
+            etag=etag,
+            md5=bytes.fromhex(etag),
             last_modified=now,
             digests=digests,
             reported=target.algorithm,
-            info=multipart.part_info(target.part_number, len(data), md5.hex(), digests, target.algorithm),
+            info=multipart.part_info(target.part_number, len(data), etag, digests, target.algorithm),
             combine=multipart.combine_entry(len(data), digests, target.algorithm),
         )
         self._commit_part(bucket, target, part)
@@ -956,17 +959,18 @@ class Store:
         )
         meta = copying.copied_meta(source.meta, request)
         if sse is not None:
-            written = encryption.for_write(sse, self._default_encryption(bucket))
+            written = self._write_encryption(bucket, sse)
             meta = dataclasses.replace(meta, encryption=written)
         copying.check_not_onto_itself(
             (source_bucket, source_key) == (bucket, key),
             request,
             target.encryption is not bucket_config.DEFAULT_ENCRYPTION,
+            source.meta.encryption.sse in encryption.KMS_ALGORITHMS,
         )
         raw_algorithm = request.checksum_algorithm
         algorithm = checksums.requested_algorithm(raw_algorithm) if raw_algorithm else None
         etag, checksum = copying.copied_digests(source, algorithm)
-        if meta.encryption.key_md5 is not None:
+        if meta.encryption.hides_md5:
             etag = encryption.opaque_etag()
         now = self._clock()
         with self._lock:
