@@ -531,8 +531,8 @@ def _check_post_signing_fields(fields: Mapping[str, str]) -> None:
     A form with none of them is anonymous (with auth on: AccessDenied, ``verify_post_signature``)."""
     if "policy" not in fields or not any(name in fields for name in (*POST_V4_FIELDS, *POST_V2_FIELDS)):
         return
-    scheme = _POST_V2_FIELDS if "x-amz-algorithm" not in fields and "awsaccesskeyid" in fields else None
-    for name in scheme or _POST_V4_FIELDS:
+    v2 = "x-amz-algorithm" not in fields and any(name in fields for name in POST_V2_FIELDS)
+    for name in _POST_V2_FIELDS if v2 else _POST_V4_FIELDS:
         if name.lower() not in fields:
             raise errors.post_missing_field(name)
 
@@ -581,8 +581,11 @@ def post_object(store: Store, call: Call) -> Reply:
             signature_fields=POST_SIGNATURE_FIELDS,
         )
     key = sent_key.replace("${filename}", form.filename) if form.filename is not None else sent_key
-    as_headers = RequestHeaders({_POST_RENAMED.get(name, name): value for name, value in fields.items()})
-    meta = headers.object_meta(as_headers, list(as_headers.items()))
+    as_headers = RequestHeaders(
+        {_POST_RENAMED.get(name, name): post_form.header_text(value) for name, value in fields.items()}
+    )
+    # The form's metadata is UTF-8 text, stored as sent: encoded-words are not decoded there.
+    meta = headers.object_meta(as_headers, [], list(fields.items()))
     if "tagging" in fields:
         meta = replace(meta, tagging=xmldoc.parse_tagging(fields["tagging"].encode("utf-8")))
     sse = headers.encryption_request(as_headers)
