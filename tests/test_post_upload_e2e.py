@@ -322,3 +322,65 @@ def test_form_without_signing_fields_is_anonymous_and_accepted_while_auth_is_off
     s3mpu.clock.advance(61)
     status, _, body = post(s3mpu, {"key": "anon", "policy": policy}, b"late")
     assert (status, error_of(body)["Message"]) == (403, "Invalid according to Policy: Policy expired.")
+
+
+def test_unicode_fields_are_utf8_and_metadata_is_kept_as_sent(s3, s3mpu):
+    """[LS-AWS s3: test_post_object_with_unicode_metadata, recorded 2026-02-21] the form's fields are
+    UTF-8 text: x-amz-meta-* values are stored as sent, encoded-words included (``=?UTF-8?B?YWJj?=``
+    comes back as itself, not ``abc``), and answered as header metadata is (Q for text, B with control
+    characters); Cache-Control and Content-Disposition keep what ISO-8859-1 carries (é), each other
+    character a space (the em dash). The key is UTF-8 too."""
+    key = "test_unicode\u2014_file.pdf"
+    safe = (
+        "! \"#$%&'()*+,-./0123456789:;<>'?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\t"
+    )
+    sent = {
+        "Content-Disposition": 'filename="test_\u2014_file%E2%80%94_\u00e9_2-.pdf"',
+        "Cache-Control": "non-ascii-%E2%80%94_\u2014_\u00e9_",
+        "x-amz-meta-nonascii": "\u00c4M\u00c4Z\u00d5\u00d1 S3",
+        "x-amz-meta-nonascii-2": "test_\u2014_file%E2%80%94_\u00e9_2\U0001f451.pdf",
+        "x-amz-meta-safe-chars": safe,
+        "x-amz-meta-utf-8": "\x00\x01\x02\x03\x04",
+        "x-amz-meta-q-encoded": "=?UTF-8?Q?actually-ascii?=",
+        "x-amz-meta-b-encoded": "=?UTF-8?B?YWJj?=",
+        "success_action_status": "201",
+    }
+    fields = presigned(
+        s3,
+        key,
+        Fields=sent,
+        Conditions=[{"bucket": BUCKET}, *(["eq", f"${name}", value] for name, value in sent.items())],
+    )
+    status, answer_headers, body = post(s3mpu, fields, "test-body-tagging")
+    assert status == 201
+    assert answer_headers["Location"].endswith(f"/{BUCKET}/test_unicode%E2%80%94_file.pdf")
+    answer = {child.tag.split("}")[1]: child.text for child in ET.fromstring(body)}
+    assert answer["Key"] == key
+    head = s3.head_object(Bucket=BUCKET, Key=key)
+    assert head["CacheControl"] == "non-ascii-%E2%80%94_ _\u00e9_"
+    assert head["ContentDisposition"] == 'filename="test_ _file%E2%80%94_\u00e9_2-.pdf"'
+    assert head["Metadata"] == {
+        "b-encoded": "=?UTF-8?B?YWJj?=",
+        "nonascii": "=?UTF-8?Q?=C3=84M=C3=84Z=C3=95=C3=91_S3?=",
+        "nonascii-2": "=?UTF-8?Q?test=5F=E2=80=94=5Ffile%E2%80%94=5F=C3=A9=5F2=F0=9F=91=91.pdf?=",
+        "q-encoded": "=?UTF-8?Q?actually-ascii?=",
+        "safe-chars": safe,
+        "utf-8": "=?UTF-8?B?AAECAwQ=?=",
+    }
+
+
+def test_sigv2_form_missing_its_access_key_names_it(s3, s3mpu):
+    """[LS-AWS s3: test_post_request_missing_fields[s3], recorded 2026-02-21] a SigV2 form (policy and
+    signature) without AWSAccessKeyId: 400 InvalidArgument naming AWSAccessKeyId, not X-Amz-Algorithm
+    (the SigV4 form's first field, [s3v4]); nothing stored."""
+    fields = presigned(s3, "missing")
+    assert "signature" in fields
+    del fields["AWSAccessKeyId"]
+    status, _, body = post(s3mpu, fields, b"file content")
+    error = error_of(body)
+    assert (status, error["Code"], error["ArgumentName"]) == (400, "InvalidArgument", "AWSAccessKeyId")
+    assert error["Message"] == (
+        "Bucket POST must contain a field named 'AWSAccessKeyId'.  If it is specified, please check the "
+        "order of the fields."
+    )
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0

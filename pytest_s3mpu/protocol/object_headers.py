@@ -53,16 +53,26 @@ def _strip_aws_chunked(value: str | None) -> str | None:
     return ",".join(kept) or None
 
 
-def object_meta(headers: Mapping[str, str], metadata_items: list[tuple[str, str]]) -> ObjectMeta:
+def object_meta(
+    headers: Mapping[str, str],
+    metadata_items: list[tuple[str, str]],
+    text_items: list[tuple[str, str]] | None = None,
+) -> ObjectMeta:
     """What PutObject / CreateMultipartUpload capture from the request (spec §2).
 
-    :param metadata_items: every request header as (name, value), for the ``x-amz-meta-*`` ones.
+    :param metadata_items: every request header as (name, value), for the ``x-amz-meta-*`` ones
+        (RFC 2047 encoded-words decoded, ``metadata_values.decode``).
+    :param text_items: fields that came as text, not header bytes (a POST form's, a presigned URL's
+        query), for their ``x-amz-meta-*`` ones, stored as sent (``metadata_values``).
     """
-    metadata = tuple(
-        (name.lower()[len(wire.META_PREFIX) :], metadata_values.decode(value))
-        for name, value in metadata_items
-        if name.lower().startswith(wire.META_PREFIX)
-    )
+    found: dict[str, str] = {}
+    for name, value in metadata_items:
+        if name.lower().startswith(wire.META_PREFIX):
+            found.setdefault(name.lower()[len(wire.META_PREFIX) :], metadata_values.decode(value))
+    for name, value in text_items or ():
+        if name.lower().startswith(wire.META_PREFIX):  # a header of the same name comes first
+            found.setdefault(name.lower()[len(wire.META_PREFIX) :], value)
+    metadata = tuple(found.items())
     return ObjectMeta(
         content_type=headers.get("Content-Type") or "binary/octet-stream",
         content_encoding=_strip_aws_chunked(headers.get("Content-Encoding")),

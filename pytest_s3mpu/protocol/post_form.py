@@ -47,6 +47,13 @@ class PostForm:
         return found
 
 
+def header_text(value: str) -> str:
+    """A form field that becomes a response header (Cache-Control, Content-Disposition, ...): the field
+    is UTF-8 text, and S3 keeps what ISO-8859-1 can carry, each other character a space ("é" kept,
+    an em dash a space) [LS-AWS: test_post_object_with_unicode_metadata, recorded 2026-02-21]."""
+    return "".join(char if ord(char) < 256 else " " for char in value)
+
+
 def boundary(content_type: str | None) -> str:
     """The multipart boundary of a POST's Content-Type; PreconditionFailed for any other enclosure."""
     mime, options = parse_options_header(content_type or "")

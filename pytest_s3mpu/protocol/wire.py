@@ -90,6 +90,10 @@ RESPONSE_OVERRIDES = {
     "response-content-encoding": "Content-Encoding",
 }
 
+# The query parameter carrying a presigned URL's signature (SigV4, SigV2): such a URL may carry
+# x-amz-meta-* in its query as well.
+PRESIGNED_SIGNATURES = ("X-Amz-Signature", "Signature")
+
 # x-amz-content-sha256 values that are not a hex digest (spec §1.5).
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 STREAMING_UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"

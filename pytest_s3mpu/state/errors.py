@@ -882,6 +882,12 @@ POST_ONE_FILE = "POST requires exactly one file upload per request."
 POST_MALFORMED = "The body of your POST request is not well-formed multipart/form-data."
 
 
+def header_not_latin1(name: str, value: str) -> InvalidArgument:
+    """A GetObject response-* override that no HTTP header can carry [LS-AWS:
+    test_get_response_overrides_unicode_metadata_with_sig_s3, recorded 2026-02-21]."""
+    return InvalidArgument("Header value cannot be represented using ISO-8859-1.", name, value)
+
+
 def post_missing_field(name: str) -> InvalidArgument:
     """A form without a field S3 needs (``key``, the signature's): two spaces after the first
     sentence, as recorded."""
