@@ -284,7 +284,7 @@ class S3App:
         host_id: str,
     ) -> handlers.Reply:
         """Run the operation, or the action of the fault rule that fired around it (``fault_actions``)."""
-        handler = handlers.HANDLERS[call.operation]
+        handler = handlers.perform
         if fired is None:
             return handler(self.store, call)
 

@@ -132,6 +132,24 @@ def _encoding(call: Call) -> str | None:
     return validation.encoding_type(call.query.get("encoding-type"))
 
 
+_COPIES = frozenset({Operation.COPY_OBJECT, Operation.UPLOAD_PART_COPY})
+
+
+def check_expected_owners(store: Store, call: Call) -> None:
+    """ExpectedBucketOwner, judged once for every bucket and object operation before it runs (the
+    store's rule, ``access.check_expected_owner``); on a copy also the source bucket's
+    (``x-amz-source-expected-bucket-owner``). A preflight carries no S3 headers of its own."""
+    if call.bucket and call.operation is not Operation.PREFLIGHT_REQUEST:
+        store.check_expected_owner(call.bucket, call.headers.get(wire.EXPECTED_BUCKET_OWNER))
+    source_expected = call.headers.get(wire.SOURCE_EXPECTED_BUCKET_OWNER)
+    if source_expected is not None and call.operation in _COPIES:
+        try:
+            source_bucket = validation.copy_source(call.headers.get(wire.COPY_SOURCE, ""))[0]
+        except errors.S3Error:  # a malformed source: the copy answers it, as without the header
+            source_bucket = ""
+        store.check_expected_owner(source_bucket, source_expected)
+
+
 # -- service and buckets ---------------------------------------------------------------------------
 
 
@@ -1167,3 +1185,9 @@ def iter_body(body: Body) -> Iterator[bytes | memoryview]:
             yield body
         return
     yield from body
+
+
+def perform(store: Store, call: Call) -> Reply:
+    """Run the request's operation, once the bucket owner it expects is checked."""
+    check_expected_owners(store, call)
+    return HANDLERS[call.operation](store, call)

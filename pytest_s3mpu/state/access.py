@@ -15,6 +15,10 @@ from pytest_s3mpu.state import errors
 
 # The canonical user ID of the one account this endpoint serves (ListBuckets' Owner, every ACL's owner).
 OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
+# Its AWS account ID: the owner every bucket has (what ExpectedBucketOwner must name; bucket_config's KMS
+# key ARNs carry the same account).
+ACCOUNT_ID = "123456789012"
+_ACCOUNT_ID = re.compile(r"[0-9]{12}\Z", re.ASCII)
 
 ENFORCED = "BucketOwnerEnforced"
 PREFERRED = "BucketOwnerPreferred"
@@ -201,3 +205,18 @@ def new_bucket(requested: str | None, acl: Acl | None, default: str) -> tuple[st
     if acl is not None and block is not None and block.block_public_acls and acl.public:
         raise errors.InvalidBucketAclWithBlockPublicAccessError()
     return chosen, block
+
+
+def check_expected_owner(expected: str | None, bucket_exists: bool) -> None:
+    """ExpectedBucketOwner (``x-amz-expected-bucket-owner``, or its source twin on a copy), which S3
+    checks on every bucket and object operation: not twelve digits is InvalidBucketOwnerAWSAccountID,
+    another account than the bucket's owner AccessDenied [LS-AWS: test_get_bucket_policy,
+    test_delete_bucket_policy_expected_bucket_owner, test_put_bucket_policy_invalid_account_id,
+    recorded 2026-02-21]. Every bucket here is this account's; a bucket that does not exist is left
+    to the operation (NoSuchBucket, or CreateBucket's own answer)."""
+    if expected is None:
+        return
+    if not _ACCOUNT_ID.match(expected):
+        raise errors.InvalidBucketOwnerAWSAccountID(expected)
+    if bucket_exists and expected != ACCOUNT_ID:
+        raise errors.AccessDenied()

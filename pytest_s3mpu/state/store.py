@@ -322,6 +322,15 @@ class Store:
         with self._lock:
             return self._bucket(name).versioning
 
+    def check_expected_owner(self, name: str, expected: str | None) -> None:
+        """The account a request expects to own bucket ``name`` (``access.check_expected_owner``):
+        judged before the operation, which changes nothing when it is refused."""
+        if expected is None:
+            return
+        with self._lock:
+            exists = name in self._buckets
+        access.check_expected_owner(expected, exists)
+
     def head_bucket(self, name: str) -> Bucket:
         with self._lock:
             return self._bucket(name)
