@@ -32,7 +32,9 @@ def s3(s3mpu, s3mpu_client):
 
 def policy() -> str:
     statement = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject"}
-    return json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Resource": f"arn:aws:s3:::{BUCKET}/*"}]})
+    return json.dumps(
+        {"Version": "2012-10-17", "Statement": [{**statement, "Resource": f"arn:aws:s3:::{BUCKET}/*"}]}
+    )
 
 
 def test_get_bucket_policy_expected_owner(s3):

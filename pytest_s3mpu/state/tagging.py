@@ -64,7 +64,9 @@ def _check(
         if not _allowed(value):
             raise errors.InvalidTag(errors.TAG_VALUE_INVALID, TagKey=key, TagValue=value)
         if key in seen:
-            raise duplicate() if duplicate is not None else errors.InvalidTag(errors.TAG_DUPLICATE, TagKey=key)
+            raise (
+                duplicate() if duplicate is not None else errors.InvalidTag(errors.TAG_DUPLICATE, TagKey=key)
+            )
         seen.add(key)
 
 
