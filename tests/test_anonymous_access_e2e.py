@@ -154,6 +154,8 @@ def test_public_access_block_ignores_public_grants(s3mpu, s3):
     RestrictPublicBuckets a public policy, for everyone but the owner's account] the same public grants
     are then 403 to an anonymous request."""
     s3.put_object(Bucket=BUCKET, Key="shared", Body=b"s", ACL="public-read")
+    anon = anonymous(s3mpu)
+    assert anon.get_object(Bucket=BUCKET, Key="shared")["Body"].read() == b"s"
     s3.put_public_access_block(
         Bucket=BUCKET,
         PublicAccessBlockConfiguration={
@@ -172,5 +174,6 @@ def test_public_access_block_ignores_public_grants(s3mpu, s3):
     s3.put_bucket_policy(
         Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
     )
-    anon = anonymous(s3mpu)
     expect_error(lambda: anon.get_object(Bucket=BUCKET, Key="shared"), 403, "AccessDenied", "Access Denied")
+    s3.put_object(Bucket=BUCKET, Key="other", Body=b"o")  # the policy alone is ignored too
+    expect_error(lambda: anon.get_object(Bucket=BUCKET, Key="other"), 403, "AccessDenied", "Access Denied")
