@@ -12,13 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from pytest_s3mpu.state import errors
+from pytest_s3mpu.state import encryption, errors
 
 # The canonical user ID of the one account this endpoint serves (ListBuckets' Owner, every ACL's owner).
 OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
-# Its AWS account ID: the owner every bucket has (what ExpectedBucketOwner must name; bucket_config's KMS
-# key ARNs carry the same account).
-ACCOUNT_ID = "123456789012"
+# Its AWS account ID (``encryption.ACCOUNT_ID``, which its KMS key ARNs carry): the owner of every bucket,
+# what ExpectedBucketOwner must name.
+ACCOUNT_ID = encryption.ACCOUNT_ID
 _ACCOUNT_ID = re.compile(r"[0-9]{12}\Z", re.ASCII)
 
 ENFORCED = "BucketOwnerEnforced"
