@@ -27,7 +27,7 @@ from pytest_s3mpu.harness.faults import Action, FaultInjector, Fired, RequestInf
 from pytest_s3mpu.harness.journal import Journal, JournalEntry
 from pytest_s3mpu.protocol import bodies, routes, wire, xmldoc
 from pytest_s3mpu.protocol.answers import host_id_for, http_date, new_request_id, status_line
-from pytest_s3mpu.protocol.authentication import Authenticator, SignedRequest
+from pytest_s3mpu.protocol.authentication import ANONYMOUS, Authenticator, SignedRequest
 from pytest_s3mpu.protocol.routes import Target
 from pytest_s3mpu.protocol.target import split_target
 from pytest_s3mpu.state import cors, errors, validation
@@ -202,6 +202,8 @@ class S3App:
                     self.store.region,
                 )
                 access_key, auth = verified.access_key, verified.method
+                if verified.method == ANONYMOUS:
+                    call = dataclasses.replace(call, anonymous=True)
                 if verified.chain is not None:  # the body's chunk signatures follow from the head's
                     call = dataclasses.replace(call, chunk_chain=verified.chain)
             info = _request_info(call)
@@ -284,7 +286,7 @@ class S3App:
         host_id: str,
     ) -> handlers.Reply:
         """Run the operation, or the action of the fault rule that fired around it (``fault_actions``)."""
-        handler = handlers.HANDLERS[call.operation]
+        handler = handlers.perform
         if fired is None:
             return handler(self.store, call)
 

@@ -74,6 +74,8 @@ class Call:
     form_signing: FormSigning | None = None
     # The region of the credential scope (application.signing_region): the regional endpoint it asked.
     signing_region: str | None = None
+    # Sent with no signature at all while verification is on: judged by the bucket's ACLs and policy.
+    anonymous: bool = False
 
     @property
     def stream(self) -> bodies.BodyStream:
@@ -130,6 +132,24 @@ def _small_body(call: Call, checksum_headers: bool = True) -> Payload:
 
 def _encoding(call: Call) -> str | None:
     return validation.encoding_type(call.query.get("encoding-type"))
+
+
+_COPIES = frozenset({Operation.COPY_OBJECT, Operation.UPLOAD_PART_COPY})
+
+
+def check_expected_owners(store: Store, call: Call) -> None:
+    """ExpectedBucketOwner, judged once for every bucket and object operation before it runs (the
+    store's rule, ``access.check_expected_owner``); on a copy also the source bucket's
+    (``x-amz-source-expected-bucket-owner``). A preflight carries no S3 headers of its own."""
+    if call.bucket and call.operation is not Operation.PREFLIGHT_REQUEST:
+        store.check_expected_owner(call.bucket, call.headers.get(wire.EXPECTED_BUCKET_OWNER))
+    source_expected = call.headers.get(wire.SOURCE_EXPECTED_BUCKET_OWNER)
+    if source_expected is not None and call.operation in _COPIES:
+        try:
+            source_bucket = validation.copy_source(call.headers.get(wire.COPY_SOURCE, ""))[0]
+        except errors.S3Error:  # a malformed source: the copy answers it, as without the header
+            source_bucket = ""
+        store.check_expected_owner(source_bucket, source_expected)
 
 
 # -- service and buckets ---------------------------------------------------------------------------
@@ -275,7 +295,7 @@ def delete_objects(store: Store, call: Call) -> Reply:
     payload = _small_body(call)
     integrity.require_digest(payload)
     entries, quiet = xmldoc.parse_delete_versions(payload.content())
-    outcomes = store.delete_objects(call.bucket, entries, bypass)
+    outcomes = store.delete_objects(call.bucket, entries, bypass, anonymous=call.anonymous)
     return _xml(xmldoc.delete_result(outcomes, quiet))
 
 
@@ -287,7 +307,7 @@ def put_object(store: Store, call: Call) -> Reply:
     if_match, if_none_match = call.headers.get("If-Match"), call.headers.get("If-None-Match")
     declared = bodies.declared_size(call.headers, length, call.aws_chunked)
     sse = headers.encryption_request(call.headers)
-    meta = _object_meta(call)  # tags and ACL checked first
+    meta = _as_written(store, call, _object_meta(call))  # tags and ACL checked first
     lock = headers.lock_request(call.headers)
     store.check_put(call.bucket, call.key, declared, if_match, if_none_match, sse, meta.acl, lock)
     payload = bodies.read_payload(
@@ -447,7 +467,7 @@ def delete_object(store: Store, call: Call) -> Reply:
 
 
 def create_multipart_upload(store: Store, call: Call) -> Reply:
-    meta = _object_meta(call)
+    meta = _as_written(store, call, _object_meta(call))
     upload = store.create_multipart_upload(
         call.bucket,
         call.key,
@@ -1167,3 +1187,43 @@ def iter_body(body: Body) -> Iterator[bytes | memoryview]:
             yield body
         return
     yield from body
+
+
+# What an anonymous request needs, by operation (``access.anonymous_may``); DeleteObjects judges each
+# key (``Store.delete_objects``); an operation not named here is the bucket owner's alone.
+_ANONYMOUS_NEEDS = {
+    Operation.GET_OBJECT: access.Need.READ,
+    Operation.HEAD_OBJECT: access.Need.READ,
+    Operation.HEAD_BUCKET: access.Need.LIST,
+    Operation.LIST_OBJECTS: access.Need.LIST,
+    Operation.LIST_OBJECTS_V2: access.Need.LIST,
+    Operation.LIST_OBJECT_VERSIONS: access.Need.LIST,
+    Operation.LIST_MULTIPART_UPLOADS: access.Need.LIST,
+    Operation.LIST_PARTS: access.Need.LIST,
+    Operation.PUT_OBJECT: access.Need.WRITE,
+    Operation.CREATE_MULTIPART_UPLOAD: access.Need.WRITE,
+    Operation.UPLOAD_PART: access.Need.WRITE,
+    Operation.COMPLETE_MULTIPART_UPLOAD: access.Need.WRITE,
+    Operation.ABORT_MULTIPART_UPLOAD: access.Need.WRITE,
+    Operation.DELETE_OBJECT: access.Need.DELETE,
+}
+
+
+def perform(store: Store, call: Call) -> Reply:
+    """Run the request's operation, once the bucket owner it expects is checked and, for an anonymous
+    request, what the bucket lets everyone do."""
+    check_expected_owners(store, call)
+    if call.anonymous and call.operation is not Operation.DELETE_OBJECTS:
+        if not call.bucket:
+            raise errors.AccessDenied()  # ListBuckets: no one's account
+        need = _ANONYMOUS_NEEDS.get(call.operation, access.Need.NOTHING_PUBLIC)
+        store.check_anonymous(call.bucket, call.key, need)
+    return HANDLERS[call.operation](store, call)
+
+
+def _as_written(store: Store, call: Call, meta: ObjectMeta) -> ObjectMeta:
+    """The object's metadata with its owner: an anonymous writer owns what it writes unless the bucket
+    gives it to the bucket owner (``access.anonymous_writer``)."""
+    if not call.anonymous:
+        return meta
+    return replace(meta, owner=store.anonymous_writer(call.bucket, meta.acl))

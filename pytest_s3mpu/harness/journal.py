@@ -125,7 +125,8 @@ class JournalEntry(NamedTuple):
     :param access_key: the access key id the request was signed with (its Authorization header or
         X-Amz-Credential), None for an unsigned one.
     :param auth: what signature verification made of it: ``header``, ``presigned`` or ``post`` (a
-        browser POST form; verified), ``refused`` (``error_code`` says why); None while verification is
+        browser POST form; verified), ``anonymous`` (not signed at all: judged by the bucket's grants),
+        ``refused`` (``error_code`` says why); None while verification is
         off (and for a form refused before its signature was read).
     :param query: the query string as sent (None when there was none).
     :param request_headers: the request headers a test asserts on (``REQUEST_HEADERS``, every

@@ -24,6 +24,7 @@ MAX_EXPIRES_S = 604_800  # a week; 604800 itself is allowed (CLI `aws s3 presign
 HEADER = "header"  # Verified.method: signed with an Authorization header
 PRESIGNED = "presigned"  # ... with query parameters
 POST = "post"  # ... in a browser POST form's fields
+ANONYMOUS = "anonymous"  # not signed at all: judged by the bucket's ACLs and policy (access.anonymous_may)
 _AMZ_DATE = re.compile(r"[0-9]{8}T[0-9]{6}Z\Z")
 _QUERY_V4 = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders")
 _QUERY_V4_ALL = (*_QUERY_V4, sigv4.SIGNATURE_QUERY)
@@ -81,7 +82,7 @@ class SignedRequest:
 class Verified:
     """A request whose signature checked out: who signed it, how, and the chain its body must follow."""
 
-    access_key: str
+    access_key: str | None  # None: an anonymous request
     method: str
     chain: sigv4.ChunkChain | None = None
 
@@ -141,7 +142,9 @@ class Authenticator:
             if not all(name in query for name in _QUERY_V2):
                 raise errors.sigv2_query_incomplete()
             raise errors.sigv2_not_supported()
-        raise errors.AccessDenied()
+        # Neither: anonymous. S3 lets it do what the bucket's ACLs or policy grant everyone, which the
+        # operation asks the store (S3_AUTH_SPEC §9).
+        return Verified(None, ANONYMOUS)
 
     # -- Authorization header ----------------------------------------------------------------------
 

@@ -36,6 +36,9 @@ TAGGING = "x-amz-tagging"
 TAGGING_COUNT = "x-amz-tagging-count"
 TAGGING_DIRECTIVE = "x-amz-tagging-directive"
 OBJECT_OWNERSHIP = "x-amz-object-ownership"
+# The account the caller expects to own the bucket (and, on a copy, the source bucket).
+EXPECTED_BUCKET_OWNER = "x-amz-expected-bucket-owner"
+SOURCE_EXPECTED_BUCKET_OWNER = "x-amz-source-expected-bucket-owner"
 WEBSITE_REDIRECT = "x-amz-website-redirect-location"
 COPY_SOURCE = errors.COPY_SOURCE_HEADER
 COPY_SOURCE_RANGE = errors.COPY_SOURCE_RANGE_HEADER

@@ -10,11 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
-from pytest_s3mpu.state import errors
+from pytest_s3mpu.state import encryption, errors
 
 # The canonical user ID of the one account this endpoint serves (ListBuckets' Owner, every ACL's owner).
 OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
+# Its AWS account ID (``encryption.ACCOUNT_ID``, which its KMS key ARNs carry): the owner of every bucket,
+# what ExpectedBucketOwner must name.
+ACCOUNT_ID = encryption.ACCOUNT_ID
+_ACCOUNT_ID = re.compile(r"[0-9]{12}\Z", re.ASCII)
 
 ENFORCED = "BucketOwnerEnforced"
 PREFERRED = "BucketOwnerPreferred"
@@ -201,3 +206,90 @@ def new_bucket(requested: str | None, acl: Acl | None, default: str) -> tuple[st
     if acl is not None and block is not None and block.block_public_acls and acl.public:
         raise errors.InvalidBucketAclWithBlockPublicAccessError()
     return chosen, block
+
+
+def check_expected_owner(expected: str | None, bucket_exists: bool) -> None:
+    """ExpectedBucketOwner (``x-amz-expected-bucket-owner``, or its source twin on a copy), which S3
+    checks on every bucket and object operation: not twelve digits is InvalidBucketOwnerAWSAccountID,
+    another account than the bucket's owner AccessDenied [LS-AWS: test_get_bucket_policy,
+    test_delete_bucket_policy_expected_bucket_owner, test_put_bucket_policy_invalid_account_id,
+    recorded 2026-02-21]. Every bucket here is this account's; a bucket that does not exist is left
+    to the operation (NoSuchBucket, or CreateBucket's own answer)."""
+    if expected is None:
+        return
+    if not _ACCOUNT_ID.match(expected):
+        raise errors.InvalidBucketOwnerAWSAccountID(expected)
+    if bucket_exists and expected != ACCOUNT_ID:
+        raise errors.AccessDenied()
+
+
+# -- anonymous requests (auth=sigv4: a request with no signature at all) ---------------------------
+
+# The canonical user ID S3 gives an anonymous requester: the owner of an object it wrote to an
+# ObjectWriter bucket (ceph s3-tests and the AWS user guide's "anonymous" grantee).
+ANONYMOUS_ID = "65a011a29cdf8ec533ec3d1ccaae921c"
+
+
+class Need(Enum):
+    """What an anonymous request needs, by operation (AWS user guide, "Access control list (ACL)
+    overview", permissions; the policy action each one is)."""
+
+    READ = "s3:GetObject"  # GetObject, HeadObject: READ on the object
+    LIST = "s3:ListBucket"  # the listings: READ on the bucket
+    WRITE = "s3:PutObject"  # PutObject and the multipart writes: WRITE on the bucket
+    DELETE = "s3:DeleteObject"  # DeleteObject, each key of DeleteObjects: see ``anonymous_may``
+    NOTHING_PUBLIC = ""  # every other operation: the owner's alone
+
+
+def grants_everyone(acl: Acl | None, permission: str, block: PublicAccessBlock | None) -> bool:
+    """Whether ``acl`` grants ``permission`` (or FULL_CONTROL) to AllUsers, unless the public access
+    block says to ignore public ACLs."""
+    if acl is None or (block is not None and block.ignore_public_acls):
+        return False
+    return any(
+        g.grantee_type == GROUP and g.grantee == ALL_USERS and g.permission in (permission, "FULL_CONTROL")
+        for g in acl.grants
+    )
+
+
+def anonymous_may(
+    need: Need,
+    bucket_acl: Acl | None,
+    block: PublicAccessBlock | None,
+    object_acl: Acl | None,
+    object_owner: str | None,
+    policy_allows: bool,
+) -> bool:
+    """Whether an anonymous request may do what it asks: the bucket policy's Allow for everyone (unless
+    RestrictPublicBuckets), or the ACL grant its operation needs. Deleting needs the bucket's WRITE and,
+    for an object that exists, that the anonymous user owns it: WRITE "for the bucket and object owners
+    of existing objects, also allows deletions and overwrites of those objects" (user guide, ACL
+    overview) [LS-AWS: test_s3_batch_delete_objects_using_requests_with_acl, recorded 2023-08-03: an
+    object the owner wrote, even public-read-write, is AccessDenied to an anonymous DeleteObjects].
+
+    :param object_owner: the current object's owner's canonical ID; None where there is no object.
+    :param policy_allows: ``policy.allows_anyone`` for the operation's action and resource.
+    """
+    if need is Need.NOTHING_PUBLIC:
+        return False
+    if policy_allows and not (block is not None and block.restrict_public_buckets):
+        return True
+    if need is Need.READ:
+        return grants_everyone(object_acl, "READ", block)
+    if need is Need.LIST:
+        return grants_everyone(bucket_acl, "READ", block)
+    if need is Need.WRITE:
+        return grants_everyone(bucket_acl, "WRITE", block)
+    return grants_everyone(bucket_acl, "WRITE", block) and object_owner in (None, ANONYMOUS_ID)
+
+
+def anonymous_writer(ownership_setting: str | None, acl: Acl | None) -> str | None:
+    """The owner of an object an anonymous request writes: the writer under ObjectWriter (or no
+    ownership controls), the bucket owner (None) under BucketOwnerEnforced, and under
+    BucketOwnerPreferred when the write carries ``bucket-owner-full-control`` (user guide, "Controlling
+    ownership of objects")."""
+    if ownership_setting == ENFORCED:
+        return None
+    if ownership_setting == PREFERRED and acl is not None and acl.canned == "bucket-owner-full-control":
+        return None
+    return ANONYMOUS_ID

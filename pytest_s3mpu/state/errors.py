@@ -691,6 +691,19 @@ class AccessControlListNotSupported(S3Error):
     default_message = "The bucket does not allow ACLs"
 
 
+class InvalidBucketOwnerAWSAccountID(S3Error):
+    """``x-amz-expected-bucket-owner`` that is not twelve digits; S3 quotes it in brackets [LS-AWS:
+    test_get_bucket_policy_invalid_account_id, recorded 2026-02-21]."""
+
+    code = "InvalidBucketOwnerAWSAccountID"
+    status = 400
+
+    def __init__(self, value: str) -> None:
+        super().__init__(
+            f"The value of the expected bucket owner parameter must be an AWS Account ID... [{value}]"
+        )
+
+
 class InvalidBucketAclWithObjectOwnership(S3Error):
     code = "InvalidBucketAclWithObjectOwnership"
     status = 400

@@ -133,6 +133,7 @@ class ObjectMeta:
     encryption: Encryption = DEFAULT_ENCRYPTION
     acl: Acl | None = None  # None: the owner's FULL_CONTROL (no ACL was set)
     lock: ObjectLock = NO_LOCK  # this version's retention and legal hold (Object Lock buckets only)
+    owner: str | None = None  # the writer's canonical ID where it is not the bucket owner (anonymous)
 
 
 @dataclass(frozen=True, slots=True)

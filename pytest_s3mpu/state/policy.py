@@ -1,11 +1,13 @@
 """Bucket policies: S3's MalformedPolicy checks of a policy document, and whether it is public.
 
-Layer 2 (store). Stored, never enforced: a request is never refused because of a policy. Rules and
+Layer 2 (store). Stored; applied only to anonymous requests under signature verification
+(``allows_anyone``): a signed request is the owner's and never refused because of a policy. Rules and
 sources: docs/features/bucket-policy.md.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from typing import Any
 
@@ -126,3 +128,45 @@ def is_public(document: dict[str, Any]) -> bool:
         if isinstance(principal, dict) and "*" in (_strings(principal.get("AWS")) or []):
             return True
     return False
+
+
+def _is_everyone(principal: Any) -> bool:
+    return principal == "*" or (isinstance(principal, dict) and "*" in (_strings(principal.get("AWS")) or []))
+
+
+def _matches(patterns: Any, value: str, fold: bool) -> bool:
+    """Whether one of a statement's Action or Resource patterns (``*`` and ``?`` wildcards) covers it."""
+    for pattern in _strings(patterns) or []:
+        if fnmatch.fnmatchcase(value.lower() if fold else value, pattern.lower() if fold else pattern):
+            return True
+    return False
+
+
+def allows_anyone(document: str | None, action: str, resource: str) -> bool:
+    """Whether the bucket's policy lets an anonymous request do ``action`` on ``resource``: an Allow
+    statement for everyone (principal ``*``) whose Action and Resource cover it, and no Deny that
+    covers it (AWS user guide, "Policy evaluation logic": an explicit deny wins).
+
+    Conditions are not evaluated: an Allow with a Condition is not applied, a Deny with one is (the
+    double errs towards refusing). NotPrincipal/NotAction/NotResource statements are not applied.
+    """
+    if document is None:
+        return False
+    try:
+        parsed = json.loads(document)
+    except ValueError:
+        return False
+    statements = parsed.get("Statement") if isinstance(parsed, dict) else None
+    allowed = False
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or not _is_everyone(statement.get("Principal")):
+            continue
+        if not (
+            _matches(statement.get("Action"), action, fold=True)
+            and _matches(statement.get("Resource"), resource, fold=False)
+        ):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        allowed = allowed or "Condition" not in statement
+    return allowed

@@ -322,6 +322,45 @@ class Store:
         with self._lock:
             return self._bucket(name).versioning
 
+    def check_expected_owner(self, name: str, expected: str | None) -> None:
+        """The account a request expects to own bucket ``name`` (``access.check_expected_owner``):
+        judged before the operation, which changes nothing when it is refused."""
+        if expected is None:
+            return
+        with self._lock:
+            exists = name in self._buckets
+        access.check_expected_owner(expected, exists)
+
+    def check_anonymous(self, name: str, key: str, need: access.Need) -> None:
+        """An anonymous request (auth=sigv4, no signature): AccessDenied unless the bucket's ACLs or
+        policy let everyone do what it asks (``access.anonymous_may``). A missing bucket is left to the
+        operation (NoSuchBucket)."""
+        with self._lock:
+            target = self._buckets.get(name)
+            if target is None:
+                return
+            if not self._anonymous_may(target, key, need):
+                raise errors.AccessDenied()
+
+    def anonymous_writer(self, name: str, acl: access.Acl | None) -> str | None:
+        """Who owns an object an anonymous request writes to bucket ``name`` (``access.anonymous_writer``)."""
+        with self._lock:
+            return access.anonymous_writer(self._bucket(name).ownership, acl)
+
+    @staticmethod
+    def _anonymous_may(target: Bucket, key: str, need: access.Need) -> bool:
+        found = target.objects.get(key) if key else None
+        owner = (found.meta.owner or access.OWNER_ID) if found is not None else None
+        resource = f"arn:aws:s3:::{target.name}" + (f"/{key}" if need is not access.Need.LIST else "")
+        return access.anonymous_may(
+            need,
+            target.acl,
+            target.public_access_block,
+            found.meta.acl if found is not None else None,
+            owner,
+            policy.allows_anyone(target.policy, need.value, resource) if need.value else False,
+        )
+
     def head_bucket(self, name: str) -> Bucket:
         with self._lock:
             return self._bucket(name)
@@ -578,11 +617,17 @@ class Store:
             object_lock.check_bypass_allowed(self._bucket(bucket).object_lock, bypass is not None)
 
     def delete_objects(
-        self, bucket: str, keys: Sequence[str | tuple[str, str | None]], bypass: bool | None = None
+        self,
+        bucket: str,
+        keys: Sequence[str | tuple[str, str | None]],
+        bypass: bool | None = None,
+        anonymous: bool = False,
     ) -> list[DeleteOutcome]:
         """DeleteObjects: each key (or (key, version id)) deleted as DeleteObject would; a version
         the bucket does not hold is that entry's NoSuchVersion (recorded, test_delete_objects_versioned),
-        one Object Lock protects that entry's AccessDenied (recorded, test_delete_locked_object)."""
+        one Object Lock protects that entry's AccessDenied (recorded, test_delete_locked_object).
+        ``anonymous``: each key is judged as an anonymous DeleteObject (``access.anonymous_may``), a
+        refused one that entry's AccessDenied (test_s3_batch_delete_objects_using_requests_with_acl)."""
         with self._lock:
             target = self._bucket(bucket)
             object_lock.check_bypass_allowed(target.object_lock, bypass is not None)
@@ -596,6 +641,10 @@ class Store:
                 ):
                     missing = errors.NoSuchVersion(key, version_id)
                     outcomes.append(DeleteOutcome(key, missing.code, missing.message, version_id))
+                    continue
+                if anonymous and not self._anonymous_may(target, key, access.Need.DELETE):
+                    denied = errors.AccessDenied()
+                    outcomes.append(DeleteOutcome(key, denied.code, denied.message, version_id))
                     continue
                 try:
                     self._check_unlocked(target, key, version_id, bool(bypass))
