@@ -1,11 +1,13 @@
 """Bucket policies: S3's MalformedPolicy checks of a policy document, and whether it is public.
 
-Layer 2 (store). Stored, never enforced: a request is never refused because of a policy. Rules and
+Layer 2 (store). Stored, never enforced on REST requests: only the website endpoint, which is anonymous,
+asks whether a policy lets anyone read (``allows_anyone``). Rules and
 sources: docs/features/bucket-policy.md.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from typing import Any
 
@@ -126,3 +128,35 @@ def is_public(document: dict[str, Any]) -> bool:
         if isinstance(principal, dict) and "*" in (_strings(principal.get("AWS")) or []):
             return True
     return False
+
+
+# -- anonymous reads (the website endpoint, state/website.py) -----------------------------------------
+
+
+def _names_anyone(statement: dict[str, Any]) -> bool:
+    principal = statement.get("Principal")
+    return principal == "*" or (isinstance(principal, dict) and "*" in (_strings(principal.get("AWS")) or []))
+
+
+def _covers(patterns: list[str] | None, value: str) -> bool:
+    """IAM's matching: ``*`` any run of characters, ``?`` one; actions case-insensitively."""
+    return any(fnmatch.fnmatchcase(value, pattern) for pattern in patterns or [])
+
+
+def allows_anyone(document: dict[str, Any], action: str, resource: str) -> bool:
+    """Whether the policy lets an anonymous request do ``action`` on ``resource``: an Allow statement
+    naming anyone (``*``), the action and the resource, without a Condition, and no Deny statement naming
+    anyone, the action and the resource. Conditions, NotPrincipal, NotAction and NotResource are not
+    evaluated: a statement with one of them grants nothing here (a Deny with a Condition denies nothing)."""
+    statements = document.get("Statement")
+    allowed = False
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or not _names_anyone(statement) or "Condition" in statement:
+            continue
+        actions = [a.lower() for a in _strings(statement.get("Action")) or []]
+        if not (_covers(actions, action.lower()) and _covers(_strings(statement.get("Resource")), resource)):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        allowed = allowed or statement.get("Effect") == "Allow"
+    return allowed
