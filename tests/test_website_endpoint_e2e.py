@@ -468,3 +468,16 @@ def test_bucket_policy_public_read(s3mpu, s3mpu_client):
     response = site.request("/missing")
     assert response.status_code == 404
     assert page(response) == error_page("404 Not Found", [*NO_SUCH_KEY, "Key: missing"])
+
+
+@pytest.mark.s3mpu(auth="sigv4")
+def test_website_requests_are_not_signed(s3, site):
+    """With signature verification on, REST requests without a signature are refused but the website,
+    which browsers reach without credentials, still answers (it is anonymous: AWS user guide,
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteEndpoints.html, "Key differences")."""
+    configure(s3, IndexDocument=INDEX)
+    put(s3, "index.html", "index")
+    response = site.request("/")
+    assert (response.status_code, response.text) == (200, "index")
+    rest = requests.get(f"{site.endpoint}/{BUCKET}/index.html", timeout=10)
+    assert rest.status_code == 403
