@@ -952,7 +952,7 @@ def website_request(store: Store, call: Call) -> Reply:
     """The bucket's static website endpoint (``state/website.py`` decides): the object served as
     GetObject serves it (its headers, conditional GET), with the error's status for the error
     document; a redirect with an empty body; else S3's HTML error page. Anonymous, as S3's website
-    is, but the double does not check that the object is public (README)."""
+    is: only objects anyone may read are served (``website.visitor``)."""
     scheme, _, host = call.base_url.partition("://")
     try:
         answer = store.website_answer(call.bucket, website.Asked(call.method, call.key, scheme, host))
