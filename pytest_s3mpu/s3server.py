@@ -19,6 +19,7 @@ from pytest_s3mpu.harness.bugs import HandlerError
 from pytest_s3mpu.harness.faults import FaultInjector
 from pytest_s3mpu.harness.journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_MAX_BYTES
 from pytest_s3mpu.harness.journal import Journal
+from pytest_s3mpu.protocol import wire
 from pytest_s3mpu.serving import request_head as http_head
 from pytest_s3mpu.serving import tls as tls_files
 from pytest_s3mpu.serving.access_log import AccessLog
@@ -62,6 +63,9 @@ class S3Server:
     :param max_connections: connections served at once (see ``ConnectionLimits``).
     :param allowed_hosts: Host names answered besides the loopback names, ``host`` and the virtual-host
         suffixes (each with its bucket subdomains); ``"*"`` answers any Host.
+    :param website_host_suffixes: names under which ``{bucket}.{suffix}`` is the bucket's static website
+        endpoint (default ``s3-website.localhost``), besides AWS's own for the region
+        (``{bucket}.s3-website-REGION.amazonaws.com``, ``{bucket}.s3-website.REGION.amazonaws.com``).
     :param access_log: called with one line per answered request (``access_log.access_line``), from the
         connection threads; None (default): no access log.
     """
@@ -88,6 +92,7 @@ class S3Server:
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         allowed_hosts: Sequence[str] = (),
         access_log: Callable[[str], None] | None = None,
+        website_host_suffixes: Sequence[str] = (wire.WEBSITE_LOCAL_SUFFIX,),
     ) -> None:
         store = Store() if store is None else store
         # The store settings given here (None: the store's own) are applied at once (Store.configure).
@@ -106,6 +111,7 @@ class S3Server:
             virtual_host_suffixes=virtual_host_suffixes,
             journal=Journal(limit=journal_limit, max_bytes=journal_max_bytes),
             allowed_hosts=(host, *allowed_hosts),
+            website_host_suffixes=website_host_suffixes,
         )
         self._bugs = self.app.bugs  # where the HTTP layer's bugs go too (kept if ``app`` is wrapped)
         self._host = host

@@ -110,10 +110,21 @@ def resolve(path: str, host: str, virtual_suffixes: Sequence[str]) -> Resolved:
     return Resolved(Target.OBJECT, bucket, key, False)
 
 
+def website_bucket(host: str, suffixes: Sequence[str]) -> str | None:
+    """The bucket whose static website endpoint the Host header names (``{bucket}.{suffix}``), or None."""
+    hostname = origins.host_name(host)
+    for suffix in suffixes:
+        if hostname.endswith("." + suffix) and len(hostname) > len(suffix) + 1:
+            return hostname[: -len(suffix) - 1]
+    return None
+
+
 class S3App:
     """The WSGI application over one ``Store``.
 
     :param virtual_host_suffixes: Host names under which ``{bucket}.{suffix}`` addresses a bucket.
+    :param website_host_suffixes: Host names under which ``{bucket}.{suffix}`` is the bucket's static
+        website endpoint, besides AWS's own for the store's region (``wire.website_endpoints``).
     :param allowed_hosts: Host names answered besides the loopback names and the suffixes (each with
         its subdomains); ``"*"`` answers any. Any other Host is refused (``origins``).
     """
@@ -125,9 +136,11 @@ class S3App:
         faults: FaultInjector | None = None,
         journal: Journal | None = None,
         allowed_hosts: Sequence[str] = (),
+        website_host_suffixes: Sequence[str] = (wire.WEBSITE_LOCAL_SUFFIX,),
     ) -> None:
         self.store = store
         self.virtual_host_suffixes = tuple(virtual_host_suffixes)
+        self.website_host_suffixes = tuple(website_host_suffixes)
         self.allowed_hosts = origins.allowed_names(
             (*origins.LOOPBACK_NAMES, *self.virtual_host_suffixes, *allowed_hosts)
         )
@@ -189,12 +202,12 @@ class S3App:
         auth: str | None = None
         access_key: str | None = None
         try:
-            call = self._call(environ, method, fields)
+            call = self._call(environ, method, fields, request_id, host_id)
             # A preflight carries no credentials (S3 answers it from the CORS rules alone); a POST form
             # is signed in its fields (operations.verify_post_signature), not in its head.
             if self.authenticator is not None and call.operation == routes.Operation.POST_OBJECT:
                 call = dataclasses.replace(call, form_signing=handlers.FormSigning(self.authenticator))
-            elif self.authenticator is not None and call.operation != routes.PREFLIGHT:
+            elif self.authenticator is not None and call.operation not in (routes.PREFLIGHT, routes.WEBSITE):
                 auth = "refused"
                 verified = self.authenticator.verify(
                     _signed_request(environ, method, fields, call.query),
@@ -369,11 +382,30 @@ class S3App:
         start_response(status_line(status), [*answer_headers, ("Content-Length", str(len(payload)))])
         return [payload]
 
-    def _call(self, environ: WSGIEnvironment, method: str, fields: RequestHeaders) -> handlers.Call:
+    def _call(
+        self, environ: WSGIEnvironment, method: str, fields: RequestHeaders, request_id: str, host_id: str
+    ) -> handlers.Call:
         """The request parsed once: target, operation, query, headers, body length, part number."""
         path = raw_path(environ)
         query = parse_query(environ)
         sent_host = fields.get("Host")
+        site = self._website_bucket(sent_host)
+        if site is not None:  # anonymous GETs of the bucket's website: no subresource, no signature
+            scheme = str(environ.get("wsgi.url_scheme", "http"))
+            return handlers.Call(
+                method=method,
+                operation=routes.WEBSITE,
+                bucket=site,
+                key=path[1:],
+                query=query,
+                base_url=f"{scheme}://{sent_host}",
+                virtual=True,
+                headers=fields,
+                environ=environ,
+                content_length=_content_length(environ),
+                request_id=request_id,
+                host_id=host_id,
+            )
         if not origins.host_allowed(sent_host, self.allowed_hosts):
             raise errors.HostNotAllowed(str(sent_host))
         host = sent_host or str(environ.get("SERVER_NAME", "localhost"))
@@ -402,7 +434,16 @@ class S3App:
             until_end=bool(environ.get("wsgi.input_terminated")),
             aws_chunked=bodies.is_aws_chunked(fields),
             signing_region=signing_region(fields, environ),
+            request_id=request_id,
+            host_id=host_id,
         )
+
+    def _website_bucket(self, host: str | None) -> str | None:
+        """The bucket a Host header names as a website endpoint: under ``website_host_suffixes`` or
+        AWS's website names of the store's region (which no DNS-rebinding page can claim)."""
+        if not host:
+            return None
+        return website_bucket(host, (*self.website_host_suffixes, *wire.website_endpoints(self.store.region)))
 
     def _asked(self, environ: WSGIEnvironment, fields: RequestHeaders, method: str) -> RequestInfo:
         """For the journal, what a request the double answered with no operation of its own asked for:

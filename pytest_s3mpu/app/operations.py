@@ -12,7 +12,7 @@ from typing import cast
 from urllib.parse import quote, urlencode, urlsplit
 
 from pytest_s3mpu.app.request_fields import RequestHeaders
-from pytest_s3mpu.protocol import bodies, post_form, wire, xmldoc
+from pytest_s3mpu.protocol import bodies, post_form, website_pages, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
 from pytest_s3mpu.protocol.authentication import (
     POST_SIGNATURE_FIELDS,
@@ -34,6 +34,7 @@ from pytest_s3mpu.state import (
     listing,
     post_policy,
     validation,
+    website,
 )
 from pytest_s3mpu.state.checksums import Algorithm
 from pytest_s3mpu.state.model import CompleteOptions, CopyConditions, CopyRequest, ObjectMeta, Payload
@@ -76,6 +77,9 @@ class Call:
     signing_region: str | None = None
     # Sent with no signature at all while verification is on: judged by the bucket's ACLs and policy.
     anonymous: bool = False
+    # The ids this request is answered with (the website endpoint writes them into its HTML pages).
+    request_id: str = ""
+    host_id: str = ""
 
     @property
     def stream(self) -> bodies.BodyStream:
@@ -955,6 +959,38 @@ def delete_bucket_website(store: Store, call: Call) -> Reply:
     return _empty(204)
 
 
+def _website_page(call: Call, error: errors.S3Error, document_error: errors.S3Error | None = None) -> Reply:
+    page = website_pages.error_page(error, call.request_id, call.host_id, document_error)
+    reply = Reply(
+        error.status, [("Content-Type", wire.HTML_CONTENT_TYPE)], page if call.method != "HEAD" else b""
+    )
+    reply.error_code = error.code
+    return reply
+
+
+def website_request(store: Store, call: Call) -> Reply:
+    """The bucket's static website endpoint (``state/website.py`` decides): the object served as
+    GetObject serves it (its headers, conditional GET), with the error's status for the error
+    document; a redirect with an empty body; else S3's HTML error page. Anonymous, as S3's website
+    is: only objects anyone may read are served (``website.visitor``)."""
+    scheme, _, host = call.base_url.partition("://")
+    try:
+        answer = store.website_answer(call.bucket, website.Asked(call.method, call.key, scheme, host))
+        if isinstance(answer, website.Redirect):
+            return _empty(answer.status, [("Location", answer.location)])
+        if isinstance(answer, website.Failed):
+            return _website_page(call, answer.error, answer.document_error)
+        served = replace(call, key=answer.key, query={}, operation=Operation.GET_OBJECT)
+        reply = _read_object(store, served, with_body=call.method == "GET")
+    except errors.S3Error as error:
+        return _website_page(call, error)
+    if call.method == "HEAD":
+        reply = Reply(reply.status, reply.headers, b"", reply.length)
+    if reply.status == 200:
+        reply.status = answer.status
+    return reply
+
+
 def get_bucket_cors(store: Store, call: Call) -> Reply:
     return _xml(xmldoc.cors_configuration(store.get_bucket_cors(call.bucket)))
 
@@ -1166,6 +1202,7 @@ HANDLERS: dict[Operation, Handler] = {
     Operation.PUT_BUCKET_CORS: put_bucket_cors,
     Operation.DELETE_BUCKET_CORS: delete_bucket_cors,
     Operation.PREFLIGHT_REQUEST: preflight,
+    Operation.WEBSITE_REQUEST: website_request,
     Operation.POST_OBJECT: post_object,
     Operation.GET_BUCKET_NOTIFICATION_CONFIGURATION: get_bucket_notification_configuration,
     Operation.PUT_BUCKET_NOTIFICATION_CONFIGURATION: put_bucket_notification_configuration,

@@ -114,6 +114,7 @@ class Operation(str, Enum):
     PUT_BUCKET_CORS = "PutBucketCors"
     DELETE_BUCKET_CORS = "DeleteBucketCors"
     PREFLIGHT_REQUEST = "PreflightRequest"
+    WEBSITE_REQUEST = "WebsiteRequest"  # a GET (or any method) of the static website endpoint
 
     def __str__(self) -> str:  # the name itself, as enum.StrEnum (3.11+) gives it
         return str.__str__(self)
@@ -227,8 +228,11 @@ _TABLE: dict[tuple[Target, str, str | None], Operation] = {
 # A browser's CORS preflight (OPTIONS) of any bucket or object URL, whatever its subresource.
 PREFLIGHT = Operation.PREFLIGHT_REQUEST
 
+# Any request to a bucket's static website endpoint (``{bucket}.s3-website-REGION.amazonaws.com``).
+WEBSITE = Operation.WEBSITE_REQUEST
+
 # Every operation some request resolves to (a test holds it equal to ``Operation`` and to the handlers).
-OPERATIONS = frozenset({*_TABLE.values(), PREFLIGHT})
+OPERATIONS = frozenset({*_TABLE.values(), PREFLIGHT, WEBSITE})
 
 # S3 operations the double does not implement, by AWS's name: they answer 501 NotImplemented, and the
 # journal says which one was asked for. Any other subresource is journaled as ``METHOD:subresource``.

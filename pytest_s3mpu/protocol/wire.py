@@ -12,6 +12,17 @@ from pytest_s3mpu.state.checksums import Algorithm
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 XML_CONTENT_TYPE = "application/xml"
+HTML_CONTENT_TYPE = "text/html; charset=utf-8"  # the website endpoint's error pages
+# The website endpoint's host names: ``{bucket}.`` one of these (AWS writes either form by region);
+# the double also answers ``{bucket}.s3-website.localhost`` (``S3App(website_host_suffixes=...)``).
+WEBSITE_LOCAL_SUFFIX = "s3-website.localhost"
+
+
+def website_endpoints(region: str) -> tuple[str, str]:
+    """AWS's website endpoint names of a region: ``s3-website-REGION`` and ``s3-website.REGION``."""
+    return (f"s3-website-{region}.amazonaws.com", f"s3-website.{region}.amazonaws.com")
+
+
 JSON_CONTENT_TYPE = "application/json"
 
 # Headers (lower case, as werkzeug's Headers look them up case-insensitively).

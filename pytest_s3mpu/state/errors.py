@@ -829,6 +829,10 @@ WEBSITE_EMPTY_CONDITION = (
     "shouldn't be present."
 )
 
+# The website endpoint's error page, when the bucket's ErrorDocument could not be served either
+# [LS-AWS s3: test_website_hosting_404, recorded 2026-02-21].
+WEBSITE_ERROR_DOCUMENT_FAILED = "An Error Occurred While Attempting to Retrieve a Custom Error Document"
+
 
 class NoSuchWebsiteConfiguration(S3Error):
     code = "NoSuchWebsiteConfiguration"

@@ -1,7 +1,8 @@
 """Bucket policies: S3's MalformedPolicy checks of a policy document, and whether it is public.
 
-Layer 2 (store). Stored; applied only to anonymous requests under signature verification
-(``allows_anyone``): a signed request is the owner's and never refused because of a policy. Rules and
+Layer 2 (store). Stored; applied only to anonymous requests (``allows_anyone``): those under signature
+verification and every request to the website endpoint. A signed request is the owner's and never
+refused because of a policy. Rules and
 sources: docs/features/bucket-policy.md.
 """
 
@@ -142,7 +143,7 @@ def _matches(patterns: Any, value: str, fold: bool) -> bool:
     return False
 
 
-def allows_anyone(document: str | None, action: str, resource: str) -> bool:
+def allows_anyone(document: str | dict[str, Any] | None, action: str, resource: str) -> bool:
     """Whether the bucket's policy lets an anonymous request do ``action`` on ``resource``: an Allow
     statement for everyone (principal ``*``) whose Action and Resource cover it, and no Deny that
     covers it (AWS user guide, "Policy evaluation logic": an explicit deny wins).
@@ -153,7 +154,7 @@ def allows_anyone(document: str | None, action: str, resource: str) -> bool:
     if document is None:
         return False
     try:
-        parsed = json.loads(document)
+        parsed = json.loads(document) if isinstance(document, str) else document
     except ValueError:
         return False
     statements = parsed.get("Statement") if isinstance(parsed, dict) else None

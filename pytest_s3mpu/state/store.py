@@ -1410,6 +1410,29 @@ class Store:
         with self._lock:
             self._bucket(bucket).website = None
 
+    def website_answer(self, bucket: str, asked: website.Asked) -> website.Answer:
+        """What the bucket's website endpoint answers (``website.answer``): NoSuchBucket and
+        NoSuchWebsiteConfiguration as pages too; the objects looked up are the current ones, read as an
+        anonymous request may (``website.visitor``)."""
+        with self._lock:
+            target = self._buckets.get(bucket)
+            if target is None:
+                return website.Failed(errors.NoSuchBucket(bucket))
+            if target.website is None:
+                return website.Failed(errors.NoSuchWebsiteConfiguration(bucket))
+
+            anyone = website.visitor(bucket, target)
+
+            def lookup(key: str) -> website.Found | None:
+                obj = target.objects.get(key)
+                if obj is None:
+                    return None
+                return website.Found(
+                    obj.meta.website_redirect_location or "", anyone.can_read(key, obj.meta.acl)
+                )
+
+            return website.answer(target.website, asked, lookup, anyone.can_list())
+
     # -- lifecycle (state/lifecycle.py) ---------------------------------------------------------
 
     def get_bucket_lifecycle(self, bucket: str) -> lifecycle.LifecycleConfiguration:
