@@ -472,12 +472,18 @@ def test_bucket_policy_public_read(s3mpu, s3mpu_client):
 
 @pytest.mark.s3mpu(auth="sigv4")
 def test_website_requests_are_not_signed(s3, site):
-    """With signature verification on, REST requests without a signature are refused but the website,
-    which browsers reach without credentials, still answers (it is anonymous: AWS user guide,
-    https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteEndpoints.html, "Key differences")."""
+    """With signature verification on, the website, which browsers reach without credentials, still
+    answers (it is anonymous: AWS user guide,
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteEndpoints.html, "Key differences"); an
+    unsigned REST request is judged as anonymous too, so it reads the public object and is refused the
+    private one, which the website refuses as well."""
     configure(s3, IndexDocument=INDEX)
     put(s3, "index.html", "index")
+    s3.put_object(Bucket=BUCKET, Key="private.html", Body=b"secret")
     response = site.request("/")
     assert (response.status_code, response.text) == (200, "index")
-    rest = requests.get(f"{site.endpoint}/{BUCKET}/index.html", timeout=10)
-    assert rest.status_code == 403
+    assert site.request("/private.html").status_code == 403
+    public = requests.get(f"{site.endpoint}/{BUCKET}/index.html", timeout=10)
+    assert (public.status_code, public.text) == (200, "index")
+    private = requests.get(f"{site.endpoint}/{BUCKET}/private.html", timeout=10)
+    assert private.status_code == 403
