@@ -12,7 +12,7 @@ from typing import Any, cast
 from urllib.parse import quote, urlencode, urlsplit
 
 from pytest_s3mpu.app.request_fields import RequestHeaders
-from pytest_s3mpu.protocol import bodies, post_form, website_pages, wire, xmldoc
+from pytest_s3mpu.protocol import bodies, cors_headers, post_form, website_pages, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
 from pytest_s3mpu.protocol.authentication import (
     POST_SIGNATURE_FIELDS,
@@ -901,7 +901,7 @@ def preflight(store: Store, call: Call) -> Reply:
         call.headers.get(wire.CORS_REQUEST_HEADERS),
     )
     resource_type = "OBJECT" if call.key else "BUCKET"
-    return _empty(extra=store.cors_preflight(call.bucket, asked, resource_type))
+    return _empty(extra=cors_headers.render(store.cors_preflight(call.bucket, asked, resource_type)))
 
 
 def _config_id(call: Call) -> str:

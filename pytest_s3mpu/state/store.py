@@ -1465,15 +1465,16 @@ class Store:
             listener(done)
         return done
 
-    def cors_preflight(self, bucket: str, asked: cors.Asked, resource_type: str) -> cors.Headers:
+    def cors_preflight(self, bucket: str, asked: cors.Asked, resource_type: str) -> cors.Verdict:
         """S3's answer to a browser's preflight for ``bucket`` (no auth: a preflight carries none)."""
         with self._lock:
             found = self._buckets.get(bucket)
             config = found.cors if found is not None else None
         return cors.preflight(config, found is not None, asked, resource_type)
 
-    def cors_headers(self, bucket: str, asked: cors.Asked) -> cors.Headers:
-        """The CORS headers for an actual request from a page to ``bucket`` (none when it is not there)."""
+    def cors_verdict(self, bucket: str, asked: cors.Asked) -> cors.Verdict | None:
+        """What an actual request from a page to ``bucket`` is allowed (None: no CORS header; also when
+        the bucket is not there)."""
         with self._lock:
             found = self._buckets.get(bucket)
             config = found.cors if found is not None else None
