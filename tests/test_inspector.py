@@ -321,3 +321,20 @@ def test_pause_on_failure_setting_reads_true_and_false_and_refuses_the_rest():
     with pytest.raises(settings.SettingError, match="PYTEST_S3MPU_PAUSE_ON_FAILURE"):
         resolve(env="maybe")
     assert settings.PAUSE_ON_FAILURE not in SERVER_SETTINGS  # the standalone server has no test to pause
+
+
+def test_json_types_a_lifecycle_action_by_its_lifecycle_field(s3mpu, s3mpu_client):
+    """What the page's timeline reads: a lifecycle action is an attempt with no status (no request made
+    it) and a ``lifecycle`` naming the action and its rule, which the page shows as "lifecycle", not as a
+    connection a fault dropped (status null, no lifecycle). [AWS user guide "Expiring objects"; README:
+    the journal]"""
+    rule = {"ID": "expire-all", "Filter": {"Prefix": ""}, "Status": "Enabled", "Expiration": {"Days": 1}}
+    s3mpu_client.create_bucket(Bucket="bkt")
+    s3mpu_client.put_bucket_lifecycle_configuration(Bucket="bkt", LifecycleConfiguration={"Rules": [rule]})
+    s3mpu_client.put_object(Bucket="bkt", Key="old", Body=b"1")
+    s3mpu.clock.advance(days=3)  # the next request applies what is due
+    s3mpu_client.list_objects_v2(Bucket="bkt")
+    (call,) = [c for c in _inspection(s3mpu)["calls"] if c["operation"] == "Lifecycle:Expiration"]
+    (attempt,) = call["attempts"]
+    assert (call["bucket"], call["key"], attempt["status"], attempt["attempt"]) == ("bkt", "old", None, None)
+    assert attempt["lifecycle"] == "Expiration rule=expire-all"
