@@ -135,10 +135,9 @@
     else chip.classList.add("s" + String(a.status)[0]);
     const throttled = a.error_code === "SlowDown";
     if (throttled) chip.classList.add("throttled");
-    const label = [a.attempt === null ? "#?" : "#" + a.attempt, outcome(a)];
-    if (a.lifecycle) label.push(a.lifecycle);
+    const label = a.lifecycle ? ["lifecycle", a.lifecycle] : [a.attempt === null ? "#?" : "#" + a.attempt, outcome(a)];
     if (a.error_code) label.push(a.error_code);
-    label.push(a.duration_ms.toFixed(1) + " ms");
+    if (!a.lifecycle) label.push(a.duration_ms.toFixed(1) + " ms");
     chip.textContent = label.join(" ");
     if (a.fault) chip.appendChild(el("span", "fault-mark", " \u26a1" + a.fault));
     chip.dataset.seq = String(a.seq);
