@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from pytest_s3mpu.protocol import cors_headers, wire
 from pytest_s3mpu.protocol.authentication import POST_SIGNATURE_FIELDS
 from pytest_s3mpu.state import cors, errors, post_policy
 
@@ -51,17 +52,41 @@ def test_origin_wildcard(entry, origin, matches):
 def test_requested_headers_match_case_insensitively_and_are_echoed_lower_case():
     """[LS-AWS cors: test_cors_match_headers, recorded 2025-07-07]"""
     rule = cors.Rule(("GET",), ("*",), allowed_headers=("x-AMZ-*",))
-    headers = cors.preflight((rule,), True, asked("o", "GET", "X-Amz-Date,x-amz-content-sha256"), "OBJECT")
-    assert dict(headers)[cors.ALLOW_HEADERS] == "x-amz-date, x-amz-content-sha256"
+    verdict = cors.preflight((rule,), True, asked("o", "GET", "X-Amz-Date,x-amz-content-sha256"), "OBJECT")
+    assert verdict.headers == ("x-amz-date", "x-amz-content-sha256")
+    assert dict(cors_headers.render(verdict))[wire.CORS_ALLOW_HEADERS] == "x-amz-date, x-amz-content-sha256"
     with pytest.raises(errors.AccessForbidden):
         cors.preflight((rule,), True, asked("o", "GET", "content-type"), "OBJECT")
 
 
 def test_actual_request_without_match_gets_no_header():
     rule = cors.Rule(("GET",), ("https://a.example",))
-    assert cors.actual((rule,), asked("https://b.example")) == []
-    assert cors.actual(None, asked("https://a.example")) == []
-    assert dict(cors.actual((rule,), asked("https://a.example")))[cors.ALLOW_CREDENTIALS] == "true"
+    assert cors.actual((rule,), asked("https://b.example")) is None
+    assert cors.actual(None, asked("https://a.example")) is None
+    assert cors_headers.render(None) == []
+    verdict = cors.actual((rule,), asked("https://a.example"))
+    assert dict(cors_headers.render(verdict))[wire.CORS_ALLOW_CREDENTIALS] == "true"
+
+
+def test_a_verdict_is_spelt_in_s3s_header_order():
+    """[LS-AWS cors: test_cors_expose_headers, test_put_cors_default_values, recorded 2023-07-31]: the
+    origin, credentials, methods, allowed headers (preflight), exposed headers, max age, then Vary."""
+    rule = cors.Rule(("GET", "PUT"), ("https://a.example",), ("*",), ("ETag",), 3000)
+    verdict = cors.preflight((rule,), True, asked("https://a.example", "PUT", "x-amz-date"), "BUCKET")
+    assert cors_headers.render(verdict) == [
+        ("Access-Control-Allow-Origin", "https://a.example"),
+        ("Access-Control-Allow-Credentials", "true"),
+        ("Access-Control-Allow-Methods", "GET, PUT"),
+        ("Access-Control-Allow-Headers", "x-amz-date"),
+        ("Access-Control-Expose-Headers", "ETag"),
+        ("Access-Control-Max-Age", "3000"),
+        ("Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"),
+    ]
+    anyone = cors.actual((cors.Rule(("GET",), ("*",)),), asked("https://b.example"))
+    assert cors_headers.render(anyone)[:2] == [
+        ("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Allow-Methods", "GET"),
+    ]
 
 
 def encoded(document: object) -> str:

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from s3_assertions import expect_error
 
+from pytest_s3mpu.state import bucket_documents
 from pytest_s3mpu.state import cors as cors_rule
 
 BUCKET = "cors-bucket"
@@ -309,7 +310,7 @@ def test_preflight_needs_no_signature_under_sigv4(s3mpu):
     """AWS user guide, "Troubleshooting CORS": a browser sends its preflight without credentials, and
     S3 answers it from the CORS rules alone, also where every other request must be signed."""
     s3mpu.create_bucket(BUCKET)
-    s3mpu.store.put_bucket_cors(BUCKET, [cors_rule.Rule(("PUT",), (ORIGIN,))])
+    s3mpu.store.put_bucket_config(bucket_documents.CORS, BUCKET, [cors_rule.Rule(("PUT",), (ORIGIN,))])
     status, headers, _ = send(
         s3mpu, "OPTIONS", f"/{BUCKET}/k", {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}
     )

@@ -321,3 +321,56 @@ def test_pause_on_failure_setting_reads_true_and_false_and_refuses_the_rest():
     with pytest.raises(settings.SettingError, match="PYTEST_S3MPU_PAUSE_ON_FAILURE"):
         resolve(env="maybe")
     assert settings.PAUSE_ON_FAILURE not in SERVER_SETTINGS  # the standalone server has no test to pause
+
+
+def test_json_types_a_lifecycle_action_by_its_lifecycle_field(s3mpu, s3mpu_client):
+    """What the page's timeline reads: a lifecycle action is an attempt with no status (no request made
+    it) and a ``lifecycle`` naming the action and its rule, which the page shows as "lifecycle", not as a
+    connection a fault dropped (status null, no lifecycle). [AWS user guide "Expiring objects"; README:
+    the journal]"""
+    rule = {"ID": "expire-all", "Filter": {"Prefix": ""}, "Status": "Enabled", "Expiration": {"Days": 1}}
+    s3mpu_client.create_bucket(Bucket="bkt")
+    s3mpu_client.put_bucket_lifecycle_configuration(Bucket="bkt", LifecycleConfiguration={"Rules": [rule]})
+    s3mpu_client.put_object(Bucket="bkt", Key="old", Body=b"1")
+    s3mpu.clock.advance(days=3)  # the next request applies what is due
+    s3mpu_client.list_objects_v2(Bucket="bkt")
+    (call,) = [c for c in _inspection(s3mpu)["calls"] if c["operation"] == "Lifecycle:Expiration"]
+    (attempt,) = call["attempts"]
+    assert (call["bucket"], call["key"], attempt["status"], attempt["attempt"]) == ("bkt", "old", None, None)
+    assert attempt["lifecycle"] == "Expiration rule=expire-all"
+
+
+@pytest.mark.s3mpu(min_part_size=PART)
+def test_inspector_objects_are_the_state_endpoints_objects_in_part(s3mpu, s3mpu_client):
+    """``GET /_s3mpu/inspector.json`` builds its buckets on the snapshot ``GET /_s3mpu/state`` reads: the
+    same buckets and keys, and each object's fields as the state shows them (times to the second, as S3
+    reports them). [README: the control API and the inspector]"""
+    s3mpu_client.create_bucket(Bucket="bkt")
+    s3mpu_client.create_bucket(Bucket="empty")
+    s3mpu_client.put_object(Bucket="bkt", Key="b", Body=b"x", ChecksumAlgorithm="CRC32")
+    upload_id = s3mpu_client.create_multipart_upload(Bucket="bkt", Key="a")["UploadId"]
+    part = s3mpu_client.upload_part(Bucket="bkt", Key="a", UploadId=upload_id, PartNumber=1, Body=b"p")
+    parts = {"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]}
+    s3mpu_client.complete_multipart_upload(Bucket="bkt", Key="a", UploadId=upload_id, MultipartUpload=parts)
+    status, _, body = _get(s3mpu.endpoint_url, "/_s3mpu/state")
+    assert status == 200
+    state = {b["name"]: b["objects"] for b in json.loads(body)["buckets"]}
+    shown = {b["name"]: (b["object_count"], b["objects"]) for b in _inspection(s3mpu)["buckets"]}
+    assert shown.keys() == state.keys() == {"bkt", "empty"}
+    for name, objects in state.items():
+        count, listed = shown[name]
+        assert count == len(objects) == len(listed)
+        for full, part in zip(objects, listed, strict=True):
+            checksum = full["checksum"] or {}
+            assert part == {
+                "key": full["key"],
+                "size": full["size"],
+                "etag": full["etag"],
+                "parts": full["parts_count"],
+                "checksum_algorithm": checksum.get("algorithm"),
+                "checksum_type": checksum.get("type"),
+                "last_modified": full["last_modified"],
+                "version_id": full["version_id"],
+            }
+    assert [o["parts"] for o in shown["bkt"][1]] == [1, None]
+    assert shown["bkt"][1][1]["checksum_algorithm"] == "CRC32"

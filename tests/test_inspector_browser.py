@@ -159,3 +159,23 @@ def test_keys_render_as_text_and_search_filters(s3mpu, s3mpu_client, browser, tm
     wait_for(browser, lambda d: len(css(d, "#buckets tr[data-key]")) == 1, "only the searched object")
     assert [cell.text for cell in css(browser, "#buckets td.key")] == ["plain.txt"]
     assert css(browser, ".upload") == []  # the upload's key does not match either
+
+
+def test_a_lifecycle_action_shows_as_lifecycle_not_dropped(s3mpu, s3mpu_client, browser, tmp_path):
+    """An object a lifecycle rule expired: its timeline row is a "lifecycle" chip naming the action and
+    rule, not a "dropped" one (the page once typed any attempt without a status as a dropped connection).
+    [AWS user guide "Expiring objects"; README: the journal]"""
+    rule = {"ID": "expire-all", "Filter": {"Prefix": ""}, "Status": "Enabled", "Expiration": {"Days": 1}}
+    s3mpu_client.create_bucket(Bucket="bkt")
+    s3mpu_client.put_bucket_lifecycle_configuration(Bucket="bkt", LifecycleConfiguration={"Rules": [rule]})
+    s3mpu_client.put_object(Bucket="bkt", Key="old", Body=b"1")
+    s3mpu.clock.advance(days=3)  # the next request applies what is due
+    assert "Contents" not in s3mpu_client.list_objects_v2(Bucket="bkt")
+    browser.get(s3mpu.inspector_url)
+    line = '#timeline .call[data-operation="Lifecycle:Expiration"]'
+    wait_for(browser, lambda d: css(d, line), "the lifecycle action")
+    (chip,) = css(browser, line + " .attempt")
+    assert chip.get_attribute("data-status") == "lifecycle"
+    assert chip.get_attribute("class").split() == ["attempt", "lifecycle"]
+    assert chip.text == "lifecycle Expiration rule=expire-all"
+    browser.save_screenshot(str(tmp_path / "lifecycle.png"))

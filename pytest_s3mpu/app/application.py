@@ -25,7 +25,7 @@ from pytest_s3mpu.harness.bugs import HandlerError, HandlerErrors
 from pytest_s3mpu.harness.connection import CONNECTION_KEY, ConnectionUnavailable, was_reset
 from pytest_s3mpu.harness.faults import Action, FaultInjector, Fired, RequestInfo
 from pytest_s3mpu.harness.journal import Journal, JournalEntry
-from pytest_s3mpu.protocol import bodies, routes, wire, xmldoc
+from pytest_s3mpu.protocol import bodies, cors_headers, routes, wire, xmldoc
 from pytest_s3mpu.protocol.answers import host_id_for, http_date, new_request_id, status_line
 from pytest_s3mpu.protocol.authentication import ANONYMOUS, Authenticator, SignedRequest
 from pytest_s3mpu.protocol.routes import Target
@@ -288,7 +288,7 @@ class S3App:
             call.headers.get(wire.CORS_REQUEST_METHOD, method),
             call.headers.get(wire.CORS_REQUEST_HEADERS),
         )
-        reply.headers.extend(self.store.cors_headers(call.bucket, asked))
+        reply.headers.extend(cors_headers.render(self.store.cors_verdict(call.bucket, asked)))
 
     def _execute(
         self,

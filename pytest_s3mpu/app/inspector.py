@@ -19,10 +19,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from pytest_s3mpu.app import state_view
 from pytest_s3mpu.harness.faults import FaultInjector
 from pytest_s3mpu.harness.journal import Journal, JournalEntry
-from pytest_s3mpu.state import errors
-from pytest_s3mpu.state.model import StoredObject
 from pytest_s3mpu.state.store import Store
 from pytest_s3mpu.state.upload_records import UploadRecord
 
@@ -35,35 +34,32 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def _object(obj: StoredObject) -> dict[str, Any]:
+_OBJECT_FIELDS = ("key", "size", "etag", "last_modified", "version_id")
+
+
+def _object(full: dict[str, Any]) -> dict[str, Any]:
+    """The part of an object's ``GET /_s3mpu/state`` JSON the page shows (its parts count and checksum
+    flattened as the page reads them)."""
+    checksum = full["checksum"]
     return {
-        "key": obj.key,
-        "size": obj.size,
-        "etag": obj.etag,
-        "parts": None if obj.parts is None else len(obj.parts),
-        "checksum_algorithm": obj.checksum.algorithm.value if obj.checksum else None,
-        "checksum_type": obj.checksum.type.value if obj.checksum else None,
-        "last_modified": _iso(obj.last_modified),
-        "version_id": obj.version_id,
+        **{name: full[name] for name in _OBJECT_FIELDS},
+        "parts": full["parts_count"],
+        "checksum_algorithm": checksum["algorithm"] if checksum else None,
+        "checksum_type": checksum["type"] if checksum else None,
     }
 
 
 def _buckets(store: Store) -> list[dict[str, Any]]:
-    shown = []
-    for name in store.bucket_names():
-        try:
-            objects = store.objects(name)
-        except errors.NoSuchBucket:  # deleted since it was listed
-            continue
-        keys = sorted(objects)
-        shown.append(
-            {
-                "name": name,
-                "object_count": len(keys),
-                "objects": [_object(objects[key]) for key in keys[:OBJECTS_SHOWN]],
-            }
-        )
-    return shown
+    """Every bucket from the store's one consistent snapshot (as ``GET /_s3mpu/state`` reads it), with its
+    first OBJECTS_SHOWN objects in key order."""
+    return [
+        {
+            "name": bucket.name,
+            "object_count": len(bucket.objects),
+            "objects": [_object(state_view.object_json(obj)) for obj in bucket.objects[:OBJECTS_SHOWN]],
+        }
+        for bucket in store.snapshot()
+    ]
 
 
 def _upload(record: UploadRecord) -> dict[str, Any]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import cast
+from typing import Any, cast
 from urllib.parse import quote, urlencode, urlsplit
 
 from pytest_s3mpu.app.request_fields import RequestHeaders
-from pytest_s3mpu.protocol import bodies, post_form, website_pages, wire, xmldoc
+from pytest_s3mpu.protocol import bodies, cors_headers, post_form, website_pages, wire, xmldoc
 from pytest_s3mpu.protocol import object_headers as headers
 from pytest_s3mpu.protocol.authentication import (
     POST_SIGNATURE_FIELDS,
@@ -25,6 +25,7 @@ from pytest_s3mpu.protocol.sigv4 import ChunkChain
 from pytest_s3mpu.state import (
     access,
     bucket_config,
+    bucket_documents,
     buckets,
     checksums,
     cors,
@@ -753,7 +754,7 @@ def list_multipart_uploads(store: Store, call: Call) -> Reply:
     return _xml(xmldoc.list_uploads(page, encoding))
 
 
-# -- tagging, ownership, ACLs, public access block, policy -----------------------------------------
+# -- object tagging, ACLs, policy status -----------------------------------------------------------
 
 
 def _config_body(call: Call) -> bytes:
@@ -777,37 +778,6 @@ def put_object_tagging(store: Store, call: Call) -> Reply:
 def delete_object_tagging(store: Store, call: Call) -> Reply:
     version_id = store.delete_object_tagging(call.bucket, call.key, _version_id(call))
     return _empty(204, _version_header(version_id))
-
-
-def get_bucket_tagging(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.tagging(store.get_bucket_tagging(call.bucket)))
-
-
-def put_bucket_tagging(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    store.put_bucket_tagging(call.bucket, xmldoc.parse_tagging(_config_body(call)))
-    return _empty(204)
-
-
-def delete_bucket_tagging(store: Store, call: Call) -> Reply:
-    store.delete_bucket_tagging(call.bucket)
-    return _empty(204)
-
-
-def get_bucket_ownership_controls(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.ownership_controls(store.get_bucket_ownership_controls(call.bucket)))
-
-
-def put_bucket_ownership_controls(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    ownership = xmldoc.parse_ownership_controls(_config_body(call))
-    store.put_bucket_ownership_controls(call.bucket, ownership)
-    return _empty()
-
-
-def delete_bucket_ownership_controls(store: Store, call: Call) -> Reply:
-    store.delete_bucket_ownership_controls(call.bucket)
-    return _empty(204)
 
 
 def _requested_acl(call: Call) -> access.Acl:
@@ -845,43 +815,11 @@ def put_object_acl(store: Store, call: Call) -> Reply:
     return _empty(extra=_version_header(version_id))
 
 
-def get_public_access_block(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.public_access_block(store.get_public_access_block(call.bucket)))
-
-
-def put_public_access_block(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    block = xmldoc.parse_public_access_block(_config_body(call))
-    store.put_public_access_block(call.bucket, block)
-    return _empty()
-
-
-def delete_public_access_block(store: Store, call: Call) -> Reply:
-    store.delete_public_access_block(call.bucket)
-    return _empty(204)
-
-
-def get_bucket_policy(store: Store, call: Call) -> Reply:
-    document = store.get_bucket_policy(call.bucket)
-    return Reply(200, [("Content-Type", wire.JSON_CONTENT_TYPE)], document.encode("utf-8"))
-
-
-def put_bucket_policy(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    store.put_bucket_policy(call.bucket, _config_body(call))
-    return _empty(204)
-
-
-def delete_bucket_policy(store: Store, call: Call) -> Reply:
-    store.delete_bucket_policy(call.bucket)
-    return _empty(204)
-
-
 def get_bucket_policy_status(store: Store, call: Call) -> Reply:
     return _xml(xmldoc.policy_status(store.get_bucket_policy_status(call.bucket)))
 
 
-# -- default encryption, accelerate, request payment (docs/features/bucket-config.md) --------------
+# -- lifecycle, website, CORS preflight (docs/features/bucket-config.md) ---------------------------
 
 
 def get_bucket_lifecycle_configuration(store: Store, call: Call) -> Reply:
@@ -902,46 +840,6 @@ def put_bucket_lifecycle_configuration(store: Store, call: Call) -> Reply:
 def delete_bucket_lifecycle(store: Store, call: Call) -> Reply:
     store.delete_bucket_lifecycle(call.bucket)
     return _empty(204)
-
-
-def get_bucket_encryption(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.bucket_encryption(store.get_bucket_encryption(call.bucket)))
-
-
-def put_bucket_encryption(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    algorithm, kms_key_id, bucket_key = xmldoc.parse_bucket_encryption(_config_body(call))
-    store.put_bucket_encryption(
-        call.bucket, bucket_config.check_encryption(algorithm, kms_key_id, bucket_key)
-    )
-    return _empty()
-
-
-def delete_bucket_encryption(store: Store, call: Call) -> Reply:
-    store.delete_bucket_encryption(call.bucket)
-    return _empty(204)
-
-
-def get_bucket_accelerate_configuration(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.accelerate_configuration(store.get_bucket_accelerate(call.bucket)))
-
-
-def put_bucket_accelerate_configuration(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    store.put_bucket_accelerate(call.bucket, xmldoc.parse_accelerate_configuration(_config_body(call)))
-    return _empty()
-
-
-def get_bucket_request_payment(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.request_payment_configuration(store.get_bucket_request_payment(call.bucket)))
-
-
-def put_bucket_request_payment(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    store.put_bucket_request_payment(
-        call.bucket, xmldoc.parse_request_payment_configuration(_config_body(call))
-    )
-    return _empty()
 
 
 def get_bucket_website(store: Store, call: Call) -> Reply:
@@ -991,21 +889,6 @@ def website_request(store: Store, call: Call) -> Reply:
     return reply
 
 
-def get_bucket_cors(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.cors_configuration(store.get_bucket_cors(call.bucket)))
-
-
-def put_bucket_cors(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    store.put_bucket_cors(call.bucket, xmldoc.parse_cors(_config_body(call)))
-    return _empty()
-
-
-def delete_bucket_cors(store: Store, call: Call) -> Reply:
-    store.delete_bucket_cors(call.bucket)
-    return _empty(204)
-
-
 def preflight(store: Store, call: Call) -> Reply:
     """A browser's OPTIONS before a cross-origin request: answered from the bucket's CORS rules, with
     no authentication (a preflight carries none) and whatever subresource the URL names."""
@@ -1018,27 +901,7 @@ def preflight(store: Store, call: Call) -> Reply:
         call.headers.get(wire.CORS_REQUEST_HEADERS),
     )
     resource_type = "OBJECT" if call.key else "BUCKET"
-    return _empty(extra=store.cors_preflight(call.bucket, asked, resource_type))
-
-
-def get_bucket_notification_configuration(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.notification_configuration(store.get_bucket_notification(call.bucket)))
-
-
-def put_bucket_notification_configuration(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    store.put_bucket_notification(call.bucket, xmldoc.parse_notification(_config_body(call)))
-    return _empty()
-
-
-def get_bucket_logging(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.bucket_logging(store.get_bucket_logging(call.bucket)))
-
-
-def put_bucket_logging(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    store.put_bucket_logging(call.bucket, xmldoc.parse_bucket_logging(_config_body(call)))
-    return _empty()
+    return _empty(extra=cors_headers.render(store.cors_preflight(call.bucket, asked, resource_type)))
 
 
 def _config_id(call: Call) -> str:
@@ -1047,6 +910,159 @@ def _config_id(call: Call) -> str:
     if not config_id:
         raise errors.MalformedXML()
     return config_id
+
+
+# -- single-document configurations: one handler per operation, from DOC_CONFIGS -------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocConfig:
+    """A single-document configuration on the wire: its operations (no Delete: None), how its document
+    is read and written, and the status of a successful Put. The rules are its ``kind``'s."""
+
+    kind: bucket_documents.DocConfigKind[Any]
+    get: Operation
+    put: Operation
+    delete: Operation | None
+    parse: Callable[[bytes], object]
+    render: Callable[[Any], bytes]
+    put_status: int = 200
+    content_type: str = wire.XML_CONTENT_TYPE
+    digest_required: bool = False  # the Put needs Content-MD5 or a checksum (integrity.require_digest)
+
+
+DOC_CONFIGS = (
+    DocConfig(
+        bucket_documents.TAGGING,
+        Operation.GET_BUCKET_TAGGING,
+        Operation.PUT_BUCKET_TAGGING,
+        Operation.DELETE_BUCKET_TAGGING,
+        xmldoc.parse_tagging,
+        xmldoc.tagging,
+        put_status=204,
+    ),
+    DocConfig(
+        bucket_documents.OWNERSHIP_CONTROLS,
+        Operation.GET_BUCKET_OWNERSHIP_CONTROLS,
+        Operation.PUT_BUCKET_OWNERSHIP_CONTROLS,
+        Operation.DELETE_BUCKET_OWNERSHIP_CONTROLS,
+        xmldoc.parse_ownership_controls,
+        xmldoc.ownership_controls,
+    ),
+    DocConfig(
+        bucket_documents.PUBLIC_ACCESS_BLOCK,
+        Operation.GET_PUBLIC_ACCESS_BLOCK,
+        Operation.PUT_PUBLIC_ACCESS_BLOCK,
+        Operation.DELETE_PUBLIC_ACCESS_BLOCK,
+        xmldoc.parse_public_access_block,
+        xmldoc.public_access_block,
+    ),
+    DocConfig(
+        bucket_documents.POLICY,
+        Operation.GET_BUCKET_POLICY,
+        Operation.PUT_BUCKET_POLICY,
+        Operation.DELETE_BUCKET_POLICY,
+        bytes,  # JSON, kept as sent
+        str.encode,
+        put_status=204,
+        content_type=wire.JSON_CONTENT_TYPE,
+    ),
+    DocConfig(
+        bucket_documents.ENCRYPTION,
+        Operation.GET_BUCKET_ENCRYPTION,
+        Operation.PUT_BUCKET_ENCRYPTION,
+        Operation.DELETE_BUCKET_ENCRYPTION,
+        xmldoc.parse_bucket_encryption,
+        xmldoc.bucket_encryption,
+    ),
+    DocConfig(
+        bucket_documents.ACCELERATE,
+        Operation.GET_BUCKET_ACCELERATE_CONFIGURATION,
+        Operation.PUT_BUCKET_ACCELERATE_CONFIGURATION,
+        None,
+        xmldoc.parse_accelerate_configuration,
+        xmldoc.accelerate_configuration,
+    ),
+    DocConfig(
+        bucket_documents.REQUEST_PAYMENT,
+        Operation.GET_BUCKET_REQUEST_PAYMENT,
+        Operation.PUT_BUCKET_REQUEST_PAYMENT,
+        None,
+        xmldoc.parse_request_payment_configuration,
+        xmldoc.request_payment_configuration,
+    ),
+    DocConfig(
+        bucket_documents.CORS,
+        Operation.GET_BUCKET_CORS,
+        Operation.PUT_BUCKET_CORS,
+        Operation.DELETE_BUCKET_CORS,
+        xmldoc.parse_cors,
+        xmldoc.cors_configuration,
+    ),
+    DocConfig(
+        bucket_documents.NOTIFICATION,
+        Operation.GET_BUCKET_NOTIFICATION_CONFIGURATION,
+        Operation.PUT_BUCKET_NOTIFICATION_CONFIGURATION,
+        None,
+        xmldoc.parse_notification,
+        xmldoc.notification_configuration,
+    ),
+    DocConfig(
+        bucket_documents.LOGGING,
+        Operation.GET_BUCKET_LOGGING,
+        Operation.PUT_BUCKET_LOGGING,
+        None,
+        xmldoc.parse_bucket_logging,
+        xmldoc.bucket_logging,
+    ),
+    DocConfig(
+        bucket_documents.OBJECT_LOCK,
+        Operation.GET_OBJECT_LOCK_CONFIGURATION,
+        Operation.PUT_OBJECT_LOCK_CONFIGURATION,
+        None,
+        xmldoc.parse_object_lock_configuration,
+        xmldoc.object_lock_configuration,
+        digest_required=True,
+    ),
+)
+
+
+def _get_doc_config(doc: DocConfig) -> Handler:
+    def get(store: Store, call: Call) -> Reply:
+        value = store.get_bucket_config(doc.kind, call.bucket)
+        return Reply(200, [("Content-Type", doc.content_type)], doc.render(value))
+
+    return get
+
+
+def _put_doc_config(doc: DocConfig) -> Handler:
+    def put(store: Store, call: Call) -> Reply:
+        store.head_bucket(call.bucket)
+        payload = _small_body(call)
+        if doc.digest_required:
+            integrity.require_digest(payload)
+        store.put_bucket_config(doc.kind, call.bucket, doc.parse(payload.content()))
+        return _empty(doc.put_status)
+
+    return put
+
+
+def _delete_doc_config(doc: DocConfig) -> Handler:
+    def delete(store: Store, call: Call) -> Reply:
+        store.delete_bucket_config(doc.kind, call.bucket)
+        return _empty(204)
+
+    return delete
+
+
+def _doc_config_handlers() -> dict[Operation, Handler]:
+    found: dict[Operation, Handler] = {}
+    for doc in DOC_CONFIGS:
+        found[doc.get] = _get_doc_config(doc)
+        found[doc.put] = _put_doc_config(doc)
+        if doc.delete is not None:
+            found[doc.delete] = _delete_doc_config(doc)
+    return found
 
 
 # -- Id-keyed configurations: one handler per operation of each kind, from bucket_config.ID_CONFIGS --
@@ -1098,19 +1114,6 @@ def _id_config_handlers() -> dict[Operation, Callable[[Store, Call], Reply]]:
 
 
 # -- Object Lock (docs/features/object-lock.md) ----------------------------------------------------
-
-
-def get_object_lock_configuration(store: Store, call: Call) -> Reply:
-    return _xml(xmldoc.object_lock_configuration(store.get_object_lock_configuration(call.bucket)))
-
-
-def put_object_lock_configuration(store: Store, call: Call) -> Reply:
-    store.head_bucket(call.bucket)
-    payload = _small_body(call)
-    integrity.require_digest(payload)
-    config = xmldoc.parse_object_lock_configuration(payload.content())
-    store.put_object_lock_configuration(call.bucket, config)
-    return _empty()
 
 
 def get_object_retention(store: Store, call: Call) -> Reply:
@@ -1171,46 +1174,19 @@ HANDLERS: dict[Operation, Handler] = {
     Operation.GET_OBJECT_TAGGING: get_object_tagging,
     Operation.PUT_OBJECT_TAGGING: put_object_tagging,
     Operation.DELETE_OBJECT_TAGGING: delete_object_tagging,
-    Operation.GET_BUCKET_TAGGING: get_bucket_tagging,
-    Operation.PUT_BUCKET_TAGGING: put_bucket_tagging,
-    Operation.DELETE_BUCKET_TAGGING: delete_bucket_tagging,
-    Operation.GET_BUCKET_OWNERSHIP_CONTROLS: get_bucket_ownership_controls,
-    Operation.PUT_BUCKET_OWNERSHIP_CONTROLS: put_bucket_ownership_controls,
-    Operation.DELETE_BUCKET_OWNERSHIP_CONTROLS: delete_bucket_ownership_controls,
     Operation.GET_BUCKET_ACL: get_bucket_acl,
     Operation.PUT_BUCKET_ACL: put_bucket_acl,
     Operation.GET_OBJECT_ACL: get_object_acl,
     Operation.PUT_OBJECT_ACL: put_object_acl,
-    Operation.GET_PUBLIC_ACCESS_BLOCK: get_public_access_block,
-    Operation.PUT_PUBLIC_ACCESS_BLOCK: put_public_access_block,
-    Operation.DELETE_PUBLIC_ACCESS_BLOCK: delete_public_access_block,
-    Operation.GET_BUCKET_POLICY: get_bucket_policy,
-    Operation.PUT_BUCKET_POLICY: put_bucket_policy,
-    Operation.DELETE_BUCKET_POLICY: delete_bucket_policy,
     Operation.GET_BUCKET_POLICY_STATUS: get_bucket_policy_status,
-    Operation.GET_BUCKET_ENCRYPTION: get_bucket_encryption,
-    Operation.PUT_BUCKET_ENCRYPTION: put_bucket_encryption,
-    Operation.DELETE_BUCKET_ENCRYPTION: delete_bucket_encryption,
-    Operation.GET_BUCKET_ACCELERATE_CONFIGURATION: get_bucket_accelerate_configuration,
-    Operation.PUT_BUCKET_ACCELERATE_CONFIGURATION: put_bucket_accelerate_configuration,
-    Operation.GET_BUCKET_REQUEST_PAYMENT: get_bucket_request_payment,
-    Operation.PUT_BUCKET_REQUEST_PAYMENT: put_bucket_request_payment,
     Operation.GET_BUCKET_WEBSITE: get_bucket_website,
     Operation.PUT_BUCKET_WEBSITE: put_bucket_website,
     Operation.DELETE_BUCKET_WEBSITE: delete_bucket_website,
-    Operation.GET_BUCKET_CORS: get_bucket_cors,
-    Operation.PUT_BUCKET_CORS: put_bucket_cors,
-    Operation.DELETE_BUCKET_CORS: delete_bucket_cors,
     Operation.PREFLIGHT_REQUEST: preflight,
     Operation.WEBSITE_REQUEST: website_request,
     Operation.POST_OBJECT: post_object,
-    Operation.GET_BUCKET_NOTIFICATION_CONFIGURATION: get_bucket_notification_configuration,
-    Operation.PUT_BUCKET_NOTIFICATION_CONFIGURATION: put_bucket_notification_configuration,
-    Operation.GET_BUCKET_LOGGING: get_bucket_logging,
-    Operation.PUT_BUCKET_LOGGING: put_bucket_logging,
+    **_doc_config_handlers(),
     **_id_config_handlers(),
-    Operation.GET_OBJECT_LOCK_CONFIGURATION: get_object_lock_configuration,
-    Operation.PUT_OBJECT_LOCK_CONFIGURATION: put_object_lock_configuration,
     Operation.GET_OBJECT_RETENTION: get_object_retention,
     Operation.PUT_OBJECT_RETENTION: put_object_retention,
     Operation.GET_OBJECT_LEGAL_HOLD: get_object_legal_hold,

@@ -2,7 +2,8 @@
 
 Layer 5 (app). What a Python test reads from the handle (``s3mpu.buckets()``, ``objects``, ``uploads``,
 ``parts``), as one consistent snapshot: times as ISO-8601 UTC to the second (as S3 reports them), ETags
-both as the handle keeps them (unquoted) and as S3 sends them (quoted).
+both as the handle keeps them (unquoted) and as S3 sends them (quoted). The inspector's JSON
+(``app/inspector.py``) builds its buckets on the same snapshot and its objects on ``object_json``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ def _time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _object(obj: StoredObject) -> dict[str, Any]:
+def object_json(obj: StoredObject) -> dict[str, Any]:
+    """One object as ``GET /_s3mpu/state`` shows it; the inspector's objects are a part of this."""
     checksum = obj.checksum
     return {
         "key": obj.key,
@@ -64,7 +66,7 @@ def _bucket(snapshot: BucketSnapshot) -> dict[str, Any]:
         "region": snapshot.region,
         "created": _time(snapshot.created),
         "versioning": None if snapshot.versioning is None else snapshot.versioning.value,
-        "objects": [_object(obj) for obj in snapshot.objects],
+        "objects": [object_json(obj) for obj in snapshot.objects],
         "uploads": [_upload(upload, parts) for upload, parts in snapshot.uploads],
     }
 

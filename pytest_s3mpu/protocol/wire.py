@@ -75,10 +75,18 @@ OBJECT_LOCK_MODE = errors.LOCK_MODE_HEADER
 OBJECT_LOCK_RETAIN_UNTIL = errors.LOCK_UNTIL_HEADER
 OBJECT_LOCK_LEGAL_HOLD = errors.LOCK_HOLD_HEADER
 BYPASS_GOVERNANCE = errors.LOCK_BYPASS_HEADER
-# CORS request headers (the response headers are the rules' output, in state/cors.py).
+# CORS request headers, and the response headers that spell a cors.Verdict (protocol/cors_headers.py).
 ORIGIN = "Origin"
 CORS_REQUEST_METHOD = "Access-Control-Request-Method"
 CORS_REQUEST_HEADERS = "Access-Control-Request-Headers"
+CORS_ALLOW_ORIGIN = "Access-Control-Allow-Origin"
+CORS_ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials"
+CORS_ALLOW_METHODS = "Access-Control-Allow-Methods"
+CORS_ALLOW_HEADERS = "Access-Control-Allow-Headers"
+CORS_EXPOSE_HEADERS = "Access-Control-Expose-Headers"
+CORS_MAX_AGE = "Access-Control-Max-Age"
+VARY = "Vary"
+CORS_VARY = f"{ORIGIN}, {CORS_REQUEST_HEADERS}, {CORS_REQUEST_METHOD}"  # S3's Vary on every CORS answer
 SDK_REQUEST = "amz-sdk-request"
 SDK_INVOCATION_ID = "amz-sdk-invocation-id"
 # Server-side encryption; x-amz-server-side-encryption, x-amz-acl, the x-amz-grant-* headers and the

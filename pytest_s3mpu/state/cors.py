@@ -1,8 +1,9 @@
 """CORS as S3 evaluates it: a bucket's rules checked when they are put, and matched against a browser's
 preflight (OPTIONS) or actual request.
 
-Layer 2 (store), pure: header values in, the Access-Control-* headers to answer (or an ``S3Error``) out;
-the app applies them at one point. Sources: the AWS user guide ("Elements of a CORS configuration",
+Layer 2 (store), pure: header values in, a ``Verdict`` (what the answer allows) or an ``S3Error`` out;
+the protocol layer spells it as Access-Control-* headers (``protocol/cors_headers.py``) and the app applies
+them at one point. Sources: the AWS user guide ("Elements of a CORS configuration",
 "Troubleshooting CORS") and the recordings of LocalStack's tests/aws/services/s3/test_s3_cors.py against
 real S3 [LS-AWS cors: test_cors_match_origins, test_cors_match_methods, test_cors_match_headers,
 test_cors_expose_headers, test_put_cors_default_values, test_cors_http_options_no_config,
@@ -32,19 +33,8 @@ from pytest_s3mpu.state import errors
 METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD")
 MAX_RULES = 100
 ANY_ORIGIN = "*"
-# Response headers (the request's are read by the app: Origin, Access-Control-Request-Method/-Headers).
-ALLOW_ORIGIN = "Access-Control-Allow-Origin"
-ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials"
-ALLOW_METHODS = "Access-Control-Allow-Methods"
-ALLOW_HEADERS = "Access-Control-Allow-Headers"
-EXPOSE_HEADERS = "Access-Control-Expose-Headers"
-MAX_AGE = "Access-Control-Max-Age"
-VARY = "Vary"
-VARY_VALUE = "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"
 # The method a preflight without Access-Control-Request-Method is judged (and reported) by.
 PREFLIGHT_METHOD = "OPTIONS"
-
-Headers = list[tuple[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,23 +120,33 @@ def match(config: Config, asked: Asked) -> tuple[Rule, bool] | None:
     return None
 
 
-def _answer(rule: Rule, any_origin: bool, asked: Asked, preflight: bool) -> Headers:
-    headers: Headers = [(ALLOW_ORIGIN, ANY_ORIGIN if any_origin else asked.origin)]
-    if not any_origin:
-        headers.append((ALLOW_CREDENTIALS, "true"))
-    headers.append((ALLOW_METHODS, ", ".join(rule.allowed_methods)))
-    if preflight and asked.headers:
-        headers.append((ALLOW_HEADERS, ", ".join(asked.headers)))
-    if rule.expose_headers:
-        headers.append((EXPOSE_HEADERS, ", ".join(rule.expose_headers)))
-    if rule.max_age_seconds is not None:
-        headers.append((MAX_AGE, str(rule.max_age_seconds)))
-    headers.append((VARY, VARY_VALUE))
-    return headers
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What S3's answer to a matched browser request allows: the origin it names (``*`` or the request's,
+    then with credentials), the rule's methods, the request headers a preflight admits, the headers a
+    page may read, and how long a preflight may be cached."""
+
+    origin: str
+    credentials: bool
+    methods: tuple[str, ...]
+    headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    max_age_seconds: int | None = None
 
 
-def preflight(config: Config | None, bucket_exists: bool, asked: Asked, resource_type: str) -> Headers:
-    """The headers of S3's 200 answer to a preflight, or its 403 AccessForbidden: the bucket is not
+def _verdict(rule: Rule, any_origin: bool, asked: Asked, preflight: bool) -> Verdict:
+    return Verdict(
+        origin=ANY_ORIGIN if any_origin else asked.origin,
+        credentials=not any_origin,
+        methods=rule.allowed_methods,
+        headers=asked.headers if preflight else (),
+        expose_headers=rule.expose_headers,
+        max_age_seconds=rule.max_age_seconds,
+    )
+
+
+def preflight(config: Config | None, bucket_exists: bool, asked: Asked, resource_type: str) -> Verdict:
+    """The verdict of S3's 200 answer to a preflight, or its 403 AccessForbidden: the bucket is not
     there, has no CORS configuration, or no rule admits the request (``resource_type``: OBJECT or
     BUCKET, what the URL names; S3 reports BUCKET for the first two whatever the URL)."""
     if not bucket_exists:
@@ -156,12 +156,13 @@ def preflight(config: Config | None, bucket_exists: bool, asked: Asked, resource
     found = match(config, asked)
     if found is None:
         raise errors.AccessForbidden(errors.CORS_NOT_ALLOWED, asked.method, resource_type)
-    return _answer(*found, asked, preflight=True)
+    return _verdict(*found, asked, preflight=True)
 
 
-def actual(config: Config | None, asked: Asked) -> Headers:
-    """The CORS headers S3 adds to the answer of an actual request from a page (none without a match)."""
+def actual(config: Config | None, asked: Asked) -> Verdict | None:
+    """What S3 adds to the answer of an actual request from a page (None, no CORS header, without a
+    match)."""
     if config is None:
-        return []
+        return None
     found = match(config, asked)
-    return _answer(*found, asked, preflight=False) if found is not None else []
+    return _verdict(*found, asked, preflight=False) if found is not None else None

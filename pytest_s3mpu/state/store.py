@@ -14,12 +14,13 @@ import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pytest_s3mpu.state import (
     access,
     archive,
     bucket_config,
+    bucket_documents,
     buckets,
     checksums,
     conditions,
@@ -75,10 +76,11 @@ from pytest_s3mpu.state.model import (
     VersioningStatus,
     VersionsPage,
 )
-from pytest_s3mpu.state.notification import Notification
 from pytest_s3mpu.state.object_lock import NO_LOCK, LockRequest, ObjectLock
 from pytest_s3mpu.state.tagging import TagSet
 from pytest_s3mpu.state.upload_records import ClosedUploads, UploadRecord, record_of
+
+T = TypeVar("T")
 
 # Attempts of a Complete to commit what it assembled outside the lock before it holds the lock throughout.
 COMPLETE_ATTEMPTS = 3
@@ -1248,42 +1250,7 @@ class Store:
             obj = self._tagged_object(target, key, version_id, key, "DELETE")
             return self._replace_meta(target, obj, tagging=())
 
-    def get_bucket_tagging(self, bucket: str) -> TagSet:
-        with self._lock:
-            tags = self._bucket(bucket).tags
-        if not tags:
-            raise errors.NoSuchTagSet(bucket)
-        return tags
-
-    def put_bucket_tagging(self, bucket: str, tags: TagSet) -> None:
-        """Replace a bucket's tag set; an empty one deletes it (LS-AWS test_bucket_tagging_crud)."""
-        with self._lock:
-            self._bucket(bucket)
-        checked = tagging.check_bucket_tags(tags)
-        with self._lock:
-            self._bucket(bucket).tags = checked
-
-    def delete_bucket_tagging(self, bucket: str) -> None:
-        with self._lock:
-            self._bucket(bucket).tags = ()
-
     # -- ownership, ACLs, public access block (docs/features/ownership-acl.md) --------------------
-
-    def get_bucket_ownership_controls(self, bucket: str) -> str:
-        with self._lock:
-            ownership = self._bucket(bucket).ownership
-        if ownership is None:
-            raise errors.OwnershipControlsNotFoundError(bucket)
-        return ownership
-
-    def put_bucket_ownership_controls(self, bucket: str, ownership: str) -> None:
-        with self._lock:
-            self._bucket(bucket).ownership = ownership
-
-    def delete_bucket_ownership_controls(self, bucket: str) -> None:
-        """Without ownership controls a bucket keeps ACLs as S3 did before them (ObjectWriter)."""
-        with self._lock:
-            self._bucket(bucket).ownership = None
 
     def get_bucket_acl(self, bucket: str) -> access.Acl:
         """A bucket with ACLs disabled answers its owner's FULL_CONTROL, whatever was set before."""
@@ -1320,78 +1287,37 @@ class Store:
             access.check_object_acl(target.ownership, target.public_access_block, acl, access.OWNER_ID)
             return self._replace_meta(target, obj, acl=acl)
 
-    def get_public_access_block(self, bucket: str) -> access.PublicAccessBlock:
+    # -- single-document configurations (bucket_documents: ownership, public access block, policy,
+    # -- tagging, encryption, accelerate, request payment, CORS, notification, logging, Object Lock) --
+
+    def get_bucket_config(self, kind: bucket_documents.DocConfigKind[T], bucket: str) -> T:
+        """The bucket's configuration of this kind; the kind's error when it has none and says so."""
         with self._lock:
-            block = self._bucket(bucket).public_access_block
-        if block is None:
-            raise errors.NoSuchPublicAccessBlockConfiguration(bucket)
-        return block
+            value: T = getattr(self._bucket(bucket), kind.field)
+        if kind.missing is not None and value == kind.cleared:
+            raise kind.missing(bucket)
+        return value
 
-    def put_public_access_block(self, bucket: str, block: access.PublicAccessBlock) -> None:
-        with self._lock:
-            self._bucket(bucket).public_access_block = block
-
-    def delete_public_access_block(self, bucket: str) -> None:
-        with self._lock:
-            self._bucket(bucket).public_access_block = None
-
-    # -- bucket policy (docs/features/bucket-policy.md): stored, never enforced -------------------
-
-    def get_bucket_policy(self, bucket: str) -> str:
-        with self._lock:
-            document = self._bucket(bucket).policy
-        if document is None:
-            raise errors.NoSuchBucketPolicy(bucket)
-        return document
-
-    def put_bucket_policy(self, bucket: str, document: bytes) -> None:
-        """Store a policy S3 would accept; a public one is AccessDenied while BlockPublicPolicy is on."""
+    def put_bucket_config(
+        self, kind: bucket_documents.DocConfigKind[T], bucket: str, document: object
+    ) -> None:
+        """Replace the bucket's configuration of this kind, once the kind's rules pass: the pure ones
+        before the lock, those that read state under it."""
         with self._lock:
             self._bucket(bucket)
-        parsed = policy.check(document, bucket)
+        value = kind.check(document, bucket) if kind.check is not None else cast(T, document)
         with self._lock:
             target = self._bucket(bucket)
-            block = target.public_access_block
-            if block is not None and block.block_public_policy and policy.is_public(parsed):
-                raise errors.AccessDenied()
-            target.policy = document.decode("utf-8")
+            if kind.admit is not None:
+                kind.admit(value, target, self._buckets)
+            setattr(target, kind.field, value)
 
-    def delete_bucket_policy(self, bucket: str) -> None:
+    def delete_bucket_config(self, kind: bucket_documents.DocConfigKind[T], bucket: str) -> None:
+        """Back to the kind's unset value; deleting what is not there is no error."""
         with self._lock:
-            self._bucket(bucket).policy = None
+            setattr(self._bucket(bucket), kind.field, kind.cleared)
 
-    # -- default encryption, accelerate, request payment (docs/features/bucket-config.md) --------
-
-    def get_bucket_encryption(self, bucket: str) -> bucket_config.BucketEncryption:
-        with self._lock:
-            return self._bucket(bucket).encryption
-
-    def put_bucket_encryption(self, bucket: str, config: bucket_config.BucketEncryption) -> None:
-        with self._lock:
-            self._bucket(bucket).encryption = config
-
-    def delete_bucket_encryption(self, bucket: str) -> None:
-        """Back to S3's default SSE-S3 configuration (GetBucketEncryption answers it again)."""
-        with self._lock:
-            self._bucket(bucket).encryption = bucket_config.DEFAULT_ENCRYPTION
-
-    def get_bucket_accelerate(self, bucket: str) -> str | None:
-        with self._lock:
-            return self._bucket(bucket).accelerate
-
-    def put_bucket_accelerate(self, bucket: str, status: str | None) -> None:
-        with self._lock:
-            target = self._bucket(bucket)
-            target.accelerate = bucket_config.check_accelerate(status, bucket)
-
-    def get_bucket_request_payment(self, bucket: str) -> str:
-        with self._lock:
-            return self._bucket(bucket).payer
-
-    def put_bucket_request_payment(self, bucket: str, payer: str | None) -> None:
-        with self._lock:
-            target = self._bucket(bucket)
-            target.payer = bucket_config.check_payer(payer)
+    # -- website (docs/features/bucket-config.md) ----------------------------------------------
 
     def get_bucket_website(self, bucket: str) -> website.Website:
         with self._lock:
@@ -1539,59 +1465,20 @@ class Store:
             listener(done)
         return done
 
-    def get_bucket_cors(self, bucket: str) -> cors.Config:
-        with self._lock:
-            config = self._bucket(bucket).cors
-        if config is None:
-            raise errors.NoSuchCORSConfiguration(bucket)
-        return config
-
-    def put_bucket_cors(self, bucket: str, rules: Sequence[cors.Rule]) -> None:
-        config = cors.check(rules)
-        with self._lock:
-            self._bucket(bucket).cors = config
-
-    def delete_bucket_cors(self, bucket: str) -> None:
-        """Deleting a configuration that is not there is no error (204) [LS-AWS cors: test_delete_cors,
-        recorded 2023-07-31]."""
-        with self._lock:
-            self._bucket(bucket).cors = None
-
-    def cors_preflight(self, bucket: str, asked: cors.Asked, resource_type: str) -> cors.Headers:
+    def cors_preflight(self, bucket: str, asked: cors.Asked, resource_type: str) -> cors.Verdict:
         """S3's answer to a browser's preflight for ``bucket`` (no auth: a preflight carries none)."""
         with self._lock:
             found = self._buckets.get(bucket)
             config = found.cors if found is not None else None
         return cors.preflight(config, found is not None, asked, resource_type)
 
-    def cors_headers(self, bucket: str, asked: cors.Asked) -> cors.Headers:
-        """The CORS headers for an actual request from a page to ``bucket`` (none when it is not there)."""
+    def cors_verdict(self, bucket: str, asked: cors.Asked) -> cors.Verdict | None:
+        """What an actual request from a page to ``bucket`` is allowed (None: no CORS header; also when
+        the bucket is not there)."""
         with self._lock:
             found = self._buckets.get(bucket)
             config = found.cors if found is not None else None
         return cors.actual(config, asked)
-
-    def get_bucket_notification(self, bucket: str) -> Notification:
-        with self._lock:
-            return self._bucket(bucket).notification
-
-    def put_bucket_notification(self, bucket: str, config: Notification) -> None:
-        with self._lock:
-            self._bucket(bucket).notification = config
-
-    def get_bucket_logging(self, bucket: str) -> bucket_config.Logging | None:
-        with self._lock:
-            return self._bucket(bucket).logging
-
-    def put_bucket_logging(self, bucket: str, logging: bucket_config.Logging | None) -> None:
-        """Turn logging on (the target checked as S3 checks it) or off (None)."""
-        with self._lock:
-            source = self._bucket(bucket)
-            if logging is not None:
-                target = self._buckets.get(logging.target_bucket)
-                region = target.region if target is not None else None
-                bucket_config.check_logging_target(source.region, region, logging.target_bucket)
-            source.logging = logging
 
     # -- Id-keyed configurations (bucket_config.ID_CONFIGS: metrics, inventory, analytics, tiering) --
 
@@ -1627,21 +1514,7 @@ class Store:
             configs = dict(self._bucket(bucket).id_configs.get(kind.subresource, {}))
         return bucket_config.config_page(configs, token)
 
-    # -- Object Lock (docs/features/object-lock.md) --------------------------------------------
-
-    def get_object_lock_configuration(self, bucket: str) -> object_lock.LockConfiguration:
-        with self._lock:
-            config = self._bucket(bucket).object_lock
-        if config is None:
-            raise errors.ObjectLockConfigurationNotFoundError(bucket)
-        return config
-
-    def put_object_lock_configuration(self, bucket: str, config: object_lock.LockConfiguration) -> None:
-        """Enable Object Lock (a bucket with versioning Enabled) or replace its default retention."""
-        with self._lock:
-            target = self._bucket(bucket)
-            object_lock.check_can_configure(target.versioning is VersioningStatus.ENABLED)
-            target.object_lock = config
+    # -- Object Lock (docs/features/object-lock.md; its configuration is a bucket_documents kind) ---
 
     def _locked_version(self, target: Bucket, key: str, version_id: str | None, method: str) -> StoredObject:
         """The version a ``?retention`` / ``?legal-hold`` request names, in a bucket with Object Lock."""
@@ -1701,7 +1574,7 @@ class Store:
 
     def get_bucket_policy_status(self, bucket: str) -> bool:
         """Whether the bucket's policy makes it public (GetBucketPolicyStatus' IsPublic)."""
-        document = self.get_bucket_policy(bucket)
+        document = self.get_bucket_config(bucket_documents.POLICY, bucket)
         return policy.is_public(json.loads(document))
 
     # -- read access for assertions -------------------------------------------------------------

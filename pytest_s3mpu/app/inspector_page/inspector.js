@@ -124,20 +124,24 @@
     replace($("uploads"), nodes, "no uploads");
   }
 
+  // What an attempt came to: its HTTP status; else a lifecycle action the server took itself (the journal
+  // types it by its "lifecycle" field: no request, so no status); else a connection a fault dropped.
+  const outcome = (a) => (a.status !== null ? String(a.status) : a.lifecycle ? "lifecycle" : "dropped");
+
   function attemptChip(a) {
     const chip = el("span", "attempt");
-    if (a.status === null) chip.classList.add("dropped");
+    if (a.status === null) chip.classList.add(outcome(a));
     else if (a.error_code && a.status < 400) chip.classList.add("s5");  // an error inside a 200 (embedded)
     else chip.classList.add("s" + String(a.status)[0]);
     const throttled = a.error_code === "SlowDown";
     if (throttled) chip.classList.add("throttled");
-    const label = [a.attempt === null ? "#?" : "#" + a.attempt, a.status === null ? "dropped" : a.status];
+    const label = a.lifecycle ? ["lifecycle", a.lifecycle] : [a.attempt === null ? "#?" : "#" + a.attempt, outcome(a)];
     if (a.error_code) label.push(a.error_code);
-    label.push(a.duration_ms.toFixed(1) + " ms");
+    if (!a.lifecycle) label.push(a.duration_ms.toFixed(1) + " ms");
     chip.textContent = label.join(" ");
     if (a.fault) chip.appendChild(el("span", "fault-mark", " \u26a1" + a.fault));
     chip.dataset.seq = String(a.seq);
-    chip.dataset.status = a.status === null ? "dropped" : String(a.status);
+    chip.dataset.status = outcome(a);
     if (a.fault) chip.dataset.fault = a.fault;
     chip.title = "seq " + a.seq + ", " + (a.method || "") + ", " + a.bytes_in + " bytes in, " + a.bytes_out +
       " bytes out" + (a.fault ? ", fault " + a.fault : "") + (throttled ? " (throttled)" : "");
