@@ -140,6 +140,8 @@ TRANSFORMED = {"Bucket", "Location", "UploadId", "DisplayName", "ID", "HostId", 
 PLACEHOLDER = re.compile(r"<[^<>]+:\d+>|datetime")
 # A date-time in a text, which LocalStack's basic transformers replace by "date" wherever it occurs.
 ISO8601 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}(?::?\d{2})?)")
+# The regions a replay uses, which LocalStack's snapshot fixture writes as "<region>" wherever they occur.
+REGION = re.compile("|".join(re.escape(region) for region in REGIONS))
 # A value LocalStack's transformers rewrote in part (``arn:<partition>:s3:::<bucket-name:1>``): each
 # ``<name>`` stands for any text.
 PART = re.compile(r"<[^<>\s]+>")
@@ -154,7 +156,9 @@ def _replaced_names(key: str) -> set[str]:
 
 
 def _matches_template(recorded: str, actual: Any) -> bool:
-    if not isinstance(actual, str) or not PART.search(recorded):
+    """A text LocalStack's transformers rewrote in part; a whole ``<name>`` is no partial rewrite (it
+    matches only where the test's transformer wrote it: ``Transforms.fixed``)."""
+    if not isinstance(actual, str) or not PART.search(recorded) or PART.fullmatch(recorded):
         return False
     pattern = ".+?".join(re.escape(piece) for piece in PART.split(recorded))
     return re.fullmatch(pattern, actual, re.DOTALL) is not None
@@ -405,12 +409,20 @@ class Transforms:
         self.regexes.append((re.compile(regex), replacement))
         return _Anything()
 
+    def s3_api(self) -> _Anything:
+        """TransformerUtility.s3_api(): the owner's display name and id by fixed texts (the bucket
+        name and version ids by references, ``<name:N>``)."""
+        self.jsonpath("$..Owner.DisplayName", "<display-name>", reference_replacement=False)
+        self.jsonpath("$..Owner.ID", "<owner-id>", reference_replacement=False)
+        return _Anything()
+
     def __getattr__(self, name: str) -> Any:
         return _Anything()
 
     def rewrite(self, value: Any) -> Any:
         """``value`` with the strings rewritten as the snapshot library rewrites them: the test's regexes,
-        then ISO 8601 date-times as ``date`` (LocalStack's basic transformers)."""
+        then region names as ``<region>`` and ISO 8601 date-times as ``date`` (the snapshot fixture's and
+        LocalStack's basic transformers)."""
         if isinstance(value, dict):
             return {key: self.rewrite(item) for key, item in value.items()}
         if isinstance(value, list):
@@ -418,7 +430,7 @@ class Transforms:
         if isinstance(value, str):
             for pattern, replacement in self.regexes:
                 value = pattern.sub(replacement, value)
-            return ISO8601.sub("date", value)
+            return ISO8601.sub("date", REGION.sub("<region>", value))
         return value
 
 
@@ -707,8 +719,27 @@ def module_namespace(
     return namespace
 
 
+class _Param:
+    """``pytest.param(*values, marks=..., id=...)`` as the parametrisation is read: LocalStack's marks
+    (``markers.requires_in_process``) are stood in for, so pytest never sees them."""
+
+    def __init__(self, *values: Any, marks: Any = (), id: str | None = None) -> None:
+        self.values, self.marks, self.id = values, marks, id
+
+
+class _PytestForParams:
+    """``pytest`` while the parametrize arguments are evaluated: ``pytest.param`` is ``_Param``."""
+
+    param = _Param
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(pytest, name)
+
+
 def _params(fn: ast.FunctionDef, namespace: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The combinations of the test's ``pytest.mark.parametrize`` decorators, each with its test id."""
+    """The combinations of the test's ``pytest.mark.parametrize`` decorators, each with its test id (the
+    argument values evaluated from the source, with the module's constants)."""
+    namespace = {**(namespace or {}), "pytest": _PytestForParams()}
     axes: list[list[tuple[dict[str, Any], str]]] = []
     # pytest applies the decorator nearest the function first, and its values lead the test id.
     for deco in reversed(fn.decorator_list):
@@ -920,7 +951,6 @@ def _run(
         "secondary_region_name": "ap-southeast-1",
         "account_id": "000000000000",
         "patch_s3_skip_signature_validation_false": None,
-        "presigned_snapshot_transformers": None,
         "monkeypatch": pytest.MonkeyPatch(),
         "cleanups": [],
         **_bucket_factories(client),

@@ -107,6 +107,7 @@ def main() -> int:
         path = str(tree_root / f"{base}.py")
         module = replay.module_namespace(tree, source, replay.base_namespace(), path)
         ran: set[str] = set()
+        defined = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
         for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
             for fn in cls.body:
                 if not (isinstance(fn, ast.FunctionDef) and fn.name.startswith("test_")):
@@ -133,7 +134,12 @@ def main() -> int:
             row = tally.setdefault(feature(test_id.split("::", 1)[1]), {})
             row["not run"] = row.get("not run", 0) + 1
             if options.list or options.v:
-                print(f"not run  {name}::{test_id.split('::', 1)[1]} (parameters not reproduced)")
+                test = test_id.split("::", 1)[1]
+                exists = re.sub(r"\[.*", "", test.rsplit("::", 1)[-1]) in defined
+                why = (
+                    "parameters not reproduced" if exists else "recorded for a test the module no longer has"
+                )
+                print(f"not run  {name}::{test} ({why})")
     shutil.rmtree(tree_root, ignore_errors=True)
     print(f"\n{'feature':12} {'matched':>8} {'total':>6} {'skipped':>8} {'not run':>8}")
     totals = {"match": 0, "DIFF": 0, "skipped": 0, "not run": 0}
