@@ -217,6 +217,20 @@ def etag_to_base_64_content_md5(etag: str) -> str:
     return _b64(bytes.fromhex(etag.strip('"')))
 
 
+def retry(function: Any, retries: int = 3, sleep: float = 1.0, sleep_before: float = 0, **kwargs: Any) -> Any:
+    """LocalStack's ``retry``: call ``function(**kwargs)`` until it returns, at most ``retries + 1`` times."""
+    time.sleep(sleep_before)
+    failure: Exception | None = None
+    for _ in range(int(retries) + 1):
+        try:
+            return function(**kwargs)
+        except Exception as exc:
+            failure = exc
+            time.sleep(sleep)
+    assert failure is not None
+    raise failure
+
+
 RFC1123 = "%a, %d %b %Y %H:%M:%S GMT"
 
 
@@ -863,6 +877,7 @@ _BASE: dict[str, Any] = {
     "get_checksum_for_algorithm": get_checksum_for_algorithm,
     "etag_to_base_64_content_md5": etag_to_base_64_content_md5,
     "RFC1123": RFC1123,
+    "retry": retry,
     "rfc_1123_datetime": rfc_1123_datetime,
     "parse_expiration_header": parse_expiration_header,
     "encode_header_rfc2047": encode_header_rfc2047,
