@@ -658,6 +658,8 @@ class ClientFactory:
         return Clients(self.endpoint, kwargs.get("config"), region_name).s3
 
 
+# Where module_namespace lists the module's autouse fixtures (run before each of its tests, as pytest does).
+AUTOUSE = "__replay_autouse__"
 # Names the replay provides itself; a module-level definition of the same name does not replace them.
 PROVIDED = {"_bucket_url", "_endpoint_url", "is_aws_cloud", "short_uid", "to_bytes", "to_str"}
 
@@ -730,6 +732,12 @@ def module_namespace(
             with contextlib.suppress(Exception):
                 exec(_undecorated(ast.get_source_segment(source, node) or ""), namespace)
     namespace.update({k: base[k] for k in PROVIDED if k in base})
+    namespace[AUTOUSE] = [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any("fixture" in ast.unparse(d) and "autouse=True" in ast.unparse(d) for d in node.decorator_list)
+    ]
     return namespace
 
 
@@ -998,6 +1006,8 @@ def _run(
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(TIMEOUT)
     try:
+        for name in namespace.get(AUTOUSE, ()):
+            provide(name)
         namespace[fn.name](instance, **{a: provide(a) for a in args})
     except KeyboardInterrupt:
         raise

@@ -107,7 +107,13 @@ def main() -> int:
         path = str(tree_root / f"{base}.py")
         module = replay.module_namespace(tree, source, replay.base_namespace(), path)
         ran: set[str] = set()
-        defined = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+        defined = {
+            f"{cls.name}::{fn.name}"
+            for cls in tree.body
+            if isinstance(cls, ast.ClassDef)
+            for fn in cls.body
+            if isinstance(fn, ast.FunctionDef)
+        }
         for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
             for fn in cls.body:
                 if not (isinstance(fn, ast.FunctionDef) and fn.name.startswith("test_")):
@@ -135,7 +141,7 @@ def main() -> int:
             row["not run"] = row.get("not run", 0) + 1
             if options.list or options.v:
                 test = test_id.split("::", 1)[1]
-                exists = re.sub(r"\[.*", "", test.rsplit("::", 1)[-1]) in defined
+                exists = re.sub(r"\[.*", "", test) in defined
                 why = (
                     "parameters not reproduced" if exists else "recorded for a test the module no longer has"
                 )
