@@ -97,6 +97,7 @@ def test_the_signature_checking_server_is_chosen_by_fixture_or_recording(replay:
     plain = function("def test_x(self, s3_bucket): pass")
     refused = {"e": {"Error": {"Code": "SignatureDoesNotMatch"}}}
     assert replay.needs_signatures(asks, {})
+    assert replay.needs_signatures(function("def test_x(self, verify_signature): pass"), {})
     assert replay.needs_signatures(plain, refused)
     assert not replay.needs_signatures(plain, {"e": {"Error": {"Code": "AccessDenied"}}})
 
