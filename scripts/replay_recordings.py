@@ -20,7 +20,7 @@ module's own imports, constants, helpers and fixtures are used where they do not
 does is stood in for), and values LocalStack's transformers replaced (``<bucket-name:1>``, a header's
 name) match any actual value.
 
-Each recorded test runs against a fresh server of its own (isolation: ListBuckets sees only its buckets).
+Each recorded test runs against an empty server (reset before it: ListBuckets sees only its buckets).
 The server checks signatures (``auth=sigv4``, the replay's credentials ``test:test``) when the test
 asks for LocalStack's ``patch_s3_skip_signature_validation_false`` fixture (LocalStack's own mark of a
 test that needs signatures checked) or takes its ``verify_signature`` parameter, or its recording holds
@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import atexit
 import base64
 import contextlib
 import datetime
@@ -542,12 +543,33 @@ def needs_signatures(fn: ast.FunctionDef, recorded: dict[str, Any]) -> bool:
     return asks or SIGNATURE_ERRORS.search(json.dumps(recorded)) is not None
 
 
-def fresh_server(signatures: bool) -> S3Server:
-    """A new server for one test: its own buckets, the AWS host names, signatures checked or not."""
+def new_server(signatures: bool) -> S3Server:
+    """A server answering the AWS host names, checking signatures or not."""
     server = S3Server(virtual_host_suffixes=VHOST_SUFFIXES)
     if signatures:
         server.app.authenticator = Authenticator.of([Credential(ACCESS_KEY, SECRET_KEY, None)])
     return server
+
+
+class _Servers:
+    """The replay's two servers (signatures checked or not), started once and reset before each test as
+    the ``s3mpu`` fixture resets its server (no bucket, object, upload, rule or journal entry is left from
+    the test before; the clock at real time). Cheaper than a new server per test (each stop waits for the
+    serving loop)."""
+
+    def __init__(self) -> None:
+        self._running: dict[bool, S3Server] = {}
+
+    def for_test(self, signatures: bool) -> S3Server:
+        server = self._running.get(signatures)
+        if server is None:
+            server = self._running[signatures] = new_server(signatures).start()
+            atexit.register(server.stop)
+        server.app.control.reset()
+        return server
+
+
+SERVERS = _Servers()
 
 
 class _StandInModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -936,7 +958,7 @@ def run_one(
     counter: itertools.count,
     module: dict[str, Any] | None = None,
 ) -> tuple[str, list[str]]:
-    """Run one recorded test against a fresh server; its verdict (match / DIFF / skipped) and differences.
+    """Run one recorded test against an empty server; its verdict (match / DIFF / skipped) and differences.
 
     :param module: the test module's globals (``module_namespace``); the replay's own helpers if None.
     """
@@ -946,7 +968,8 @@ def run_one(
         return "skipped", [f"fixture {', '.join(missing)} not replayed"]
     _credentials()
     signatures = needs_signatures(fn, recorded)
-    with fresh_server(signatures) as server, ROUTING.installed(), _stand_in_localstack():
+    server = SERVERS.for_test(signatures)
+    with ROUTING.installed(), _stand_in_localstack():
         ROUTING.endpoint = server.endpoint_url
         try:
             return _run(cls, fn, source, fixtures, params, recorded, server.endpoint_url, counter, module)
