@@ -95,6 +95,7 @@ from botocore.response import StreamingBody
 import pytest_s3mpu
 from pytest_s3mpu.protocol.authentication import Authenticator, Credential
 from pytest_s3mpu.s3server import S3Server
+from pytest_s3mpu.state.encryption import ACCOUNT_ID
 
 SELECT = re.compile(r"multipart|upload_part|get_object_part|checksum|list_parts|content_md5")
 # Fixtures the replay cannot provide (other AWS services, other accounts, virtual-host DNS): the test is
@@ -440,8 +441,8 @@ class Transforms:
 
     def rewrite(self, value: Any) -> Any:
         """``value`` with the strings rewritten as the snapshot library rewrites them: the test's regexes,
-        then region names as ``<region>`` and ISO 8601 date-times as ``date`` (the snapshot fixture's and
-        LocalStack's basic transformers)."""
+        then the account id as twelve 1s, region names as ``<region>`` and ISO 8601 date-times as ``date``
+        (the snapshot fixture's and LocalStack's basic transformers)."""
         if isinstance(value, dict):
             return {key: self.rewrite(item) for key, item in value.items()}
         if isinstance(value, list):
@@ -449,6 +450,7 @@ class Transforms:
         if isinstance(value, str):
             for pattern, replacement in self.regexes:
                 value = pattern.sub(replacement, value)
+            value = value.replace(ACCOUNT_ID, "1" * 12)
             return ISO8601.sub("date", REGION.sub("<region>", value))
         return value
 
@@ -1004,7 +1006,7 @@ def _run(
         "tmpdir": py.path.local(tempfile.mkdtemp(prefix="replay-")),
         "region_name": "us-east-1",
         "secondary_region_name": "ap-southeast-1",
-        "account_id": "000000000000",
+        "account_id": ACCOUNT_ID,
         "patch_s3_skip_signature_validation_false": None,
         "monkeypatch": pytest.MonkeyPatch(),
         "cleanups": [],
