@@ -23,10 +23,9 @@ name) match any actual value.
 Each recorded test runs against an empty server (reset before it: ListBuckets sees only its buckets).
 The server checks signatures (``auth=sigv4``, the replay's credentials ``test:test``) when the test
 asks for LocalStack's ``patch_s3_skip_signature_validation_false`` fixture (LocalStack's own mark of a
-test that needs signatures checked) or takes its ``verify_signature`` parameter or ``anonymous_client``
-fixture, or its recording holds
-a signature error (``SIGNATURE_ERRORS``); otherwise any credentials are accepted, as LocalStack's default
-is (``needs_signatures`` says why not always). The AWS addresses the tests build
+test that needs signatures checked), its ``verify_signature`` parameter or its ``anonymous_client``, or
+its recording holds a signature error (``SIGNATURE_ERRORS``); otherwise any credentials are accepted, as
+LocalStack's default is (``needs_signatures`` says why not always). The AWS addresses the tests build
 (``https://{bucket}.s3.amazonaws.com``, ``http://{bucket}.s3-website-{region}.amazonaws.com``) are served by
 that server: the replay process's HTTP layer (requests and botocore) sends a request for any
 ``*.amazonaws.com`` URL to it over plain HTTP, keeping the AWS name in the Host header, which the server
@@ -536,12 +535,12 @@ ROUTING = _Routing()
 
 def needs_signatures(fn: ast.FunctionDef, recorded: dict[str, Any]) -> bool:
     """Whether the test runs against the signature-checking server: it asks for LocalStack's fixture that
-    turns signature validation on, or takes its ``verify_signature`` parameter (LocalStack's switch; S3
-    always verifies), or its ``anonymous_client`` (the double judges an unsigned request as anonymous
-    only while it checks signatures), or its recording shows S3 refusing a signature. Other tests (most presigned ones
-    included) run with any credentials accepted: the double refuses SigV2, which botocore still uses by
-    default for presigned URLs and POST forms in us-east-1, and that one known gap would hide what those
-    tests compare."""
+    turns signature validation on, its ``verify_signature`` parameter (LocalStack's switch; S3 always
+    verifies) or its ``anonymous_client`` (the double judges an unsigned request as anonymous only while it
+    checks signatures), or its recording shows S3 refusing a signature. Other tests (most presigned ones
+    too) run with any credentials accepted: the double refuses SigV2, which botocore still uses by default
+    for presigned URLs and POST forms in us-east-1, and that one known gap would hide what they compare;
+    and requests signed for another region than the server's would be refused."""
     names = {a.arg for a in fn.args.args}
     asks = bool(names & {"patch_s3_skip_signature_validation_false", "verify_signature", "anonymous_client"})
     return asks or SIGNATURE_ERRORS.search(json.dumps(recorded)) is not None
