@@ -20,6 +20,23 @@ module's own imports, constants, helpers and fixtures are used where they do not
 does is stood in for), and values LocalStack's transformers replaced (``<bucket-name:1>``, a header's
 name) match any actual value.
 
+Each recorded test runs against an empty server (reset before it: ListBuckets sees only its buckets).
+The server checks signatures (``auth=sigv4``, the replay's credentials ``test:test``) when the test
+asks for LocalStack's ``patch_s3_skip_signature_validation_false`` fixture (LocalStack's own mark of a
+test that needs signatures checked), its ``verify_signature`` parameter or its ``anonymous_client``, or
+its recording holds a signature error (``SIGNATURE_ERRORS``); otherwise any credentials are accepted, as
+LocalStack's default is (``needs_signatures`` says why not always). The AWS addresses the tests build
+(``https://{bucket}.s3.amazonaws.com``, ``http://{bucket}.s3-website-{region}.amazonaws.com``) are served by
+that server: the replay process's HTTP layer (requests and botocore) sends a request for any
+``*.amazonaws.com`` URL to it over plain HTTP, keeping the AWS name in the Host header, which the server
+resolves as a virtual host (``VHOST_SUFFIXES``); a request for any other host is refused, so nothing
+reaches the network.
+
+Values are compared as LocalStack's snapshot library compares them: a JSON string (a bucket policy) against
+the recorded document it holds, a date-time text where the recording says ``date`` (its ISO 8601 transformer),
+and a value a test's own ``snapshot.transform.key_value`` / ``jsonpath`` replaced by a fixed text only where
+the recording has that text at that key.
+
 It prints one line per recorded test (match / DIFF / skipped, with the reason) and the count that match.
 Nothing of LocalStack is imported: the few helpers its tests use are re-implemented here. The test
 functions' own code is executed (that is the replay), so point it only at LocalStack's files.
@@ -29,11 +46,15 @@ from __future__ import annotations
 
 import argparse
 import ast
+import atexit
 import base64
 import contextlib
 import datetime
 import gzip
 import hashlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import io
 import itertools
 import json
@@ -42,29 +63,39 @@ import pathlib
 import random
 import re
 import signal
+import sys
 import tempfile
 import textwrap
 import time
 import traceback
+import types
+import unicodedata
 import uuid
 import zlib
 from io import BytesIO
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import boto3
 import py
 import pytest
 import requests
+import requests.auth
 import xmltodict
 from awscrt import checksums as crt
 from boto3.s3.transfer import KB, TransferConfig
+from botocore.auth import SigV4Auth, SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
 from botocore.client import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
+from botocore.httpsession import URLLib3Session
 from botocore.response import StreamingBody
 
 import pytest_s3mpu
+from pytest_s3mpu.protocol.authentication import Authenticator, Credential
 from pytest_s3mpu.s3server import S3Server
+from pytest_s3mpu.state.encryption import ACCOUNT_ID
 
 SELECT = re.compile(r"multipart|upload_part|get_object_part|checksum|list_parts|content_md5")
 # Fixtures the replay cannot provide (other AWS services, other accounts, virtual-host DNS): the test is
@@ -87,11 +118,33 @@ UNSUPPORTED = {
     "s3_vhost_client",
     "client_region",
 }
+# Regions whose S3 endpoints the tests address; each gets its virtual-host names on the replay server.
+REGIONS = ("us-east-1", "us-west-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1")
+# Host names under which ``{bucket}.{suffix}`` is a bucket: S3's own (global and regional) and the website
+# endpoints (both spellings AWS uses); the server answers these exactly as it answers "localhost".
+VHOST_SUFFIXES = (
+    "localhost",
+    "s3.amazonaws.com",
+    *(f"s3.{region}.amazonaws.com" for region in REGIONS),
+    *(f"s3-website-{region}.amazonaws.com" for region in REGIONS),
+    *(f"s3-website.{region}.amazonaws.com" for region in REGIONS),
+)
+# The replay's credentials (``_credentials``); the signature-checking server accepts only these.
+ACCESS_KEY, SECRET_KEY = "test", "test"
+# A recording holding one of these was made with signatures checked: the test runs against the sigv4 server.
+SIGNATURE_ERRORS = re.compile(
+    r'"(SignatureDoesNotMatch|AuthorizationQueryParametersError|AuthorizationHeaderMalformed'
+    r'|InvalidAccessKeyId|InvalidToken|ExpiredToken)"|"Request has expired"|"HeadersNotSigned"'
+)
 # A recorded test that runs longer than this (seconds) is stopped and counted as a difference.
 TIMEOUT = 30
 # Keys whose recorded value LocalStack's transformers replaced (ids, names): any actual value matches.
 TRANSFORMED = {"Bucket", "Location", "UploadId", "DisplayName", "ID", "HostId", "RequestId", "Name"}
 PLACEHOLDER = re.compile(r"<[^<>]+:\d+>|datetime")
+# A date-time in a text, which LocalStack's basic transformers replace by "date" wherever it occurs.
+ISO8601 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}(?::?\d{2})?)")
+# The regions a replay uses, which LocalStack's snapshot fixture writes as "<region>" wherever they occur.
+REGION = re.compile("|".join(re.escape(region) for region in REGIONS))
 # A value LocalStack's transformers rewrote in part (``arn:<partition>:s3:::<bucket-name:1>``): each
 # ``<name>`` stands for any text.
 PART = re.compile(r"<[^<>\s]+>")
@@ -106,7 +159,9 @@ def _replaced_names(key: str) -> set[str]:
 
 
 def _matches_template(recorded: str, actual: Any) -> bool:
-    if not isinstance(actual, str) or not PART.search(recorded):
+    """A text LocalStack's transformers rewrote in part; a whole ``<name>`` is no partial rewrite (it
+    matches only where the test's transformer wrote it: ``Transforms.fixed``)."""
+    if not isinstance(actual, str) or not PART.search(recorded) or PART.fullmatch(recorded):
         return False
     pattern = ".+?".join(re.escape(piece) for piece in PART.split(recorded))
     return re.fullmatch(pattern, actual, re.DOTALL) is not None
@@ -165,6 +220,59 @@ def etag_to_base_64_content_md5(etag: str) -> str:
     return _b64(bytes.fromhex(etag.strip('"')))
 
 
+def retry(function: Any, retries: int = 3, sleep: float = 1.0, sleep_before: float = 0, **kwargs: Any) -> Any:
+    """LocalStack's ``retry``: call ``function(**kwargs)`` until it returns, at most ``retries + 1`` times."""
+    time.sleep(sleep_before)
+    failure: Exception | None = None
+    for _ in range(int(retries) + 1):
+        try:
+            return function(**kwargs)
+        except Exception as exc:
+            failure = exc
+            time.sleep(sleep)
+    assert failure is not None
+    raise failure
+
+
+RFC1123 = "%a, %d %b %Y %H:%M:%S GMT"
+
+
+def rfc_1123_datetime(moment: datetime.datetime) -> str:
+    return moment.strftime(RFC1123)
+
+
+def parse_expiration_header(header: str) -> tuple[datetime.datetime | None, str | None]:
+    """An ``x-amz-expiration`` header's date and rule id (None, None if it is not one)."""
+    fields = dict(re.findall(r'([\w-]+)="([^"]*)"', header or ""))
+    try:
+        when = datetime.datetime.strptime(fields["expiry-date"], RFC1123)
+        return when.replace(tzinfo=datetime.timezone.utc), fields["rule-id"]
+    except (KeyError, ValueError):
+        return None, None
+
+
+# Bytes S3 leaves as they are in an RFC 2047 Q-encoded metadata value (besides letters and digits).
+_Q_SAFE = frozenset(
+    b"!\"#$%&'()*+,-./:;<>@[\\]^`{|}~\t" + bytes(range(48, 58)) + bytes(range(65, 91)) + bytes(range(97, 123))
+)
+
+
+def encode_header_rfc2047(value: str | None) -> str | None:
+    """A metadata value as LocalStack's tests send a non-ASCII one: unchanged when every byte is safe (or
+    a space, ``_``, ``=``, ``?``); Base64 (``=?UTF-8?B?...?=``) when it holds U+FFFD or a control or other
+    unprintable character; else Q encoding (``=?UTF-8?Q?...?=``: a space as ``_``, other unsafe bytes as
+    ``=XX``)."""
+    if value is None:
+        return None
+    raw = value.encode("utf-8")
+    if all(byte in _Q_SAFE or byte in b" _=?" for byte in raw):
+        return value
+    if "\ufffd" in value or any(unicodedata.category(c).startswith("C") for c in value):
+        return f"=?UTF-8?B?{_b64(raw)}?="
+    text = "".join("_" if byte == 0x20 else chr(byte) if byte in _Q_SAFE else f"={byte:02X}" for byte in raw)
+    return f"=?UTF-8?Q?{text}?="
+
+
 class _Anything:
     """Stands for LocalStack's transformer utilities and markers: every attribute and call is accepted."""
 
@@ -172,6 +280,9 @@ class _Anything:
         return self
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self
+
+    def __getitem__(self, key: Any) -> Any:
         return self
 
 
@@ -221,9 +332,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def differences(recorded: Any, actual: Any, path: str = "$") -> list[str]:
+def _json_document(text: str) -> Any:
+    """A JSON object or array held in a string (a bucket policy), as the snapshot library stores it; None
+    if the string holds none."""
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def differences(
+    recorded: Any, actual: Any, path: str = "$", fixed: dict[str, set[str]] | None = None
+) -> list[str]:
+    """Where ``actual`` (``_plain``) differs from the recording; ``fixed``: key -> the texts a test's
+    transformers wrote in place of any non-empty value at that key (``Transforms``)."""
+    fixed = fixed or {}
     if isinstance(actual, _Body):
         return [] if actual.matches(recorded) else [f"{path}: {actual.data[:120]!r} (AWS: {recorded!r:.120})"]
+    if isinstance(recorded, (dict, list)) and isinstance(actual, str):
+        document = _json_document(actual)
+        if isinstance(document, type(recorded)):
+            return differences(recorded, document, path, fixed)
     if isinstance(recorded, dict) and isinstance(actual, dict):
         found = []
         for key in sorted(set(recorded) | set(actual)):
@@ -234,10 +365,16 @@ def differences(recorded: Any, actual: Any, path: str = "$") -> list[str]:
                 found.append(f"{where}: extra ({json.dumps(actual[key], default=str)[:120]})")
             elif key in TRANSFORMED and not isinstance(recorded[key], (dict, list)):
                 continue
+            elif (
+                isinstance(recorded[key], str)
+                and recorded[key] in fixed.get(key, ())
+                and actual[key] not in (None, "")
+            ):
+                continue  # a value the test's own transformer replaced by this text
             elif isinstance(recorded[key], str) and recorded[key] in _replaced_names(key):
                 continue  # a value LocalStack's key transformer replaced by the key's name
             else:
-                found.extend(differences(recorded[key], actual[key], where))
+                found.extend(differences(recorded[key], actual[key], where, fixed))
         return found
     if isinstance(recorded, list) and isinstance(actual, list):
         if len(recorded) != len(actual):
@@ -245,13 +382,77 @@ def differences(recorded: Any, actual: Any, path: str = "$") -> list[str]:
         return [
             d
             for i, (r, a) in enumerate(zip(recorded, actual, strict=True))
-            for d in differences(r, a, f"{path}[{i}]")
+            for d in differences(r, a, f"{path}[{i}]", fixed)
         ]
     if isinstance(recorded, str) and (PLACEHOLDER.fullmatch(recorded) or _matches_template(recorded, actual)):
         return []
     if recorded != actual:
         return [f"{path}: {json.dumps(actual, default=str)[:120]} (AWS: {json.dumps(recorded)[:120]})"]
     return []
+
+
+def _kebab(key: str) -> str:
+    """A key as LocalStack's transformers name its replacement (``StringToSign`` -> ``string-to-sign``)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", key).lower()
+
+
+class Transforms:
+    """``snapshot.transform``: notes the replacements a test asks for, to compare as the recording was made.
+
+    ``key_value(key, text, reference_replacement=False)`` and ``jsonpath("$..key", text, False)`` wrote
+    ``text`` in place of any non-empty value at ``key``: such a recorded text at that key matches any
+    non-empty actual value, and only there. (With references, the text is ``<name:N>``: ``PLACEHOLDER``.)
+    ``regex(pattern, text)`` rewrote every match in the snapshot: the same rewriting is applied to the
+    actual strings. Everything else (``s3_api()``, sorting, ...) is stood in for.
+    """
+
+    def __init__(self) -> None:
+        self.fixed: dict[str, set[str]] = {}
+        self.regexes: list[tuple[re.Pattern[str], str]] = []
+
+    def key_value(
+        self, key: str, value_replacement: str | None = None, reference_replacement: bool = True
+    ) -> _Anything:
+        if not reference_replacement:
+            self.fixed.setdefault(key, set()).add(value_replacement or _kebab(key))
+        return _Anything()
+
+    def jsonpath(
+        self, jsonpath: str, value_replacement: str, reference_replacement: bool = True
+    ) -> _Anything:
+        key = jsonpath.rsplit(".", 1)[-1].split("[", 1)[0]
+        if not reference_replacement and key and key != "*":
+            self.fixed.setdefault(key, set()).add(value_replacement)
+        return _Anything()
+
+    def regex(self, regex: str | re.Pattern[str], replacement: str) -> _Anything:
+        self.regexes.append((re.compile(regex), replacement))
+        return _Anything()
+
+    def s3_api(self) -> _Anything:
+        """TransformerUtility.s3_api(): the owner's display name and id by fixed texts (the bucket
+        name and version ids by references, ``<name:N>``)."""
+        self.jsonpath("$..Owner.DisplayName", "<display-name>", reference_replacement=False)
+        self.jsonpath("$..Owner.ID", "<owner-id>", reference_replacement=False)
+        return _Anything()
+
+    def __getattr__(self, name: str) -> Any:
+        return _Anything()
+
+    def rewrite(self, value: Any) -> Any:
+        """``value`` with the strings rewritten as the snapshot library rewrites them: the test's regexes,
+        then the account id as twelve 1s, region names as ``<region>`` and ISO 8601 date-times as ``date``
+        (the snapshot fixture's and LocalStack's basic transformers)."""
+        if isinstance(value, dict):
+            return {key: self.rewrite(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.rewrite(item) for item in value]
+        if isinstance(value, str):
+            for pattern, replacement in self.regexes:
+                value = pattern.sub(replacement, value)
+            value = value.replace(ACCOUNT_ID, "1" * 12)
+            return ISO8601.sub("date", REGION.sub("<region>", value))
+        return value
 
 
 class Snapshot:
@@ -261,7 +462,7 @@ class Snapshot:
         self.recorded = recorded
         self.seen: list[str] = []
         self.diffs: list[str] = []
-        self.transform = _Anything()
+        self.transform = Transforms()
 
     def add_transformer(self, *args: Any, **kwargs: Any) -> None:
         pass
@@ -273,13 +474,163 @@ class Snapshot:
         if name not in self.recorded:
             self.diffs.append(f"{name}: not recorded")
             return
-        self.diffs.extend(f"{name} {d}" for d in differences(self.recorded[name], _plain(value)))
+        actual = self.transform.rewrite(_plain(value))
+        self.diffs.extend(
+            f"{name} {d}" for d in differences(self.recorded[name], actual, fixed=self.transform.fixed)
+        )
+
+
+# -- where the tests' requests go -----------------------------------------------------------------------
+
+
+class _Routing:
+    """Sends the replay's requests for AWS addresses to the current test's server, and no request elsewhere.
+
+    LocalStack's tests build ``https://{bucket}.s3.amazonaws.com/...`` and website URLs and call requests on
+    them. The replay rewrites such a request's URL to the server's endpoint (plain HTTP) and keeps the AWS
+    name in the Host header, so the server resolves the bucket from it as S3 does and a signature made
+    over that host still verifies. Loopback addresses pass unchanged; any other host is refused.
+    """
+
+    def __init__(self) -> None:
+        self.endpoint = ""  # the current test's server (set by run_one)
+
+    def target(self, url: str, headers: Any) -> str:
+        """The URL to send ``url`` to; sets ``headers["Host"]`` when the request is routed."""
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if host in ("127.0.0.1", "localhost", "::1"):
+            return url
+        if not (host == "amazonaws.com" or host.endswith(".amazonaws.com")) or not self.endpoint:
+            raise requests.ConnectionError(f"replay: {host!r} is not reached (nothing leaves this machine)")
+        headers["Host"] = parts.netloc.rpartition("@")[2]
+        return self.endpoint + urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
+    @contextlib.contextmanager
+    def installed(self) -> Any:
+        """Patch requests' and botocore's senders for the duration (the replay process only)."""
+        send_requests = requests.adapters.HTTPAdapter.send
+        send_botocore = URLLib3Session.send
+        routing = self
+
+        def via_requests(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+            request.url = routing.target(request.url, request.headers)
+            return send_requests(adapter, request, *args, **kwargs)
+
+        def via_botocore(session: Any, request: Any) -> Any:
+            request.url = routing.target(request.url, request.headers)
+            return send_botocore(session, request)
+
+        requests.adapters.HTTPAdapter.send = via_requests  # type: ignore[method-assign]
+        URLLib3Session.send = via_botocore  # type: ignore[method-assign]
+        try:
+            yield self
+        finally:
+            requests.adapters.HTTPAdapter.send = send_requests  # type: ignore[method-assign]
+            URLLib3Session.send = send_botocore  # type: ignore[method-assign]
+
+
+ROUTING = _Routing()
+
+
+def needs_signatures(fn: ast.FunctionDef, recorded: dict[str, Any]) -> bool:
+    """Whether the test runs against the signature-checking server: it asks for LocalStack's fixture that
+    turns signature validation on, its ``verify_signature`` parameter (LocalStack's switch; S3 always
+    verifies) or its ``anonymous_client`` (the double judges an unsigned request as anonymous only while it
+    checks signatures), or its recording shows S3 refusing a signature. Other tests (most presigned ones
+    too) run with any credentials accepted: the double refuses SigV2, which botocore still uses by default
+    for presigned URLs and POST forms in us-east-1, and that one known gap would hide what they compare;
+    and requests signed for another region than the server's would be refused."""
+    names = {a.arg for a in fn.args.args}
+    asks = bool(names & {"patch_s3_skip_signature_validation_false", "verify_signature", "anonymous_client"})
+    return asks or SIGNATURE_ERRORS.search(json.dumps(recorded)) is not None
+
+
+def new_server(signatures: bool) -> S3Server:
+    """A server answering the AWS host names, checking signatures or not."""
+    server = S3Server(virtual_host_suffixes=VHOST_SUFFIXES)
+    if signatures:
+        server.app.authenticator = Authenticator.of([Credential(ACCESS_KEY, SECRET_KEY, None)])
+    return server
+
+
+class _Servers:
+    """The replay's two servers (signatures checked or not), started once and reset before each test as
+    the ``s3mpu`` fixture resets its server (no bucket, object, upload, rule or journal entry is left from
+    the test before; the clock at real time). Cheaper than a new server per test (each stop waits for the
+    serving loop)."""
+
+    def __init__(self) -> None:
+        self._running: dict[bool, S3Server] = {}
+
+    def for_test(self, signatures: bool) -> S3Server:
+        server = self._running.get(signatures)
+        if server is None:
+            server = self._running[signatures] = new_server(signatures).start()
+            atexit.register(server.stop)
+        server.app.control.reset()
+        return server
+
+
+SERVERS = _Servers()
+
+
+class _StandInModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``localstack`` and its submodules, for the imports a test makes inside its body: every name in them
+    is stood in for (``_Anything``). Nothing of LocalStack is imported."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name == "localstack" or name.startswith("localstack."):
+            return importlib.util.spec_from_loader(name, self, is_package=True)
+        return None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        module = types.ModuleType(spec.name)
+        module.__getattr__ = lambda name: _Anything()  # type: ignore[method-assign]
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _stand_in_localstack() -> Any:
+    finder = _StandInModules()
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        for name in [n for n in sys.modules if n == "localstack" or n.startswith("localstack.")]:
+            del sys.modules[name]
 
 
 # -- running one recorded test -------------------------------------------------------------------------
 
 
+class NeedsService(Exception):
+    """A test called another AWS service (KMS, IAM, ...): it is reported as skipped, not as a difference."""
+
+
+def _allow_bucket_acl(s3: Any, bucket: str) -> None:
+    """LocalStack's conftest fixture ``allow_bucket_acl``: a bucket as S3 made them before April 2023
+    (no ownership controls, no public access block), so ACLs are accepted."""
+    s3.delete_bucket_ownership_controls(Bucket=bucket)
+    s3.delete_public_access_block(Bucket=bucket)
+
+
+# Fixtures of LocalStack's shared conftest a module may ask for, re-implemented (a module's own wins).
+STAND_IN_FIXTURES = {"allow_bucket_acl": _allow_bucket_acl}
+
+
 class Clients:
+    """LocalStack's ``aws_client``: ``.s3`` on the double; any other service is not replayed."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise NeedsService(f"needs {name.upper()} (another AWS service, not replayed)")
+
     def __init__(self, endpoint: str, config: Config | None = None, region: str = "us-east-1") -> None:
         options = Config(s3={"addressing_style": "path"}).merge(config) if config else None
         self.s3 = boto3.client(
@@ -296,6 +647,38 @@ class Clients:
         return Clients(self.endpoint, kwargs.get("config"), region_name).s3
 
 
+class _BotocoreAuth(requests.auth.AuthBase):
+    """Signs a requests request with a botocore signer, as LocalStack's signing HTTP client does."""
+
+    def __init__(self, signer: Any) -> None:
+        self.signer = signer
+
+    def __call__(self, request: Any) -> Any:
+        signed = AWSRequest(
+            method=request.method, url=request.url, data=request.body, headers=request.headers
+        )
+        self.signer.add_auth(signed)
+        request.url = signed.url
+        request.headers.update(dict(signed.headers.items()))
+        return request
+
+
+def signing_session(
+    service: str = "s3",
+    region: str | None = None,
+    signer_factory: Any = SigV4QueryAuth,
+    endpoint_url: str | None = None,
+    aws_access_key_id: str | None = None,
+    aws_secret_access_key: str | None = None,
+) -> requests.Session:
+    """LocalStack's ``aws_http_client_factory``: a requests session whose requests are signed (SigV4 in the
+    query by default) with the replay's credentials, or those given."""
+    session = requests.Session()
+    credentials = Credentials(aws_access_key_id or ACCESS_KEY, aws_secret_access_key or SECRET_KEY)
+    session.auth = _BotocoreAuth(signer_factory(credentials, service, region or "us-east-1"))
+    return session
+
+
 class ClientFactory:
     """LocalStack's ``aws_client_factory``: called, or ``.get_client``, both onto the double."""
 
@@ -309,6 +692,8 @@ class ClientFactory:
         return Clients(self.endpoint, kwargs.get("config"), region_name).s3
 
 
+# Where module_namespace lists the module's autouse fixtures (run before each of its tests, as pytest does).
+AUTOUSE = "__replay_autouse__"
 # Names the replay provides itself; a module-level definition of the same name does not replace them.
 PROVIDED = {"_bucket_url", "_endpoint_url", "is_aws_cloud", "short_uid", "to_bytes", "to_str"}
 
@@ -360,9 +745,16 @@ def _import(node: ast.Import | ast.ImportFrom, namespace: dict[str, Any]) -> Non
         namespace[name] = _Names() if module == "localstack.aws.api.s3" else _Anything()
 
 
-def module_namespace(tree: ast.Module, source: str, base: dict[str, Any]) -> dict[str, Any]:
-    """The test module's globals: its imports (LocalStack's stood in for), constants and helpers."""
+def module_namespace(
+    tree: ast.Module, source: str, base: dict[str, Any], path: str | None = None
+) -> dict[str, Any]:
+    """The test module's globals: its imports (LocalStack's stood in for), constants and helpers.
+
+    :param path: the module's ``__file__`` (tests open files beside it: ``../../files/...``).
+    """
     namespace = dict(base)
+    if path is not None:
+        namespace["__file__"] = path
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             _import(node, namespace)
@@ -374,11 +766,36 @@ def module_namespace(tree: ast.Module, source: str, base: dict[str, Any]) -> dic
             with contextlib.suppress(Exception):
                 exec(_undecorated(ast.get_source_segment(source, node) or ""), namespace)
     namespace.update({k: base[k] for k in PROVIDED if k in base})
+    namespace[AUTOUSE] = [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any("fixture" in ast.unparse(d) and "autouse=True" in ast.unparse(d) for d in node.decorator_list)
+    ]
     return namespace
 
 
+class _Param:
+    """``pytest.param(*values, marks=..., id=...)`` as the parametrisation is read: LocalStack's marks
+    (``markers.requires_in_process``) are stood in for, so pytest never sees them."""
+
+    def __init__(self, *values: Any, marks: Any = (), id: str | None = None) -> None:
+        self.values, self.marks, self.id = values, marks, id
+
+
+class _PytestForParams:
+    """``pytest`` while the parametrize arguments are evaluated: ``pytest.param`` is ``_Param``."""
+
+    param = _Param
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(pytest, name)
+
+
 def _params(fn: ast.FunctionDef, namespace: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The combinations of the test's ``pytest.mark.parametrize`` decorators, each with its test id."""
+    """The combinations of the test's ``pytest.mark.parametrize`` decorators, each with its test id (the
+    argument values evaluated from the source, with the module's constants)."""
+    namespace = {**(namespace or {}), "pytest": _PytestForParams()}
     axes: list[list[tuple[dict[str, Any], str]]] = []
     # pytest applies the decorator nearest the function first, and its values lead the test id.
     for deco in reversed(fn.decorator_list):
@@ -468,11 +885,12 @@ def _bucket_factories(client: Clients) -> dict[str, Any]:
     }
 
 
-def base_namespace(endpoint: str) -> dict[str, Any]:
-    """The helpers LocalStack's tests import, re-implemented (or stood in for) here."""
+def base_namespace() -> dict[str, Any]:
+    """The helpers LocalStack's tests import, re-implemented (or stood in for) here; the endpoint is the
+    current test's server."""
     namespace = dict(_BASE)
-    namespace["_bucket_url"] = lambda bucket, *_, **__: f"{endpoint}/{bucket}"
-    namespace["_endpoint_url"] = lambda *_, **__: endpoint
+    namespace["_bucket_url"] = lambda bucket, *_, **__: f"{ROUTING.endpoint}/{bucket}"
+    namespace["_endpoint_url"] = lambda *_, **__: ROUTING.endpoint
     return namespace
 
 
@@ -500,12 +918,20 @@ _BASE: dict[str, Any] = {
     "hash_sha256": hash_sha256,
     "get_checksum_for_algorithm": get_checksum_for_algorithm,
     "etag_to_base_64_content_md5": etag_to_base_64_content_md5,
+    "RFC1123": RFC1123,
+    "retry": retry,
+    "rfc_1123_datetime": rfc_1123_datetime,
+    "parse_expiration_header": parse_expiration_header,
+    "encode_header_rfc2047": encode_header_rfc2047,
+    "SigV4Auth": SigV4Auth,
+    "TEST_AWS_ACCESS_KEY_ID": ACCESS_KEY,
+    "S3_VIRTUAL_HOSTNAME": "s3.amazonaws.com",
+    "LOCALHOST_HOSTNAME": "localhost.localstack.cloud",
     "is_aws_cloud": lambda: True,
     "markers": _Anything(),
     "TransformerUtility": _Anything(),
     "requests": requests,
     "quote": quote,
-    "SigV4Auth": None,
     "xmltodict": xmltodict,
     "random": random,
     "os": os,
@@ -532,22 +958,43 @@ def run_one(
     fixtures: dict[str, str],
     params: dict[str, Any],
     recorded: dict[str, Any],
-    endpoint: str,
     counter: itertools.count,
     module: dict[str, Any] | None = None,
 ) -> tuple[str, list[str]]:
-    """Run one recorded test against the double; its verdict (match / DIFF / skipped) and differences.
+    """Run one recorded test against an empty server; its verdict (match / DIFF / skipped) and differences.
 
     :param module: the test module's globals (``module_namespace``); the replay's own helpers if None.
     """
     args = [a.arg for a in fn.args.args if a.arg != "self"]
-    missing = [a for a in args if a in UNSUPPORTED]
+    missing = [a for a in args if a in UNSUPPORTED and a not in params]  # a parameter is no fixture
     if missing:
         return "skipped", [f"fixture {', '.join(missing)} not replayed"]
     _credentials()
+    signatures = needs_signatures(fn, recorded)
+    server = SERVERS.for_test(signatures)
+    with ROUTING.installed(), _stand_in_localstack():
+        ROUTING.endpoint = server.endpoint_url
+        try:
+            return _run(cls, fn, source, fixtures, params, recorded, server.endpoint_url, counter, module)
+        finally:
+            ROUTING.endpoint = ""
+
+
+def _run(
+    cls: ast.ClassDef,
+    fn: ast.FunctionDef,
+    source: str,
+    fixtures: dict[str, str],
+    params: dict[str, Any],
+    recorded: dict[str, Any],
+    endpoint: str,
+    counter: itertools.count,
+    module: dict[str, Any] | None,
+) -> tuple[str, list[str]]:
+    args = [a.arg for a in fn.args.args if a.arg != "self"]
     client = Clients(endpoint)
     snapshot = Snapshot(recorded)
-    namespace = dict(module) if module is not None else base_namespace(endpoint)
+    namespace = dict(module) if module is not None else base_namespace()
     bucket = f"replay-{next(counter)}-{short_uid()}"
     client.s3.create_bucket(Bucket=bucket)
     values: dict[str, Any] = {
@@ -556,13 +1003,12 @@ def run_one(
         "snapshot": snapshot,
         "aws_client_factory": ClientFactory(endpoint),
         # raw HTTP: the double does not check signatures, so a plain requests session stands for it
-        "aws_http_client_factory": lambda *_, **__: requests.Session(),
+        "aws_http_client_factory": signing_session,
         "tmpdir": py.path.local(tempfile.mkdtemp(prefix="replay-")),
         "region_name": "us-east-1",
         "secondary_region_name": "ap-southeast-1",
-        "account_id": "000000000000",
+        "account_id": ACCOUNT_ID,
         "patch_s3_skip_signature_validation_false": None,
-        "presigned_snapshot_transformers": None,
         "monkeypatch": pytest.MonkeyPatch(),
         "cleanups": [],
         **_bucket_factories(client),
@@ -570,6 +1016,8 @@ def run_one(
     values.update({k: v for k, v in params.items() if k != "__id__"})
 
     def provide(name: str, seen: tuple[str, ...] = ()) -> Any:
+        if name not in values and name not in fixtures and name in STAND_IN_FIXTURES:
+            values[name] = STAND_IN_FIXTURES[name](client.s3, bucket)
         if name not in values and name in fixtures and name not in seen:
             exec(fixtures[name], namespace)
             fixture_fn = namespace[name]
@@ -593,9 +1041,13 @@ def run_one(
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(TIMEOUT)
     try:
+        for name in namespace.get(AUTOUSE, ()):
+            provide(name)
         namespace[fn.name](instance, **{a: provide(a) for a in args})
     except KeyboardInterrupt:
         raise
+    except NeedsService as exc:
+        return "skipped", [str(exc)]
     except BaseException as exc:  # the replay reports whatever a test raised (pytest.raises
         # failing raises pytest's Failed, a BaseException)
         snapshot.diffs.append(f"raised {type(exc).__name__}: {str(exc)[:200]}")
@@ -626,33 +1078,30 @@ def main() -> int:
     counter = itertools.count()
     prefix = next(iter(snapshots)).split("::", 1)[0]  # tests/aws/services/s3/test_s3.py
     results: dict[str, int] = {}
-    with S3Server() as server:
-        module = module_namespace(tree, source, base_namespace(server.endpoint_url))
-        for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
-            for fn in cls.body:
-                if not (
-                    isinstance(fn, ast.FunctionDef)
-                    and fn.name.startswith("test_")
-                    and (options.all or re.search(options.select, fn.name))
-                ):
+    module = module_namespace(tree, source, base_namespace(), str(pathlib.Path(options.tests).resolve()))
+    for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+        for fn in cls.body:
+            if not (
+                isinstance(fn, ast.FunctionDef)
+                and fn.name.startswith("test_")
+                and (options.all or re.search(options.select, fn.name))
+            ):
+                continue
+            for params in _params(fn, module):
+                suffix = f"[{_param_id(params)}]" if params else ""
+                test_id = f"{prefix}::{cls.name}::{fn.name}{suffix}"
+                if test_id not in snapshots or options.k not in test_id:
                     continue
-                for params in _params(fn, module):
-                    suffix = f"[{_param_id(params)}]" if params else ""
-                    test_id = f"{prefix}::{cls.name}::{fn.name}{suffix}"
-                    if test_id not in snapshots or options.k not in test_id:
-                        continue
-                    recorded = snapshots[test_id]["recorded-content"]
-                    verdict, diffs = run_one(
-                        cls, fn, source, fixtures, params, recorded, server.endpoint_url, counter, module
-                    )
-                    results[verdict] = results.get(verdict, 0) + 1
-                    print(
-                        f"{verdict:8} {cls.name}::{fn.name}{suffix}"
-                        + (f" ({diffs[0]})" if verdict == "skipped" else "")
-                    )
-                    if options.v and verdict == "DIFF":
-                        for line in diffs:
-                            print(f"           {line}")
+                recorded = snapshots[test_id]["recorded-content"]
+                verdict, diffs = run_one(cls, fn, source, fixtures, params, recorded, counter, module)
+                results[verdict] = results.get(verdict, 0) + 1
+                print(
+                    f"{verdict:8} {cls.name}::{fn.name}{suffix}"
+                    + (f" ({diffs[0]})" if verdict == "skipped" else "")
+                )
+                if options.v and verdict == "DIFF":
+                    for line in diffs:
+                        print(f"           {line}")
     total = sum(results.values())
     print(f"\nserver: {pytest_s3mpu.__file__}")
     print(f"\n{results.get('match', 0)} of {total} recorded tests match; {results.get('skipped', 0)} skipped")

@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import itertools
 import json
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
 import replay_recordings as replay
-
-from pytest_s3mpu.s3server import S3Server
 
 MODULES = ("test_s3", "test_s3_api", "test_s3_list_operations", "test_s3_preconditions", "test_s3_cors")
 # feature <- the first pattern that matches "Class::test_name" (test name patterns come first: test_s3.py
@@ -71,6 +73,19 @@ def _show(repo: str, path: str) -> str:
     ).stdout
 
 
+def _test_tree(repo: str) -> pathlib.Path:
+    """A directory holding LocalStack's ``tests/aws/files`` (the files tests upload), so that a module's
+    ``__file__`` can point beside them as in LocalStack's checkout."""
+    root = pathlib.Path(tempfile.mkdtemp(prefix="replay-localstack-"))
+    archive = subprocess.run(
+        ["git", "-C", repo, "archive", "HEAD", "tests/aws/files"], check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(root, filter="data")
+    (root / "tests/aws/services/s3").mkdir(parents=True, exist_ok=True)
+    return root
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -81,43 +96,57 @@ def main() -> int:
     parser.add_argument("-k", default="", help="only tests whose id contains this")
     options = parser.parse_args()
     tally: dict[str, dict[str, int]] = {}
+    tree_root = _test_tree(options.repo)
     counter = itertools.count()
-    with S3Server() as server:
-        for name in MODULES:
-            base = f"tests/aws/services/s3/{name}"
-            source = _show(options.repo, f"{base}.py")
-            snapshots = json.loads(_show(options.repo, f"{base}.snapshot.json"))
-            tree = ast.parse(source)
-            fixtures = replay._fixtures_source(tree, source)
-            module = replay.module_namespace(tree, source, replay.base_namespace(server.endpoint_url))
-            ran: set[str] = set()
-            for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
-                for fn in cls.body:
-                    if not (isinstance(fn, ast.FunctionDef) and fn.name.startswith("test_")):
+    for name in MODULES:
+        base = f"tests/aws/services/s3/{name}"
+        source = _show(options.repo, f"{base}.py")
+        snapshots = json.loads(_show(options.repo, f"{base}.snapshot.json"))
+        tree = ast.parse(source)
+        fixtures = replay._fixtures_source(tree, source)
+        path = str(tree_root / f"{base}.py")
+        module = replay.module_namespace(tree, source, replay.base_namespace(), path)
+        ran: set[str] = set()
+        defined = {
+            f"{cls.name}::{fn.name}"
+            for cls in tree.body
+            if isinstance(cls, ast.ClassDef)
+            for fn in cls.body
+            if isinstance(fn, ast.FunctionDef)
+        }
+        for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+            for fn in cls.body:
+                if not (isinstance(fn, ast.FunctionDef) and fn.name.startswith("test_")):
+                    continue
+                for params in replay._params(fn, module):
+                    suffix = f"[{replay._param_id(params)}]" if params else ""
+                    test_id = f"{base}.py::{cls.name}::{fn.name}{suffix}"
+                    if test_id not in snapshots or options.k not in test_id:
                         continue
-                    for params in replay._params(fn, module):
-                        suffix = f"[{replay._param_id(params)}]" if params else ""
-                        test_id = f"{base}.py::{cls.name}::{fn.name}{suffix}"
-                        if test_id not in snapshots or options.k not in test_id:
-                            continue
-                        ran.add(test_id)
-                        recorded = snapshots[test_id]["recorded-content"]
-                        verdict, diffs = replay.run_one(
-                            cls, fn, source, fixtures, params, recorded, server.endpoint_url, counter, module
-                        )
-                        row = tally.setdefault(feature(f"{cls.name}::{fn.name}"), {})
-                        row[verdict] = row.get(verdict, 0) + 1
-                        if options.list or options.v:
-                            print(f"{verdict:8} {name}::{cls.name}::{fn.name}{suffix}", flush=True)
-                        if options.v and verdict != "match":
-                            for line in diffs[:8]:
-                                print(f"           {line[:300]}")
-            unreplayed = [t for t in snapshots if t not in ran and options.k in t]
-            for test_id in unreplayed:
-                row = tally.setdefault(feature(test_id.split("::", 1)[1]), {})
-                row["not run"] = row.get("not run", 0) + 1
-                if options.list or options.v:
-                    print(f"not run  {name}::{test_id.split('::', 1)[1]} (parameters not reproduced)")
+                    ran.add(test_id)
+                    recorded = snapshots[test_id]["recorded-content"]
+                    verdict, diffs = replay.run_one(
+                        cls, fn, source, fixtures, params, recorded, counter, module
+                    )
+                    row = tally.setdefault(feature(f"{cls.name}::{fn.name}"), {})
+                    row[verdict] = row.get(verdict, 0) + 1
+                    if options.list or options.v:
+                        print(f"{verdict:8} {name}::{cls.name}::{fn.name}{suffix}", flush=True)
+                    if options.v and verdict != "match":
+                        for line in diffs[:8]:
+                            print(f"           {line[:300]}")
+        unreplayed = [t for t in snapshots if t not in ran and options.k in t]
+        for test_id in unreplayed:
+            row = tally.setdefault(feature(test_id.split("::", 1)[1]), {})
+            row["not run"] = row.get("not run", 0) + 1
+            if options.list or options.v:
+                test = test_id.split("::", 1)[1]
+                exists = re.sub(r"\[.*", "", test) in defined
+                why = (
+                    "parameters not reproduced" if exists else "recorded for a test the module no longer has"
+                )
+                print(f"not run  {name}::{test} ({why})")
+    shutil.rmtree(tree_root, ignore_errors=True)
     print(f"\n{'feature':12} {'matched':>8} {'total':>6} {'skipped':>8} {'not run':>8}")
     totals = {"match": 0, "DIFF": 0, "skipped": 0, "not run": 0}
     for label, _ in FEATURES:
