@@ -24,7 +24,8 @@ Each recorded test runs against an empty server (reset before it: ListBuckets se
 The server checks signatures (``auth=sigv4``, the replay's credentials ``test:test``) when the test
 asks for LocalStack's ``patch_s3_skip_signature_validation_false`` fixture (LocalStack's own mark of a
 test that needs signatures checked), its ``verify_signature`` parameter or its ``anonymous_client``, or
-its recording holds a signature error (``SIGNATURE_ERRORS``); otherwise any credentials are accepted, as
+its recording holds a signature error (``SIGNATURE_ERRORS``), or it sends unsigned requests S3 answered
+as anonymous (``UNSIGNED_REQUESTS``); otherwise any credentials are accepted, as
 LocalStack's default is (``needs_signatures`` says why not always). The AWS addresses the tests build
 (``https://{bucket}.s3.amazonaws.com``, ``http://{bucket}.s3-website-{region}.amazonaws.com``) are served by
 that server: the replay process's HTTP layer (requests and botocore) sends a request for any
@@ -136,6 +137,10 @@ SIGNATURE_ERRORS = re.compile(
     r'"(SignatureDoesNotMatch|AuthorizationQueryParametersError|AuthorizationHeaderMalformed'
     r'|InvalidAccessKeyId|InvalidToken|ExpiredToken)"|"Request has expired"|"HeadersNotSigned"'
 )
+# Tests that send requests with no signature at all (plain ``requests``) which S3 answered as anonymous;
+# the double judges an unsigned request as anonymous only while it checks signatures (otherwise it is the
+# owner's), so these run against the signature-checking server too.
+UNSIGNED_REQUESTS = frozenset({"test_bucket_name_with_dots"})
 # A recorded test that runs longer than this (seconds) is stopped and counted as a difference.
 TIMEOUT = 30
 # Keys whose recorded value LocalStack's transformers replaced (ids, names): any actual value matches.
@@ -543,6 +548,7 @@ def needs_signatures(fn: ast.FunctionDef, recorded: dict[str, Any]) -> bool:
     and requests signed for another region than the server's would be refused."""
     names = {a.arg for a in fn.args.args}
     asks = bool(names & {"patch_s3_skip_signature_validation_false", "verify_signature", "anonymous_client"})
+    asks = asks or fn.name in UNSIGNED_REQUESTS
     return asks or SIGNATURE_ERRORS.search(json.dumps(recorded)) is not None
 
 

@@ -58,6 +58,37 @@ FEATURES: tuple[tuple[str, str], ...] = (
 )
 
 
+# Recorded tests a literal replay cannot match whatever the double answers, and why: they stay DIFF (never
+# counted as matches) and are counted in the "unmatchable" column so the real differences stand out.
+UNMATCHABLE: tuple[tuple[str, str], ...] = (
+    (
+        r"TestS3SSECEncryption::|test_s3_sse_default_kms_key",
+        "AWS gives SSE-C / SSE-KMS objects random per-write ETags (the double's are opaque too)",
+    ),
+    (
+        r"test_complete_multipart_parts_checksum_(composite|full_object)\[",
+        "every part's checksum is wrong and AWS names a different one each time it was recorded "
+        "(six re-recordings in LocalStack's history, 2025-01..2026-02)",
+    ),
+    (
+        r"test_delete_bucket_with_content$",
+        "the recorded ListBuckets holds another bucket of the recording account",
+    ),
+    (
+        r"test_s3_batch_delete_objects_using_requests_with_acl$",
+        "the recording is empty (it predates the test's snapshot.match calls); the test's asserts pass",
+    ),
+)
+
+
+def unmatchable(test: str) -> str | None:
+    """Why a recorded test cannot match a literal replay (``Class::test_name[params]``), or None."""
+    for pattern, why in UNMATCHABLE:
+        if re.search(pattern, test):
+            return why
+    return None
+
+
 def feature(test: str) -> str:
     """The feature a recorded test belongs to (``Class::test_name``)."""
     cls, _, name = test.partition("::")
@@ -130,8 +161,12 @@ def main() -> int:
                     )
                     row = tally.setdefault(feature(f"{cls.name}::{fn.name}"), {})
                     row[verdict] = row.get(verdict, 0) + 1
+                    why = unmatchable(f"{cls.name}::{fn.name}{suffix}") if verdict == "DIFF" else None
+                    if why:
+                        row["unmatchable"] = row.get("unmatchable", 0) + 1
                     if options.list or options.v:
-                        print(f"{verdict:8} {name}::{cls.name}::{fn.name}{suffix}", flush=True)
+                        note = f"  (unmatchable: {why})" if why else ""
+                        print(f"{verdict:8} {name}::{cls.name}::{fn.name}{suffix}{note}", flush=True)
                     if options.v and verdict != "match":
                         for line in diffs[:8]:
                             print(f"           {line[:300]}")
@@ -147,8 +182,8 @@ def main() -> int:
                 )
                 print(f"not run  {name}::{test} ({why})")
     shutil.rmtree(tree_root, ignore_errors=True)
-    print(f"\n{'feature':12} {'matched':>8} {'total':>6} {'skipped':>8} {'not run':>8}")
-    totals = {"match": 0, "DIFF": 0, "skipped": 0, "not run": 0}
+    print(f"\n{'feature':12} {'matched':>8} {'total':>6} {'unmatchable':>12} {'skipped':>8} {'not run':>8}")
+    totals = {"match": 0, "DIFF": 0, "unmatchable": 0, "skipped": 0, "not run": 0}
     for label, _ in FEATURES:
         row = tally.get(label)
         if not row:
@@ -156,11 +191,23 @@ def main() -> int:
         for key in totals:
             totals[key] += row.get(key, 0)
         total = row.get("match", 0) + row.get("DIFF", 0)
-        counts = (row.get("match", 0), total, row.get("skipped", 0), row.get("not run", 0))
-        print(f"{label:12} {counts[0]:>8} {counts[1]:>6} {counts[2]:>8} {counts[3]:>8}")
+        counts = (
+            row.get("match", 0),
+            total,
+            row.get("unmatchable", 0),
+            row.get("skipped", 0),
+            row.get("not run", 0),
+        )
+        print(f"{label:12} {counts[0]:>8} {counts[1]:>6} {counts[2]:>12} {counts[3]:>8} {counts[4]:>8}")
     total = totals["match"] + totals["DIFF"]
-    print(f"{'all':12} {totals['match']:>8} {total:>6} {totals['skipped']:>8} {totals['not run']:>8}")
-    print("\n(total = tests replayed; skipped = needs another AWS service/account or vhost DNS)")
+    print(
+        f"{'all':12} {totals['match']:>8} {total:>6} {totals['unmatchable']:>12} {totals['skipped']:>8}"
+        f" {totals['not run']:>8}"
+    )
+    print(
+        "\n(total = tests replayed; unmatchable = DIFFs no answer could match, see UNMATCHABLE; skipped ="
+        " needs another AWS service or account)"
+    )
     return 0
 
 

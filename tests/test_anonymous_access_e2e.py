@@ -177,3 +177,24 @@ def test_public_access_block_ignores_public_grants(s3mpu, s3):
     expect_error(lambda: anon.get_object(Bucket=BUCKET, Key="shared"), 403, "AccessDenied", "Access Denied")
     s3.put_object(Bucket=BUCKET, Key="other", Body=b"o")  # the policy alone is ignored too
     expect_error(lambda: anon.get_object(Bucket=BUCKET, Key="other"), 403, "AccessDenied", "Access Denied")
+
+
+def test_anonymous_list_objects_names_no_owner(s3mpu, s3):
+    """[LS-AWS: test_bucket_name_with_dots, recorded 2026-02-21] on a public-read bucket, the owner's
+    ListObjects (v1) names each entry's Owner, while a plain unsigned GET of the bucket, path style and
+    virtual-hosted style, gets the same listing without Owner."""
+    s3.put_bucket_acl(Bucket=BUCKET, ACL="public-read")
+    s3.put_object(Bucket=BUCKET, Key="my-content", Body=b"something")
+    signed = s3.list_objects(Bucket=BUCKET)["Contents"]
+    assert [entry["Key"] for entry in signed] == ["my-content"]
+    assert "ID" in signed[0]["Owner"]
+    status, body = raw(s3mpu, "GET", f"/{BUCKET}")
+    assert status == 200
+    contents = ET.fromstring(body).findall(f"{NS}Contents")
+    assert [entry.findtext(f"{NS}Key") for entry in contents] == ["my-content"]
+    assert contents[0].find(f"{NS}Owner") is None
+    status, body = raw(s3mpu, "GET", "/", headers={"Host": f"{BUCKET}.localhost"})
+    assert status == 200
+    contents = ET.fromstring(body).findall(f"{NS}Contents")
+    assert [entry.findtext(f"{NS}Key") for entry in contents] == ["my-content"]
+    assert contents[0].find(f"{NS}Owner") is None

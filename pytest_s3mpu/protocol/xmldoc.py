@@ -376,8 +376,15 @@ def list_objects_v2(
 
 
 def list_objects_v1(
-    page: ObjectsPage, prefix: str, delimiter: str | None, max_keys: int, encoding: str | None, marker: str
+    page: ObjectsPage,
+    prefix: str,
+    delimiter: str | None,
+    max_keys: int,
+    encoding: str | None,
+    marker: str,
+    owner: bool = True,
 ) -> bytes:
+    """ListObjects (v1): each entry names its Owner, except in the answer to an anonymous request."""
     enc = _encoder(encoding)
     body: _Doc = {"Name": page.bucket, "Prefix": enc(prefix), "Marker": enc(marker)}
     if page.truncated and delimiter and page.next_marker is not None:
@@ -386,7 +393,7 @@ def list_objects_v1(
     if delimiter:
         body["Delimiter"] = enc(delimiter)
     body["IsTruncated"] = _bool(page.truncated)
-    _add_contents(body, page, enc, True)
+    _add_contents(body, page, enc, owner)
     if encoding:
         body["EncodingType"] = encoding
     return _document("ListBucketResult", body)
