@@ -109,14 +109,11 @@ UNSUPPORTED = {
     "create_tmp_folder_lambda",
     "sqs_create_queue",
     "create_role_with_policy",
-    "create_iam_role_with_policy",
     "wait_and_assume_role",
     "primary_client",
     "secondary_client",
-    "secondary_account_id",
     "invalid_account_id",
     "aws_session",
-    "s3_vhost_client",
     "client_region",
 }
 # Regions whose S3 endpoints the tests address; each gets its virtual-host names on the replay server.
@@ -626,7 +623,31 @@ def _allow_bucket_acl(s3: Any, bucket: str) -> None:
 
 
 # Fixtures of LocalStack's shared conftest a module may ask for, re-implemented (a module's own wins).
-STAND_IN_FIXTURES = {"allow_bucket_acl": _allow_bucket_acl}
+def _vhost_client(s3: Any, bucket: str) -> Any:
+    """LocalStack's ``s3_vhost_client``: boto3 addressing buckets virtual-host style at S3's own name
+    (``{bucket}.s3.amazonaws.com``), which the replay's routing sends to the local server."""
+    return boto3.client(
+        "s3",
+        region_name="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        config=Config(s3={"addressing_style": "virtual"}),
+    )
+
+
+def _iam_role_factory(s3: Any, bucket: str) -> Any:
+    """LocalStack's ``create_iam_role_with_policy``: S3 only stores the role's ARN (replication), so the
+    role's ARN in the double's account stands for the role IAM would have made."""
+    return lambda **kwargs: f"arn:aws:iam::{ACCOUNT_ID}:role/{kwargs.get('RoleName', 'role')}"
+
+
+STAND_IN_FIXTURES = {
+    "allow_bucket_acl": _allow_bucket_acl,
+    "s3_vhost_client": _vhost_client,
+    "create_iam_role_with_policy": _iam_role_factory,
+    # another account's id: only ever compared with the bucket owner's (ExpectedBucketOwner)
+    "secondary_account_id": lambda s3, bucket: "000000000002",
+}
 
 
 class Clients:
@@ -701,7 +722,7 @@ class ClientFactory:
 # Where module_namespace lists the module's autouse fixtures (run before each of its tests, as pytest does).
 AUTOUSE = "__replay_autouse__"
 # Names the replay provides itself; a module-level definition of the same name does not replace them.
-PROVIDED = {"_bucket_url", "_endpoint_url", "is_aws_cloud", "short_uid", "to_bytes", "to_str"}
+PROVIDED = {"is_aws_cloud", "short_uid", "to_bytes", "to_str"}
 
 
 def _is_fixture(node: ast.AST) -> bool:
@@ -895,6 +916,8 @@ def base_namespace() -> dict[str, Any]:
     """The helpers LocalStack's tests import, re-implemented (or stood in for) here; the endpoint is the
     current test's server."""
     namespace = dict(_BASE)
+    # Used where a module does not define its own; test_s3.py's build AWS's URLs (``is_aws_cloud``), which the
+    # replay's routing sends to the local server.
     namespace["_bucket_url"] = lambda bucket, *_, **__: f"{ROUTING.endpoint}/{bucket}"
     namespace["_endpoint_url"] = lambda *_, **__: ROUTING.endpoint
     return namespace
