@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_s3mpu.serving.framing import BodyFraming, body_framing, expects_continue, keep_alive
+from pytest_s3mpu.serving.framing import (
+    AnswerFraming,
+    BodyFraming,
+    answer_framing,
+    body_framing,
+    expects_continue,
+    keep_alive,
+)
 from pytest_s3mpu.state import errors
 
 
@@ -73,3 +80,25 @@ def test_body_framing_refuses(transfer_encoding, lengths, error):
 
 def test_declared_length_of_a_body_without_content_length_is_zero():
     assert BodyFraming(chunked=False, length=None).declared_length == 0
+
+
+@pytest.mark.parametrize(
+    ("version", "status", "head", "sized", "framed"),
+    [
+        ((1, 1), 200, False, True, AnswerFraming(chunked=False, close=False)),  # Content-Length frames it
+        ((1, 1), 403, False, False, AnswerFraming(chunked=True, close=False)),  # RFC 9112 §7.1
+        (
+            (1, 0),
+            403,
+            False,
+            False,
+            AnswerFraming(chunked=False, close=True),
+        ),  # §7.1: not for 1.0; §6.3 item 8
+        ((1, 0), 200, False, True, AnswerFraming(chunked=False, close=False)),
+        ((1, 1), 200, True, False, AnswerFraming(chunked=False, close=False)),  # §6.3 item 1: HEAD has none
+        ((1, 0), 204, False, False, AnswerFraming(chunked=False, close=False)),  # §6.3 item 1: 204, 304
+        ((1, 1), 304, False, False, AnswerFraming(chunked=False, close=False)),
+    ],
+)
+def test_answer_framing(version, status, head, sized, framed):
+    assert answer_framing(version, status, head, sized) == framed

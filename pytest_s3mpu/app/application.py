@@ -224,6 +224,8 @@ class S3App:
             reply = self._execute(call, fired, environ, request_id, host_id)
         except errors.S3Error as error:
             reply = self._error_reply(error, request_id, host_id, method)
+            if call is not None:
+                handlers.frame_refused_preflight(call, reply)
         except ConnectionUnavailable as exc:  # a fault rule this WSGI server cannot carry out
             reply = self._error_reply(
                 errors.CustomError(501, "NotImplemented", str(exc)), request_id, host_id, method
@@ -235,6 +237,8 @@ class S3App:
             reply = self._error_reply(errors.InternalError(), request_id, host_id, method)
         if call is not None:
             self._add_cors_headers(reply, call, method)
+        if reply.close:
+            _close_after_answer(environ)
         body = self._respond(reply, request_id, host_id, method, start_response)
 
         def record(bytes_out: int) -> None:
@@ -307,7 +311,9 @@ class S3App:
             try:
                 return handler(self.store, call)
             except errors.S3Error as error:
-                return self._error_reply(error, request_id, host_id, call.method)
+                reply = self._error_reply(error, request_id, host_id, call.method)
+                handlers.frame_refused_preflight(call, reply)  # S3's own refusal, framed as S3 frames it
+                return reply
 
         def error_reply(error: errors.S3Error) -> handlers.Reply:
             return self._error_reply(error, request_id, host_id, call.method)
@@ -491,12 +497,21 @@ class S3App:
             length: int | None = reply.length if reply.length is not None else len(reply.body)
         else:
             length = reply.length  # None: a streamed body of unknown length, sent chunked
-        if reply.status not in (204, 304) and length is not None:
+        if reply.status not in (204, 304) and length is not None and not reply.unsized:
             response_headers.append(("Content-Length", str(length)))
         start_response(status_line(reply.status), response_headers)
         if method == "HEAD" or reply.status in (204, 304):
             return []
         return handlers.iter_body(reply.body)  # type: ignore[return-value]
+
+
+def _close_after_answer(environ: WSGIEnvironment) -> None:
+    """Ask the server to end the connection after this answer, as S3 does for a few answers. Under a
+    WSGI server without our ``Connection`` extension this is left undone: an app may not send the
+    hop-by-hop ``Connection`` header itself (PEP 3333), and the answer is correct either way."""
+    connection = environ.get(CONNECTION_KEY)
+    if connection is not None:
+        connection.close_after_answer()
 
 
 def _content_length(environ: WSGIEnvironment) -> int | None:

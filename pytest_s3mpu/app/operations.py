@@ -105,6 +105,9 @@ class Reply:
     length: int | None = None  # Content-Length when ``body`` is an iterable
     error_code: str | None = None  # the S3 error this reply carries, for the journal
     upload_id: str | None = None  # the upload CreateMultipartUpload made, for the journal
+    # How the answer is framed, where S3 frames it unusually (``frame_refused_preflight``):
+    unsized: bool = False  # sent without Content-Length (so the server sends the body chunked)
+    close: bool = False  # the connection ends after this answer
 
 
 def _xml(document: bytes, status: int = 200, extra: list[tuple[str, str]] | None = None) -> Reply:
@@ -904,6 +907,23 @@ def preflight(store: Store, call: Call) -> Reply:
     )
     resource_type = "OBJECT" if call.key else "BUCKET"
     return _empty(extra=cors_headers.render(store.cors_preflight(call.bucket, asked, resource_type)))
+
+
+def frame_refused_preflight(call: Call, reply: Reply) -> None:
+    """S3 frames its refusal of a preflight unlike its other answers: the error document goes out
+    chunked, with no Content-Length, and the refusal of one without Origin (400 "Insufficient
+    information") also ends the connection (``Connection: close``); an admitted preflight keeps
+    ``Content-Length: 0`` [LS-AWS cors: test_cors_match_origins, recorded 2023-07-31;
+    test_cors_options_fails_partial_origin, 2024-03-01; test_cors_match_methods, 2025-03-17;
+    test_cors_match_headers, 2025-07-07; test_put_cors_default_values]. The refusals for a bucket
+    without CORS or without existence come from the same "CORSResponse" answerer and are framed alike.
+
+    :param reply: the error answer the preflight's own checks gave (not a fault rule's answer).
+    """
+    if call.operation is not Operation.PREFLIGHT_REQUEST or reply.status < 400:
+        return
+    reply.unsized = True
+    reply.close = call.headers.get(wire.ORIGIN) is None
 
 
 def _config_id(call: Call) -> str:

@@ -33,7 +33,8 @@ class Connection(Protocol):
 
     def close_after_answer(self) -> None:
         """Send the answer as it is (for instance shorter than its Content-Length), then close the
-        connection, so the client sees where the answer ended."""
+        connection, so the client sees where the answer ended; the answer says ``Connection: close``.
+        Also how the app ends the connection where S3 does (a preflight without Origin)."""
 
     @property
     def was_reset(self) -> bool:

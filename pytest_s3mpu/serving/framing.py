@@ -63,3 +63,29 @@ def body_framing(transfer_encoding: str | None, content_lengths: Iterable[str]) 
     if codings:
         return BodyFraming(chunked=True, length=None)
     return BodyFraming(chunked=False, length=bodies.parse_content_length(lengths.pop() if lengths else None))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFraming:
+    """How an answer's body is framed on the wire.
+
+    :param chunked: sent with ``Transfer-Encoding: chunked``.
+    :param close: the connection must end after it (its end is where the body ends).
+    """
+
+    chunked: bool
+    close: bool
+
+
+def answer_framing(
+    version: tuple[int, int], status: int, head_request: bool, has_length: bool
+) -> AnswerFraming:
+    """The framing of an answer whose app gave no Content-Length (``has_length`` False): chunked for an
+    HTTP/1.1 client, and for an HTTP/1.0 one, which cannot read chunked (RFC 9112 §7.1: not unless the
+    request said HTTP/1.1), the body ends where the connection does (RFC 9112 §6.3 item 8). An answer to
+    HEAD, a 204 or a 304 has no body to frame (RFC 9112 §6.3 items 1-2)."""
+    if has_length or head_request or status in (204, 304) or 100 <= status < 200:
+        return AnswerFraming(chunked=False, close=False)
+    if version >= (1, 1):
+        return AnswerFraming(chunked=True, close=False)
+    return AnswerFraming(chunked=False, close=True)

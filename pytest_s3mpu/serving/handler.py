@@ -85,6 +85,7 @@ class S3RequestHandler(WSGIRequestHandler):
     continue_pending = False
     body: RequestBody | None = None  # the current request's body (wsgi.input)
     reset = False  # a fault dropped the connection (TCP reset): no answer, no lingering
+    http_version = (1, 1)  # the current request's HTTP version, as its request line said
 
     def setup(self) -> None:
         self.timeout = self.server.idle_timeout  # type: ignore[misc]
@@ -153,6 +154,7 @@ class S3RequestHandler(WSGIRequestHandler):
             if len(words) != 3:  # HTTP/0.9 (two words) has no headers to wait for
                 raise http_head.HeadError(400)
             version = http_head.parse_version(words[2])
+            self.http_version = version
             if version >= (1, 1):
                 self.close_connection = False
             self.request_version = words[2]
@@ -329,6 +331,14 @@ class S3RequestHandler(WSGIRequestHandler):
             return
         if request_body.continue_pending or request_body.too_large_to_drain():
             self.close_connection = True
+        framed = framing.answer_framing(
+            self.http_version,
+            int(status.partition(" ")[0]),
+            environ["REQUEST_METHOD"] == "HEAD",
+            any(name.lower() == "content-length" for name, _ in headers),
+        )
+        if framed.close:
+            self.close_connection = True
         write_answer(
             self.wfile,
             self.protocol_version,
@@ -337,7 +347,7 @@ class S3RequestHandler(WSGIRequestHandler):
             body,
             finish,
             close=self.close_connection,
-            head_request=environ["REQUEST_METHOD"] == "HEAD",
+            chunked=framed.chunked,
         )
         if not self.close_connection and not request_body.finished():
             self.close_connection = True

@@ -1,5 +1,5 @@
 """Writing one answer on the connection: the head built in one string, the body in as few writes as
-possible, chunked when its length is unknown.
+possible, chunked when its length is unknown (``framing.answer_framing`` decides: never to HTTP/1.0).
 
 Layer 6 (server), no S3 rule. The head (for an empty body) or the body's last piece is held back until
 the app's ``close`` has run (it writes the journal entry), so a client that has the whole answer finds
@@ -38,22 +38,20 @@ def write_answer(
     finish: Callable[[], None],
     *,
     close: bool,
-    head_request: bool,
+    chunked: bool,
 ) -> None:
     """Write ``status``, ``headers`` (plus ``Connection: close`` when ``close``) and ``body``, calling
-    ``finish`` before the last bytes go out."""
-    code = int(status.partition(" ")[0])
+    ``finish`` before the last bytes go out.
+
+    :param chunked: frame the body with ``Transfer-Encoding: chunked`` (``framing.answer_framing``
+        decides: the headers have no Content-Length and the client reads HTTP/1.1).
+    """
     # The head is written here, not through send_header (a third of the cost of a small request's
     # answer); the app already sent Date and Server.
     lines = [f"{protocol_version} {status}\r\n"]
     lines.extend(f"{name}: {header_text(value)}\r\n" for name, value in headers)
     if close:
         lines.append("Connection: close\r\n")
-    chunked = (
-        not head_request
-        and code not in (204, 304)
-        and all(name.lower() != "content-length" for name, _ in headers)
-    )
     if chunked:
         lines.append("Transfer-Encoding: chunked\r\n")
     lines.append("\r\n")
