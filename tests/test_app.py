@@ -293,14 +293,12 @@ def test_put_part_number_without_upload_id(s3, store):
 @pytest.mark.parametrize(
     ("method", "path", "headers"),
     [
-        ("PUT", "/bkt?replication", {}),
-        ("GET", "/bkt?replication", {}),
         ("GET", "/bkt/k?torrent", {}),
         ("POST", "/bkt/k?select&select-type=2", {}),
     ],
 )
 def test_unimplemented_operations_answer_501_at_once(s3, store, recorder, method, path, headers):
-    """Operations the double does not model (subresources such as ?replication or ?torrent) get S3's 501
+    """Operations the double does not model (subresources such as ?torrent or ?select) get S3's 501
     NotImplemented XML before any handler runs; nothing changes."""
     put(store, "src", b"source")
     before = snapshot(store)

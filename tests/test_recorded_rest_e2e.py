@@ -154,11 +154,12 @@ def test_copy_onto_itself_with_only_an_acl_is_no_change(s3mpu_client):
 
 
 def test_an_operation_the_double_does_not_model_on_a_missing_bucket_is_no_such_bucket(s3mpu_client):
-    """[LS-AWS: test_bucket_availability, recorded 2026-02-21] GetBucketReplication of a bucket that does
-    not exist is 404 NoSuchBucket naming it, as S3 answers, before the double's 501 NotImplemented (which
-    an existing bucket still gets)."""
+    """[LS-AWS: test_bucket_availability, recorded 2026-02-21: an operation of a bucket that does not
+    exist is 404 NoSuchBucket naming it] GetObjectTorrent, which the double does not model, is answered
+    so too, before the double's 501 NotImplemented (which an existing bucket still gets). Replication,
+    the recording's own operation, is implemented now: tests/test_replication_e2e.py."""
     expect_error(
-        lambda: s3mpu_client.get_bucket_replication(Bucket="never-created"),
+        lambda: s3mpu_client.get_object_torrent(Bucket="never-created", Key="k"),
         404,
         "NoSuchBucket",
         "The specified bucket does not exist",
@@ -166,5 +167,5 @@ def test_an_operation_the_double_does_not_model_on_a_missing_bucket_is_no_such_b
     )
     s3mpu_client.create_bucket(Bucket="exists")
     with pytest.raises(s3mpu_client.exceptions.ClientError) as caught:
-        s3mpu_client.get_bucket_replication(Bucket="exists")
+        s3mpu_client.get_object_torrent(Bucket="exists", Key="k")
     assert caught.value.response["Error"]["Code"] == "NotImplemented"

@@ -1022,6 +1022,14 @@ DOC_CONFIGS = (
         xmldoc.cors_configuration,
     ),
     DocConfig(
+        bucket_documents.REPLICATION,
+        Operation.GET_BUCKET_REPLICATION,
+        Operation.PUT_BUCKET_REPLICATION,
+        Operation.DELETE_BUCKET_REPLICATION,
+        xmldoc.parse_replication,
+        xmldoc.replication,
+    ),
+    DocConfig(
         bucket_documents.NOTIFICATION,
         Operation.GET_BUCKET_NOTIFICATION_CONFIGURATION,
         Operation.PUT_BUCKET_NOTIFICATION_CONFIGURATION,

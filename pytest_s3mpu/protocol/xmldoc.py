@@ -1044,6 +1044,55 @@ def website(config: dict[str, Any]) -> bytes:
     return _document("WebsiteConfiguration", body)
 
 
+# -- replication (state/replication.py) ----------------------------------------------------------
+
+# A ReplicationRule's elements (AWS API ReplicationRule), in the order GetBucketReplication answers them.
+_REPLICATION_RULE = (
+    "ID",
+    "Priority",
+    "Prefix",
+    "Filter",
+    "Status",
+    "SourceSelectionCriteria",
+    "ExistingObjectReplication",
+    "Destination",
+    "DeleteMarkerReplication",
+)
+
+
+def _tree(node: Any) -> Any:
+    """An element as its text, or as a dict of its children (a repeated child: a list of them)."""
+    text = _text(node)
+    if text is not None:
+        return text
+    tree: dict[str, Any] = {}
+    for name, values in _children(node).items():
+        items = [_tree(value) for value in values]
+        tree[name] = items if len(items) > 1 else items[0]
+    return tree
+
+
+def parse_replication(body: bytes) -> dict[str, Any]:
+    """A PutBucketReplication body as ``{"Role": text, "Rule": [rule, ...]}``, each rule a dict of its
+    known elements in S3's order (checked by ``replication.check``); an element S3's schema does not
+    have, or one given twice, is MalformedXML."""
+    root = _config_root(body, "ReplicationConfiguration")
+    if set(root) - {"Role", "Rule"}:
+        raise errors.MalformedXML()
+    rules = []
+    for node in root.get("Rule", []):
+        parts = _children(node)
+        if set(parts) - set(_REPLICATION_RULE) or any(len(values) > 1 for values in parts.values()):
+            raise errors.MalformedXML()
+        rules.append({name: _tree(parts[name][0]) for name in _REPLICATION_RULE if name in parts})
+    return {"Role": _optional_text(root, "Role"), "Rule": rules}
+
+
+def replication(config: dict[str, Any]) -> bytes:
+    """GetBucketReplication: the stored configuration, its Role and each Rule as kept."""
+    return _document("ReplicationConfiguration", {"Role": config["Role"], "Rule": config["Rule"]})
+
+
 # -- CORS (state/cors.py) ---------------------------------------------------------------------------
 
 

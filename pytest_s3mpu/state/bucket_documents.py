@@ -15,7 +15,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from pytest_s3mpu.state import access, bucket_config, cors, errors, notification, object_lock, policy, tagging
+from pytest_s3mpu.state import (
+    access,
+    bucket_config,
+    cors,
+    errors,
+    notification,
+    object_lock,
+    policy,
+    replication,
+    tagging,
+)
 from pytest_s3mpu.state.model import Bucket, VersioningStatus
 
 T = TypeVar("T")
@@ -71,6 +81,19 @@ def _admit_object_lock(
     object_lock.check_can_configure(target.versioning is VersioningStatus.ENABLED)
 
 
+def _admit_replication(
+    config: replication.Replication, source: Bucket, buckets: Mapping[str, Bucket]
+) -> None:
+    """Versioning Enabled on the source, then on each destination (``replication.check_versioning``)."""
+    destinations = [
+        buckets.get(name) if name is not None else None for name in replication.destination_names(config)
+    ]
+    replication.check_versioning(
+        source.versioning is VersioningStatus.ENABLED,
+        (d is not None and d.versioning is VersioningStatus.ENABLED for d in destinations),
+    )
+
+
 # Without ownership controls a bucket keeps ACLs as S3 did before them (ObjectWriter).
 OWNERSHIP_CONTROLS: DocConfigKind[str] = DocConfigKind("ownership", errors.OwnershipControlsNotFoundError)
 PUBLIC_ACCESS_BLOCK: DocConfigKind[access.PublicAccessBlock] = DocConfigKind(
@@ -107,4 +130,12 @@ NOTIFICATION: DocConfigKind[notification.Notification] = DocConfigKind(
 LOGGING: DocConfigKind[bucket_config.Logging] = DocConfigKind("logging", admit=_admit_logging)
 OBJECT_LOCK: DocConfigKind[object_lock.LockConfiguration] = DocConfigKind(
     "object_lock", errors.ObjectLockConfigurationNotFoundError, admit=_admit_object_lock
+)
+# Stored only: nothing is replicated (state/replication.py); Delete of none is 204 [LS-AWS s3:
+# test_replication_config, recorded 2026-02-21].
+REPLICATION: DocConfigKind[replication.Replication] = DocConfigKind(
+    "replication",
+    errors.ReplicationConfigurationNotFoundError,
+    check=lambda document, _bucket: replication.check(document),
+    admit=_admit_replication,
 )

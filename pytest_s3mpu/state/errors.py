@@ -843,6 +843,24 @@ class NoSuchWebsiteConfiguration(S3Error):
         super().__init__(BucketName=bucket)
 
 
+# -- replication (state/replication.py) [LS-AWS s3: test_replication_config,
+# test_replication_config_without_filter, recorded 2026-02-21] ---------------------------------------
+
+REPLICATION_SOURCE_VERSIONING = (
+    "Versioning must be 'Enabled' on the bucket to apply a replication configuration"
+)
+REPLICATION_DESTINATION_VERSIONING = "Destination bucket must have versioning enabled."
+
+
+class ReplicationConfigurationNotFoundError(S3Error):
+    code = "ReplicationConfigurationNotFoundError"
+    status = 404
+    default_message = "The replication configuration was not found"
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(BucketName=bucket)
+
+
 # -- CORS (state/cors.py) [LS-AWS cors: test_put_cors_invalid_rules, test_cors_http_options_no_config,
 # test_cors_match_origins, test_get_cors, recorded 2023-07-31; versitygw's record of S3 for wildcards] ----
 

@@ -429,6 +429,7 @@ class Bucket:
     accelerate: str | None = None  # None: never set (GetBucketAccelerateConfiguration has no Status)
     payer: str = DEFAULT_PAYER
     website: dict[str, Any] | None = None  # the WebsiteConfiguration's elements; None: not set
+    replication: dict[str, Any] | None = None  # the ReplicationConfiguration (stored only); None: not set
     cors: tuple[Any, ...] | None = None  # the CORSRules (cors.Rule), applied to browsers; None: not set
     notification: Notification = EMPTY_NOTIFICATION  # stored and returned, never delivered
     lifecycle: LifecycleConfiguration | None = None  # None: never set, or deleted
