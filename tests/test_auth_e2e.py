@@ -233,6 +233,64 @@ def test_presigned_url_refuses_unsigned_amz_headers(s3mpu):
     assert _raw(s3mpu, "PUT", target, {"Content-Length": "1", "Content-Type": "image/png"}, b"x")[0] == 200
 
 
+def test_presigned_url_names_an_unsigned_header_before_checking_the_signature(s3mpu):
+    """A URL that signed ``x-amz-meta-foo``: sent without it, SignatureDoesNotMatch; with it, stored;
+    with an unsigned ``x-amz-meta-wrong`` instead, 403 AccessDenied naming it (not
+    SignatureDoesNotMatch, though the signed header is missing too), and the object unchanged [LS-AWS:
+    test_put_url_metadata_with_sig_s3v4[True], recorded 2026-02-21]."""
+    s3mpu.create_bucket("bkt")
+    s3 = s3mpu.client()
+    url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": "bkt", "Key": "k", "Metadata": {"foo": "bar"}}
+    )
+    target = url.split(s3mpu.endpoint_url, 1)[1]
+    assert "x-amz-meta-foo=bar" not in target  # signed as a header, not sent in the query
+    status, body = _raw(s3mpu, "PUT", target, {"Content-Length": "11"}, b"content 123")
+    assert (status, _error(body)["Code"]) == (403, "SignatureDoesNotMatch")
+    assert (
+        _raw(s3mpu, "PUT", target, {"Content-Length": "11", "x-amz-meta-foo": "bar"}, b"content 123")[0]
+        == 200
+    )
+    before = state(s3mpu)
+    status, body = _raw(s3mpu, "PUT", target, {"Content-Length": "3", "x-amz-meta-wrong": "wrong"}, b"new")
+    error = _error(body)
+    assert (status, error["Code"], error["Message"], error["HeadersNotSigned"]) == (
+        403,
+        "AccessDenied",
+        "There were headers present in the request which were not signed",
+        "x-amz-meta-wrong",
+    )
+    assert [name for name in error if name not in ("RequestId", "HostId")] == [
+        "Code",
+        "Message",
+        "HeadersNotSigned",
+    ]
+    assert state(s3mpu) == before
+    assert s3.head_object(Bucket="bkt", Key="k")["Metadata"] == {"foo": "bar"}
+
+
+def test_presigned_url_with_an_unsigned_x_amz_expires_header_is_access_denied(s3mpu):
+    """A URL signed with ``x-amz-request-payer`` sent with only an ``x-amz-expires: 5`` header: the
+    header is named as not signed [LS-AWS: test_s3_put_presigned_url_same_header_and_qs_parameter,
+    override-signed-qs, recorded 2026-02-21]; the same parameter added to the query beside the signed
+    header is SignatureDoesNotMatch (double-header-query-string)."""
+    s3mpu.create_bucket("bkt")
+    s3 = s3mpu.client()
+    url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": "bkt", "Key": "k", "RequestPayer": "requester"}, ExpiresIn=10
+    )
+    target = url.split(s3mpu.endpoint_url, 1)[1]
+    status, body = _raw(s3mpu, "PUT", target, {"Content-Length": "9", "x-amz-expires": "5"}, b"test_data")
+    error = _error(body)
+    assert (status, error["Code"], error["HeadersNotSigned"]) == (403, "AccessDenied", "x-amz-expires")
+    path, _, query = target.partition("?")
+    doubled = f"{path}?x-amz-request-payer=non-valid&{query}"
+    headers = {"Content-Length": "9", "x-amz-request-payer": "requester"}
+    status, body = _raw(s3mpu, "PUT", doubled, headers, b"test_data")
+    assert (status, _error(body)["Code"]) == (403, "SignatureDoesNotMatch")
+    assert s3mpu.objects("bkt") == {}
+
+
 def test_sigv2_is_refused_as_in_a_sigv4_only_region(s3mpu):
     """botocore presigns with SigV2 in us-east-1 unless told s3v4: answered InvalidRequest as in a
     SigV4-only region (GH nukulb/s3-angular-file-upload#23); a SigV2 query missing a parameter is the

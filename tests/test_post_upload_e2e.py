@@ -247,6 +247,54 @@ def test_metadata_fields_are_stored(s3, s3mpu):
     ]
 
 
+@pytest.mark.parametrize(
+    ("tagging", "status", "tags"),
+    [
+        ("<InvalidXmlTagging></InvalidXmlTagging>", 204, []),
+        ("<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>", 204, [("a", "b")]),
+        ("not-xml", 400, None),
+    ],
+    ids=["other-root", "tagging", "not-xml"],
+)
+def test_tagging_field_of_another_document_sets_no_tags(s3, s3mpu, tagging, status, tags):
+    """A ``tagging`` field that is well-formed XML of another root is accepted with no tags (GetObjectTagging:
+    an empty TagSet); one that is not XML is 400 MalformedXML and nothing is stored [LS-AWS s3:
+    test_post_object_with_tags[invalid], [single], [notxml], recorded 2026-02-21]."""
+    key = "test-presigned-post-key-tagging"
+    fields = presigned(
+        s3, key, Fields={"tagging": tagging}, Conditions=[{"bucket": BUCKET}, ["eq", "$tagging", tagging]]
+    )
+    answer, _, body = post(s3mpu, fields, "test-body-tagging", filename=None)
+    assert answer == status
+    if tags is None:
+        assert error_of(body)["Code"] == "MalformedXML"
+        assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+        return
+    tag_set = s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"]
+    assert [(tag["Key"], tag["Value"]) for tag in tag_set] == tags
+
+
+def test_post_answers_and_stores_the_default_crc64nvme_checksum(s3, s3mpu):
+    """A POST upload gets S3's default checksum as PutObject does: the answer carries
+    x-amz-checksum-crc64nvme and x-amz-checksum-type FULL_OBJECT, and HeadObject (ChecksumMode ENABLED)
+    shows the same value [LS-AWS s3: test_post_object_default_checksum, recorded 2026-02-21: 17 bytes,
+    ChecksumCRC64NVME L1qdhyEV1JY=, ETag a7d8531d918474360de3e2eaeb110cda]."""
+    fields = presigned(s3, "test-presigned-post-checksum", Conditions=[{"bucket": BUCKET}])
+    status, headers, _ = post(s3mpu, fields, "test-body-tagging", filename=None)
+    assert status == 204
+    assert (headers.get("x-amz-checksum-crc64nvme"), headers.get("x-amz-checksum-type")) == (
+        "L1qdhyEV1JY=",
+        "FULL_OBJECT",
+    )
+    head = s3.head_object(Bucket=BUCKET, Key="test-presigned-post-checksum", ChecksumMode="ENABLED")
+    assert (head["ContentLength"], head["ETag"], head["ChecksumCRC64NVME"], head["ChecksumType"]) == (
+        17,
+        '"a7d8531d918474360de3e2eaeb110cda"',
+        "L1qdhyEV1JY=",
+        "FULL_OBJECT",
+    )
+
+
 def test_every_field_needs_a_condition(s3, s3mpu):
     """AWS "Creating a POST policy": each form field but the exempt ones must appear in the conditions;
     an uncovered one is refused and nothing is stored; x-ignore-* fields are exempt."""

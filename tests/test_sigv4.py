@@ -372,6 +372,49 @@ def test_presigned_week_is_allowed_and_future_url_not_yet_valid():
     assert [name for name, _ in caught.value.fields()] == ["X-Amz-Date", "Expires", "ServerTime"]
 
 
+def _presigned_with_headers(headers: dict[str, str], **changes: str | None) -> SignedRequest:
+    request = _presigned(**changes)
+    return SignedRequest(request.method, request.raw_path, request.raw_query, headers, request.query)
+
+
+@pytest.mark.parametrize(
+    ("headers", "changes", "named"),
+    [
+        ({"host": HOST, "x-amz-meta-wrong": "wrong"}, {}, "x-amz-meta-wrong"),
+        (
+            {"host": HOST, "x-amz-expires": "5"},
+            {"X-Amz-Signature": "0" * 64},
+            "x-amz-expires",
+        ),
+        (
+            {"host": HOST, "X-Amz-Meta-B": "b", "x-amz-acl": "public-read", wire.CONTENT_SHA256: EMPTY},
+            {},
+            "x-amz-acl, x-amz-meta-b",
+        ),
+        ({"host": HOST}, {"X-Amz-SignedHeaders": ""}, "host"),
+    ],
+    ids=["valid-signature", "before-the-signature", "sorted-lower-case", "host"],
+)
+def test_presigned_unsigned_headers_are_refused_before_the_signature(headers, changes, named):
+    """Headers a presigned URL did not sign: each ``x-amz-*`` one sent (but ``x-amz-content-sha256``)
+    and ``host`` are AccessDenied "There were headers present in the request which were not signed"
+    naming them, lower case, sorted, ", "-joined; checked before the signature, so a URL whose
+    signature would fail too is refused for its headers [LS-AWS: test_put_url_metadata_with_sig_s3v4,
+    test_s3_put_presigned_url_same_header_and_qs_parameter (override-signed-qs), recorded 2026-02-21;
+    ``host``: AWS answers quoted in GH brendanhay/amazonka#272, aws/aws-sdk-java#1680]."""
+    with pytest.raises(errors.AccessDenied) as caught:
+        _verifier().verify(_presigned_with_headers(headers, **changes), AT, "us-east-1")
+    assert caught.value.message == "There were headers present in the request which were not signed"
+    assert caught.value.fields() == [("HeadersNotSigned", named)]
+
+
+def test_presigned_signed_headers_and_content_sha256_pass():
+    """The S3-QS example with an unsigned ``x-amz-content-sha256`` and an unsigned Content-Type still
+    verifies (LS test_s3_ignored_special_headers; test_s3_put_presigned_url_with_different_headers)."""
+    headers = {"host": HOST, wire.CONTENT_SHA256: wire.UNSIGNED_PAYLOAD, "content-type": "text/plain"}
+    assert _verifier().verify(_presigned_with_headers(headers), AT, "us-east-1").method == "presigned"
+
+
 def _header_with(authorization: str, **headers: str) -> SignedRequest:
     base = {"host": HOST, "x-amz-content-sha256": EMPTY, "x-amz-date": AMZ_DATE, **headers}
     return SignedRequest("GET", "/", "", {**base, "authorization": authorization}, {})

@@ -2,9 +2,9 @@
 
 Layer 3 (protocol), pure: a ``SignedRequest`` (what was sent) and the time in, a ``Verified`` out or an
 ``S3Error`` raised; no WSGI, and the caller reads the clock. Checks run in the order of
-``S3_AUTH_SPEC.md`` §10: method detection, parse and scope, access key, token, time, signature,
-unsigned ``x-amz-*`` headers; the body's own signatures (aws-chunked) are checked as it streams
-(``sigv4.ChunkChain``).
+``S3_AUTH_SPEC.md`` §10: method detection, parse and scope, access key, token, time, (presigned:
+headers sent but not signed,) signature; the body's own signatures (aws-chunked) are checked as it
+streams (``sigv4.ChunkChain``).
 """
 
 from __future__ import annotations
@@ -216,6 +216,9 @@ class Authenticator:
         if moment - now > SKEW_S:
             raise errors.request_not_yet_valid(amz_date, _iso(deadline), _iso(now))
         signed = _signed_names(query["X-Amz-SignedHeaders"])
+        unsigned = _not_signed(request.headers, signed)
+        if unsigned:
+            raise errors.headers_not_signed(unsigned)
         canonical = sigv4.canonical_request(
             request.method,
             sigv4.canonical_uri(request.raw_path),
@@ -225,15 +228,6 @@ class Authenticator:
             wire.UNSIGNED_PAYLOAD,
         )
         self._check_signature(known, date, sent_region, amz_date, canonical, query[sigv4.SIGNATURE_QUERY])
-        unsigned = sorted(
-            name
-            for name in request.headers
-            if name.lower().startswith("x-amz-")
-            and name.lower() not in signed
-            and name.lower() not in _UNSIGNED_ALLOWED
-        )
-        if unsigned:
-            raise errors.headers_not_signed([name.lower() for name in unsigned])
         return Verified(access_key, PRESIGNED)
 
     # -- browser POST form -------------------------------------------------------------------------
@@ -336,6 +330,24 @@ def _check_scope(sent_region: str, service: str, terminator: str, region: str, h
 
 def _signed_names(text: str) -> list[str]:
     return sorted(name.strip().lower() for name in text.split(";") if name.strip())
+
+
+def _not_signed(headers: Mapping[str, str], signed: list[str]) -> list[str]:
+    """The headers a presigned URL must have signed but did not, by lower-case name, sorted: ``host``
+    and each ``x-amz-*`` header sent (but an ``x-amz-content-sha256``). S3 refuses them before it
+    compares signatures: a URL that signed ``x-amz-meta-foo``, sent without it and with an unsigned
+    ``x-amz-meta-wrong``, is AccessDenied naming ``x-amz-meta-wrong``, not SignatureDoesNotMatch
+    [LS-AWS: test_put_url_metadata_with_sig_s3v4, test_s3_put_presigned_url_same_header_and_qs_parameter
+    (an unsigned ``x-amz-expires`` header), recorded 2026-02-21]; an unsigned ``host`` is named too
+    (AWS answers quoted in GH brendanhay/amazonka#272, aws/aws-sdk-java#1680)."""
+    names = {name.lower() for name in headers}
+    return sorted(
+        name
+        for name in names
+        if (name == wire.HOST or name.startswith(wire.AMZ_PREFIX))
+        and name not in signed
+        and name not in _UNSIGNED_ALLOWED
+    )
 
 
 def _parse_amz_date(text: str) -> float | None:

@@ -27,6 +27,8 @@ JSON_CONTENT_TYPE = "application/json"
 
 # Headers (lower case, as werkzeug's Headers look them up case-insensitively).
 REQUEST_ID = "x-amz-request-id"
+AMZ_PREFIX = "x-amz-"  # S3's own headers: a presigned URL must sign each one sent
+HOST = "host"
 HOST_ID = "x-amz-id-2"
 CONTENT_MD5 = "Content-MD5"
 CONTENT_SHA256 = "x-amz-content-sha256"
