@@ -201,8 +201,9 @@ class S3App:
         fired: Fired | None = None
         auth: str | None = None
         access_key: str | None = None
+        credential = _named_credential(fields, environ)  # read once: the journal and the Call want it
         try:
-            call = self._call(environ, method, fields, request_id, host_id)
+            call = self._call(environ, method, fields, request_id, host_id, credential)
             # A preflight carries no credentials (S3 answers it from the CORS rules alone); a POST form
             # is signed in its fields (operations.verify_post_signature), not in its head.
             if self.authenticator is not None and call.operation == routes.Operation.POST_OBJECT:
@@ -270,7 +271,7 @@ class S3App:
                     invocation_id=fields.get(wire.SDK_INVOCATION_ID),
                     method=_SHARED_METHODS.get(method, method),
                     path=None if call is not None else request_target(environ),
-                    access_key=signer or named_access_key(fields, environ),
+                    access_key=signer or _access_key(credential),
                     auth=outcome,
                     query=str(query) if query else None,
                     request_headers=journal.request_headers(fields.pairs()),
@@ -389,9 +390,16 @@ class S3App:
         return [payload]
 
     def _call(
-        self, environ: WSGIEnvironment, method: str, fields: RequestHeaders, request_id: str, host_id: str
+        self,
+        environ: WSGIEnvironment,
+        method: str,
+        fields: RequestHeaders,
+        request_id: str,
+        host_id: str,
+        credential: str | None,
     ) -> handlers.Call:
-        """The request parsed once: target, operation, query, headers, body length, part number."""
+        """The request parsed once: target, operation, query, headers, body length, part number
+        (``credential``: the scope it names, ``_named_credential``)."""
         path = raw_path(environ)
         query = parse_query(environ)
         sent_host = fields.get("Host")
@@ -439,7 +447,7 @@ class S3App:
             part_number=validation.parse_decimal(query.get("partNumber")),
             until_end=bool(environ.get("wsgi.input_terminated")),
             aws_chunked=bodies.is_aws_chunked(fields),
-            signing_region=signing_region(fields, environ),
+            signing_region=_region(credential),
             request_id=request_id,
             host_id=host_id,
         )
@@ -565,16 +573,19 @@ def _named_credential(fields: Mapping[str, str], environ: Mapping[str, Any]) -> 
 def named_access_key(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
     """The access key id a request names (``Credential=AKID/...`` or ``X-Amz-Credential=AKID%2F...``),
     read without checking anything: for the journal and fault presets, whether verification is on or off."""
-    credential = _named_credential(fields, environ)
+    return _access_key(_named_credential(fields, environ))
+
+
+def _access_key(credential: str | None) -> str | None:
+    """The access key id of a credential scope (``_named_credential``)."""
     return credential.split("/", 1)[0] or None if credential is not None else None
 
 
-def signing_region(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
+def _region(credential: str | None) -> str | None:
     """The region a request was signed for (its credential scope's third field), read without checking:
     a client talks to the regional endpoint of the region it signs for, so CreateBucket judges a
     LocationConstraint by it [LS-AWS: test_different_location_constraint, recorded 2026-02-21]. With
     signature verification on, a region other than the server's was already refused."""
-    credential = _named_credential(fields, environ)
     if credential is None:
         return None
     parts = credential.split("/")
