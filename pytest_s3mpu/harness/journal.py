@@ -106,15 +106,13 @@ def _redacted(authorization: str) -> str:
 
 def request_headers(pairs: Iterable[tuple[str, str]]) -> Headers:
     """The request headers worth keeping, from (lower-case name, value) pairs; Authorization redacted."""
-    kept = [
-        (name, value[:FIELD_CHARS])
-        for name, value in pairs
-        if name in REQUEST_HEADERS or name.startswith(_REQUEST_PREFIXES)
-    ]
-    for index, (name, value) in enumerate(kept):
-        if name == "authorization":
-            kept[index] = (name, _redacted(value))
-    return tuple(kept)
+    return tuple(
+        [
+            (name, _redacted(value[:FIELD_CHARS]) if name == "authorization" else value[:FIELD_CHARS])
+            for name, value in pairs
+            if name in REQUEST_HEADERS or name.startswith(_REQUEST_PREFIXES)
+        ]
+    )
 
 
 def response_headers(pairs: Iterable[tuple[str, str]]) -> Headers:
