@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import pytest
+import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -148,3 +149,34 @@ def test_journal_cost_is_the_size_of_its_texts(s3mpu, client):
     assert journal._cost(("é€" * 3, (("name", "vé"),))) == journal.ENTRY_OVERHEAD + sys.getsizeof(
         "é€" * 3
     ) + sys.getsizeof((("name", "vé"),)) + 64 + sys.getsizeof("name") + sys.getsizeof("vé")
+
+
+@pytest.mark.parametrize(
+    ("region", "other"),
+    [
+        pytest.param("eu-west-1", "us-east-2", marks=pytest.mark.s3mpu(region="eu-west-1")),
+        pytest.param("us-east-2", "eu-west-1", marks=pytest.mark.s3mpu(region="us-east-2")),
+    ],
+)
+def test_website_names_follow_the_region_the_test_sets(s3mpu, region, other):
+    """The website endpoint names are worked out once per region, and the region changes from test to test
+    on one server: a bucket's website under this test's region answers as a website (an HTML 404 for a
+    bucket that does not exist [LS-AWS s3: test_website_hosting_no_such_website, recorded 2026-02-21]),
+    the other region's name is no website here (a Host the server does not answer, as XML)."""
+    assert s3mpu.region == region
+    answers = {
+        website: requests.get(
+            s3mpu.endpoint_url + "/", headers={"Host": f"no-such-site-1a2b.{suffix}"}, timeout=10
+        )
+        for suffix, website in (
+            (f"s3-website-{region}.amazonaws.com", True),
+            (f"s3-website.{other}.amazonaws.com", False),
+        )
+    }
+    assert (answers[True].status_code, answers[True].headers["Content-Type"]) == (
+        404,
+        "text/html; charset=utf-8",
+    )
+    assert "<li>Code: NoSuchBucket</li>" in answers[True].text
+    assert (answers[False].status_code, answers[False].headers["Content-Type"]) == (400, "application/xml")
+    assert "<Code>InvalidArgument</Code>" in answers[False].text

@@ -141,6 +141,8 @@ class S3App:
         self.store = store
         self.virtual_host_suffixes = tuple(virtual_host_suffixes)
         self.website_host_suffixes = tuple(website_host_suffixes)
+        # (region, website_host_suffixes, every website suffix) as last worked out (``_website_bucket``)
+        self._website_suffixes: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
         self.allowed_hosts = origins.allowed_names(
             (*origins.LOOPBACK_NAMES, *self.virtual_host_suffixes, *allowed_hosts)
         )
@@ -457,7 +459,11 @@ class S3App:
         AWS's website names of the store's region (which no DNS-rebinding page can claim)."""
         if not host:
             return None
-        return website_bucket(host, (*self.website_host_suffixes, *wire.website_endpoints(self.store.region)))
+        cached = self._website_suffixes  # worked out once per region and suffix setting
+        region, given = self.store.region, self.website_host_suffixes
+        if cached is None or cached[0] is not region or cached[1] is not given:
+            cached = self._website_suffixes = (region, given, (*given, *wire.website_endpoints(region)))
+        return website_bucket(host, cached[2])
 
     def _asked(self, environ: WSGIEnvironment, fields: RequestHeaders, method: str) -> RequestInfo:
         """For the journal, what a request the double answered with no operation of its own asked for:

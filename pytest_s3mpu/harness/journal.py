@@ -29,11 +29,6 @@ def _cut(text: str) -> str:
 
 def _bounded(entry: tuple[Any, ...]) -> tuple[Any, ...]:
     """The entry with every text field of over ``FIELD_CHARS`` characters cut to that, marked as cut."""
-    for value in entry:  # a plain loop: the common case (nothing to cut) is one pass, no generator
-        if type(value) is str and len(value) > FIELD_CHARS:
-            break
-    else:
-        return entry
     return tuple(_cut(v) if type(v) is str and len(v) > FIELD_CHARS else v for v in entry)
 
 
@@ -42,22 +37,42 @@ def _bounded(entry: tuple[Any, ...]) -> tuple[Any, ...]:
 _str_size = str.__sizeof__
 
 
+def _pairs_cost(pairs: tuple[Any, ...]) -> int:
+    """A header tuple's size plus, per pair, 64 and the sizes of the name and value."""
+    try:
+        texts = sum(map(_str_size, itertools.chain.from_iterable(pairs)))
+    except TypeError:  # a value that is not a plain str: measured as sys.getsizeof measures it
+        texts = sum(map(sys.getsizeof, itertools.chain.from_iterable(pairs)))
+    return sys.getsizeof(pairs) + 64 * len(pairs) + texts
+
+
 def _cost(row: tuple[Any, ...]) -> int:
-    """About what keeping ``row`` costs in memory, in bytes (header pairs included): each text field's
-    size, and for each header tuple its size plus, per pair, 64 and the sizes of the name and value."""
+    """About what keeping ``row`` costs in memory, in bytes: each text field's size and each header
+    tuple's (``_pairs_cost``)."""
     cost = ENTRY_OVERHEAD
     for value in row:
         kind = type(value)
         if kind is str:
             cost += _str_size(value)
         elif kind is tuple and value:
-            texts = itertools.chain.from_iterable(value)
-            try:
-                pairs = sum(map(_str_size, texts))
-            except TypeError:  # a value that is not a plain str: measured as sys.getsizeof measures it
-                pairs = sum(map(sys.getsizeof, itertools.chain.from_iterable(value)))
-            cost += sys.getsizeof(value) + 64 * len(value) + pairs
+            cost += _pairs_cost(value)
     return cost
+
+
+def _kept(entry: tuple[Any, ...]) -> tuple[tuple[Any, ...], int]:
+    """The row to keep (``_bounded``) and its ``_cost``, in one pass over the entry when nothing needs
+    cutting (the common case)."""
+    cost = ENTRY_OVERHEAD
+    for value in entry:
+        kind = type(value)
+        if kind is str:
+            if len(value) > FIELD_CHARS:
+                row = _bounded(entry)
+                return row, _cost(row)
+            cost += _str_size(value)
+        elif kind is tuple and value:
+            cost += _pairs_cost(value)
+    return entry, cost
 
 
 Headers = tuple[tuple[str, str], ...]
@@ -230,8 +245,7 @@ class Journal:
             return self._seq
 
     def record(self, entry: JournalEntry) -> None:
-        row = _bounded(tuple(entry))
-        cost = _cost(row)
+        row, cost = _kept(tuple(entry))
         with self._lock:
             self._entries.append(row)
             self._bytes += cost
