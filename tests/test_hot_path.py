@@ -1,14 +1,16 @@
 """The small-request path's shortcuts change no answer: each per-request step that is skipped or done
 once when nothing asks for it (no fault rule, no lifecycle configuration, a header name seen before, the
-journal's size estimate) still behaves as before the moment something does (BENCHMARKS.md, "Concurrency
-within one store": UploadPart's CPU). No timings here: they live in bench/."""
+journal's size estimate) still behaves as before the moment something does (BENCHMARKS.md, "A small
+request's cost, feature by feature"). No timings here: they live in bench/ (``bench.app_cpu``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import http.client
 import itertools
+import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import boto3
@@ -180,3 +182,18 @@ def test_website_names_follow_the_region_the_test_sets(s3mpu, region, other):
     assert "<li>Code: NoSuchBucket</li>" in answers[True].text
     assert (answers[False].status_code, answers[False].headers["Content-Type"]) == (400, "application/xml")
     assert "<Code>InvalidArgument</Code>" in answers[False].text
+
+
+def test_app_cpu_bench_runs():
+    """``bench.app_cpu`` at its smallest (one round, one batch) prints a ratio per tree, so it cannot rot;
+    no timing is asserted."""
+    root = Path(__file__).resolve().parent.parent
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.app_cpu", str(root), "--rounds", "1", "--batches", "1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert finished.stdout.splitlines()[-1].endswith("1.000")
