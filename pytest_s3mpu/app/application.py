@@ -141,6 +141,8 @@ class S3App:
         self.store = store
         self.virtual_host_suffixes = tuple(virtual_host_suffixes)
         self.website_host_suffixes = tuple(website_host_suffixes)
+        # (region, website_host_suffixes, every website suffix) as last worked out (``_website_bucket``)
+        self._website_suffixes: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None
         self.allowed_hosts = origins.allowed_names(
             (*origins.LOOPBACK_NAMES, *self.virtual_host_suffixes, *allowed_hosts)
         )
@@ -201,8 +203,9 @@ class S3App:
         fired: Fired | None = None
         auth: str | None = None
         access_key: str | None = None
+        credential = _named_credential(fields, environ)  # read once: the journal and the Call want it
         try:
-            call = self._call(environ, method, fields, request_id, host_id)
+            call = self._call(environ, method, fields, request_id, host_id, credential)
             # A preflight carries no credentials (S3 answers it from the CORS rules alone); a POST form
             # is signed in its fields (operations.verify_post_signature), not in its head.
             if self.authenticator is not None and call.operation == routes.Operation.POST_OBJECT:
@@ -270,7 +273,7 @@ class S3App:
                     invocation_id=fields.get(wire.SDK_INVOCATION_ID),
                     method=_SHARED_METHODS.get(method, method),
                     path=None if call is not None else request_target(environ),
-                    access_key=signer or named_access_key(fields, environ),
+                    access_key=signer or _access_key(credential),
                     auth=outcome,
                     query=str(query) if query else None,
                     request_headers=journal.request_headers(fields.pairs()),
@@ -389,9 +392,16 @@ class S3App:
         return [payload]
 
     def _call(
-        self, environ: WSGIEnvironment, method: str, fields: RequestHeaders, request_id: str, host_id: str
+        self,
+        environ: WSGIEnvironment,
+        method: str,
+        fields: RequestHeaders,
+        request_id: str,
+        host_id: str,
+        credential: str | None,
     ) -> handlers.Call:
-        """The request parsed once: target, operation, query, headers, body length, part number."""
+        """The request parsed once: target, operation, query, headers, body length, part number
+        (``credential``: the scope it names, ``_named_credential``)."""
         path = raw_path(environ)
         query = parse_query(environ)
         sent_host = fields.get("Host")
@@ -439,7 +449,7 @@ class S3App:
             part_number=validation.parse_decimal(query.get("partNumber")),
             until_end=bool(environ.get("wsgi.input_terminated")),
             aws_chunked=bodies.is_aws_chunked(fields),
-            signing_region=signing_region(fields, environ),
+            signing_region=_region(credential),
             request_id=request_id,
             host_id=host_id,
         )
@@ -449,7 +459,11 @@ class S3App:
         AWS's website names of the store's region (which no DNS-rebinding page can claim)."""
         if not host:
             return None
-        return website_bucket(host, (*self.website_host_suffixes, *wire.website_endpoints(self.store.region)))
+        cached = self._website_suffixes  # worked out once per region and suffix setting
+        region, given = self.store.region, self.website_host_suffixes
+        if cached is None or cached[0] is not region or cached[1] is not given:
+            cached = self._website_suffixes = (region, given, (*given, *wire.website_endpoints(region)))
+        return website_bucket(host, cached[2])
 
     def _asked(self, environ: WSGIEnvironment, fields: RequestHeaders, method: str) -> RequestInfo:
         """For the journal, what a request the double answered with no operation of its own asked for:
@@ -565,16 +579,19 @@ def _named_credential(fields: Mapping[str, str], environ: Mapping[str, Any]) -> 
 def named_access_key(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
     """The access key id a request names (``Credential=AKID/...`` or ``X-Amz-Credential=AKID%2F...``),
     read without checking anything: for the journal and fault presets, whether verification is on or off."""
-    credential = _named_credential(fields, environ)
+    return _access_key(_named_credential(fields, environ))
+
+
+def _access_key(credential: str | None) -> str | None:
+    """The access key id of a credential scope (``_named_credential``)."""
     return credential.split("/", 1)[0] or None if credential is not None else None
 
 
-def signing_region(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
+def _region(credential: str | None) -> str | None:
     """The region a request was signed for (its credential scope's third field), read without checking:
     a client talks to the regional endpoint of the region it signs for, so CreateBucket judges a
     LocationConstraint by it [LS-AWS: test_different_location_constraint, recorded 2026-02-21]. With
     signature verification on, a region other than the server's was already refused."""
-    credential = _named_credential(fields, environ)
     if credential is None:
         return None
     parts = credential.split("/")

@@ -74,7 +74,7 @@ class Call:
     chunk_chain: ChunkChain | None = None
     # A POST form's signature check (verification on: a form is signed in its fields, not its head).
     form_signing: FormSigning | None = None
-    # The region of the credential scope (application.signing_region): the regional endpoint it asked.
+    # The region of the credential scope (application._region): the regional endpoint it asked.
     signing_region: str | None = None
     # Sent with no signature at all while verification is on: judged by the bucket's ACLs and policy.
     anonymous: bool = False

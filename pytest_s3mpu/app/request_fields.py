@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 _UNPREFIXED = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
+# Each environ key's header name, worked out once (a client sends the same dozen names on every request);
+# bounded, so a client sending ever-new names cannot grow it. A pure function's answers: no lock needed.
+_NAMES: dict[str, str] = {}
+_NAMES_KEPT = 256
 
 
 class RequestHeaders(Mapping[str, str]):
@@ -31,9 +35,15 @@ class RequestHeaders(Mapping[str, str]):
         """``HTTP_X_AMZ_DATE`` as ``x-amz-date``; Content-Type and Content-Length only when not empty
         (as Werkzeug, since a WSGI server may set them to "")."""
         values: dict[str, str] = {}
+        names = _NAMES
         for key, value in environ.items():
-            if key.startswith("HTTP_"):
-                values[key[5:].replace("_", "-").lower()] = value
+            if key[:5] == "HTTP_":
+                name = names.get(key)
+                if name is None:
+                    name = key[5:].replace("_", "-").lower()
+                    if len(names) < _NAMES_KEPT:
+                        names[key] = name
+                values[name] = value
             elif key in _UNPREFIXED and value:
                 values[_UNPREFIXED[key]] = value
         for name, value in environ.get(wire.UNDERSCORED_METADATA_KEY, ()):

@@ -29,20 +29,50 @@ def _cut(text: str) -> str:
 
 def _bounded(entry: tuple[Any, ...]) -> tuple[Any, ...]:
     """The entry with every text field of over ``FIELD_CHARS`` characters cut to that, marked as cut."""
-    if all(type(v) is not str or len(v) <= FIELD_CHARS for v in entry):
-        return entry
     return tuple(_cut(v) if type(v) is str and len(v) > FIELD_CHARS else v for v in entry)
 
 
+# ``sys.getsizeof`` of a str, without its generic look-up (a str is not tracked by the collector, so the two
+# agree); ``getsizeof`` was a third of what recording an entry cost.
+_str_size = str.__sizeof__
+
+
+def _pairs_cost(pairs: tuple[Any, ...]) -> int:
+    """A header tuple's size plus, per pair, 64 and the sizes of the name and value."""
+    try:
+        texts = sum(map(_str_size, itertools.chain.from_iterable(pairs)))
+    except TypeError:  # a value that is not a plain str: measured as sys.getsizeof measures it
+        texts = sum(map(sys.getsizeof, itertools.chain.from_iterable(pairs)))
+    return sys.getsizeof(pairs) + 64 * len(pairs) + texts
+
+
 def _cost(row: tuple[Any, ...]) -> int:
-    """About what keeping ``row`` costs in memory, in bytes (header pairs included)."""
+    """About what keeping ``row`` costs in memory, in bytes: each text field's size and each header
+    tuple's (``_pairs_cost``)."""
     cost = ENTRY_OVERHEAD
     for value in row:
-        if type(value) is str:
-            cost += sys.getsizeof(value)
-        elif type(value) is tuple and value:
-            cost += sys.getsizeof(value) + sum(64 + sys.getsizeof(n) + sys.getsizeof(v) for n, v in value)
+        kind = type(value)
+        if kind is str:
+            cost += _str_size(value)
+        elif kind is tuple and value:
+            cost += _pairs_cost(value)
     return cost
+
+
+def _kept(entry: tuple[Any, ...]) -> tuple[tuple[Any, ...], int]:
+    """The row to keep (``_bounded``) and its ``_cost``, in one pass over the entry when nothing needs
+    cutting (the common case)."""
+    cost = ENTRY_OVERHEAD
+    for value in entry:
+        kind = type(value)
+        if kind is str:
+            if len(value) > FIELD_CHARS:
+                row = _bounded(entry)
+                return row, _cost(row)
+            cost += _str_size(value)
+        elif kind is tuple and value:
+            cost += _pairs_cost(value)
+    return entry, cost
 
 
 Headers = tuple[tuple[str, str], ...]
@@ -91,15 +121,13 @@ def _redacted(authorization: str) -> str:
 
 def request_headers(pairs: Iterable[tuple[str, str]]) -> Headers:
     """The request headers worth keeping, from (lower-case name, value) pairs; Authorization redacted."""
-    kept = [
-        (name, value[:FIELD_CHARS])
-        for name, value in pairs
-        if name in REQUEST_HEADERS or name.startswith(_REQUEST_PREFIXES)
-    ]
-    for index, (name, value) in enumerate(kept):
-        if name == "authorization":
-            kept[index] = (name, _redacted(value))
-    return tuple(kept)
+    return tuple(
+        [
+            (name, _redacted(value[:FIELD_CHARS]) if name == "authorization" else value[:FIELD_CHARS])
+            for name, value in pairs
+            if name in REQUEST_HEADERS or name.startswith(_REQUEST_PREFIXES)
+        ]
+    )
 
 
 def response_headers(pairs: Iterable[tuple[str, str]]) -> Headers:
@@ -217,8 +245,7 @@ class Journal:
             return self._seq
 
     def record(self, entry: JournalEntry) -> None:
-        row = _bounded(tuple(entry))
-        cost = _cost(row)
+        row, cost = _kept(tuple(entry))
         with self._lock:
             self._entries.append(row)
             self._bytes += cost

@@ -860,7 +860,8 @@ class Store:
             self._check_part_size(payload.size)
         upload, home = target.upload, target.home
         assert upload is not None and home is not None, "a target from check_upload_part"
-        asked = upload.meta.lock if upload.meta.lock != NO_LOCK else None
+        lock = upload.meta.lock
+        asked = None if lock is NO_LOCK or lock == NO_LOCK else lock  # the shared NO_LOCK: no comparison
         if (
             object_lock.needs_digest(home.object_lock, asked)
             and payload.content_md5 is None
@@ -868,13 +869,17 @@ class Store:
         ):
             raise errors.InvalidRequest(errors.LOCK_PART_DIGEST_REQUIRED)
         reported = integrity.part_checksum(payload, target.algorithm, target.checksum_type)
-        etag = encryption.opaque_etag() if target.encryption.hides_md5 else payload.md5.hex()
+        if target.encryption.hides_md5:
+            etag = encryption.opaque_etag()
+            md5 = bytes.fromhex(etag)
+        else:
+            etag, md5 = payload.md5.hex(), payload.md5
         part = Part(
             number=target.part_number,
             data=payload.data,
             size=payload.size,
             etag=etag,
-            md5=bytes.fromhex(etag),
+            md5=md5,
             last_modified=self._clock(),
             digests=payload.digests,
             reported=reported[0] if reported else None,
@@ -1386,7 +1391,10 @@ class Store:
         self._lifecycle_buckets = sum(1 for b in self._buckets.values() if b.lifecycle is not None)
 
     def upload_abort_due(self, bucket: str, upload_id: str) -> lifecycle.Due | None:
-        """When the bucket's lifecycle aborts this open upload (x-amz-abort-date); None: never."""
+        """When the bucket's lifecycle aborts this open upload (x-amz-abort-date); None: never. Free (no
+        lock) while no bucket has a configuration: UploadPart asks it on every part."""
+        if not self._lifecycle_buckets:
+            return None
         with self._lock:
             target = self._buckets.get(bucket)
             upload = target.uploads.get(upload_id) if target is not None else None
