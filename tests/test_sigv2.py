@@ -198,3 +198,5 @@ def test_post_form_signature_is_hmac_sha1_of_the_policy():
     )
     with pytest.raises(errors.InvalidRequest):
         _auth().verify_post(fields, 0, "ap-south-1")
+    with pytest.raises(errors.InvalidArgument):
+        _auth().verify_post({"awsaccesskeyid": AKID, "policy": policy}, 0, "us-east-1")

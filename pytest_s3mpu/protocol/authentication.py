@@ -331,6 +331,9 @@ class Authenticator:
         """A SigV2 form: ``signature`` is the base64 HMAC-SHA1 of the base64 ``policy`` by the secret of
         ``AWSAccessKeyId``; a wrong one is SignatureDoesNotMatch whose StringToSign is the policy
         [LS-AWS s3: test_post_request_malformed_policy[s3], recorded 2026-02-21]."""
+        for name in ("AWSAccessKeyId", "Signature"):  # the caller asks first; a pure check stays total
+            if name.lower() not in fields:
+                raise errors.post_missing_field(name)
         access_key = fields["awsaccesskeyid"]
         known = self._credential(access_key)
         self._check_token(known, fields.get("x-amz-security-token"), now)
