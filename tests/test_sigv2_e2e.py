@@ -234,6 +234,9 @@ def test_authorization_header_v2_is_verified(s3mpu):
     assert error["StringToSign"].startswith("PUT\n") and error["StringToSign"].endswith("\n/hdr/other")
     assert "CanonicalRequest" not in error
     assert state(s3mpu) == before
+    refused = s3mpu.journal.entries()[-1]
+    assert (refused.access_key, refused.auth) == ("test", "refused")
+    assert refused.error_code == "SignatureDoesNotMatch"
     port = urllib.parse.urlsplit(s3mpu.endpoint_url).port
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", "/hdr/x", headers={"Authorization": "AWS test"})
