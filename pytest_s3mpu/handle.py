@@ -147,8 +147,8 @@ class S3MPU:
         if not self.is_external:
             credentials = {"aws_access_key_id": DUMMY_ACCESS_KEY, "aws_secret_access_key": DUMMY_SECRET_KEY}
             signing = self.auth.first() if self.auth is not None else None
-            if signing is not None:  # verification on: sign with the first configured pair, SigV4 only
-                # (botocore presigns with SigV2 in us-east-1 unless told otherwise; the double refuses it)
+            if signing is not None:  # verification on: sign with the first configured pair, SigV4
+                # (botocore presigns with SigV2 in us-east-1 unless told otherwise; SigV4 works everywhere)
                 options.setdefault("signature_version", "s3v4")
                 credentials = {
                     "aws_access_key_id": signing.access_key,

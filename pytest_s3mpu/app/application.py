@@ -212,8 +212,9 @@ class S3App:
                 call = dataclasses.replace(call, form_signing=handlers.FormSigning(self.authenticator))
             elif self.authenticator is not None and call.operation not in (routes.PREFLIGHT, routes.WEBSITE):
                 auth = "refused"
+                virtual_bucket = call.bucket if call.virtual else None
                 verified = self.authenticator.verify(
-                    _signed_request(environ, method, fields, call.query),
+                    _signed_request(environ, method, fields, call.query, virtual_bucket),
                     self.store.clock.timestamp(),
                     self.store.region,
                 )
@@ -273,7 +274,7 @@ class S3App:
                     invocation_id=fields.get(wire.SDK_INVOCATION_ID),
                     method=_SHARED_METHODS.get(method, method),
                     path=None if call is not None else request_target(environ),
-                    access_key=signer or _access_key(credential),
+                    access_key=signer or _named_key(credential, fields, environ),
                     auth=outcome,
                     query=str(query) if query else None,
                     request_headers=journal.request_headers(fields.pairs()),
@@ -553,12 +554,17 @@ def request_target(environ: WSGIEnvironment) -> str:
 
 
 def _signed_request(
-    environ: WSGIEnvironment, method: str, fields: RequestHeaders, query: dict[str, str]
+    environ: WSGIEnvironment,
+    method: str,
+    fields: RequestHeaders,
+    query: dict[str, str],
+    virtual_bucket: str | None = None,
 ) -> SignedRequest:
-    """What the signature covers, as sent: the raw path (never decoded) and raw query."""
+    """What the signature covers, as sent: the raw path (never decoded), raw query, and the bucket a
+    virtual-hosted request names in its Host (SigV2 signs ``/bucket`` before the path)."""
     target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     path = split_target(str(target))[0] if target else str(environ.get("PATH_INFO", "/"))
-    return SignedRequest(method, path, str(environ.get("QUERY_STRING", "")), fields, query)
+    return SignedRequest(method, path, str(environ.get("QUERY_STRING", "")), fields, query, virtual_bucket)
 
 
 def _named_credential(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
@@ -579,12 +585,30 @@ def _named_credential(fields: Mapping[str, str], environ: Mapping[str, Any]) -> 
 def named_access_key(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
     """The access key id a request names (``Credential=AKID/...`` or ``X-Amz-Credential=AKID%2F...``),
     read without checking anything: for the journal and fault presets, whether verification is on or off."""
-    return _access_key(_named_credential(fields, environ))
+    return _named_key(_named_credential(fields, environ), fields, environ)
 
 
 def _access_key(credential: str | None) -> str | None:
     """The access key id of a credential scope (``_named_credential``)."""
     return credential.split("/", 1)[0] or None if credential is not None else None
+
+
+def _named_key(credential: str | None, fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
+    """The access key a request names: its SigV4 scope's (read once), else a SigV2 one's."""
+    return _access_key(credential) if credential is not None else _named_v2_key(fields, environ)
+
+
+def _named_v2_key(fields: Mapping[str, str], environ: Mapping[str, Any]) -> str | None:
+    """A SigV2 request's access key: ``Authorization: AWS AKID:signature`` or ``?AWSAccessKeyId=AKID``."""
+    authorization = fields.get("Authorization")
+    if authorization is not None:
+        scheme, _, rest = authorization.strip().partition(" ")
+        return rest.split(":", 1)[0].strip() or None if scheme == "AWS" else None
+    query = str(environ.get("QUERY_STRING", ""))
+    start = query.find("AWSAccessKeyId=")
+    if start == -1 or (start > 0 and query[start - 1] != "&"):
+        return None
+    return unquote_to_bytes(query[start + 15 :].split("&", 1)[0]).decode("utf-8", "replace") or None
 
 
 def _region(credential: str | None) -> str | None:

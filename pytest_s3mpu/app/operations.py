@@ -551,7 +551,7 @@ def verify_post_signature(store: Store, call: Call, fields: Mapping[str, str]) -
     if signing is None:
         return
     signing.outcome = "refused"
-    signing.access_key = fields.get("x-amz-credential", "").split("/", 1)[0] or None
+    signing.access_key = fields.get("x-amz-credential", "").split("/", 1)[0] or fields.get("awsaccesskeyid")
     verified = signing.authenticator.verify_post(fields, store.clock.timestamp(), store.region)
     signing.access_key, signing.outcome = verified.access_key, verified.method
 

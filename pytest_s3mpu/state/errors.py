@@ -1227,9 +1227,28 @@ def sigv2_query_incomplete() -> AccessDenied:
 
 
 def sigv2_not_supported() -> InvalidRequest:
-    """Signature Version 2 in a region that accepts only SigV4 (GH nukulb/s3-angular-file-upload#23)."""
+    """Signature Version 2 in a region that accepts only SigV4, one launched after 30 January 2014
+    (GH nukulb/s3-angular-file-upload#23)."""
     return InvalidRequest(
         "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."
+    )
+
+
+def sigv2_request_expired(expires: str, server_time: str) -> AccessDenied:
+    """A SigV2 presigned URL used after its ``Expires`` [LS-AWS s3: test_s3_presigned_url_expired[s3],
+    recorded 2026-02-21]."""
+    return AccessDenied("Request has expired", Expires=expires, ServerTime=server_time)
+
+
+def sigv2_expires_invalid(value: str) -> AccessDenied:
+    """A SigV2 presigned URL whose ``Expires`` is not POSIX seconds (s3rver, swift s3api tests)."""
+    return AccessDenied(f"Invalid date (should be seconds since epoch): {value}")
+
+
+def sigv2_header_malformed(value: str) -> InvalidArgument:
+    """``Authorization: AWS`` without ``AKID:signature`` (s3rver, swift s3api)."""
+    return InvalidArgument(
+        "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature", "Authorization", value
     )
 
 
