@@ -242,7 +242,7 @@ def _skip_unless_endpoint_honours(config: pytest.Config, marker: pytest.Mark | N
     differently from what it asked for."""
     if marker is None:
         return
-    for setting in (settings.MIN_PART_SIZE, settings.STORAGE, settings.OBJECT_OWNERSHIP):
+    for setting in (settings.MIN_PART_SIZE, settings.STORAGE, settings.OBJECT_OWNERSHIP, settings.ACCOUNT_ID):
         if setting.name in marker.kwargs:
             value = _resolve(config, setting, marker)
             if value != setting.default:
@@ -267,6 +267,7 @@ def _test_config(config: pytest.Config, marker: pytest.Mark | None, server: S3Se
         region=marked(settings.REGION),
         storage=marked(settings.STORAGE),
         object_ownership=marked(settings.OBJECT_OWNERSHIP),
+        account_id=marked(settings.ACCOUNT_ID),
     )
 
 
