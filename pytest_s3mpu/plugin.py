@@ -87,13 +87,14 @@ def pytest_configure(config: pytest.Config) -> None:
         _refuse_server_settings(config, endpoint)
 
 
-# Settings an external endpoint cannot honour: it has its own limits, storage and address.
+# Settings an external endpoint cannot honour: it has its own limits, storage, account and address.
 SERVER_ONLY: tuple[settings.Setting[Any], ...] = (
     settings.MIN_PART_SIZE,
     settings.MAX_BODY_SIZE,
     settings.STORAGE,
     settings.JOURNAL_MAX_BYTES,
     settings.OBJECT_OWNERSHIP,
+    settings.ACCOUNT_ID,
     settings.ALLOWED_HOSTS,
     settings.MAX_CONNECTIONS,
     settings.HEAD_TIMEOUT,
