@@ -122,6 +122,12 @@ class S3MPU:
         return self._region if self._region is not None else self.store.region
 
     @property
+    def account_id(self) -> str:
+        """The AWS account ID the in-memory server serves (the account_id setting): what
+        ExpectedBucketOwner names, the account in KMS key ARNs."""
+        return self._server("the account id").store.account_id
+
+    @property
     def ca_bundle(self) -> str | None:
         """The CA certificate (PEM path) to trust while the server serves https (setting ``tls``);
         None over http or against an external endpoint."""

@@ -87,13 +87,14 @@ def pytest_configure(config: pytest.Config) -> None:
         _refuse_server_settings(config, endpoint)
 
 
-# Settings an external endpoint cannot honour: it has its own limits, storage and address.
+# Settings an external endpoint cannot honour: it has its own limits, storage, account and address.
 SERVER_ONLY: tuple[settings.Setting[Any], ...] = (
     settings.MIN_PART_SIZE,
     settings.MAX_BODY_SIZE,
     settings.STORAGE,
     settings.JOURNAL_MAX_BYTES,
     settings.OBJECT_OWNERSHIP,
+    settings.ACCOUNT_ID,
     settings.ALLOWED_HOSTS,
     settings.MAX_CONNECTIONS,
     settings.HEAD_TIMEOUT,
@@ -242,7 +243,7 @@ def _skip_unless_endpoint_honours(config: pytest.Config, marker: pytest.Mark | N
     differently from what it asked for."""
     if marker is None:
         return
-    for setting in (settings.MIN_PART_SIZE, settings.STORAGE, settings.OBJECT_OWNERSHIP):
+    for setting in (settings.MIN_PART_SIZE, settings.STORAGE, settings.OBJECT_OWNERSHIP, settings.ACCOUNT_ID):
         if setting.name in marker.kwargs:
             value = _resolve(config, setting, marker)
             if value != setting.default:
@@ -267,6 +268,7 @@ def _test_config(config: pytest.Config, marker: pytest.Mark | None, server: S3Se
         region=marked(settings.REGION),
         storage=marked(settings.STORAGE),
         object_ownership=marked(settings.OBJECT_OWNERSHIP),
+        account_id=marked(settings.ACCOUNT_ID),
     )
 
 

@@ -43,8 +43,8 @@ class S3Server:
     """An in-memory S3 endpoint served from a daemon thread.
 
     :param store: the state to serve; a new ``Store`` by default. ``min_part_size``, ``region``,
-        ``max_body_size``, ``storage`` and ``object_ownership`` configure it (``Store.configure``, once);
-        each left None keeps the store's own (for a new store: S3's).
+        ``max_body_size``, ``storage``, ``object_ownership`` and ``account_id`` configure it
+        (``Store.configure``, once); each left None keeps the store's own (for a new store: S3's).
     :param host: interface to bind; 127.0.0.1 by default (never a public address in tests).
     :param port: 0 picks a free port.
     :param ssl_context: serve https with this context (e.g. a throwaway self-signed certificate).
@@ -56,6 +56,8 @@ class S3Server:
     :param storage: ``memory`` keeps bodies; ``sizes`` keeps only sizes, ETags and checksums.
     :param object_ownership: the ObjectOwnership of buckets created without ``x-amz-object-ownership``
         (default: S3's BucketOwnerEnforced; ObjectWriter gives buckets as S3 made them before April 2023).
+    :param account_id: the AWS account ID the endpoint serves, twelve digits (default ``123456789012``):
+        what ExpectedBucketOwner must name, the account in KMS key ARNs.
     :param journal_limit: keep only the newest this many journal entries (None: all of them).
     :param journal_max_bytes: keep only the newest journal entries that fit in about this many bytes.
     :param head_timeout: seconds a request head may take to arrive, from its first byte.
@@ -85,6 +87,7 @@ class S3Server:
         max_body_size: int | None = None,
         storage: str | None = None,
         object_ownership: str | None = None,
+        account_id: str | None = None,
         journal_limit: int | None = None,
         journal_max_bytes: int = DEFAULT_JOURNAL_MAX_BYTES,
         head_timeout: float = DEFAULT_HEAD_TIMEOUT,
@@ -103,6 +106,7 @@ class S3Server:
                 region=region,
                 storage=storage,
                 object_ownership=object_ownership,
+                account_id=account_id,
             )
         )
         self.store = store

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from pytest_s3mpu.protocol.authentication import Credential
-from pytest_s3mpu.state.access import ENFORCED, OWNERSHIPS
+from pytest_s3mpu.state.access import DEFAULT_ACCOUNT_ID, ENFORCED, OWNERSHIPS, is_account_id
 
 T = TypeVar("T")
 
@@ -90,6 +90,13 @@ def _ownership(text: str) -> str:
     value = text.strip()
     if value not in OWNERSHIPS:
         raise ValueError(f"must be one of {', '.join(OWNERSHIPS)}")
+    return value
+
+
+def _account_id(text: str) -> str:
+    value = text.strip()
+    if not is_account_id(value):
+        raise ValueError("must be an AWS account ID: twelve digits, e.g. 123456789012 or 000000000000")
     return value
 
 
@@ -268,6 +275,15 @@ OBJECT_OWNERSHIP: Setting[str] = Setting(
     "before: ACLs kept, no public access block), for suites written before 2023.",
     metavar="OWNERSHIP",
 )
+ACCOUNT_ID: Setting[str] = Setting(
+    "account_id",
+    DEFAULT_ACCOUNT_ID,
+    _account_id,
+    "AWS account ID of the endpoint, twelve digits (default 123456789012, AWS's example account, as moto "
+    "and most boto3 suites assume; LocalStack's is 000000000000): the owner of every bucket, which "
+    "ExpectedBucketOwner must name, and the account in KMS key ARNs.",
+    metavar="ACCOUNT",
+)
 ALLOWED_HOSTS: Setting[tuple[str, ...]] = Setting(
     "allowed_hosts",
     (),
@@ -361,6 +377,7 @@ ALL: tuple[Setting[object], ...] = (  # type: ignore[assignment]
     JOURNAL_MAX_BYTES,
     ENDPOINT,
     OBJECT_OWNERSHIP,
+    ACCOUNT_ID,
     ALLOWED_HOSTS,
     MAX_CONNECTIONS,
     HEAD_TIMEOUT,

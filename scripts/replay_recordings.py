@@ -96,9 +96,12 @@ from botocore.response import StreamingBody
 import pytest_s3mpu
 from pytest_s3mpu.protocol.authentication import Authenticator, Credential
 from pytest_s3mpu.s3server import S3Server
-from pytest_s3mpu.state.encryption import ACCOUNT_ID
+from pytest_s3mpu.state.access import DEFAULT_ACCOUNT_ID
 
 SELECT = re.compile(r"multipart|upload_part|get_object_part|checksum|list_parts|content_md5")
+# The account the replayed servers serve (the account_id setting) and LocalStack's ``account_id`` fixture
+# names: the double's default, written as twelve 1s where the recording has the account.
+ACCOUNT_ID = DEFAULT_ACCOUNT_ID
 # Fixtures the replay cannot provide (other AWS services, other accounts, virtual-host DNS): the test is
 # reported as skipped.
 UNSUPPORTED = {
@@ -551,7 +554,7 @@ def needs_signatures(fn: ast.FunctionDef, recorded: dict[str, Any]) -> bool:
 
 def new_server(signatures: bool) -> S3Server:
     """A server answering the AWS host names, checking signatures or not."""
-    server = S3Server(virtual_host_suffixes=VHOST_SUFFIXES)
+    server = S3Server(virtual_host_suffixes=VHOST_SUFFIXES, account_id=ACCOUNT_ID)
     if signatures:
         server.app.authenticator = Authenticator.of([Credential(ACCESS_KEY, SECRET_KEY, None)])
     return server

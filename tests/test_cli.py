@@ -180,6 +180,7 @@ def test_help_lists_options() -> None:
         (["--min-part-size", "lots"], "'lots'"),
         (["--journal-limit", "0"], "must be at least 1"),
         (["--object-ownership", "Everyone"], "'Everyone'"),
+        (["--account-id", "0000"], "argument --account-id: invalid value '0000': must be an AWS account ID"),
         (["--storage", "disk"], "argument --storage: invalid value 'disk': must be 'memory' or 'sizes'\n"),
         (["--fault-seed", "x"], "argument --fault-seed: not a whole number: 'x'\n"),
         (["--seed", "no-such-folder"], "argument --seed: not a folder: 'no-such-folder'"),
@@ -368,6 +369,28 @@ def test_object_ownership_option_sets_new_buckets(launcher: list[str]) -> None:
         assert {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"} in [
             g["Grantee"] for g in grants
         ]
+    finally:
+        running.proc.send_signal(signal.SIGTERM)
+        assert running.proc.wait(timeout=EXIT_TIMEOUT) == 0
+        for stream in (running.proc.stdout, running.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_account_id_option_names_the_bucket_owner(launcher: list[str]) -> None:
+    """``--account-id 000000000000`` (LocalStack's account): ExpectedBucketOwner naming it is answered,
+    the default 123456789012 is another account, 403 AccessDenied, and an aws:kms object's managed key ARN
+    carries it [LS-AWS: test_get_bucket_policy, test_s3_sse_default_kms_key, recorded 2026-02-21]."""
+    running = _start(launcher, "--account-id", "000000000000")
+    try:
+        client = running.client()
+        client.create_bucket(Bucket="cli-bucket")
+        client.head_bucket(Bucket="cli-bucket", ExpectedBucketOwner="000000000000")
+        with pytest.raises(ClientError) as caught:
+            client.head_bucket(Bucket="cli-bucket", ExpectedBucketOwner="123456789012")
+        assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        put = client.put_object(Bucket="cli-bucket", Key="k", Body=b"x", ServerSideEncryption="aws:kms")
+        assert put["SSEKMSKeyId"].startswith("arn:aws:kms:us-east-1:000000000000:key/")
     finally:
         running.proc.send_signal(signal.SIGTERM)
         assert running.proc.wait(timeout=EXIT_TIMEOUT) == 0

@@ -13,6 +13,7 @@ from s3_assertions import expect_error, state
 
 from pytest_s3mpu.protocol import object_headers, wire
 from pytest_s3mpu.state import encryption
+from pytest_s3mpu.state.access import DEFAULT_ACCOUNT_ID
 from pytest_s3mpu.state.encryption import EncryptionRequest
 from pytest_s3mpu.state.errors import S3Error
 
@@ -331,7 +332,7 @@ def test_md5_is_checked_before_key_length():
     )
     ok = EncryptionRequest(customer_algorithm="AES256", customer_key=b64(CUSTOMER_KEY))
     assert encryption.customer_key_md5(ok) == key_md5(CUSTOMER_KEY)
-    assert object_headers.encryption_headers(encryption.for_write(ok)) == [
+    assert object_headers.encryption_headers(encryption.for_write(ok, account_id=DEFAULT_ACCOUNT_ID)) == [
         (wire.SSE_C_ALGORITHM, "AES256"),
         (wire.SSE_C_KEY_MD5, key_md5(CUSTOMER_KEY)),
     ]

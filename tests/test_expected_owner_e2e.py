@@ -1,6 +1,7 @@
 """ExpectedBucketOwner (``x-amz-expected-bucket-owner``) through the real server with boto3: S3 checks it
 on every bucket and object operation, and on a copy the source bucket's (``x-amz-source-expected-bucket-
-owner``). Every bucket of the double belongs to its one account, ``123456789012``.
+owner``). Every bucket of the double belongs to its one account: the account_id setting, by default
+``123456789012``.
 
 Recordings: LocalStack tests/aws/services/s3/test_s3.py ("LS-AWS", validated against AWS 2026-02-21).
 """
@@ -12,7 +13,7 @@ import json
 import pytest
 from s3_assertions import expect_error, state
 
-from pytest_s3mpu.state.access import ACCOUNT_ID
+from pytest_s3mpu.state.access import DEFAULT_ACCOUNT_ID as ACCOUNT_ID
 
 BUCKET = "owned"
 OTHER_ACCOUNT = "000000000002"

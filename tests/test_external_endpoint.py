@@ -146,8 +146,14 @@ def test_per_test_settings_the_endpoint_cannot_apply_skip_their_test(
             "ERROR: tls True from option --s3mpu-tls has no effect on the external endpoint "
             "http://127.0.0.1:9 (from option --s3mpu-endpoint): unset one of the two",
         ),
+        (
+            [],
+            "s3mpu_account_id = 000000000000\n",
+            "ERROR: account_id '000000000000' from ini key s3mpu_account_id has no effect on the external "
+            "endpoint http://127.0.0.1:9 (from option --s3mpu-endpoint): unset one of the two",
+        ),
     ],
-    ids=["option", "ini", "tls"],
+    ids=["option", "ini", "tls", "account_id"],
 )
 def test_session_settings_the_endpoint_cannot_apply_are_a_usage_error(pytester, args, ini, message):
     """A session-wide setting of the in-memory server together with ``--s3mpu-endpoint`` stops the run

@@ -333,7 +333,7 @@ def test_bad_marker_values_error_their_test(pytester: pytest.Pytester) -> None:
             "*UsageError: invalid min_part_size 'lots' from the s3mpu marker: not a byte count: 'lots' (acc*",
             "*UsageError: port cannot be set by the s3mpu marker: it belongs to the session's server",
             "*UsageError: host cannot be set by the s3mpu marker: it belongs to the session's server",
-            "*UsageError: unknown setting 'min_partsize' in the s3mpu marker (allowed: min_part_size, region, storage, object_ownership, seed, auth, credentials, leaks, tls)",  # noqa: E501
+            "*UsageError: unknown setting 'min_partsize' in the s3mpu marker (allowed: min_part_size, region, storage, object_ownership, account_id, seed, auth, credentials, leaks, tls)",  # noqa: E501
         ]
     )
 

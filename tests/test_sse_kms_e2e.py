@@ -18,6 +18,7 @@ import pytest
 from s3_assertions import expect_error
 
 from pytest_s3mpu.state import encryption
+from pytest_s3mpu.state.access import DEFAULT_ACCOUNT_ID as ACCOUNT
 from pytest_s3mpu.state.encryption import Encryption, EncryptionRequest
 
 BUCKET = "kms"
@@ -293,25 +294,39 @@ def test_copy_into_kms_and_back(s3):
 def test_for_write_resolves_the_kms_key():
     """The pure rule: no key → the region's managed key; a key id → its ARN; an ARN as given; a bucket
     key from a KMS default only when the request sends none."""
-    managed = encryption.for_write(EncryptionRequest(sse="aws:kms"), region="ap-south-1")
-    assert managed.kms_key_id == encryption.kms_key_arn(None, "ap-south-1")
-    assert managed.kms_key_id.startswith(f"arn:aws:kms:ap-south-1:{encryption.ACCOUNT_ID}:key/")
-    assert encryption.kms_key_arn(None, "ap-south-1") != encryption.kms_key_arn(None, "us-east-1")
-    named = encryption.for_write(EncryptionRequest(sse="aws:kms:dsse", kms_key_id=KEY_ID))
-    assert named.kms_key_id == f"arn:aws:kms:us-east-1:{encryption.ACCOUNT_ID}:key/{KEY_ID}"
+    managed = encryption.for_write(EncryptionRequest(sse="aws:kms"), region="ap-south-1", account_id=ACCOUNT)
+    assert managed.kms_key_id == encryption.kms_key_arn(None, "ap-south-1", ACCOUNT)
+    assert managed.kms_key_id.startswith(f"arn:aws:kms:ap-south-1:{ACCOUNT}:key/")
+    assert encryption.kms_key_arn(None, "ap-south-1", ACCOUNT) != encryption.kms_key_arn(
+        None, "us-east-1", ACCOUNT
+    )
+    named = encryption.for_write(EncryptionRequest(sse="aws:kms:dsse", kms_key_id=KEY_ID), account_id=ACCOUNT)
+    assert named.kms_key_id == f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{KEY_ID}"
     arn = "arn:aws:kms:us-west-2:111122223333:key/abc"
-    assert encryption.for_write(EncryptionRequest(sse="aws:kms", kms_key_id=arn)).kms_key_id == arn
-    kms_default = Encryption(sse="aws:kms", kms_key_id=arn, bucket_key="true")
-    assert encryption.for_write(EncryptionRequest(sse="aws:kms"), kms_default).bucket_key == "true"
     assert (
-        encryption.for_write(EncryptionRequest(sse="aws:kms", bucket_key="false"), kms_default).bucket_key
+        encryption.for_write(EncryptionRequest(sse="aws:kms", kms_key_id=arn), account_id=ACCOUNT).kms_key_id
+        == arn
+    )
+    kms_default = Encryption(sse="aws:kms", kms_key_id=arn, bucket_key="true")
+    assert (
+        encryption.for_write(EncryptionRequest(sse="aws:kms"), kms_default, account_id=ACCOUNT).bucket_key
+        == "true"
+    )
+    assert (
+        encryption.for_write(
+            EncryptionRequest(sse="aws:kms", bucket_key="false"), kms_default, account_id=ACCOUNT
+        ).bucket_key
         == "false"
     )
     assert (
-        encryption.for_write(EncryptionRequest(sse="aws:kms"), Encryption(bucket_key="true")).bucket_key
+        encryption.for_write(
+            EncryptionRequest(sse="aws:kms"), Encryption(bucket_key="true"), account_id=ACCOUNT
+        ).bucket_key
         is None
     )
-    assert encryption.for_write(EncryptionRequest(sse="AES256"), kms_default) == Encryption(sse="AES256")
+    assert encryption.for_write(
+        EncryptionRequest(sse="AES256"), kms_default, account_id=ACCOUNT
+    ) == Encryption(sse="AES256")
 
 
 def test_which_encryptions_hide_the_md5():

@@ -43,12 +43,19 @@ def _region(name: str, value: Any, store: Store) -> str:
     return value.strip()
 
 
+def _account_id(name: str, value: Any, store: Store) -> str:
+    if not isinstance(value, str) or not access.is_account_id(value):
+        raise SettingsError(f"{name} must be an AWS account ID of twelve digits (as text), not {value!r}")
+    return value
+
+
 _CHECKS: dict[str, Callable[[str, Any, Store], Any]] = {
     "min_part_size": _size,
     "max_body_size": _size,
     "region": _region,
     "storage": _choice("storage", ("memory", "sizes")),
     "object_ownership": _choice("object_ownership", access.OWNERSHIPS),
+    "account_id": _account_id,
 }
 
 
@@ -60,6 +67,7 @@ def current(store: Store) -> dict[str, Any]:
         "region": store.region,
         "storage": "memory" if store.keep_bytes else "sizes",
         "object_ownership": store.object_ownership,
+        "account_id": store.account_id,
     }
 
 

@@ -12,14 +12,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from pytest_s3mpu.state import encryption, errors
+from pytest_s3mpu.state import errors
 
 # The canonical user ID of the one account this endpoint serves (ListBuckets' Owner, every ACL's owner).
 OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
-# Its AWS account ID (``encryption.ACCOUNT_ID``, which its KMS key ARNs carry): the owner of every bucket,
-# what ExpectedBucketOwner must name.
-ACCOUNT_ID = encryption.ACCOUNT_ID
+# Its AWS account ID is the account_id setting (``StoreConfig.account_id``): the owner of every bucket,
+# what ExpectedBucketOwner must name, the account its KMS key ARNs carry. This is its default: the
+# example account of AWS's documentation, which moto and most boto3-based suites assume.
+DEFAULT_ACCOUNT_ID = "123456789012"
 _ACCOUNT_ID = re.compile(r"[0-9]{12}\Z", re.ASCII)
+
+
+def is_account_id(value: str) -> bool:
+    """An AWS account ID: exactly twelve ASCII digits."""
+    return _ACCOUNT_ID.match(value) is not None
+
 
 ENFORCED = "BucketOwnerEnforced"
 PREFERRED = "BucketOwnerPreferred"
@@ -208,18 +215,18 @@ def new_bucket(requested: str | None, acl: Acl | None, default: str) -> tuple[st
     return chosen, block
 
 
-def check_expected_owner(expected: str | None, bucket_exists: bool) -> None:
+def check_expected_owner(expected: str | None, bucket_exists: bool, account_id: str) -> None:
     """ExpectedBucketOwner (``x-amz-expected-bucket-owner``, or its source twin on a copy), which S3
     checks on every bucket and object operation: not twelve digits is InvalidBucketOwnerAWSAccountID,
     another account than the bucket's owner AccessDenied [LS-AWS: test_get_bucket_policy,
     test_delete_bucket_policy_expected_bucket_owner, test_put_bucket_policy_invalid_account_id,
-    recorded 2026-02-21]. Every bucket here is this account's; a bucket that does not exist is left
-    to the operation (NoSuchBucket, or CreateBucket's own answer)."""
+    recorded 2026-02-21]. Every bucket here belongs to the one ``account_id`` (the setting); a bucket
+    that does not exist is left to the operation (NoSuchBucket, or CreateBucket's own answer)."""
     if expected is None:
         return
-    if not _ACCOUNT_ID.match(expected):
+    if not is_account_id(expected):
         raise errors.InvalidBucketOwnerAWSAccountID(expected)
-    if bucket_exists and expected != ACCOUNT_ID:
+    if bucket_exists and expected != account_id:
         raise errors.AccessDenied()
 
 

@@ -47,15 +47,16 @@ def check_encryption(algorithm: str | None, kms_key_id: str | None, bucket_key: 
     return BucketEncryption(algorithm, kms_key_id, bucket_key)
 
 
-def object_encryption(config: BucketEncryption, region: str) -> Encryption:
-    """How an object written without SSE headers is encrypted: the bucket default. BucketKeyEnabled is
+def object_encryption(config: BucketEncryption, region: str, account_id: str) -> Encryption:
+    """How an object written without SSE headers is encrypted: the bucket default (a KMS key as an ARN
+    in the bucket's region and the endpoint's account). BucketKeyEnabled is
     reported only for a KMS default that enables it [LS-AWS: test_s3_bucket_encryption_sse_kms,
     test_s3_bucket_encryption_sse_s3, recorded 2026-02-21]."""
     if config.algorithm not in KMS_ALGORITHMS:
         return Encryption(sse=config.algorithm)
     return Encryption(
         sse=config.algorithm,
-        kms_key_id=kms_key_arn(config.kms_key_id, region),
+        kms_key_id=kms_key_arn(config.kms_key_id, region, account_id),
         bucket_key="true" if config.bucket_key_enabled else None,
     )
 

@@ -24,18 +24,23 @@ class StoreConfig:
     :param region: the region new buckets report when the request names none.
     :param storage: ``memory`` keeps bodies; ``sizes`` keeps only sizes, ETags and checksums.
     :param object_ownership: the ObjectOwnership of buckets created without ``x-amz-object-ownership``.
+    :param account_id: the AWS account ID the endpoint serves (twelve digits): every bucket's owner, as
+        ExpectedBucketOwner names it, and the account in its KMS key ARNs.
     """
 
     limits: Limits = field(default_factory=Limits)
     region: str = "us-east-1"
     storage: str = "memory"
     object_ownership: str = access.ENFORCED
+    account_id: str = access.DEFAULT_ACCOUNT_ID
 
     def __post_init__(self) -> None:
         if self.storage not in STORAGE_MODES:
             raise ValueError(f"storage must be one of {', '.join(STORAGE_MODES)}")
         if self.object_ownership not in access.OWNERSHIPS:
             raise ValueError(f"object_ownership must be one of {', '.join(access.OWNERSHIPS)}")
+        if not access.is_account_id(self.account_id):
+            raise ValueError(f"account_id must be twelve digits, not {self.account_id!r}")
 
     @property
     def keep_bytes(self) -> bool:
@@ -49,6 +54,7 @@ class StoreConfig:
         region: str | None = None,
         storage: str | None = None,
         object_ownership: str | None = None,
+        account_id: str | None = None,
     ) -> StoreConfig:
         """This configuration with the settings given (None: keep this one's)."""
         limits = self.limits
@@ -61,4 +67,5 @@ class StoreConfig:
             region=self.region if region is None else region,
             storage=self.storage if storage is None else storage,
             object_ownership=self.object_ownership if object_ownership is None else object_ownership,
+            account_id=self.account_id if account_id is None else account_id,
         )

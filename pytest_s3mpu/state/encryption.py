@@ -19,9 +19,6 @@ from pytest_s3mpu.state import errors
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 
-# The one AWS account this endpoint serves, as it appears in KMS key ARNs.
-ACCOUNT_ID = "123456789012"
-
 
 @dataclass(frozen=True, slots=True)
 class EncryptionRequest:
@@ -82,16 +79,17 @@ def opaque_etag() -> str:
     return secrets.token_hex(16)
 
 
-def kms_key_arn(key_id: str | None, region: str) -> str:
-    """The key an SSE-KMS object reports: an ARN as given, a key id or alias as its ARN, none as the
-    account's AWS-managed ``aws/s3`` key (one stable id per account and region, as S3's is)
+def kms_key_arn(key_id: str | None, region: str, account_id: str) -> str:
+    """The key an SSE-KMS object reports: an ARN as given, a key id or alias as its ARN in the
+    endpoint's account (the account_id setting), none as the account's AWS-managed ``aws/s3`` key (one
+    stable id per account and region, as S3's is)
     [LS-AWS: test_s3_sse_default_kms_key, test_s3_multipart_upload_sse, recorded 2026-02-21]."""
     if key_id is not None and key_id.startswith("arn:"):
         return key_id
     if key_id is None:
         key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"aws/s3/{region}"))
     resource = key_id if key_id.startswith("alias/") else f"key/{key_id}"
-    return f"arn:aws:kms:{region}:{ACCOUNT_ID}:{resource}"
+    return f"arn:aws:kms:{region}:{account_id}:{resource}"
 
 
 def customer_key_md5(request: EncryptionRequest, check_size: bool = True) -> str | None:
@@ -140,15 +138,16 @@ def customer_key_md5(request: EncryptionRequest, check_size: bool = True) -> str
 
 
 def for_write(
-    request: EncryptionRequest, default: Encryption = DEFAULT, region: str = "us-east-1"
+    request: EncryptionRequest, default: Encryption = DEFAULT, region: str = "us-east-1", *, account_id: str
 ) -> Encryption:
     """The encryption of a new object or upload: SSE-C, the requested SSE, or the bucket's default
     (S3's SSE-S3 unless PutBucketEncryption set another).
 
-    A requested SSE-KMS reports its key as an ARN in the bucket's ``region``, the AWS-managed key when
-    the request names none; without a bucket-key header it takes the bucket's KMS default's
-    BucketKeyEnabled [LS-AWS: test_s3_sse_default_kms_key, recorded 2026-02-21: ``aws:kms`` alone into a
-    bucket whose KMS default enables it answers BucketKeyEnabled and the managed key's ARN].
+    A requested SSE-KMS reports its key as an ARN in the bucket's ``region`` and the endpoint's
+    ``account_id``, the AWS-managed key when the request names none; without a bucket-key header it
+    takes the bucket's KMS default's BucketKeyEnabled [LS-AWS: test_s3_sse_default_kms_key, recorded
+    2026-02-21: ``aws:kms`` alone into a bucket whose KMS default enables it answers BucketKeyEnabled
+    and the managed key's ARN].
     """
     key_md5 = customer_key_md5(request)
     if key_md5 is not None:
@@ -163,7 +162,7 @@ def for_write(
     if bucket_key is None and default.sse in KMS_ALGORITHMS:
         bucket_key = default.bucket_key
     return Encryption(
-        sse=request.sse, kms_key_id=kms_key_arn(request.kms_key_id, region), bucket_key=bucket_key
+        sse=request.sse, kms_key_id=kms_key_arn(request.kms_key_id, region, account_id), bucket_key=bucket_key
     )
 
 

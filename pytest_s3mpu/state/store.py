@@ -162,6 +162,12 @@ class Store:
         return self._config.keep_bytes
 
     @property
+    def account_id(self) -> str:
+        """The AWS account ID this endpoint serves (the account_id setting): the owner of every bucket,
+        as ExpectedBucketOwner names it, and the account in its KMS key ARNs."""
+        return self._config.account_id
+
+    @property
     def object_ownership(self) -> str:
         """The ObjectOwnership new buckets get (the object_ownership setting; S3's since April 2023)."""
         return self._config.object_ownership
@@ -217,9 +223,10 @@ class Store:
         the bucket's region) or the bucket's default."""
         with self._lock:
             target = self._bucket(name)
-            default = bucket_config.object_encryption(target.encryption, target.region)
+            account_id = self._config.account_id
+            default = bucket_config.object_encryption(target.encryption, target.region, account_id)
             region = target.region
-        return encryption.for_write(sse, default, region)
+        return encryption.for_write(sse, default, region, account_id=account_id)
 
     def _open_upload(self, bucket: Bucket, key: str, upload_id: str) -> Upload:
         """The open upload with this ID *for this key*; anything else is NoSuchUpload (spec §1.4)."""
@@ -331,7 +338,8 @@ class Store:
             return
         with self._lock:
             exists = name in self._buckets
-        access.check_expected_owner(expected, exists)
+            account_id = self._config.account_id
+        access.check_expected_owner(expected, exists, account_id)
 
     def check_anonymous(self, name: str, key: str, need: access.Need) -> None:
         """An anonymous request (auth=sigv4, no signature): AccessDenied unless the bucket's ACLs or
@@ -397,7 +405,7 @@ class Store:
         if declared_size is not None and declared_size > limit:
             raise errors.EntityTooLarge(declared_size, limit)
         if sse is not None:
-            encryption.for_write(sse)
+            encryption.for_write(sse, account_id=self.account_id)
         asked = object_lock.requested_lock(lock or LockRequest(), self._clock())
         with self._lock:
             target = self._bucket(bucket)
