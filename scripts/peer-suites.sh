@@ -2,7 +2,9 @@
 # Runs other projects' own, unmodified S3 test suites (s3fs, aiobotocore's S3 tests) twice: against the
 # moto server their fixtures start, and against pytest-s3mpu's standalone server in its place (the plugin
 # scripts/peer_suites/s3mpu_as_moto.py swaps moto's ThreadedMotoServer for ours). Prints the pass/fail
-# counts of each run and keeps the JUnit reports in .peer/results/.
+# counts of each run and keeps the JUnit reports in .peer/results/; the report of the run before is moved to
+# .peer/results/previous/ and every test whose outcome changed since is listed (scripts/peer_suites/
+# compare_runs.py), and so is each test that moto and the double answer differently when both ran.
 #
 # Not part of the default test run (several minutes). Needs PyPI: the suites come from the projects'
 # source distributions, pinned below, into .peer/ (ignored by git).
@@ -52,25 +54,28 @@ run_suite() {  # run_suite SUITE PEER
         *) echo "unknown suite $suite" >&2; return 2 ;;
     esac
     [ "$peer" = s3mpu ] && args+=(-p s3mpu_as_moto)
-    local report="$OUT/results/$suite-$peer.xml"
+    local report="$OUT/results/$suite-$peer.xml" previous="$OUT/results/previous/$suite-$peer.xml"
+    if [ -f "$report" ]; then
+        mkdir -p "$OUT/results/previous"
+        mv "$report" "$previous"
+    fi
     (cd "$dir" && PYTHONPATH="$ROOT/scripts/peer_suites" timeout 1800 "$PY" -m pytest -q -rs --timeout 120 --junitxml "$report" "${args[@]}" >"$OUT/results/$suite-$peer.log" 2>&1) || true
-    "$PY" - "$report" "$suite" "$peer" <<'PY'
-import sys
-import xml.etree.ElementTree as ET
-
-report, suite, peer = sys.argv[1:]
-root = ET.parse(report).getroot()
-suites = [root] if root.tag == "testsuite" else list(root)
-total = {k: sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")}
-passed = total["tests"] - total["failures"] - total["errors"] - total["skipped"]
-print(f"{suite:12} {peer:6} passed {passed:4}  failed {total['failures']:4}  errors {total['errors']:4}  "
-      f"skipped {total['skipped']:4}  of {total['tests']}")
-PY
+    "$PY" "$ROOT/scripts/peer_suites/compare_runs.py" "$report" --label "$suite $peer"
+    if [ -f "$previous" ]; then
+        echo "  since the previous run ($suite, $peer):"
+        "$PY" "$ROOT/scripts/peer_suites/compare_runs.py" "$previous" "$report" \
+            --label-before previous --label-after now || echo "  REGRESSION: a test that passed before fails now"
+    fi
 }
 
 for suite in $SUITES; do
     for peer in $PEERS; do
         run_suite "$suite" "$peer"
     done
+    if [[ " $PEERS " == *" moto "* && " $PEERS " == *" s3mpu "* ]]; then
+        echo "  moto and pytest-s3mpu side by side ($suite; COMPATIBILITY.md explains each):"
+        "$PY" "$ROOT/scripts/peer_suites/compare_runs.py" "$OUT/results/$suite-moto.xml" \
+            "$OUT/results/$suite-s3mpu.xml" --label-before moto --label-after s3mpu || true
+    fi
 done
 echo "reports and logs: $OUT/results/"
