@@ -3,9 +3,9 @@
 Usage: python scripts/ceph_tally.py REPORT.xml path/to/test_s3.py [--failed]
 
 Prints the totals, then passed / failed / errored / skipped per mark (a test counts under each of its
-marks; a test without a mark under "(none)"), then the same totals for the tests NOT marked fails_on_aws
-(ceph's note that AWS itself answers differently). --failed lists the failing tests not marked fails_on_aws
-with the first line of their message, for grouping by cause.
+marks, one without a mark under "(none)"; each parametrized case counts once), then the same totals for
+the tests NOT marked fails_on_aws (ceph's note that AWS itself answers differently). --failed lists the
+failing tests not marked fails_on_aws with the first line of their message, for grouping by cause.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ def marks_of(source_path: str) -> dict[str, set[str]]:
                     isinstance(target, ast.Attribute)
                     and isinstance(target.value, ast.Attribute)
                     and target.value.attr == "mark"
+                    and target.attr != "parametrize"
                 ):
                     names.add(target.attr)
             found[node.name] = names
@@ -43,7 +44,7 @@ def outcomes_of(report_path: str) -> dict[str, tuple[str, str]]:
     root = ET.parse(report_path).getroot()
     results: dict[str, tuple[str, str]] = {}
     for case in root.iter("testcase"):
-        name = case.get("name", "").split("[")[0]
+        name = case.get("name", "")
         outcome, message = "passed", ""
         for child in case:
             if child.tag == "failure":
@@ -76,7 +77,7 @@ def main(argv: list[str]) -> int:
     not_aws: Counter[str] = Counter()
     for name, (outcome, _) in results.items():
         overall[outcome] += 1
-        names = marks.get(name, set())
+        names = marks.get(name.split("[")[0], set())
         for mark in names or {"(none)"}:
             by_mark[mark][outcome] += 1
         if "fails_on_aws" not in names:
@@ -90,7 +91,8 @@ def main(argv: list[str]) -> int:
     if "--failed" in argv:
         print("failing, not marked fails_on_aws:")
         for name, (outcome, message) in sorted(results.items()):
-            if outcome in ("failed", "errored") and "fails_on_aws" not in marks.get(name, set()):
+            base = name.split("[")[0]
+            if outcome in ("failed", "errored") and "fails_on_aws" not in marks.get(base, set()):
                 print(f"  {outcome[0].upper()} {name}: {message}")
     return 0
 
