@@ -924,3 +924,21 @@ def test_keep_alive_after_error_with_unread_body(s3mpu, operation):
     finally:
         conn.close()
     assert s3mpu.object_bytes(BUCKET, "after") == data
+
+
+@pytest.mark.parametrize(
+    ("encoding", "stored"),
+    [("deflate, gzip", "deflate, gzip"), ("gzip", "gzip"), ("identity ,br", "identity ,br")],
+)
+def test_stored_content_encoding_is_kept_as_sent(s3mpu, s3mpu_client, encoding, stored):
+    """A Content-Encoding without aws-chunked is object metadata, stored and returned exactly as sent
+    (``deflate, gzip`` keeps its space); only an aws-chunked token is taken out, as tested above
+    ([AWS: PutObject, Content-Encoding](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html);
+    ceph test_object_content_encoding_aws_chunked)."""
+    s3mpu_client.create_bucket(Bucket=BUCKET)
+    s3mpu_client.put_object(Bucket=BUCKET, Key="coded", Body=b"data", ContentEncoding=encoding)
+    head = s3mpu_client.head_object(Bucket=BUCKET, Key="coded")
+    assert head["ContentEncoding"] == stored
+    got = s3mpu_client.get_object(Bucket=BUCKET, Key="coded")
+    assert got["ContentEncoding"] == stored
+    assert got["Body"].read() == b"data"

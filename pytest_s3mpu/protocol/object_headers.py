@@ -46,11 +46,13 @@ def iso_time(moment: dt.datetime) -> str:
 
 
 def _strip_aws_chunked(value: str | None) -> str | None:
-    """Spec §1.5: ``gzip,aws-chunked`` is stored as ``gzip``, a bare ``aws-chunked`` as nothing."""
+    """Spec §1.5: ``gzip,aws-chunked`` is stored as ``gzip``, a bare ``aws-chunked`` as nothing; the rest
+    is metadata, kept as sent (``deflate, gzip`` keeps its space: AWS PutObject, Content-Encoding;
+    ceph test_object_content_encoding_aws_chunked)."""
     if value is None:
         return None
-    kept = [part.strip() for part in value.split(",") if part.strip() and part.strip() != wire.AWS_CHUNKED]
-    return ",".join(kept) or None
+    kept = [part for part in value.split(",") if part.strip() and part.strip() != wire.AWS_CHUNKED]
+    return ",".join(kept).strip() or None
 
 
 def object_meta(
