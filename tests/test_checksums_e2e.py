@@ -441,6 +441,47 @@ def test_attributes_paging(s3mpu, s3, parts):
     ]
 
 
+def test_composite_sha256_matches_cephs_published_values_where_aws_shows_the_suffix(s3mpu, s3):
+    """The ``-N`` suffix where AWS shows it [LS-AWS: test_complete_multipart_parts_checksum_composite[SHA256],
+    recorded 2026-02-21]: CompleteMultipartUpload, HeadObject and GetObject with checksum mode carry it,
+    GetObjectAttributes' Checksum does not, a part read carries the part's checksum typed COMPOSITE. The
+    values are ceph's (``test_multipart_use_cksum_helper_sha256``: three 5 MiB parts of A, B, C), an
+    independent check of the arithmetic; ceph also expects the suffix from GetObjectAttributes, unlike AWS."""
+    size = 5 * 1024 * 1024
+    parts = [letter * size for letter in (b"A", b"B", b"C")]
+    part_sums = [
+        "275VF5loJr1YYawit0XSHREhkFXYkkPKGuoK0x9VKxI=",
+        "mrHwOfjTL5Zwfj74F05HOQGLdUb7E5szdCbxgUSq6NM=",
+        "Vw7oB/nKQ5xWb3hNgbyfkvDiivl+U+/Dft48nfJfDow=",
+    ]
+    whole = "uWBwpe1dxI4Vw8Gf0X9ynOdw/SS6VBzfWm9giiv1sf4=-3"
+    upload_id = create(s3, "SHA256")
+    listed = upload_parts(s3, upload_id, parts, "SHA256")
+    assert [entry["ChecksumSHA256"] for entry in listed] == part_sums
+    done = complete(s3, upload_id, listed, ChecksumSHA256=whole)
+    assert (done["ChecksumSHA256"], done["ChecksumType"], done["ETag"]) == (
+        whole,
+        "COMPOSITE",
+        '"b2add96cc9702bbf4efb0ccdfc6b7747-3"',
+    )
+    assert "ChecksumSHA256" not in s3.head_object(Bucket=BUCKET, Key=KEY)
+    head = s3.head_object(Bucket=BUCKET, Key=KEY, ChecksumMode="ENABLED")
+    got = s3.get_object(Bucket=BUCKET, Key=KEY, ChecksumMode="ENABLED")
+    got["Body"].close()
+    for answer in (head, got):
+        assert (answer["ChecksumSHA256"], answer["ChecksumType"]) == (whole, "COMPOSITE")
+    attrs = s3.get_object_attributes(Bucket=BUCKET, Key=KEY, ObjectAttributes=["Checksum"])
+    assert attrs["Checksum"] == {"ChecksumSHA256": whole.rsplit("-", 1)[0], "ChecksumType": "COMPOSITE"}
+    for number, part_sum in enumerate(part_sums, start=1):
+        part = s3.get_object(Bucket=BUCKET, Key=KEY, PartNumber=number, ChecksumMode="ENABLED")
+        part["Body"].close()
+        assert (part["ChecksumSHA256"], part["ChecksumType"], part["PartsCount"]) == (
+            part_sum,
+            "COMPOSITE",
+            3,
+        )
+
+
 def test_attributes_of_a_default_multipart_object(s3mpu, s3, parts):
     """Research §3 (LS object-attrs-multiparts): without an algorithm ObjectParts has only PartsCount; the
     checksum is the default CRC64NVME FULL_OBJECT."""

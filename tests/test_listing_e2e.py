@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from s3_assertions import expect_error
 
 BUCKET = "listing-bucket"
 FOLDER_KEYS = ["folder/aSubfolder/subFile1", "folder/aSubfolder/subFile2", "folder/file1", "folder/file2"]
@@ -215,3 +216,35 @@ def test_list_object_versions_names_the_version_marker_whenever_the_page_ends_on
     on_prefix = s3.list_object_versions(Bucket=BUCKET, Prefix="xa", Delimiter="ab", MaxKeys=1)
     assert (_prefixes(on_prefix), on_prefix["NextKeyMarker"]) == (["xaab"], "xaab")
     assert "NextVersionIdMarker" not in on_prefix
+
+
+def test_list_objects_v1_url_encodes_prefix_and_marker_too(s3):
+    """ListObjects (v1) with ``encoding-type=url`` encodes Prefix and Marker as well as the keys: AWS's API
+    reference (ListObjects, EncodingType: "Delimiter, Marker, Prefix, NextMarker, Key") and botocore, which
+    quotes it. boto3 asks for url encoding on every ListObjects but decodes only Delimiter, Marker,
+    NextMarker and the keys, so a caller sees Prefix encoded: ceph's ``test_bucket_list_prefix_unreadable``
+    expects ``"\\n"`` and fails against AWS for that reason (ceph/s3-tests#327)."""
+    s3.put_object(Bucket=BUCKET, Key="x\ny", Body=b"x")
+    raw = s3.list_objects(Bucket=BUCKET, Prefix="x\n", Marker="x\n", EncodingType="url")
+    assert (raw["Prefix"], raw["Marker"], _keys(raw), raw["EncodingType"]) == (
+        "x%0A",
+        "x%0A",
+        ["x%0Ay"],
+        "url",
+    )
+    decoded = s3.list_objects(Bucket=BUCKET, Prefix="x\n", Marker="x\n")
+    assert (decoded["Prefix"], decoded["Marker"], _keys(decoded)) == ("x%0A", "x\n", ["x\ny"])
+
+
+def test_list_objects_v2_refuses_an_empty_continuation_token(s3):
+    """An empty ContinuationToken is not "no token": 400 InvalidArgument naming continuation-token
+    [LS-AWS: test_list_objects_v2_continuation_start_after (exc-continuation-token), recorded 2026-02-21].
+    ceph's ``test_bucket_listv2_continuationtoken_empty`` expects the full listing (RGW's answer)."""
+    s3.put_object(Bucket=BUCKET, Key="k", Body=b"x")
+    expect_error(
+        lambda: s3.list_objects_v2(Bucket=BUCKET, ContinuationToken=""),
+        400,
+        "InvalidArgument",
+        "The continuation token provided is incorrect",
+        ArgumentName="continuation-token",
+    )

@@ -108,6 +108,28 @@ def test_lock_configuration_errors_leave_it_alone(s3, config):
     }
 
 
+@pytest.mark.parametrize(("period", "value"), [("Days", 0), ("Years", -1)])
+def test_default_retention_period_must_be_positive(s3, period, value):
+    """A default retention of 0 days or -1 years: 400 InvalidArgument "Default retention period must be a
+    positive integer value." naming the element, as AWS answered it (captured in versity/versitygw#1738,
+    2026-01-07; no LocalStack recording); nothing changes. ceph's
+    ``test_object_lock_put_obj_lock_invalid_days``/``_years`` expect InvalidRetentionPeriod (RGW's code)."""
+    config = {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", period: value}},
+    }
+    expect_error(
+        lambda: s3.put_object_lock_configuration(Bucket=LOCKED, ObjectLockConfiguration=config),
+        400,
+        "InvalidArgument",
+        "Default retention period must be a positive integer value.",
+        ArgumentName=period,
+    )
+    assert s3.get_object_lock_configuration(Bucket=LOCKED)["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled"
+    }
+
+
 def test_lock_on_an_existing_bucket_needs_versioning_enabled(s3):
     """[LS-AWS: test_put_object_lock_configuration_on_existing_bucket, test_get_object_lock_configuration_exc,
     2026-02-21] a bucket without Object Lock: ObjectLockConfigurationNotFoundError naming it; enabling it
