@@ -1,8 +1,11 @@
 """Assertions shared by the end-to-end tests: S3's error as boto3 parses it, and the state a failed
-request must leave alone."""
+request must leave alone; a raw request for what boto3 cannot send, and its error document."""
 
 from __future__ import annotations
 
+import http.client
+import urllib.parse
+import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
@@ -46,3 +49,22 @@ def state(s3mpu: Any) -> dict[str, Any]:
         },
         "objects": {b: {k: o.etag for k, o in s3mpu.objects(b).items()} for b in s3mpu.buckets()},
     }
+
+
+def raw_request(
+    s3mpu: Any, method: str, target: str, headers: dict[str, str] | None = None, body: bytes = b""
+) -> tuple[int, bytes]:
+    """One request over http.client, exactly as given (what boto3 cannot or will not send)."""
+    url = urllib.parse.urlsplit(s3mpu.endpoint_url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    try:
+        connection.request(method, target, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def error_fields(body: bytes) -> dict[str, str]:
+    """An <Error> document's children by tag, in order."""
+    return {child.tag: child.text or "" for child in ET.fromstring(body)}

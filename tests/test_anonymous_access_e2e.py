@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import http.client
 import json
-import urllib.parse
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -19,7 +17,7 @@ import boto3
 import pytest
 from botocore import UNSIGNED
 from botocore.config import Config
-from s3_assertions import expect_error, state
+from s3_assertions import expect_error, raw_request, state
 
 pytestmark = pytest.mark.s3mpu(auth="sigv4")
 
@@ -37,17 +35,6 @@ def anonymous(s3mpu: Any) -> Any:
             signature_version=UNSIGNED, s3={"addressing_style": "path"}, retries={"max_attempts": 1}
         ),
     )
-
-
-def raw(s3mpu: Any, method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None):
-    url = urllib.parse.urlsplit(s3mpu.endpoint_url)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    try:
-        connection.request(method, target, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 @pytest.fixture
@@ -77,8 +64,8 @@ def test_anonymous_batch_delete_needs_bucket_write_and_owning_the_object(s3mpu, 
     )
     body = delete_document("key-created-by-owner", "key-created-by-anonymous")
     md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
-    status, answer = raw(
-        s3mpu, "POST", f"/{BUCKET}?delete", body, {"Content-MD5": md5, "x-amz-request-payer": "requester"}
+    status, answer = raw_request(
+        s3mpu, "POST", f"/{BUCKET}?delete", {"Content-MD5": md5, "x-amz-request-payer": "requester"}, body
     )
     assert status == 200
     result = ET.fromstring(answer)
@@ -188,12 +175,12 @@ def test_anonymous_list_objects_names_no_owner(s3mpu, s3):
     signed = s3.list_objects(Bucket=BUCKET)["Contents"]
     assert [entry["Key"] for entry in signed] == ["my-content"]
     assert "ID" in signed[0]["Owner"]
-    status, body = raw(s3mpu, "GET", f"/{BUCKET}")
+    status, body = raw_request(s3mpu, "GET", f"/{BUCKET}")
     assert status == 200
     contents = ET.fromstring(body).findall(f"{NS}Contents")
     assert [entry.findtext(f"{NS}Key") for entry in contents] == ["my-content"]
     assert contents[0].find(f"{NS}Owner") is None
-    status, body = raw(s3mpu, "GET", "/", headers={"Host": f"{BUCKET}.localhost"})
+    status, body = raw_request(s3mpu, "GET", "/", headers={"Host": f"{BUCKET}.localhost"})
     assert status == 200
     contents = ET.fromstring(body).findall(f"{NS}Contents")
     assert [entry.findtext(f"{NS}Key") for entry in contents] == ["my-content"]

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import http.client
 import json
 import urllib.parse
 import urllib.request
-import xml.etree.ElementTree as ET
 from typing import Any
 
 import boto3
@@ -22,7 +20,7 @@ from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
-from s3_assertions import expect_error, state
+from s3_assertions import error_fields, expect_error, raw_request, state
 
 from pytest_s3mpu.protocol import sigv4
 
@@ -44,25 +42,6 @@ def _client(s3mpu: Any, access_key: str, secret: str, token: str | None = None) 
         aws_session_token=token,
         config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", retries={"max_attempts": 1}),
     )
-
-
-def _raw(
-    s3mpu: Any, method: str, target: str, headers: dict[str, str], body: bytes = b""
-) -> tuple[int, bytes]:
-    """One request over http.client, exactly as given."""
-    url = urllib.parse.urlsplit(s3mpu.endpoint_url)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    try:
-        connection.request(method, target, body=body, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def _error(body: bytes) -> dict[str, str]:
-    """The <Error> document's children, in order."""
-    return {child.tag: child.text or "" for child in ET.fromstring(body)}
 
 
 def test_right_keys_work_and_the_journal_names_the_key(s3mpu):
@@ -135,8 +114,12 @@ def test_unsigned_request_is_access_denied(s3mpu):
     """No Authorization header and no signed query: 403 AccessDenied "Access Denied" (CEPH
     test_object_anon_put; S3_AUTH_SPEC §9)."""
     s3mpu.create_bucket("bkt")
-    status, body = _raw(s3mpu, "PUT", "/bkt/k", {"Content-Length": "1"}, b"x")
-    assert (status, _error(body)["Code"], _error(body)["Message"]) == (403, "AccessDenied", "Access Denied")
+    status, body = raw_request(s3mpu, "PUT", "/bkt/k", {"Content-Length": "1"}, b"x")
+    assert (status, error_fields(body)["Code"], error_fields(body)["Message"]) == (
+        403,
+        "AccessDenied",
+        "Access Denied",
+    )
     assert s3mpu.objects("bkt") == {}
 
 
@@ -170,8 +153,8 @@ def test_expired_presigned_url_is_access_denied_with_its_times(s3mpu):
     )
     target = url.split(s3mpu.endpoint_url, 1)[1]
     s3mpu.clock.advance(61)
-    status, body = _raw(s3mpu, "PUT", target, {"Content-Length": "4"}, b"late")
-    error = _error(body)
+    status, body = raw_request(s3mpu, "PUT", target, {"Content-Length": "4"}, b"late")
+    error = error_fields(body)
     assert (status, error["Code"], error["Message"], error["X-Amz-Expires"]) == (
         403,
         "AccessDenied",
@@ -184,7 +167,7 @@ def test_expired_presigned_url_is_access_denied_with_its_times(s3mpu):
     assert list(error)[:5] == ["Code", "Message", "X-Amz-Expires", "Expires", "ServerTime"]
     assert s3mpu.objects("bkt") == {}
     s3mpu.clock.advance(-61)
-    assert _raw(s3mpu, "PUT", target, {"Content-Length": "4"}, b"ok!!")[0] == 200
+    assert raw_request(s3mpu, "PUT", target, {"Content-Length": "4"}, b"ok!!")[0] == 200
     assert s3mpu.object_bytes("bkt", "k") == b"ok!!"
 
 
@@ -195,8 +178,8 @@ def test_presigned_url_parameter_errors(s3mpu):
     s3mpu.create_bucket("bkt")
     s3 = s3mpu.client()
     url = s3.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": "k"}, ExpiresIn=604801)
-    status, body = _raw(s3mpu, "GET", url.split(s3mpu.endpoint_url, 1)[1], {})
-    assert (status, _error(body)["Code"], _error(body)["Message"]) == (
+    status, body = raw_request(s3mpu, "GET", url.split(s3mpu.endpoint_url, 1)[1], {})
+    assert (status, error_fields(body)["Code"], error_fields(body)["Message"]) == (
         400,
         "AuthorizationQueryParametersError",
         "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less "
@@ -204,8 +187,8 @@ def test_presigned_url_parameter_errors(s3mpu):
     )
     url = s3.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": "k"})
     target = "&".join(p for p in url.split(s3mpu.endpoint_url, 1)[1].split("&") if "X-Amz-Signature" not in p)
-    status, body = _raw(s3mpu, "GET", target, {})
-    assert (status, _error(body)["Message"]) == (
+    status, body = raw_request(s3mpu, "GET", target, {})
+    assert (status, error_fields(body)["Message"]) == (
         400,
         "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, "
         "X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.",
@@ -221,8 +204,8 @@ def test_presigned_url_refuses_unsigned_amz_headers(s3mpu):
     url = s3mpu.client().generate_presigned_url("put_object", Params={"Bucket": "bkt", "Key": "k"})
     target = url.split(s3mpu.endpoint_url, 1)[1]
     headers = {"Content-Length": "1", "x-amz-date": "20260101T000000Z", "x-amz-decoded-content-length": "1"}
-    status, body = _raw(s3mpu, "PUT", target, headers, b"x")
-    error = _error(body)
+    status, body = raw_request(s3mpu, "PUT", target, headers, b"x")
+    error = error_fields(body)
     assert (status, error["Code"], error["Message"], error["HeadersNotSigned"]) == (
         403,
         "AccessDenied",
@@ -230,7 +213,10 @@ def test_presigned_url_refuses_unsigned_amz_headers(s3mpu):
         "x-amz-date, x-amz-decoded-content-length",
     )
     assert s3mpu.objects("bkt") == {}
-    assert _raw(s3mpu, "PUT", target, {"Content-Length": "1", "Content-Type": "image/png"}, b"x")[0] == 200
+    assert (
+        raw_request(s3mpu, "PUT", target, {"Content-Length": "1", "Content-Type": "image/png"}, b"x")[0]
+        == 200
+    )
 
 
 def test_presigned_url_names_an_unsigned_header_before_checking_the_signature(s3mpu):
@@ -245,15 +231,19 @@ def test_presigned_url_names_an_unsigned_header_before_checking_the_signature(s3
     )
     target = url.split(s3mpu.endpoint_url, 1)[1]
     assert "x-amz-meta-foo=bar" not in target  # signed as a header, not sent in the query
-    status, body = _raw(s3mpu, "PUT", target, {"Content-Length": "11"}, b"content 123")
-    assert (status, _error(body)["Code"]) == (403, "SignatureDoesNotMatch")
+    status, body = raw_request(s3mpu, "PUT", target, {"Content-Length": "11"}, b"content 123")
+    assert (status, error_fields(body)["Code"]) == (403, "SignatureDoesNotMatch")
     assert (
-        _raw(s3mpu, "PUT", target, {"Content-Length": "11", "x-amz-meta-foo": "bar"}, b"content 123")[0]
+        raw_request(s3mpu, "PUT", target, {"Content-Length": "11", "x-amz-meta-foo": "bar"}, b"content 123")[
+            0
+        ]
         == 200
     )
     before = state(s3mpu)
-    status, body = _raw(s3mpu, "PUT", target, {"Content-Length": "3", "x-amz-meta-wrong": "wrong"}, b"new")
-    error = _error(body)
+    status, body = raw_request(
+        s3mpu, "PUT", target, {"Content-Length": "3", "x-amz-meta-wrong": "wrong"}, b"new"
+    )
+    error = error_fields(body)
     assert (status, error["Code"], error["Message"], error["HeadersNotSigned"]) == (
         403,
         "AccessDenied",
@@ -280,14 +270,16 @@ def test_presigned_url_with_an_unsigned_x_amz_expires_header_is_access_denied(s3
         "put_object", Params={"Bucket": "bkt", "Key": "k", "RequestPayer": "requester"}, ExpiresIn=10
     )
     target = url.split(s3mpu.endpoint_url, 1)[1]
-    status, body = _raw(s3mpu, "PUT", target, {"Content-Length": "9", "x-amz-expires": "5"}, b"test_data")
-    error = _error(body)
+    status, body = raw_request(
+        s3mpu, "PUT", target, {"Content-Length": "9", "x-amz-expires": "5"}, b"test_data"
+    )
+    error = error_fields(body)
     assert (status, error["Code"], error["HeadersNotSigned"]) == (403, "AccessDenied", "x-amz-expires")
     path, _, query = target.partition("?")
     doubled = f"{path}?x-amz-request-payer=non-valid&{query}"
     headers = {"Content-Length": "9", "x-amz-request-payer": "requester"}
-    status, body = _raw(s3mpu, "PUT", doubled, headers, b"test_data")
-    assert (status, _error(body)["Code"]) == (403, "SignatureDoesNotMatch")
+    status, body = raw_request(s3mpu, "PUT", doubled, headers, b"test_data")
+    assert (status, error_fields(body)["Code"]) == (403, "SignatureDoesNotMatch")
     assert s3mpu.objects("bkt") == {}
 
 
@@ -310,14 +302,14 @@ def test_sigv2_is_refused_in_a_sigv4_only_region(s3mpu):
         s3mpu.endpoint_url, 1
     )[1]
     assert "AWSAccessKeyId=" in target
-    status, body = _raw(s3mpu, "GET", target, {})
-    assert (status, _error(body)["Code"], _error(body)["Message"]) == (
+    status, body = raw_request(s3mpu, "GET", target, {})
+    assert (status, error_fields(body)["Code"], error_fields(body)["Message"]) == (
         400,
         "InvalidRequest",
         "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
     )
-    status, body = _raw(s3mpu, "GET", "/bkt/k?AWSAccessKeyId=test&Expires=1", {})
-    assert (status, _error(body)["Message"]) == (
+    status, body = raw_request(s3mpu, "GET", "/bkt/k?AWSAccessKeyId=test&Expires=1", {})
+    assert (status, error_fields(body)["Message"]) == (
         403,
         "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters",
     )
@@ -407,7 +399,7 @@ def _streaming_put(
         sent = data[:-1] + b"!" if index == forge else data
         body += f"{len(data):x};chunk-signature={previous}\r\n".encode() + sent + b"\r\n"
     assert len(body) == encoded_length
-    return _raw(s3mpu, "PUT", f"/bkt/{key}", signed, body)
+    return raw_request(s3mpu, "PUT", f"/bkt/{key}", signed, body)
 
 
 def test_streaming_signed_body_is_verified_chunk_by_chunk(s3mpu):
@@ -419,12 +411,12 @@ def test_streaming_signed_body_is_verified_chunk_by_chunk(s3mpu):
     assert _streaming_put(s3mpu, "good", chunks)[0] == 200
     assert s3mpu.object_bytes("bkt", "good") == b"a" * 8192 + b"b" * 100
     status, body = _streaming_put(s3mpu, "forged", chunks, forge=1)
-    error = _error(body)
+    error = error_fields(body)
     assert (status, error["Code"]) == (403, "SignatureDoesNotMatch")
     assert error["StringToSign"].startswith("AWS4-HMAC-SHA256-PAYLOAD\n")
     assert error["StringToSign"].endswith(hashlib.sha256(b"b" * 99 + b"!").hexdigest())
     status, body = _streaming_put(s3mpu, "wrong-secret", chunks, secret="nope")
-    assert (status, _error(body)["Code"], _error(body)["StringToSign"][:17]) == (
+    assert (status, error_fields(body)["Code"], error_fields(body)["StringToSign"][:17]) == (
         403,
         "SignatureDoesNotMatch",
         "AWS4-HMAC-SHA256\n",
@@ -459,9 +451,9 @@ def test_query_checksum_is_signed_but_not_checked(s3mpu):
     target = request.url.split(s3mpu.endpoint_url, 1)[1]
     assert "x-amz-checksum-crc32=AAAAAA%3D%3D" in target
     tampered = target.replace("AAAAAA%3D%3D", "BBBBBB%3D%3D")
-    assert _raw(s3mpu, "PUT", tampered, {"Content-Length": "6"}, b"123456")[0] == 403
+    assert raw_request(s3mpu, "PUT", tampered, {"Content-Length": "6"}, b"123456")[0] == 403
     assert s3mpu.parts(upload) == {}
-    assert _raw(s3mpu, "PUT", target, {"Content-Length": "6"}, b"123456")[0] == 200
+    assert raw_request(s3mpu, "PUT", target, {"Content-Length": "6"}, b"123456")[0] == 200
     assert [part.size for part in s3mpu.parts(upload).values()] == [6]
 
 
@@ -522,8 +514,8 @@ def test_auth_fault_presets_carry_their_fields(s3mpu, preset, status, message, f
     s3 = s3mpu.client(retries={"max_attempts": 1})
     s3.create_bucket(Bucket="bkt")
     s3mpu.faults.add(operation="PutObject", preset=preset)
-    status_seen, body = _raw(s3mpu, "PUT", "/bkt/k", _signed_headers(s3mpu, "/bkt/k"), b"d")
-    error = _error(body)
+    status_seen, body = raw_request(s3mpu, "PUT", "/bkt/k", _signed_headers(s3mpu, "/bkt/k"), b"d")
+    error = error_fields(body)
     assert (status_seen, error["Code"], error["Message"]) == (status, preset, message)
     assert [name for name in error if name not in ("Code", "Message", "RequestId", "HostId")] == fields
     if preset == "InvalidAccessKeyId":
@@ -548,12 +540,12 @@ def test_presigned_url_with_session_token(s3mpu, temporary):
     url = s3.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": "k"}, ExpiresIn=604800)
     target = url.split(s3mpu.endpoint_url, 1)[1]
     assert "X-Amz-Security-Token=the-session-token" in target
-    assert _raw(s3mpu, "GET", target, {}) == (200, b"d")
-    status, body = _raw(s3mpu, "GET", target.replace("the-session-token", "other-token"), {})
-    assert (status, _error(body)["Code"]) == (400, "InvalidToken")
+    assert raw_request(s3mpu, "GET", target, {}) == (200, b"d")
+    status, body = raw_request(s3mpu, "GET", target.replace("the-session-token", "other-token"), {})
+    assert (status, error_fields(body)["Code"]) == (400, "InvalidToken")
     s3mpu.clock.advance(hours=2)
-    status, body = _raw(s3mpu, "GET", target, {})
-    assert (status, _error(body)["Code"], _error(body)["Token-0"]) == (
+    status, body = raw_request(s3mpu, "GET", target, {})
+    assert (status, error_fields(body)["Code"], error_fields(body)["Token-0"]) == (
         400,
         "ExpiredToken",
         "the-session-token",
@@ -567,18 +559,18 @@ def test_wrong_region_is_authorization_header_malformed(s3mpu):
     s3mpu.create_bucket("bkt")
     request = AWSRequest("PUT", f"{s3mpu.endpoint_url}/bkt/k", data=b"d")
     S3SigV4Auth(Credentials("test", "test"), "s3", "eu-west-1").add_auth(request)
-    status, body = _raw(
+    status, body = raw_request(
         s3mpu, "PUT", "/bkt/k", {**dict(request.headers.items()), "Content-Length": "1"}, b"d"
     )
-    assert (status, _error(body)) == (
+    assert (status, error_fields(body)) == (
         400,
         {
             "Code": "AuthorizationHeaderMalformed",
             "Message": "The authorization header is malformed; the region 'eu-west-1' is wrong; "
             "expecting 'us-east-1'",
             "Region": "us-east-1",
-            "RequestId": _error(body)["RequestId"],
-            "HostId": _error(body)["HostId"],
+            "RequestId": error_fields(body)["RequestId"],
+            "HostId": error_fields(body)["HostId"],
         },
     )
     assert s3mpu.objects("bkt") == {}
@@ -632,8 +624,8 @@ def test_authorization_forms_s3_refuses(s3mpu, headers, target, status, code, me
     versity/versitygw#1512, nukulb/s3-angular-file-upload#23, catalyst/moodle-tool_objectfs#303; CEPH
     test_bucket_create_bad_authorization_empty)."""
     s3mpu.create_bucket("bkt")
-    got_status, body = _raw(s3mpu, "PUT", target, {**headers, "Content-Length": "1"}, b"x")
-    error = _error(body)
+    got_status, body = raw_request(s3mpu, "PUT", target, {**headers, "Content-Length": "1"}, b"x")
+    error = error_fields(body)
     assert (got_status, error["Code"], error["Message"]) == (status, code, message)
     if code == "InvalidArgument":
         assert (error["ArgumentName"], error["ArgumentValue"]) == ("Authorization", headers["Authorization"])

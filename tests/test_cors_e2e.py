@@ -9,10 +9,9 @@ configuration" and versitygw's record of S3's answers.
 from __future__ import annotations
 
 import http.client
-import xml.etree.ElementTree as ET
 
 import pytest
-from s3_assertions import expect_error
+from s3_assertions import error_fields, expect_error
 
 from pytest_s3mpu.state import bucket_documents
 from pytest_s3mpu.state import cors as cors_rule
@@ -46,10 +45,6 @@ def send(s3mpu, method: str, path: str, headers: dict[str, str]) -> tuple[int, d
         return response.status, dict(response.getheaders()), response.read()
     finally:
         conn.close()
-
-
-def error_of(body: bytes) -> dict[str, str]:
-    return {child.tag: child.text or "" for child in ET.fromstring(body)}
 
 
 def cors_headers(headers: dict[str, str]) -> dict[str, str]:
@@ -152,15 +147,15 @@ def test_preflight_without_origin_missing_bucket_or_configuration(s3, s3mpu):
     BUCKET even for an object URL. A preflight needs no signature."""
     status, _, body = send(s3mpu, "OPTIONS", f"/{BUCKET}/{KEY}", {})
     assert status == 400
-    assert error_of(body)["Message"] == "Insufficient information. Origin request header needed."
+    assert error_fields(body)["Message"] == "Insufficient information. Origin request header needed."
     status, _, body = send(s3mpu, "OPTIONS", "/fake-bucket-xyz/k", {"Origin": "whatever"})
-    error = error_of(body)
+    error = error_fields(body)
     assert status == 403
     assert (error["Code"], error["Message"]) == ("AccessForbidden", "CORSResponse: Bucket not found")
     assert (error["Method"], error["ResourceType"]) == ("OPTIONS", "BUCKET")
     asked = {"Origin": "whatever", "Access-Control-Request-Method": "PUT"}
     status, headers, body = send(s3mpu, "OPTIONS", f"/{BUCKET}/{KEY}", asked)
-    error = error_of(body)
+    error = error_fields(body)
     assert status == 403
     assert error["Message"] == "CORSResponse: CORS is not enabled for this bucket."
     assert (error["Method"], error["ResourceType"]) == ("PUT", "BUCKET")
@@ -193,7 +188,7 @@ def test_preflight_and_actual_requests_match_origins(s3, s3mpu):
     status, headers, body = send(
         s3mpu, "OPTIONS", path, {"Origin": wrong, "Access-Control-Request-Method": "PUT"}
     )
-    error = error_of(body)
+    error = error_fields(body)
     assert (status, error["Code"], error["Message"]) == (403, "AccessForbidden", NOT_ALLOWED)
     assert (error["Method"], error["ResourceType"]) == ("PUT", "OBJECT")
     status, headers, body = send(s3mpu, "GET", path, {"Origin": wrong})
@@ -231,7 +226,7 @@ def test_partial_origin_wildcard(s3, s3mpu):
     assert (status, headers["Access-Control-Allow-Origin"]) == (200, "http://test.origin.com")
     status, _, body = send(s3mpu, "OPTIONS", f"/{BUCKET}", {**asked, "Origin": "http://test.origin.com/"})
     assert status == 403
-    assert (error_of(body)["Method"], error_of(body)["ResourceType"]) == ("GET", "BUCKET")
+    assert (error_fields(body)["Method"], error_fields(body)["ResourceType"]) == ("GET", "BUCKET")
 
 
 def test_methods_and_request_headers(s3, s3mpu):
@@ -254,7 +249,7 @@ def test_methods_and_request_headers(s3, s3mpu):
     )
     path = f"/{BUCKET}/{KEY}"
     status, _, body = send(s3mpu, "OPTIONS", path, {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})
-    assert (status, error_of(body)["Method"]) == (403, "PUT")
+    assert (status, error_fields(body)["Method"]) == (403, "PUT")
     headers = send(s3mpu, "GET", path, {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})[1]
     assert cors_headers(headers) == {}
     for requested in (
@@ -278,7 +273,7 @@ def test_methods_and_request_headers(s3, s3mpu):
         "Access-Control-Request-Headers": "x-amz-request-payer",
     }
     status, _, body = send(s3mpu, "OPTIONS", path, asked)
-    assert (status, error_of(body)["Message"]) == (403, NOT_ALLOWED)
+    assert (status, error_fields(body)["Message"]) == (403, NOT_ALLOWED)
     s3.put_bucket_cors(
         Bucket=BUCKET, CORSConfiguration={"CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]}
     )

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
-import xml.etree.ElementTree as ET
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
+from s3_assertions import error_fields
 from urllib3 import encode_multipart_formdata
 
 BUCKET = "signed-post"
@@ -62,10 +62,6 @@ def _post(s3mpu: Any, fields: dict[str, str], file: bytes) -> tuple[int, bytes]:
         conn.close()
 
 
-def _error(body: bytes) -> dict[str, str]:
-    return {child.tag: child.text or "" for child in ET.fromstring(body)}
-
-
 def _stored(s3mpu: Any) -> list[str]:
     """The bucket's keys, read from the store (a moved clock would make a signed request skewed)."""
     return sorted(s3mpu.objects(BUCKET))
@@ -87,7 +83,7 @@ def test_form_signed_with_a_wrong_secret_is_signature_does_not_match(s3, s3mpu):
     X-Amz-Signature. Nothing is stored."""
     fields = _form(_client(s3mpu, "test", "not-the-secret"), "wrong-secret")
     status, body = _post(s3mpu, fields, b"nope")
-    error = _error(body)
+    error = error_fields(body)
     assert (status, error["Code"], error["Message"]) == (403, "SignatureDoesNotMatch", SIGNATURE_MESSAGE)
     assert error["AWSAccessKeyId"] == "test"
     assert error["StringToSign"] == fields["policy"]
@@ -103,7 +99,7 @@ def test_changed_policy_is_signature_does_not_match(s3, s3mpu):
     fields = _form(s3, "cut")
     fields["policy"] = fields["policy"][:-2]
     status, body = _post(s3mpu, fields, b"nope")
-    assert (status, _error(body)["Code"], _error(body)["StringToSign"]) == (
+    assert (status, error_fields(body)["Code"], error_fields(body)["StringToSign"]) == (
         403,
         "SignatureDoesNotMatch",
         fields["policy"],
@@ -115,7 +111,7 @@ def test_form_of_an_unknown_key_is_invalid_access_key_id(s3, s3mpu):
     """An access key the double does not know: 403 InvalidAccessKeyId naming it (as for any signed
     request, S3_AUTH_SPEC §10). Nothing is stored."""
     status, body = _post(s3mpu, _form(_client(s3mpu, "AKIDUNKNOWN", "x"), "unknown"), b"nope")
-    error = _error(body)
+    error = error_fields(body)
     assert (status, error["Code"], error["AWSAccessKeyId"]) == (403, "InvalidAccessKeyId", "AKIDUNKNOWN")
     assert error["Message"] == "The AWS Access Key Id you provided does not exist in our records."
     assert _stored(s3mpu) == []
@@ -127,7 +123,7 @@ def test_expired_policy_is_refused_after_its_signature_checks(s3, s3mpu):
     fields = _form(s3, "late", expires_in=60)
     s3mpu.clock.advance(61)
     status, body = _post(s3mpu, fields, b"late")
-    error = _error(body)
+    error = error_fields(body)
     assert (status, error["Code"], error["Message"]) == (
         403,
         "AccessDenied",
@@ -143,14 +139,14 @@ def test_form_without_signing_fields_is_anonymous_and_refused(s3, s3mpu):
     fields = _form(s3, "anon")
     for sent in ({"key": "anon", "policy": fields["policy"]}, {"key": "anon"}):
         status, body = _post(s3mpu, sent, b"nope")
-        assert (status, _error(body)["Code"], _error(body)["Message"]) == (
+        assert (status, error_fields(body)["Code"], error_fields(body)["Message"]) == (
             403,
             "AccessDenied",
             "Access Denied",
         )
     partial = {k: v for k, v in fields.items() if k not in ("x-amz-algorithm", "x-amz-credential")}
     status, body = _post(s3mpu, partial, b"nope")
-    assert (status, _error(body)["Code"], _error(body)["ArgumentName"]) == (
+    assert (status, error_fields(body)["Code"], error_fields(body)["ArgumentName"]) == (
         400,
         "InvalidArgument",
         "X-Amz-Algorithm",
@@ -168,12 +164,12 @@ def test_session_credentials_need_their_token_in_the_form(s3, s3mpu):
     assert fields["x-amz-security-token"] == "the-token"
     without = {k: v for k, v in fields.items() if k != "x-amz-security-token"}
     status, body = _post(s3mpu, without, b"nope")
-    assert (status, _error(body)["Code"]) == (400, "InvalidToken")
+    assert (status, error_fields(body)["Code"]) == (400, "InvalidToken")
     assert _post(s3mpu, fields, b"temp")[0] == 204
     assert s3mpu.object_bytes(BUCKET, "temp") == b"temp"
     s3mpu.clock.advance(3601)
     status, body = _post(s3mpu, _form(_client(s3mpu, "ASIATEMP", "temp-secret", "the-token"), "t2"), b"x")
-    assert (status, _error(body)["Code"]) == (400, "ExpiredToken")
+    assert (status, error_fields(body)["Code"]) == (400, "ExpiredToken")
     assert _stored(s3mpu) == ["temp"]
 
 
@@ -185,6 +181,6 @@ def test_sigv2_form_is_answered_as_in_a_sigv4_only_region(s3, s3mpu):
     policy = _form(s3, "v2")["policy"]
     sent = {"key": "v2", "AWSAccessKeyId": "test", "policy": policy, "signature": "c2lnbmF0dXJl"}
     status, body = _post(s3mpu, sent, b"nope")
-    assert (status, _error(body)["Code"]) == (400, "InvalidRequest")
-    assert _error(body)["Message"].endswith("Please use AWS4-HMAC-SHA256.")
+    assert (status, error_fields(body)["Code"]) == (400, "InvalidRequest")
+    assert error_fields(body)["Message"].endswith("Please use AWS4-HMAC-SHA256.")
     assert _stored(s3mpu) == []

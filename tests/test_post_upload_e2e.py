@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from s3_assertions import error_fields
 from urllib3 import encode_multipart_formdata
 
 BUCKET = "post-bucket"
@@ -46,10 +47,6 @@ def post(
         return response.status, dict(response.getheaders()), response.read()
     finally:
         conn.close()
-
-
-def error_of(body: bytes) -> dict[str, str]:
-    return {child.tag: child.text or "" for child in ET.fromstring(body)}
 
 
 def presigned(s3, key: str, **kwargs) -> dict[str, str]:
@@ -130,8 +127,8 @@ def test_conditions_eq_and_starts_with(s3, s3mpu):
     status, _, body = post(
         s3mpu, {**fields, "success_action_redirect": "http://wrong.location/test"}, b"abcdef"
     )
-    assert (status, error_of(body)["Code"]) == (403, "AccessDenied")
-    assert error_of(body)["Message"] == (
+    assert (status, error_fields(body)["Code"]) == (403, "AccessDenied")
+    assert error_fields(body)["Message"] == (
         'Invalid according to Policy: Policy Condition failed: ["eq", "$success_action_redirect", '
         '"http://localhost.test/random"]'
     )
@@ -143,7 +140,7 @@ def test_conditions_eq_and_starts_with(s3, s3mpu):
     )
     status, _, body = post(s3mpu, fields, b"abcdef")
     assert status == 403
-    assert error_of(body)["Message"].endswith(
+    assert error_fields(body)["Message"].endswith(
         '["eq", "success_action_redirect", "http://localhost.test/random"]'
     )
     fields = presigned(
@@ -153,8 +150,8 @@ def test_conditions_eq_and_starts_with(s3, s3mpu):
         Conditions=[{"bucket": BUCKET, "success_action_redirect": target}],
     )
     status, _, body = post(s3mpu, fields, b"abcdef")
-    assert (status, error_of(body)["Code"]) == (400, "InvalidPolicyDocument")
-    assert error_of(body)["Message"] == (
+    assert (status, error_fields(body)["Code"]) == (400, "InvalidPolicyDocument")
+    assert error_fields(body)["Message"] == (
         "Invalid Policy: Invalid Simple-Condition: "
         "Simple-Conditions must have exactly one property specified."
     )
@@ -167,7 +164,7 @@ def test_conditions_eq_and_starts_with(s3, s3mpu):
     status, _, body = post(
         s3mpu, {**fields, "success_action_redirect": "HTTP://localhost.test/random"}, b"abc"
     )
-    assert error_of(body)["Message"].endswith(
+    assert error_fields(body)["Message"].endswith(
         '["starts-with", "$success_action_redirect", "http://localhost"]'
     )
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
@@ -182,14 +179,14 @@ def test_content_length_range(s3, s3mpu):
     fields = presigned(s3, "sized", Conditions=[["content-length-range", 5, 10]])
     status, _, body = post(s3mpu, fields, b"a" * 12)
     assert status == 400
-    assert {k: v for k, v in error_of(body).items() if k not in ("RequestId", "HostId")} == {
+    assert {k: v for k, v in error_fields(body).items() if k not in ("RequestId", "HostId")} == {
         "Code": "EntityTooLarge",
         "Message": "Your proposed upload exceeds the maximum allowed size",
         "ProposedSize": "12",
         "MaxSizeAllowed": "10",
     }
     status, _, body = post(s3mpu, fields, b"a")
-    assert {k: v for k, v in error_of(body).items() if k not in ("RequestId", "HostId")} == {
+    assert {k: v for k, v in error_fields(body).items() if k not in ("RequestId", "HostId")} == {
         "Code": "EntityTooSmall",
         "Message": "Your proposed upload is smaller than the minimum allowed size",
         "ProposedSize": "1",
@@ -201,7 +198,7 @@ def test_content_length_range(s3, s3mpu):
     fields = presigned(s3, "sized", Conditions=[["content-length-range", "test", "10"]])
     status, _, body = post(s3mpu, fields, b"a" * 10)
     assert status == 403
-    assert error_of(body)["Message"] == (
+    assert error_fields(body)["Message"] == (
         'Invalid according to Policy: Policy Condition failed: ["content-length-range", "test", "10"]'
     )
 
@@ -212,7 +209,7 @@ def test_expired_policy_follows_the_clock(s3, s3mpu):
     fields = presigned(s3, "late", ExpiresIn=60)
     s3mpu.clock.advance(61)
     status, _, body = post(s3mpu, fields, b"late")
-    assert (status, error_of(body)["Message"]) == (403, "Invalid according to Policy: Policy expired.")
+    assert (status, error_fields(body)["Message"]) == (403, "Invalid according to Policy: Policy expired.")
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
 
 
@@ -267,7 +264,7 @@ def test_tagging_field_of_another_document_sets_no_tags(s3, s3mpu, tagging, stat
     answer, _, body = post(s3mpu, fields, "test-body-tagging", filename=None)
     assert answer == status
     if tags is None:
-        assert error_of(body)["Code"] == "MalformedXML"
+        assert error_fields(body)["Code"] == "MalformedXML"
         assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
         return
     tag_set = s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"]
@@ -300,7 +297,7 @@ def test_every_field_needs_a_condition(s3, s3mpu):
     an uncovered one is refused and nothing is stored; x-ignore-* fields are exempt."""
     fields = presigned(s3, "extra", Fields={"x-amz-meta-color": "red"})
     status, _, body = post(s3mpu, fields, b"abc")
-    assert (status, error_of(body)["Message"]) == (
+    assert (status, error_fields(body)["Message"]) == (
         403,
         "Invalid according to Policy: Extra input fields: x-amz-meta-color",
     )
@@ -319,7 +316,7 @@ def test_malformed_forms(s3, s3mpu):
         "POST", f"/{BUCKET}", body=b"key=k", headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
     response = conn.getresponse()
-    error = error_of(response.read())
+    error = error_fields(response.read())
     conn.close()
     assert (response.status, error["Code"]) == (412, "PreconditionFailed")
     assert error["Condition"] == "Bucket POST must be of the enclosure-type multipart/form-data"
@@ -328,24 +325,24 @@ def test_malformed_forms(s3, s3mpu):
         fields = presigned(client, "k")
         del fields[name.lower() if name == "Signature" else "x-amz-signature"]
         status, _, body = post(s3mpu, fields, b"abc")
-        assert (status, error_of(body)["ArgumentName"]) == (400, name)
-        assert error_of(body)["Message"] == (
+        assert (status, error_fields(body)["ArgumentName"]) == (400, name)
+        assert error_fields(body)["Message"] == (
             f"Bucket POST must contain a field named '{name}'.  If it is specified, please check the "
             "order of the fields."
         )
     fields = presigned(s3, "k")
     del fields["key"]
-    assert error_of(post(s3mpu, fields, b"abc")[2])["ArgumentName"] == "key"
+    assert error_fields(post(s3mpu, fields, b"abc")[2])["ArgumentName"] == "key"
     body, content_type = encode_multipart_formdata(list(presigned(s3, "k").items()))
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     conn.request("POST", f"/{BUCKET}", body=body, headers={"Content-Type": content_type})
     response = conn.getresponse()
-    error = error_of(response.read())
+    error = error_fields(response.read())
     conn.close()
     assert (response.status, error["Message"]) == (400, "POST requires exactly one file upload per request.")
     fields = {**presigned(s3, "k"), "policy": base64.b64encode(b"{not json").decode()}
     status, _, body = post(s3mpu, fields, b"abc")
-    assert (status, error_of(body)["Code"]) == (400, "InvalidPolicyDocument")
+    assert (status, error_fields(body)["Code"]) == (400, "InvalidPolicyDocument")
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
     assert post(s3mpu, presigned(v4, "signed-v4"), b"v4")[0] == 204
     assert s3.get_object(Bucket=BUCKET, Key="signed-v4")["Body"].read() == b"v4"
@@ -369,7 +366,7 @@ def test_form_without_signing_fields_is_anonymous_and_accepted_while_auth_is_off
     assert s3.get_object(Bucket=BUCKET, Key="anon")["Body"].read() == b"anon"
     s3mpu.clock.advance(61)
     status, _, body = post(s3mpu, {"key": "anon", "policy": policy}, b"late")
-    assert (status, error_of(body)["Message"]) == (403, "Invalid according to Policy: Policy expired.")
+    assert (status, error_fields(body)["Message"]) == (403, "Invalid according to Policy: Policy expired.")
 
 
 def test_unicode_fields_are_utf8_and_metadata_is_kept_as_sent(s3, s3mpu):
@@ -425,7 +422,7 @@ def test_sigv2_form_missing_its_access_key_names_it(s3, s3mpu):
     assert "signature" in fields
     del fields["AWSAccessKeyId"]
     status, _, body = post(s3mpu, fields, b"file content")
-    error = error_of(body)
+    error = error_fields(body)
     assert (status, error["Code"], error["ArgumentName"]) == (400, "InvalidArgument", "AWSAccessKeyId")
     assert error["Message"] == (
         "Bucket POST must contain a field named 'AWSAccessKeyId'.  If it is specified, please check the "

@@ -8,14 +8,12 @@ whole surface with what is stored-only and what is enforced"), so a new operatio
 
 from __future__ import annotations
 
-import http.client
 import re
-import urllib.parse
 from pathlib import Path
-from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from s3_assertions import raw_request
 
 from pytest_s3mpu.protocol import routes
 from pytest_s3mpu.protocol.routes import Operation, Target
@@ -94,17 +92,6 @@ def test_every_not_implemented_name_is_in_the_table():
     assert not in_501_row & {op.value for op in Operation}
 
 
-def _raw(s3mpu: Any, method: str, target: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    url = urllib.parse.urlsplit(s3mpu.endpoint_url)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    try:
-        connection.request(method, target, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
 def test_what_the_501_row_lists_answers_501_through_the_server(s3mpu):
     """Each operation the 501 row names, sent to the real server, is ``501 NotImplemented`` and journaled
     under that name; so are the row's notes: MFA delete ``Enabled`` and the directory-bucket delete
@@ -118,7 +105,7 @@ def test_what_the_501_row_lists_answers_501_through_the_server(s3mpu):
     assert set(requests) == names
     for name, (target, method, sub) in requests.items():
         path = "/surface" if target is Target.BUCKET else "/surface/k"
-        status, body = _raw(s3mpu, method, f"{path}?{sub}")
+        status, body = raw_request(s3mpu, method, f"{path}?{sub}")
         assert (status, b"<Code>NotImplemented</Code>" in body) == (501, True), (name, status, body)
         assert s3mpu.journal.entries()[-1].operation == name
 
@@ -130,6 +117,6 @@ def test_what_the_501_row_lists_answers_501_through_the_server(s3mpu):
     assert refused.value.response["Error"]["Code"] == "NotImplemented"
     for header in ("x-amz-if-match-size", "x-amz-if-match-last-modified-time"):
         value = "1" if header.endswith("size") else "Wed, 21 Oct 2015 07:28:00 GMT"
-        status, body = _raw(s3mpu, "DELETE", "/surface/k", {header: value})
+        status, body = raw_request(s3mpu, "DELETE", "/surface/k", {header: value})
         assert (status, b"<Code>NotImplemented</Code>" in body) == (501, True), (header, status, body)
     assert client.get_object(Bucket="surface", Key="k")["Body"].read() == b"x"

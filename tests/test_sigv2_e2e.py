@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import http.client
 import urllib.parse
-import xml.etree.ElementTree as ET
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
-from s3_assertions import expect_error, state
+from s3_assertions import error_fields, expect_error, state
 from urllib3 import encode_multipart_formdata
 
 SIGNATURE_MESSAGE = (
@@ -56,13 +55,9 @@ def _send(
         connection.close()
 
 
-def _error(body: bytes) -> dict[str, str]:
-    return {child.tag: child.text or "" for child in ET.fromstring(body)}
-
-
 def _mismatch(body: bytes) -> dict[str, str]:
     """A SigV2 SignatureDoesNotMatch: exactly the recorded fields (no CanonicalRequest: SigV2 has none)."""
-    error = _error(body)
+    error = error_fields(body)
     assert (error["Code"], error["Message"]) == ("SignatureDoesNotMatch", SIGNATURE_MESSAGE)
     assert sorted(error) == sorted(
         [
@@ -137,7 +132,7 @@ def test_presigned_url_expires_on_the_test_clock(s3mpu):
     assert _send(s3mpu, "GET", url) == (200, b"something")
     s3mpu.clock.advance(seconds=30)
     status, body = _send(s3mpu, "GET", url)
-    error = _error(body)
+    error = error_fields(body)
     assert (status, error["Code"], error["Message"]) == (403, "AccessDenied", "Request has expired")
     assert list(error) == ["Code", "Message", "Expires", "ServerTime", "RequestId", "HostId"]
     assert error["Expires"] < error["ServerTime"] and error["ServerTime"].endswith("Z")
@@ -241,7 +236,7 @@ def test_authorization_header_v2_is_verified(s3mpu):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", "/hdr/x", headers={"Authorization": "AWS test"})
     response = connection.getresponse()
-    error = _error(response.read())
+    error = error_fields(response.read())
     connection.close()
     assert (response.status, error["Code"], error["Message"], error["ArgumentValue"]) == (
         400,
@@ -304,8 +299,12 @@ def test_sigv2_is_refused_in_a_region_launched_after_2014(s3mpu):
     status, body = _send(
         s3mpu, "GET", client.generate_presigned_url("get_object", Params={"Bucket": "bkt", "Key": "k"})
     )
-    assert (status, _error(body)["Code"], _error(body)["Message"]) == (400, "InvalidRequest", message)
+    assert (status, error_fields(body)["Code"], error_fields(body)["Message"]) == (
+        400,
+        "InvalidRequest",
+        message,
+    )
     fields = client.generate_presigned_post(Bucket="bkt", Key="k")["fields"]
     status, body = _post(s3mpu, "bkt", fields, b"x")
-    assert (status, _error(body)["Message"]) == (400, message)
+    assert (status, error_fields(body)["Message"]) == (400, message)
     assert s3mpu.objects("bkt") == {}
