@@ -114,8 +114,8 @@ class ChunkedReader(io.RawIOBase):
         self._left_in_chunk = size
 
     def _check_trailer_signature(self, chain: sigv4.ChunkChain) -> None:
-        provided = [value for name, value in self.trailers if name == "x-amz-trailer-signature"]
-        lines = [(name, value) for name, value in self.trailers if name != "x-amz-trailer-signature"]
+        provided = [value for name, value in self.trailers if name == wire.TRAILER_SIGNATURE]
+        lines = [(name, value) for name, value in self.trailers if name != wire.TRAILER_SIGNATURE]
         chain.trailers(provided[0] if provided else None, lines)
 
     def _read_trailers(self) -> None:
@@ -321,7 +321,7 @@ def _trailer_claims(trailers: Iterable[tuple[str, str]], announced: str | None) 
     claims: dict[Algorithm, str] = {}
     seen: set[str] = set()
     for name, value in trailers:
-        if name == "x-amz-trailer-signature":
+        if name == wire.TRAILER_SIGNATURE:
             continue
         algorithm = Algorithm.parse(name.removeprefix("x-amz-checksum-"))
         if not name.startswith("x-amz-checksum-") or algorithm is None or name not in allowed:
