@@ -247,6 +247,30 @@ def test_content_md5_and_checksums_still_check_the_plaintext(s3):
     assert "n" not in [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
 
 
+def test_a_kms_part_checks_its_content_md5(s3):
+    """A part of an SSE-KMS upload skips the MD5 its ETag does not show, but not the Content-MD5 check: a
+    right one is taken, a wrong one is BadDigest echoing the header as sent (UploadPart's form) and stores
+    no part [AWS API reference UploadPart, Content-MD5; LS-AWS: test_s3_invalid_content_md5, recorded
+    2026-02-21, for the UploadPart form of BadDigest]."""
+    upload = s3.create_multipart_upload(Bucket=BUCKET, Key="p", ServerSideEncryption="aws:kms")["UploadId"]
+    good = base64.b64encode(hashlib.md5(DATA).digest()).decode()
+    part = s3.upload_part(Bucket=BUCKET, Key="p", UploadId=upload, PartNumber=1, Body=DATA, ContentMD5=good)
+    assert part["ETag"] != DATA_MD5
+    wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    expect_error(
+        lambda: s3.upload_part(
+            Bucket=BUCKET, Key="p", UploadId=upload, PartNumber=2, Body=DATA, ContentMD5=wrong
+        ),
+        400,
+        "BadDigest",
+        "The Content-MD5 you specified did not match what we received.",
+        ExpectedDigest=wrong,
+        CalculatedDigest=good,
+    )
+    listed = s3.list_parts(Bucket=BUCKET, Key="p", UploadId=upload)["Parts"]
+    assert [(p["PartNumber"], p["ETag"]) for p in listed] == [(1, part["ETag"])]
+
+
 # -- copies ------------------------------------------------------------------------------------------------
 
 

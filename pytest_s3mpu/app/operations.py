@@ -517,6 +517,7 @@ def upload_part(store: Store, call: Call) -> Reply:
         keep=store.keep_bytes,
         aws_chunked=call.aws_chunked,
         chain=call.chunk_chain,
+        md5=not target.encryption.hides_md5,  # an SSE-C/KMS part's ETag is not its MD5
     )
     result = store.upload_part(call.bucket, call.key, upload_id, part_number, payload, sse, target)
     extra = [("ETag", f'"{result.etag}"'), *headers.encryption_headers(result.encryption)]

@@ -114,8 +114,8 @@ class ChunkedReader(io.RawIOBase):
         self._left_in_chunk = size
 
     def _check_trailer_signature(self, chain: sigv4.ChunkChain) -> None:
-        provided = [value for name, value in self.trailers if name == "x-amz-trailer-signature"]
-        lines = [(name, value) for name, value in self.trailers if name != "x-amz-trailer-signature"]
+        provided = [value for name, value in self.trailers if name == wire.TRAILER_SIGNATURE]
+        lines = [(name, value) for name, value in self.trailers if name != wire.TRAILER_SIGNATURE]
         chain.trailers(provided[0] if provided else None, lines)
 
     def _read_trailers(self) -> None:
@@ -321,7 +321,7 @@ def _trailer_claims(trailers: Iterable[tuple[str, str]], announced: str | None) 
     claims: dict[Algorithm, str] = {}
     seen: set[str] = set()
     for name, value in trailers:
-        if name == "x-amz-trailer-signature":
+        if name == wire.TRAILER_SIGNATURE:
             continue
         algorithm = Algorithm.parse(name.removeprefix("x-amz-checksum-"))
         if not name.startswith("x-amz-checksum-") or algorithm is None or name not in allowed:
@@ -342,6 +342,7 @@ def read_payload(
     checksum_headers: bool = True,
     aws_chunked: bool | None = None,
     chain: sigv4.ChunkChain | None = None,
+    md5: bool = True,
 ) -> Payload:
     """Read, decode and hash a request body in one pass.
 
@@ -355,6 +356,8 @@ def read_payload(
         describe the body.
     :param aws_chunked: ``is_aws_chunked(headers)`` when the caller knows it already.
     :param chain: the chunk signatures to check as the body streams (signed aws-chunked bodies).
+    :param md5: False when the answer does not use the body's MD5 (a part whose encryption hides it from
+        the ETag): it is then computed only to check a Content-MD5, and is None in the payload otherwise.
     """
     sha_mode = content_sha256_mode(headers.get(wire.CONTENT_SHA256))
     chunked = is_aws_chunked(headers) if aws_chunked is None else aws_chunked
@@ -372,9 +375,9 @@ def read_payload(
     if chunked:
         wanted |= _announced_algorithms(trailer_names)
     hashers: dict[Algorithm, Hasher] = {algorithm: new_hasher(algorithm) for algorithm in wanted}
-    md5 = hashlib.md5()
+    md5_hasher = hashlib.md5() if md5 or headers.get(wire.CONTENT_MD5) is not None else None
     sha256 = hashlib.sha256() if sha_mode == "hex" else None
-    every = [md5, *hashers.values(), *([sha256] if sha256 is not None else [])]
+    every = [hasher for hasher in (md5_hasher, *hashers.values(), sha256) if hasher is not None]
 
     source: BodyStream = stream
     decoder: ChunkedReader | None = None
@@ -420,7 +423,7 @@ def read_payload(
         raise errors.IncompleteBody() from None
     return Payload(
         data=buffer.data if buffer is not None else Hollow(size),
-        md5=md5.digest(),
+        md5=md5_hasher.digest() if md5_hasher is not None else None,
         digests={algorithm: hasher.digest() for algorithm, hasher in hashers.items()},
         sha256=sha256.digest() if sha256 is not None else None,
         content_md5=headers.get(wire.CONTENT_MD5),

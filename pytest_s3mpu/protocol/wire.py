@@ -34,6 +34,7 @@ CONTENT_MD5 = "Content-MD5"
 CONTENT_SHA256 = "x-amz-content-sha256"
 DECODED_LENGTH = "x-amz-decoded-content-length"
 TRAILER = "x-amz-trailer"
+TRAILER_SIGNATURE = "x-amz-trailer-signature"  # the last trailer of a signed aws-chunked body
 CHECKSUM_ALGORITHM = "x-amz-checksum-algorithm"
 SDK_CHECKSUM_ALGORITHM = "x-amz-sdk-checksum-algorithm"
 CHECKSUM_TYPE = "x-amz-checksum-type"

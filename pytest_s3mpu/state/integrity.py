@@ -29,6 +29,7 @@ def verify_content_md5(payload: Payload, *, echo_claim: bool = False) -> None:
         raw = b""
     if len(raw) != 16:
         raise errors.InvalidDigest(claim)
+    assert payload.md5 is not None, "the MD5 is always computed when Content-MD5 is sent"
     if raw != payload.md5:
         expected = claim if echo_claim else raw.hex()
         raise errors.BadDigest(ExpectedDigest=expected, CalculatedDigest=b64(payload.md5))

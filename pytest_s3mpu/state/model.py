@@ -150,7 +150,8 @@ class Payload:
     """A decoded request body with what was computed while streaming it in, and what the client claimed.
 
     :param data: the decoded bytes (aws-chunked framing already removed).
-    :param md5: raw MD5 of ``data``.
+    :param md5: raw MD5 of ``data``; None when it was not computed because nothing uses it (a part whose
+        encryption hides the MD5 from its ETag, sent without Content-MD5: ``bodies.read_payload``).
     :param digests: raw digests computed of ``data``, per algorithm.
     :param sha256: raw SHA-256 of ``data`` when the client sent a hex ``x-amz-content-sha256``.
     :param content_md5: the ``Content-MD5`` header as sent.
@@ -161,7 +162,7 @@ class Payload:
     """
 
     data: Stored
-    md5: bytes
+    md5: bytes | None
     digests: Mapping[Algorithm, bytes] = field(default_factory=dict)
     sha256: bytes | None = None
     content_md5: str | None = None

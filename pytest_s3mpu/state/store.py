@@ -440,7 +440,11 @@ class Store:
         else:
             value = b64(payload.digests[Algorithm.CRC64NVME])
             checksum = ObjectChecksum(Algorithm.CRC64NVME, ChecksumType.FULL_OBJECT, value)
-        etag = encryption.opaque_etag() if written.hides_md5 else payload.md5.hex()
+        if written.hides_md5:
+            etag = encryption.opaque_etag()
+        else:
+            assert payload.md5 is not None, "a whole object's MD5 is always computed"
+            etag = payload.md5.hex()
         with self._lock:
             target = self._bucket(bucket)
             conditions.check_write(key, target.objects.get(key), if_match, if_none_match)
@@ -880,7 +884,8 @@ class Store:
         if target.encryption.hides_md5:
             etag = encryption.opaque_etag()
             md5 = bytes.fromhex(etag)
-        else:
+        else:  # the MD5 is skipped only for a part whose encryption hides it (operations.upload_part)
+            assert payload.md5 is not None, "the MD5 of a part whose ETag is its MD5"
             etag, md5 = payload.md5.hex(), payload.md5
         part = Part(
             number=target.part_number,
