@@ -271,6 +271,34 @@ def test_tagging_field_of_another_document_sets_no_tags(s3, s3mpu, tagging, stat
     assert [(tag["Key"], tag["Value"]) for tag in tag_set] == tags
 
 
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        ([(f"k{i}", "v") for i in range(11)], "Object tags cannot be greater than 10"),
+        ([("aws:k", "v")], "Your TagKey cannot be prefixed with aws:"),
+        ([("k", "v"), ("k", "w")], "Cannot provide multiple Tags with the same key"),
+    ],
+    ids=["eleven", "aws-prefix", "duplicate-key"],
+)
+def test_tagging_field_follows_the_object_tag_rules(s3, s3mpu, tags, message):
+    """A ``tagging`` field is an object's tag set, so the object tag rules hold as for PutObjectTagging
+    and x-amz-tagging (AWS user guide "Categorizing your storage using tags": at most 10 tags per object;
+    keys not prefixed ``aws:``; unique keys): 400 InvalidTag, nothing stored. POST's own answer is not
+    recorded; the error is PutObjectTagging's [LS-AWS: test_tagging_validation, validated 2026-02-23]
+    and the double had stored such a form's tags unchecked."""
+    body = "".join(f"<Tag><Key>{key}</Key><Value>{value}</Value></Tag>" for key, value in tags)
+    document = f"<Tagging><TagSet>{body}</TagSet></Tagging>"
+    fields = presigned(
+        s3,
+        "tagged",
+        Fields={"tagging": document},
+        Conditions=[{"bucket": BUCKET}, ["eq", "$tagging", document]],
+    )
+    status, _, answer = post(s3mpu, fields, b"abc")
+    assert (status, error_of(answer)["Code"], error_of(answer)["Message"]) == (400, "InvalidTag", message)
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+
+
 def test_post_answers_and_stores_the_default_crc64nvme_checksum(s3, s3mpu):
     """A POST upload gets S3's default checksum as PutObject does: the answer carries
     x-amz-checksum-crc64nvme and x-amz-checksum-type FULL_OBJECT, and HeadObject (ChecksumMode ENABLED)

@@ -34,6 +34,7 @@ from pytest_s3mpu.state import (
     lifecycle,
     listing,
     post_policy,
+    tagging,
     validation,
     website,
 )
@@ -616,8 +617,9 @@ def post_object(store: Store, call: Call) -> Reply:
     )
     # The form's metadata is UTF-8 text, stored as sent: encoded-words are not decoded there.
     meta = headers.object_meta(as_headers, [], list(fields.items()))
-    if "tagging" in fields:
-        meta = replace(meta, tagging=xmldoc.parse_post_tagging(fields["tagging"].encode("utf-8")))
+    if "tagging" in fields:  # an object's tag rules, as PutObject's x-amz-tagging and PutObjectTagging
+        tags = xmldoc.parse_post_tagging(fields["tagging"].encode("utf-8"))
+        meta = replace(meta, tagging=tagging.check_object_tags(tags))
     sse = headers.encryption_request(as_headers)
     store.check_put(call.bucket, key, form.payload.size, None, None, sse, meta.acl)
     result = store.put_object(call.bucket, key, form.payload, meta, None, None, sse)
