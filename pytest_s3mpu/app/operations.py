@@ -622,7 +622,10 @@ def post_object(store: Store, call: Call) -> Reply:
         meta = replace(meta, tagging=tagging.check_object_tags(tags))
     sse = headers.encryption_request(as_headers)
     store.check_put(call.bucket, key, form.payload.size, None, None, sse, meta.acl)
-    result = store.put_object(call.bucket, key, form.payload, meta, None, None, sse)
+    # The Content-MD5 field is checked against the file as the header is on PutObject (AWS API
+    # reference, "POST Object").
+    payload = replace(form.payload, content_md5=fields.get("content-md5"))
+    result = store.put_object(call.bucket, key, payload, meta, None, None, sse)
     etag = f'"{result.etag}"'
     location = _post_location(call, key)
     extra = [("ETag", etag), ("Location", location), *headers.encryption_headers(result.encryption)]
