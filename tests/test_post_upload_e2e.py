@@ -296,7 +296,11 @@ def test_tagging_field_follows_the_object_tag_rules(s3, s3mpu, tags, message):
         Conditions=[{"bucket": BUCKET}, ["eq", "$tagging", document]],
     )
     status, _, answer = post(s3mpu, fields, b"abc")
-    assert (status, error_of(answer)["Code"], error_of(answer)["Message"]) == (400, "InvalidTag", message)
+    assert (status, error_fields(answer)["Code"], error_fields(answer)["Message"]) == (
+        400,
+        "InvalidTag",
+        message,
+    )
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
 
 
@@ -317,7 +321,7 @@ def test_content_md5_field_is_checked_against_the_file(s3, s3mpu):
             Conditions=[{"bucket": BUCKET}, ["eq", "$Content-MD5", digest]],
         )
         answer, _, body = post(s3mpu, fields, data)
-        assert (answer, error_of(body)["Code"]) == (status, code)
+        assert (answer, error_fields(body)["Code"]) == (status, code)
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
     fields = presigned(
         s3,
