@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import http.client
 import json
 import xml.etree.ElementTree as ET
@@ -269,6 +270,67 @@ def test_tagging_field_of_another_document_sets_no_tags(s3, s3mpu, tagging, stat
         return
     tag_set = s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"]
     assert [(tag["Key"], tag["Value"]) for tag in tag_set] == tags
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        ([(f"k{i}", "v") for i in range(11)], "Object tags cannot be greater than 10"),
+        ([("aws:k", "v")], "Your TagKey cannot be prefixed with aws:"),
+        ([("k", "v"), ("k", "w")], "Cannot provide multiple Tags with the same key"),
+    ],
+    ids=["eleven", "aws-prefix", "duplicate-key"],
+)
+def test_tagging_field_follows_the_object_tag_rules(s3, s3mpu, tags, message):
+    """A ``tagging`` field is an object's tag set, so the object tag rules hold as for PutObjectTagging
+    and x-amz-tagging (AWS user guide "Categorizing your storage using tags": at most 10 tags per object;
+    keys not prefixed ``aws:``; unique keys): 400 InvalidTag, nothing stored. POST's own answer is not
+    recorded; the error is PutObjectTagging's [LS-AWS: test_tagging_validation, validated 2026-02-23]
+    and the double had stored such a form's tags unchecked."""
+    body = "".join(f"<Tag><Key>{key}</Key><Value>{value}</Value></Tag>" for key, value in tags)
+    document = f"<Tagging><TagSet>{body}</TagSet></Tagging>"
+    fields = presigned(
+        s3,
+        "tagged",
+        Fields={"tagging": document},
+        Conditions=[{"bucket": BUCKET}, ["eq", "$tagging", document]],
+    )
+    status, _, answer = post(s3mpu, fields, b"abc")
+    assert (status, error_fields(answer)["Code"], error_fields(answer)["Message"]) == (
+        400,
+        "InvalidTag",
+        message,
+    )
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+
+
+def test_content_md5_field_is_checked_against_the_file(s3, s3mpu):
+    """AWS API reference "POST Object": "use the Content-MD5 form field. When you use this form field,
+    Amazon S3 checks the object against the provided MD5 value. If they do not match, Amazon S3 returns
+    an error." A wrong digest: 400 BadDigest, as PutObject answers one [LS-AWS s3:
+    test_s3_invalid_content_md5, recorded 2026-02-21], and nothing stored; a malformed one InvalidDigest;
+    the right one stores the file."""
+    data = b"abcdef"
+    right = base64.b64encode(hashlib.md5(data).digest()).decode()
+    wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    for digest, status, code in ((wrong, 400, "BadDigest"), ("not-an-md5", 400, "InvalidDigest")):
+        fields = presigned(
+            s3,
+            "md5",
+            Fields={"Content-MD5": digest},
+            Conditions=[{"bucket": BUCKET}, ["eq", "$Content-MD5", digest]],
+        )
+        answer, _, body = post(s3mpu, fields, data)
+        assert (answer, error_fields(body)["Code"]) == (status, code)
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+    fields = presigned(
+        s3,
+        "md5",
+        Fields={"Content-MD5": right},
+        Conditions=[{"bucket": BUCKET}, ["eq", "$Content-MD5", right]],
+    )
+    assert post(s3mpu, fields, data)[0] == 204
+    assert s3.get_object(Bucket=BUCKET, Key="md5")["Body"].read() == data
 
 
 def test_post_answers_and_stores_the_default_crc64nvme_checksum(s3, s3mpu):

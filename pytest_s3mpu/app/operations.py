@@ -34,6 +34,7 @@ from pytest_s3mpu.state import (
     lifecycle,
     listing,
     post_policy,
+    tagging,
     validation,
     website,
 )
@@ -617,11 +618,15 @@ def post_object(store: Store, call: Call) -> Reply:
     )
     # The form's metadata is UTF-8 text, stored as sent: encoded-words are not decoded there.
     meta = headers.object_meta(as_headers, [], list(fields.items()))
-    if "tagging" in fields:
-        meta = replace(meta, tagging=xmldoc.parse_post_tagging(fields["tagging"].encode("utf-8")))
+    if "tagging" in fields:  # an object's tag rules, as PutObject's x-amz-tagging and PutObjectTagging
+        tags = xmldoc.parse_post_tagging(fields["tagging"].encode("utf-8"))
+        meta = replace(meta, tagging=tagging.check_object_tags(tags))
     sse = headers.encryption_request(as_headers)
     store.check_put(call.bucket, key, form.payload.size, None, None, sse, meta.acl)
-    result = store.put_object(call.bucket, key, form.payload, meta, None, None, sse)
+    # The Content-MD5 field is checked against the file as the header is on PutObject (AWS API
+    # reference, "POST Object").
+    payload = replace(form.payload, content_md5=fields.get("content-md5"))
+    result = store.put_object(call.bucket, key, payload, meta, None, None, sse)
     etag = f'"{result.etag}"'
     location = _post_location(call, key)
     extra = [("ETag", etag), ("Location", location), *headers.encryption_headers(result.encryption)]
