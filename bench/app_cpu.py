@@ -12,11 +12,10 @@ never to assertions. Every loop is bounded by its count.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
-import sys
 from pathlib import Path
+
+from bench.store_phases import run_in_tree
 
 WORKER = """
 import io, json, sys, time
@@ -62,16 +61,7 @@ print(json.dumps(min(batches)))
 
 
 def _round(tree: Path, batches: int) -> float:
-    out = subprocess.run(
-        [sys.executable, "-c", WORKER, str(batches)],
-        env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-        cwd=str(tree),
-    )
-    return float(json.loads(out.stdout.strip().splitlines()[-1]))
+    return float(run_in_tree(tree, ["-c", WORKER, str(batches)]))
 
 
 def main() -> None:

@@ -205,9 +205,11 @@ def worker() -> None:
     print(json.dumps(results))
 
 
-def _run(tree: Path) -> dict[str, float]:
+def run_in_tree(tree: Path, args: list[str]) -> Any:
+    """The JSON on the last line a fresh Python prints when run with ``args`` in ``tree`` (its
+    ``pytest_s3mpu`` the one imported), so each source tree is measured by its own code."""
     out = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--worker"],
+        [sys.executable, *args],
         env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
@@ -215,7 +217,11 @@ def _run(tree: Path) -> dict[str, float]:
         check=True,
         cwd=str(tree),
     )
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _run(tree: Path) -> dict[str, float]:
+    return dict(run_in_tree(tree, [str(Path(__file__).resolve()), "--worker"]))
 
 
 def main() -> None:

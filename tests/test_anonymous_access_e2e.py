@@ -166,6 +166,20 @@ def test_public_access_block_ignores_public_grants(s3mpu, s3):
     expect_error(lambda: anon.get_object(Bucket=BUCKET, Key="other"), 403, "AccessDenied", "Access Denied")
 
 
+def test_bucket_owner_enforced_disables_an_objects_public_acl(s3mpu, s3):
+    """[user guide "Controlling ownership of objects and disabling ACLs for your bucket": Bucket owner
+    enforced, "ACLs no longer affect permissions to data in the S3 bucket"] an object made public-read
+    while ACLs were enabled is 403 to an anonymous GetObject once the bucket is BucketOwnerEnforced, as
+    the website endpoint already judged it."""
+    s3.put_object(Bucket=BUCKET, Key="shared", Body=b"s", ACL="public-read")
+    anon = anonymous(s3mpu)
+    assert anon.get_object(Bucket=BUCKET, Key="shared")["Body"].read() == b"s"
+    s3.put_bucket_ownership_controls(
+        Bucket=BUCKET, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
+    expect_error(lambda: anon.get_object(Bucket=BUCKET, Key="shared"), 403, "AccessDenied", "Access Denied")
+
+
 def test_anonymous_list_objects_names_no_owner(s3mpu, s3):
     """[LS-AWS: test_bucket_name_with_dots, recorded 2026-02-21] on a public-read bucket, the owner's
     ListObjects (v1) names each entry's Owner, while a plain unsigned GET of the bucket, path style and

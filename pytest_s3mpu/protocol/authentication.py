@@ -287,9 +287,9 @@ class Authenticator:
         head = (request.method, headers.get("content-md5", ""), headers.get("content-type", ""), date_line)
         amz_headers = sigv2.canonical_amz_headers(amz)
         text = sigv2.string_to_sign(*head, amz_headers, resource)
-        if sigv2.same(sigv2.signature(known.secret, text), provided):
+        if sigv4.same(sigv2.signature(known.secret, text), provided):
             return
-        if other is not None and sigv2.same(
+        if other is not None and sigv4.same(
             sigv2.signature(known.secret, sigv2.string_to_sign(*head, amz_headers, other)), provided
         ):
             return
@@ -338,7 +338,7 @@ class Authenticator:
         known = self._credential(access_key)
         self._check_token(known, fields.get("x-amz-security-token"), now)
         policy, provided = fields["policy"], fields["signature"]
-        if not sigv2.same(sigv2.signature(known.secret, policy), provided):
+        if not sigv4.same(sigv2.signature(known.secret, policy), provided):
             raise errors.SignatureDoesNotMatch(access_key, policy, provided)
         return Verified(access_key, POST)
 
@@ -461,14 +461,21 @@ def _request_time(headers: Mapping[str, str]) -> tuple[str, str, float]:
         return amz.strip(), amz.strip(), moment
     date = headers.get("date")
     if date is not None:
-        try:
-            parsed = parsedate_to_datetime(date)
-        except (TypeError, ValueError):
-            raise errors.missing_date() from None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        parsed = _http_date(date)
         return parsed.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ"), date, parsed.timestamp()
     raise errors.missing_date()
+
+
+def _http_date(text: str) -> dt.datetime:
+    """An HTTP date (``Date``, or SigV2's ``x-amz-date``), UTC when it names no zone; the missing-date
+    AccessDenied when it cannot be read."""
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        raise errors.missing_date() from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed
 
 
 def _amz_pairs(values: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -485,13 +492,7 @@ def _request_time_v2(headers: Mapping[str, str]) -> tuple[str, float]:
             continue
         moment = _parse_amz_date(text.strip()) if name == "x-amz-date" else None
         if moment is None:
-            try:
-                parsed = parsedate_to_datetime(text)
-            except (TypeError, ValueError):
-                raise errors.missing_date() from None
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=dt.timezone.utc)
-            moment = parsed.timestamp()
+            moment = _http_date(text).timestamp()
         return text, moment
     raise errors.missing_date()
 

@@ -134,8 +134,3 @@ def string_to_sign(
 def signature(secret: str, text: str) -> str:
     """Base64 of HMAC-SHA1 keyed with the secret (a POST form's: over its base64 policy)."""
     return base64.b64encode(hmac.digest(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha1)).decode()
-
-
-def same(expected: str, provided: str) -> bool:
-    """Signatures compared in constant time."""
-    return hmac.compare_digest(expected.encode("ascii", "replace"), provided.encode("ascii", "replace"))

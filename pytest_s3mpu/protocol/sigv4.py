@@ -121,7 +121,7 @@ def _hmac(key: bytes, text: str) -> bytes:
 
 
 def same(expected: str, provided: str) -> bool:
-    """Signatures compared in constant time."""
+    """Signatures (SigV2 or SigV4) or tokens compared in constant time."""
     return hmac.compare_digest(expected.encode("ascii", "replace"), provided.encode("ascii", "replace"))
 
 

@@ -669,11 +669,7 @@ def parse_delete(body: bytes, max_keys: int = 1000) -> tuple[list[str], bool]:
 
 def parse_delete_versions(body: bytes, max_keys: int = 1000) -> tuple[list[tuple[str, str | None]], bool]:
     """A DeleteObjects body: each (Key, VersionId or None) and the Quiet flag; MalformedXML otherwise."""
-    parsed = _parse(body)
-    root = _root(parsed, "Delete") if parsed is not None else None
-    if root is None:
-        raise errors.MalformedXML()
-    fields = _children(root)
+    fields = _config_root(body, "Delete")
     quiet = (_text(fields.get("Quiet", ["false"])[0]) or "").strip().lower() == "true"
     keys: list[tuple[str, str | None]] = []
     for obj in fields.get("Object", []):
@@ -693,11 +689,7 @@ def parse_delete_versions(body: bytes, max_keys: int = 1000) -> tuple[list[tuple
 def parse_versioning(body: bytes) -> tuple[str | None, str | None]:
     """A PutBucketVersioning body: its Status and MfaDelete, as sent (None when absent); MalformedXML
     for a body that is not a ``VersioningConfiguration``."""
-    parsed = _parse(body)
-    root = _root(parsed, "VersioningConfiguration") if parsed is not None else None
-    if root is None:
-        raise errors.MalformedXML()
-    fields = _children(root)
+    fields = _config_root(body, "VersioningConfiguration")
     found: list[str | None] = []
     for name in ("Status", "MfaDelete"):
         values = fields.get(name, [])
@@ -710,11 +702,7 @@ def parse_versioning(body: bytes) -> tuple[str | None, str | None]:
 def parse_restore_request(body: bytes) -> tuple[str | None, str | None]:
     """A RestoreObject body: RestoreRequest's Days and GlacierJobParameters/Tier as sent (None when
     absent); MalformedXML for a body that is not one ``RestoreRequest``."""
-    parsed = _parse(body)
-    root = _root(parsed, "RestoreRequest") if parsed is not None else None
-    if root is None:
-        raise errors.MalformedXML()
-    fields = _children(root)
+    fields = _config_root(body, "RestoreRequest")
     days = fields.get("Days", [])
     jobs = fields.get("GlacierJobParameters", [])
     if len(days) > 1 or len(jobs) > 1:
@@ -733,11 +721,7 @@ def parse_location_constraint(body: bytes) -> str | None:
     element is empty."""
     if not body.strip():
         return None
-    parsed = _parse(body)
-    root = _root(parsed, "CreateBucketConfiguration") if parsed is not None else None
-    if root is None:
-        raise errors.MalformedXML()
-    values = _children(root).get("LocationConstraint", [])
+    values = _config_root(body, "CreateBucketConfiguration").get("LocationConstraint", [])
     if not values:
         return None
     text = _text(values[0])
@@ -806,11 +790,7 @@ def _single_text(fields: dict[str, list[Any]], name: str) -> str | None:
 def parse_tagging(body: bytes) -> tuple[tuple[str, str], ...]:
     """A Put*Tagging body: its tags in order (no TagSet: none); MalformedXML for any other shape,
     a Tag without exactly one Key and one Value included (LS-AWS test_tagging_validation)."""
-    parsed = _parse(body)
-    root = _root(parsed, "Tagging") if parsed is not None else None
-    if root is None:
-        raise errors.MalformedXML()
-    return _tag_list(_children(root).get("TagSet", []))
+    return _tag_list(_config_root(body, "Tagging").get("TagSet", []))
 
 
 def parse_post_tagging(body: bytes) -> tuple[tuple[str, str], ...]:
@@ -831,11 +811,7 @@ def parse_create_bucket_tags(body: bytes) -> tuple[tuple[str, str], ...]:
     checked by ``parse_location_constraint``."""
     if not body.strip():
         return ()
-    parsed = _parse(body)
-    root = _root(parsed, "CreateBucketConfiguration") if parsed is not None else None
-    if root is None:
-        raise errors.MalformedXML()
-    return _tag_list(_children(root).get("Tags", []))
+    return _tag_list(_config_root(body, "CreateBucketConfiguration").get("Tags", []))
 
 
 def _tag_list(sets: list[Any]) -> tuple[tuple[str, str], ...]:
@@ -867,11 +843,7 @@ def parse_ownership_controls(body: bytes) -> str:
 
 def parse_public_access_block(body: bytes) -> access.PublicAccessBlock:
     """A PutPublicAccessBlock body: each of the four flags ``true`` / ``false``, a missing one false."""
-    parsed = _parse(body)
-    root = _root(parsed, "PublicAccessBlockConfiguration") if parsed is not None else None
-    if root is None:
-        raise errors.MalformedXML()
-    fields = _children(root)
+    fields = _config_root(body, "PublicAccessBlockConfiguration")
     flags: list[bool] = []
     for name in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"):
         if name not in fields:
@@ -948,7 +920,7 @@ def request_payment_configuration(payer: str) -> bytes:
 
 
 def _config_root(body: bytes, name: str) -> dict[str, list[Any]]:
-    """The children of a configuration document's root ``name``; MalformedXML for any other document."""
+    """The children of a request document's root ``name``; MalformedXML for any other document."""
     parsed = _parse(body)
     root = _root(parsed, name) if parsed is not None else None
     if root is None:

@@ -266,21 +266,27 @@ def anonymous_may(
     object_acl: Acl | None,
     object_owner: str | None,
     policy_allows: bool,
+    ownership_setting: str | None,
 ) -> bool:
     """Whether an anonymous request may do what it asks: the bucket policy's Allow for everyone (unless
-    RestrictPublicBuckets), or the ACL grant its operation needs. Deleting needs the bucket's WRITE and,
-    for an object that exists, that the anonymous user owns it: WRITE "for the bucket and object owners
-    of existing objects, also allows deletions and overwrites of those objects" (user guide, ACL
-    overview) [LS-AWS: test_s3_batch_delete_objects_using_requests_with_acl, recorded 2023-08-03: an
-    object the owner wrote, even public-read-write, is AccessDenied to an anonymous DeleteObjects].
+    RestrictPublicBuckets), or the ACL grant its operation needs (never under BucketOwnerEnforced: "ACLs
+    no longer affect permissions", user guide, "Controlling ownership of objects"). Deleting needs the
+    bucket's WRITE and, for an object that exists, that the anonymous user owns it: WRITE "for the
+    bucket and object owners of existing objects, also allows deletions and overwrites of those objects"
+    (user guide, ACL overview) [LS-AWS: test_s3_batch_delete_objects_using_requests_with_acl, recorded
+    2023-08-03: an object the owner wrote, even public-read-write, is AccessDenied to an anonymous
+    DeleteObjects].
 
     :param object_owner: the current object's owner's canonical ID; None where there is no object.
     :param policy_allows: ``policy.allows_anyone`` for the operation's action and resource.
+    :param ownership_setting: the bucket's ObjectOwnership (None: no ownership controls).
     """
     if need is Need.NOTHING_PUBLIC:
         return False
     if policy_allows and not (block is not None and block.restrict_public_buckets):
         return True
+    if ownership_setting == ENFORCED:
+        return False
     if need is Need.READ:
         return grants_everyone(object_acl, "READ", block)
     if need is Need.LIST:

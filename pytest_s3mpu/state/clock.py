@@ -209,14 +209,27 @@ def _within(posix: float) -> float:
     return posix
 
 
+def _zulu_as_offset(text: str) -> str:
+    """``text`` stripped, a trailing ``Z`` written ``+00:00`` (``fromisoformat`` before Python 3.11
+    does not read ``Z``)."""
+    normalised = text.strip()
+    if normalised[-1:] in ("Z", "z"):
+        normalised = normalised[:-1] + "+00:00"
+    return normalised
+
+
+def parse_iso_lenient(text: str) -> dt.datetime:
+    """An ISO-8601 date, or date and time, as ``fromisoformat`` reads it once a trailing ``Z`` is
+    ``+00:00``: naive when no zone is given; ``ValueError`` when it is not ISO 8601."""
+    return dt.datetime.fromisoformat(_zulu_as_offset(text))
+
+
 def parse_iso(text: str) -> dt.datetime:
     """An ISO-8601 date and time with its timezone (``2030-01-01T00:00:00Z``, ``...+02:00``); a
     ``ClockError`` for anything else, a date without a time or a time without a zone included."""
     if not isinstance(text, str):
         raise ClockError(f"not an ISO-8601 string: {_shown(text)}")
-    normalised = text.strip()
-    if normalised[-1:] in ("Z", "z"):
-        normalised = normalised[:-1] + "+00:00"
+    normalised = _zulu_as_offset(text)
     try:
         moment = dt.datetime.fromisoformat(normalised)
     except ValueError:

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_s3mpu.state import errors
+from pytest_s3mpu.state import clock, errors
 
 MAX_RULES = 1000
 MAX_ID = 255
@@ -176,11 +176,8 @@ def _size(text: str | None) -> int | None:
 
 def _date(text: str) -> tuple[dt.datetime, str]:
     """An Expiration Date: ISO 8601, and at midnight GMT (InvalidArgument naming Date otherwise)."""
-    normalised = text.strip()
-    if normalised[-1:] in ("Z", "z"):
-        normalised = normalised[:-1] + "+00:00"
     try:
-        moment = dt.datetime.fromisoformat(normalised)
+        moment = clock.parse_iso_lenient(text)
     except ValueError:
         raise errors.MalformedXML() from None
     if moment.tzinfo is None:

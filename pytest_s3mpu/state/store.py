@@ -369,6 +369,7 @@ class Store:
             found.meta.acl if found is not None else None,
             owner,
             policy.allows_anyone(target.policy, need.value, resource) if need.value else False,
+            target.ownership,
         )
 
     def head_bucket(self, name: str) -> Bucket:

@@ -123,23 +123,18 @@ class Visitor:
     document: dict[str, Any] | None
 
     def can_list(self) -> bool:
-        return (self.acls and _everyone_reads(self.bucket_acl)) or self._allowed("s3:ListBucket", "")
+        return (self.acls and access.grants_everyone(self.bucket_acl, "READ", None)) or self._allowed(
+            "s3:ListBucket", ""
+        )
 
     def can_read(self, key: str, acl: access.Acl | None) -> bool:
-        return (self.acls and _everyone_reads(acl)) or self._allowed("s3:GetObject", "/" + key)
+        return (self.acls and access.grants_everyone(acl, "READ", None)) or self._allowed(
+            "s3:GetObject", "/" + key
+        )
 
     def _allowed(self, action: str, path: str) -> bool:
         resource = f"arn:aws:s3:::{self.bucket}{path}"
         return self.document is not None and policy.allows_anyone(self.document, action, resource)
-
-
-def _everyone_reads(acl: access.Acl | None) -> bool:
-    return acl is not None and any(
-        grant.grantee_type == access.GROUP
-        and grant.grantee == access.ALL_USERS
-        and grant.permission in ("READ", "FULL_CONTROL")
-        for grant in acl.grants
-    )
 
 
 def visitor(name: str, bucket: Bucket) -> Visitor:
